@@ -1,0 +1,108 @@
+"""What every command shares: the output format, where data goes, how messages look."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+from partyday_cli.errors import UserError
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+    ics = "ics"
+
+
+FORMAT_HELP = "输出格式：table（表格，默认）、json、csv、xlsx"
+
+
+def plain_output(stream: object = None) -> bool:
+    """No colour and no box drawing when not a terminal or NO_COLOR is set."""
+    stream = stream or sys.stdout
+    if os.environ.get("NO_COLOR") is not None or os.environ.get("TERM") == "dumb":
+        return True
+    isatty = getattr(stream, "isatty", None)
+    return not (isatty and isatty())
+
+
+def info(message: str) -> None:
+    """A message for the user, on stderr (data goes to stdout)."""
+    typer.echo(message, err=True)
+
+
+def warn(message: str) -> None:
+    typer.echo(f"注意：{message}", err=True)
+
+
+def format_from_output(fmt: Format | None, output: Path | None, default: Format) -> Format:
+    """An explicit --format wins; else the -o file's extension; else the default."""
+    if fmt is not None:
+        return fmt
+    if output is not None:
+        suffix = output.suffix.lower().lstrip(".")
+        if suffix in {f.value for f in Format}:
+            return Format(suffix)
+    return default
+
+
+def emit(data: bytes | str, output: Path | None, *, binary_name: str = "") -> None:
+    """Send data to `-o FILE` (atomically) or to stdout."""
+    from partyday_cli.io.files import write_atomic
+
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    if output is not None:
+        write_atomic(output, data)
+        info(f"已写入 {output}")
+        return
+    if binary_name and sys.stdout.isatty():
+        raise UserError(f"{binary_name} 是二进制文件，不能直接显示在终端上。请加上 -o 文件名.{binary_name}")
+    sys.stdout.buffer.write(data)
+    sys.stdout.flush()
+
+
+def emit_json(records: object, output: Path | None) -> None:
+    emit(json.dumps(records, ensure_ascii=False, indent=2) + "\n", output)
+
+
+def print_rich(renderable: object, output: Path | None = None,
+               extra: Callable[[object], None] | None = None) -> None:
+    """Render a rich table to stdout (or to a text file with -o)."""
+    from rich.console import Console
+
+    if output is not None:
+        console = Console(record=True, width=120, file=open(os.devnull, "w"), color_system=None)
+        console.print(renderable)
+        if extra:
+            extra(console)
+        emit(console.export_text(), output)
+        return
+    plain = plain_output()
+    console = Console(
+        no_color=plain, highlight=False, color_system=None if plain else "auto",
+        width=None if not plain else 200, soft_wrap=plain,
+    )
+    console.print(renderable)
+    if extra:
+        extra(console)
+
+
+WORKSPACE_HELP = ("工作区文件夹（含 partyday.toml）。默认取环境变量 PARTYDAY_WORKSPACE，"
+                  "或当前文件夹及其上级中最近的工作区。")
+
+
+def workspace_option(ctx: typer.Context, local: Path | None) -> Path | None:
+    """The -w given to this command, else the one given before the command name."""
+    if local is not None:
+        return local
+    root = ctx.find_root()
+    return (root.obj or {}).get("workspace") if isinstance(root.obj, dict) else None

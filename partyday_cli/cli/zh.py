@@ -1,0 +1,106 @@
+"""Chinese for the words Typer and its bundled click print: help headings and usage errors.
+
+Both look their messages up through a module-level gettext `_` at call time, so
+replacing that name with a table lookup translates them without touching their code.
+What is not in the table stays as it is.
+"""
+
+from __future__ import annotations
+
+import sys
+
+_EXACT = {
+    "Arguments": "参数",
+    "Options": "选项",
+    "Commands": "命令",
+    "Error": "错误",
+    "Aborted.": "已中止。",
+    "Aborted!": "已中止！",
+    "Show this message and exit.": "显示本帮助并退出。",
+    "Install completion for the current shell.": "为当前 shell 安装命令补全。",
+    "Show completion for the current shell, to copy it or customize the installation.":
+        "显示当前 shell 的补全脚本。",
+    "[default: {}]": "[默认: {}]",
+    "default: {default}": "默认: {default}",
+    "[required]": "[必填]",
+    "required": "必填",
+    "(deprecated) ": "（已弃用）",
+    "[env var: {}]": "[环境变量: {}]",
+    "env var: {var}": "环境变量: {var}",
+    "Missing command.": "缺少子命令。",
+    "No such command {name!r}.": "没有子命令 {name!r}。",
+    "Try [blue]'{command_path} {help_option}'[/] for help.":
+        "运行 [blue]'{command_path} {help_option}'[/] 查看用法。",
+    "Try {command} for help.": "运行 {command} 查看用法。",
+    "Usage:": "用法：",
+    "Missing argument {param_hint}.": "缺少参数 {param_hint}。",
+    "Missing option {param_hint}.": "缺少选项 {param_hint}。",
+    "Missing parameter {param_hint}.": "缺少参数 {param_hint}。",
+    "Missing {param_type}": "缺少{param_type}",
+    "Invalid value: {message}": "取值无效：{message}",
+    "Invalid value for {param_hint}: {message}": "{param_hint} 的取值无效：{message}",
+    "No such option: {name}": "没有这个选项：{name}",
+    "Did you mean {possibility}?": "您是否想用 {possibility}？",
+    "(Possible options: {possibilities})": "（可能的选项：{possibilities}）",
+    "Option {name!r} requires an argument.": "选项 {name!r} 需要一个值。",
+    "Got unexpected extra argument ({args})": "多余的参数（{args}）",
+    "Got unexpected extra arguments ({args})": "多余的参数（{args}）",
+    "{value!r} is not a valid {number_type}.": "{value!r} 不是有效的{number_type}。",
+    "integer": "整数",
+    "float": "数字",
+    "{value!r} is not one of {choice}.": "{value!r} 不是可选值 {choice} 之一。",
+    "{value!r} is not {choice}.": "{value!r} 不是 {choice}。",
+    "{value!r} is not one of {choices}.": "{value!r} 不是可选值 {choices} 之一。",
+    "Show the version and exit.": "显示版本并退出。",
+}
+
+
+def _zh(message: str) -> str:
+    return _EXACT.get(message, message)
+
+
+def _zh_plural(singular: str, plural: str, n: int) -> str:
+    return _zh(singular if n == 1 else plural)
+
+
+_CONSTANTS = {
+    "ARGUMENTS_PANEL_TITLE": "参数",
+    "OPTIONS_PANEL_TITLE": "选项",
+    "COMMANDS_PANEL_TITLE": "命令",
+    "ERRORS_PANEL_TITLE": "错误",
+    "ABORTED_TEXT": "已中止。",
+    "DEFAULT_STRING": "[默认: {}]",
+    "REQUIRED_LONG_STRING": "[必填]",
+    "ENVVAR_STRING": "[环境变量: {}]",
+    "RICH_HELP": "运行 [blue]'{command_path} {help_option}'[/] 查看用法。",
+}
+
+
+def install() -> None:
+    """Translate the Typer/click modules already loaded, and typer's rich help."""
+    import typer._click.decorators  # noqa: F401  (loaded lazily by click; translate it too)
+    import typer.rich_utils as rich_utils
+
+    for name, value in _CONSTANTS.items():
+        if hasattr(rich_utils, name):
+            setattr(rich_utils, name, value)
+    for modname, module in list(sys.modules.items()):
+        if not modname.startswith("typer") or module is None:
+            continue
+        if callable(getattr(module, "_", None)):
+            module._ = _zh  # type: ignore[attr-defined]
+        if callable(getattr(module, "ngettext", None)):
+            module.ngettext = _zh_plural  # type: ignore[attr-defined]
+    _patch_usage_prefix()
+
+
+def _patch_usage_prefix() -> None:
+    # click writes "Usage: " as a literal, not through gettext
+    import typer._click.formatting as formatting
+
+    original = formatting.HelpFormatter.write_usage
+
+    def write_usage(self, prog, args="", prefix=None):  # type: ignore[no-untyped-def]
+        return original(self, prog, args, "用法：" if prefix is None else prefix)
+
+    formatting.HelpFormatter.write_usage = write_usage  # type: ignore[method-assign]

@@ -1,0 +1,86 @@
+"""Holiday policies: where an activity goes when its day is not a working day."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from partyday_cli.errors import UserError
+
+POLICIES = ("after-holiday", "next-week", "nearest", "next-workday", "prev-workday", "keep")
+
+POLICY_ZH = {
+    "after-holiday": "逢法定节假日顺延至收假后{n}个工作日内",
+    "next-week": "顺延一周",
+    "nearest": "遇节假日可顺延或提前（就近）",
+    "next-workday": "顺延至下一个工作日",
+    "prev-workday": "提前至上一个工作日",
+    "keep": "不调整",
+}
+
+# Checked in order: the longer phrases first, so 顺延一周 is not read as 顺延.
+_ZH_POLICIES: list[tuple[str, re.Pattern[str]]] = [
+    ("keep", re.compile(r"不(?:作|做)?调整|不顺延|照常(?:进行|开展)")),
+    ("after-holiday", re.compile(
+        r"收假后(?:的)?(?P<n>\d{1,2}|[一二两三四五六七八九十])?个?工作日|节后(?P<n2>\d|[一二三四五])?个?工作日")),
+    ("next-week", re.compile(r"顺延一周|推迟一周|延后一周|顺延至下周")),
+    ("nearest", re.compile(r"顺延或提前|提前或顺延|就近")),
+    ("prev-workday", re.compile(r"提前")),
+    ("next-workday", re.compile(r"顺延|推迟|延后")),
+]
+
+
+@dataclass(frozen=True)
+class Policy:
+    name: str
+    window: int = 3  # after-holiday: the working-day window the reason quotes
+
+    @property
+    def spec(self) -> str:
+        if self.name == "after-holiday" and self.window != 3:
+            return f"after-holiday:{self.window}"
+        return self.name
+
+    def describe(self) -> str:
+        return POLICY_ZH[self.name].format(n=self.window)
+
+
+def _bad_policy(text: str) -> UserError:
+    return UserError(
+        f"无法识别节假日处理方式“{text}”。可用：after-holiday[:N]（逢法定节假日顺延至收假后"
+        "三个工作日内）、next-week（顺延一周）、nearest（遇节假日可顺延或提前）、"
+        "next-workday（顺延）、prev-workday（提前）、keep（不调整）"
+    )
+
+
+def parse_policy(text: str) -> Policy:
+    """Parse `--holiday-policy`: a dotted name or the scheme's Chinese phrase."""
+    raw = (text or "").strip()
+    low = raw.lower()
+    m = re.fullmatch(r"after-holiday(?::(\d{1,2}))?", low)
+    if m:
+        window = int(m.group(1) or 3)
+        if window < 1:
+            raise _bad_policy(raw)
+        return Policy("after-holiday", window)
+    if low in POLICIES:
+        return Policy(low)
+    found = find_policy(raw)
+    if found is None:
+        raise _bad_policy(raw)
+    return found
+
+
+def find_policy(text: str) -> Policy | None:
+    """The policy a Chinese sentence states, or None when it states none."""
+    from partyday_cli.core.rules import zh_number
+
+    for name, pattern in _ZH_POLICIES:
+        m = pattern.search(text)
+        if not m:
+            continue
+        if name == "after-holiday":
+            n = m.groupdict().get("n") or m.groupdict().get("n2")
+            return Policy(name, zh_number(n) if n else 3)
+        return Policy(name)
+    return None

@@ -1,0 +1,162 @@
+"""The year's activity days: rule dates moved off holidays by the policy."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from partyday_cli.core.holiday import WorkCalendar, month_day_zh, weekday_zh
+from partyday_cli.core.policy import Policy
+from partyday_cli.core.rules import Rule, month_dates
+from partyday_cli.errors import UserError
+
+FIXED_RULE = "schedule.dates"
+_MAX_STEPS = 60  # a move never needs more than two months of days or weeks
+
+
+@dataclass(frozen=True)
+class ScheduleRequest:
+    year: int
+    rules: tuple[Rule, ...]
+    policy: Policy
+    week_def: str = "nth"
+    skip_months: frozenset[int] = frozenset()
+    avoid_makeup_days: bool = False
+    fixed_dates: Mapping[int, date] = field(default_factory=dict)  # month → date (每月确定一天)
+    blackouts: Mapping[date, str] = field(default_factory=dict)  # 重大活动 → reason
+
+
+@dataclass(frozen=True)
+class ActivityDay:
+    date: date
+    planned: date
+    moved: bool
+    reason: str | None
+    rule: str
+    provisional: bool
+    flagged: bool = False  # policy `keep` left it on a non-working day
+
+    @property
+    def weekday(self) -> str:
+        return weekday_zh(self.date)
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "date": self.date.isoformat(),
+            "weekday": self.weekday,
+            "planned": self.planned.isoformat(),
+            "moved": self.moved,
+            "reason": self.reason,
+            "rule": self.rule,
+            "provisional": self.provisional,
+        }
+
+
+class _Days:
+    """Working-day answers for one request: the calendar plus blackouts and makeup days."""
+
+    def __init__(self, cal: WorkCalendar, request: ScheduleRequest):
+        self.cal = cal
+        self.blackouts = request.blackouts
+        self.avoid_makeup = request.avoid_makeup_days
+
+    def why_not(self, day: date) -> str | None:
+        """Why `day` cannot hold the activity, in Chinese; None when it can."""
+        if day in self.blackouts:
+            return f"{month_day_zh(day)}有重大活动（{self.blackouts[day]}）"
+        info = self.cal.info(day)
+        if info.holiday:
+            return f"{month_day_zh(day)}为{info.holiday}假期"
+        if info.makeup and self.avoid_makeup:
+            return f"{month_day_zh(day)}为调休上班日（{weekday_zh(day)}）"
+        if not info.workday:
+            return f"{month_day_zh(day)}为{weekday_zh(day)}"
+        return None
+
+    def ok(self, day: date) -> bool:
+        return self.why_not(day) is None
+
+    def step(self, day: date, delta: int) -> date:
+        for _ in range(_MAX_STEPS):
+            day += timedelta(days=delta)
+            if self.ok(day):
+                return day
+        raise UserError(f"{month_day_zh(day)}前后{_MAX_STEPS}天内找不到可用的工作日，请检查节假日数据")
+
+
+def _landing(day: date, days: _Days) -> str:
+    """'2月18日' — with '（星期日，调休上班）' when it lands on a makeup weekend day."""
+    text = month_day_zh(day)
+    if days.cal.info(day).makeup:
+        text += f"（{weekday_zh(day)}，调休上班）"
+    return text
+
+
+def _move(planned: date, policy: Policy, days: _Days) -> tuple[date, str]:
+    why = days.why_not(planned)
+    assert why is not None
+    name = policy.name
+    if name == "after-holiday":
+        target = days.step(planned, 1)
+        return target, (f"{why}，顺延至收假后第一个工作日{_landing(target, days)}，"
+                        f"在{policy.window}个工作日内")
+    if name == "next-workday":
+        target = days.step(planned, 1)
+        return target, f"{why}，顺延至{_landing(target, days)}"
+    if name == "prev-workday":
+        target = days.step(planned, -1)
+        return target, f"{why}，提前至{_landing(target, days)}"
+    if name == "next-week":
+        target, hops = planned, []
+        for _ in range(_MAX_STEPS):
+            target += timedelta(days=7)
+            if days.ok(target):
+                break
+            hops.append(days.why_not(target))
+        text = f"{why}，顺延一周"
+        for hop in hops:
+            text += f"，{hop}，再顺延一周"
+        return target, f"{text}至{_landing(target, days)}"
+    if name == "nearest":
+        later, earlier = days.step(planned, 1), days.step(planned, -1)
+        same_month = [d for d in (later, earlier) if d.month == planned.month]
+        pool = same_month or [later, earlier]
+        target = min(pool, key=lambda d: (abs((d - planned).days), d < planned))
+        verb = "顺延" if target > planned else "提前"
+        return target, f"{why}，{verb}至最近的工作日{_landing(target, days)}"
+    raise AssertionError(name)
+
+
+def _place(planned: date, rule: str, request: ScheduleRequest, days: _Days) -> ActivityDay:
+    provisional = days.cal.info(planned).provisional
+    why = days.why_not(planned)
+    if why is None:
+        return ActivityDay(planned, planned, False, None, rule, provisional)
+    if request.policy.name == "keep":
+        reason = f"{why}，按“不调整”保留原日期，请与党委确认"
+        return ActivityDay(planned, planned, False, reason, rule, provisional, flagged=True)
+    target, reason = _move(planned, request.policy, days)
+    if target.month != planned.month:
+        reason += f"（已移至{target.month}月）"
+    provisional = provisional or days.cal.info(target).provisional
+    return ActivityDay(target, planned, True, reason, rule, provisional)
+
+
+def build_schedule(request: ScheduleRequest, cal: WorkCalendar) -> list[ActivityDay]:
+    """The activity days of `request.year`, in date order."""
+    days = _Days(cal, request)
+    out: list[ActivityDay] = []
+    for month in range(1, 13):
+        if month in request.skip_months:
+            continue
+        fixed = request.fixed_dates.get(month)
+        if fixed is not None:
+            out.append(_place(fixed, FIXED_RULE, request, days))
+            continue
+        planned: dict[date, str] = {}
+        for rule in request.rules:
+            for day in month_dates(rule, request.year, month, request.week_def, cal.is_workday):
+                planned.setdefault(day, rule.spec)
+        out.extend(_place(d, spec, request, days) for d, spec in sorted(planned.items()))
+    return sorted(out, key=lambda a: (a.date, a.planned))

@@ -1,0 +1,63 @@
+"""Atomic file writes and friendly messages for what offices do to files."""
+
+from __future__ import annotations
+
+import errno
+import os
+import tempfile
+from pathlib import Path
+
+from partyday_cli.errors import UserError
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write `data` to a temporary file beside `path` and rename it into place.
+
+    Nothing is half-written: a reader sees the old file or the new one. A file held
+    open by Excel/WPS on Windows refuses the rename; that, a read-only folder and a full
+    disk each become one Chinese line.
+    """
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise UserError(f"输出目录不存在：{folder}。请先创建该目录，或换一个 -o 路径")
+    tmp_name = None
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+        tmp_name = None
+    except PermissionError as exc:
+        if path.exists() and os.access(folder, os.W_OK):
+            raise UserError(f"文件被占用：{path}。请在 Excel/WPS 中关闭该文件后重试") from exc
+        raise UserError(f"没有写入权限：{folder}。请换一个可写的目录，或检查文件夹权限") from exc
+    except OSError as exc:
+        if exc.errno == errno.ENOSPC:
+            raise UserError(f"磁盘空间不足，未能写入 {path}。请清理磁盘后重试；原文件未改动") from exc
+        if exc.errno in (errno.EROFS, errno.EACCES):
+            raise UserError(f"没有写入权限：{folder}。请换一个可写的目录") from exc
+        raise UserError(f"无法写入 {path}：{exc.strerror}。原文件未改动") from exc
+    finally:
+        if tmp_name is not None:
+            try:
+                os.unlink(tmp_name)
+            except OSError:
+                pass
+
+
+def read_bytes(path: Path, what: str = "文件") -> bytes:
+    """Read an input file, turning the usual failures into one Chinese line."""
+    path = Path(path)
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise UserError(f"找不到{what}：{path}。请检查路径是否正确") from None
+    except IsADirectoryError:
+        raise UserError(f"{path} 是一个文件夹，不是{what}") from None
+    except PermissionError:
+        raise UserError(f"没有读取权限：{path}。请检查文件权限，或先在 Excel/WPS 中关闭它") from None
+    except OSError as exc:
+        raise UserError(f"无法读取{what} {path}：{exc.strerror}") from None

@@ -1,0 +1,46 @@
+"""Activity days as an iCalendar file (RFC 5545) for phones and Outlook."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from datetime import datetime, timedelta, timezone
+
+from partyday_cli.core.schedule import ActivityDay
+
+TZID = "Asia/Shanghai"
+# DTSTAMP is fixed so the same plan gives the same bytes; UIDs are what calendars match on.
+_STAMP = datetime(2000, 1, 1, tzinfo=timezone.utc)
+
+
+def activity_uid(day: ActivityDay, branch: str = "") -> str:
+    """Stable per planned slot, so a moved date updates the event instead of duplicating it."""
+    key = f"{branch}|{day.rule}|{day.planned.isoformat()}"
+    return f"partyday-{day.planned.isoformat()}-{hashlib.sha1(key.encode()).hexdigest()[:10]}@partyday"
+
+
+def calendar_ics(days: Sequence[ActivityDay], year: int, branch: str = "",
+                 summary: str = "党员活动日") -> bytes:
+    from icalendar import Calendar, Event
+
+    cal = Calendar()
+    cal.add("prodid", "-//partyday//党员活动日//ZH")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", f"{branch}{year}年党员活动日")
+    cal.add("x-wr-timezone", TZID)
+    for day in days:
+        event = Event()
+        event.add("uid", activity_uid(day, branch))
+        event.add("dtstamp", _STAMP)
+        event.add("dtstart", day.date)
+        event.add("dtend", day.date + timedelta(days=1))
+        title = f"{branch}{summary}" + ("（暂定）" if day.provisional else "")
+        event.add("summary", title)
+        notes = [f"规则：{day.rule}"]
+        if day.reason:
+            notes.append(day.reason)
+        event.add("description", "\n".join(notes))
+        event.add("transp", "OPAQUE")
+        cal.add_component(event)
+    return cal.to_ical()

@@ -1,0 +1,81 @@
+"""A `Table` as a formatted, printable xlsx sheet (openpyxl, imported only here)."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+
+from partyday_cli.render.table import Table, _text, neutralise
+
+# Fixed document timestamps keep workbooks byte-identical between runs.
+FIXED_TIMESTAMP = datetime(2000, 1, 1, 0, 0, 0)
+
+
+def display_width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def to_xlsx(table: Table) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = table.sheet_name[:31]
+    ncols = len(table.columns)
+    thin = Side(style="thin", color="000000")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    song = "宋体"
+
+    ws.cell(row=1, column=1, value=table.title).font = Font(name=song, size=16, bold=True)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncols)
+    ws.cell(row=1, column=1).alignment = Alignment(horizontal="center", vertical="center")
+    ws.row_dimensions[1].height = 30
+
+    header_fill = PatternFill("solid", fgColor="D9D9D9")
+    for j, col in enumerate(table.columns, start=1):
+        cell = ws.cell(row=2, column=j, value=col.title)
+        cell.font = Font(name=song, size=11, bold=True)
+        cell.fill = header_fill
+        cell.border = border
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+    mark_fill = PatternFill("solid", fgColor="FFF2CC")
+    widths = [max(col.width, display_width(col.title) + 2) for col in table.columns]
+    for i, row in enumerate(table.rows):
+        r = i + 3
+        for j, value in enumerate(row, start=1):
+            text = neutralise(_text(value))
+            cell = ws.cell(row=r, column=j, value=text)
+            cell.font = Font(name=song, size=11)
+            cell.border = border
+            col = table.columns[j - 1]
+            cell.alignment = Alignment(horizontal=col.align, vertical="center", wrap_text=True)
+            if i in table.highlight:
+                cell.fill = mark_fill
+    for j, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = width
+
+    note_row = len(table.rows) + 4
+    for k, note in enumerate(table.notes):
+        ws.cell(row=note_row + k, column=1, value=note).font = Font(name=song, size=10)
+        ws.merge_cells(start_row=note_row + k, start_column=1,
+                       end_row=note_row + k, end_column=ncols)
+
+    ws.print_title_rows = "1:2"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if sum(widths) > 95 else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.freeze_panes = "A3"
+
+    wb.properties.creator = "partyday"
+    wb.properties.created = FIXED_TIMESTAMP
+    wb.properties.modified = FIXED_TIMESTAMP
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

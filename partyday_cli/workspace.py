@@ -1,0 +1,152 @@
+"""Finding and reading `partyday.toml` (SPEC §2).
+
+The workspace is found like git finds `.git`: `--workspace/-w`, else the environment
+variable PARTYDAY_WORKSPACE, else the nearest parent of the current folder holding
+`partyday.toml`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from partyday_cli.errors import UserError
+
+CONFIG_NAME = "partyday.toml"
+ENV_VAR = "PARTYDAY_WORKSPACE"
+
+
+@dataclass(frozen=True)
+class ScheduleConfig:
+    """The [schedule] table: the activity-day rule and how holidays move it."""
+
+    rule: str | None = None
+    holiday_policy: str | None = None
+    week_def: str | None = None
+    skip_months: tuple[int, ...] = ()
+    avoid_makeup_days: bool = False
+    fixed_dates: dict[int, dict[int, date]] = field(default_factory=dict)  # year → month → date
+    blackouts: dict[date, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Workspace:
+    root: Path
+    config: dict[str, Any]
+    schedule: ScheduleConfig
+
+    @property
+    def config_path(self) -> Path:
+        return self.root / CONFIG_NAME
+
+
+def find_root(explicit: Path | None = None, cwd: Path | None = None) -> Path | None:
+    """The workspace folder, or None when there is none (calendar needs none)."""
+    if explicit is not None:
+        root = Path(explicit)
+        if not (root / CONFIG_NAME).is_file():
+            raise UserError(f"{root} 不是 partyday 工作区（找不到 {CONFIG_NAME}）。"
+                            "请检查 --workspace 路径，或先运行 partyday init 创建工作区")
+        return root
+    env = os.environ.get(ENV_VAR)
+    if env:
+        root = Path(env)
+        if not (root / CONFIG_NAME).is_file():
+            raise UserError(f"环境变量 {ENV_VAR}={env} 指向的文件夹里没有 {CONFIG_NAME}。"
+                            "请改正该变量，或先运行 partyday init 创建工作区")
+        return root
+    here = (cwd or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    return None
+
+
+def _config_error(path: Path, text: str, key: str, message: str) -> UserError:
+    line = _line_of(text, key)
+    where = f"{path} 第{line}行" if line else str(path)
+    return UserError(f"{where}：配置项 {key} {message}")
+
+
+def _line_of(text: str, key: str) -> int | None:
+    leaf = key.split(".")[-1]
+    pattern = re.compile(rf"^\s*\"?{re.escape(leaf)}\"?\s*=", re.MULTILINE)
+    m = pattern.search(text)
+    return text.count("\n", 0, m.start()) + 1 if m else None
+
+
+def load(root: Path) -> Workspace:
+    path = root / CONFIG_NAME
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise UserError(f"{path} 不是 UTF-8 编码。请用记事本“另存为 UTF-8”后重试") from None
+    except OSError as exc:
+        raise UserError(f"无法读取 {path}：{exc.strerror}") from None
+    try:
+        config = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise UserError(f"{path} 格式有误：{exc}。请对照 partyday init 生成的示例修改") from None
+    return Workspace(root, config, _schedule(path, text, config.get("schedule", {})))
+
+
+def _schedule(path: Path, text: str, raw: Any) -> ScheduleConfig:
+    if not isinstance(raw, dict):
+        raise _config_error(path, text, "schedule", "应为一个表（[schedule]）")
+
+    def opt_str(key: str) -> str | None:
+        value = raw.get(key)
+        if value is not None and not isinstance(value, str):
+            raise _config_error(path, text, f"schedule.{key}", "应为文字，如 \"month.week2.wed\"")
+        return value
+
+    skip = raw.get("skip_months", [])
+    if not isinstance(skip, list) or not all(isinstance(m, int) and 1 <= m <= 12 for m in skip):
+        raise _config_error(path, text, "schedule.skip_months", "应为 1–12 的月份列表，如 [2, 8]")
+    avoid = raw.get("avoid_makeup_days", False)
+    if not isinstance(avoid, bool):
+        raise _config_error(path, text, "schedule.avoid_makeup_days", "应为 true 或 false")
+
+    fixed: dict[int, dict[int, date]] = {}
+    dates = raw.get("dates", {})
+    if not isinstance(dates, dict):
+        raise _config_error(path, text, "schedule.dates", "应为表，如 \"2017-05\" = \"2017-05-12\"")
+    for month_key, value in dates.items():
+        m = re.fullmatch(r"(\d{4})-(\d{1,2})", str(month_key))
+        try:
+            day = value if isinstance(value, date) else date.fromisoformat(str(value))
+        except ValueError:
+            day = None
+        if not m or day is None or (day.year, day.month) != (int(m[1]), int(m[2])):
+            raise _config_error(path, text, f"schedule.dates.{month_key}",
+                                "应写成 \"2017-05\" = \"2017-05-12\"，日期须在该月内")
+        fixed.setdefault(day.year, {})[day.month] = day
+
+    blackouts: dict[date, str] = {}
+    for item in raw.get("blackout", []):
+        try:
+            value = item["date"]
+            day = value if isinstance(value, date) else date.fromisoformat(str(value))
+            blackouts[day] = str(item.get("reason", "重大活动"))
+        except (KeyError, TypeError, ValueError):
+            raise _config_error(path, text, "schedule.blackout",
+                                "每项应写成 date = \"2017-05-10\"、reason = \"县党代会\"") from None
+    return ScheduleConfig(
+        rule=opt_str("rule"),
+        holiday_policy=opt_str("holiday_policy"),
+        week_def=opt_str("week_def"),
+        skip_months=tuple(skip),
+        avoid_makeup_days=avoid,
+        fixed_dates=fixed,
+        blackouts=blackouts,
+    )
+
+
+def discover(explicit: Path | None = None) -> Workspace | None:
+    root = find_root(explicit)
+    return load(root) if root is not None else None
