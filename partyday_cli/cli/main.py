@@ -22,6 +22,12 @@ from partyday_cli.errors import UserError
 class PartydayGroup(TyperGroup):
     """Turns a `UserError` raised anywhere below into Chinese lines on stderr, exit 1."""
 
+    def main(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        from partyday_cli.cli import zh
+
+        zh.install()
+        return super().main(*args, **kwargs)
+
     def invoke(self, ctx):  # type: ignore[no-untyped-def]
         try:
             return super().invoke(ctx)
@@ -81,9 +87,6 @@ _register()
 
 def run() -> None:
     """Console-script entry point."""
-    from partyday_cli.cli import zh
-
-    zh.install()
     try:
         app()
     except BrokenPipeError:  # `partyday … | head`

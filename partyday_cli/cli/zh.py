@@ -55,6 +55,35 @@ _EXACT = {
 }
 
 
+# Typer's bundled click builds most usage errors from literals, so the finished message is
+# translated by pattern instead.
+_PATTERNS = [
+    (r"No such option: (\S+)", r"没有这个选项：\1"),
+    (r"\(Possible options: (.*?)\)", r"（可能是：\1）"),
+    (r"Did you mean (.*?)\?", r"您是否想用 \1？"),
+    (r"Missing argument '(.+?)'\.", r"缺少参数 \1。"),
+    (r"Missing option '(.+?)'\.", r"缺少选项 \1。"),
+    (r"Missing parameter '(.+?)'\.", r"缺少参数 \1。"),
+    (r"Invalid value for (.+?): Input should be a valid integer.*", r"\1 应为整数，如 2017。"),
+    (r"Invalid value for (.+?): (?:Value error, )?'(.*?)' is not one of (.*)\.",
+     r"\1 的取值“\2”无效，可选：\3。"),
+    (r"Invalid value for (.+?): (.*)", r"\1 的取值无效：\2"),
+    (r"Option '(.+?)' requires an argument\.", r"选项 \1 后面需要一个值。"),
+    (r"Got unexpected extra argument(?:s|\(s\))? \((.*?)\)", r"多余的参数：\1"),
+    (r"No such command '(.+?)'\.", r"没有子命令 \1。"),
+    (r"Missing command\.", "缺少子命令。"),
+    (r"。\. ", "。"),
+]
+
+
+def translate_message(message: str) -> str:
+    import re
+
+    for pattern, replacement in _PATTERNS:
+        message = re.sub(pattern, replacement, message)
+    return message
+
+
 def _zh(message: str) -> str:
     return _EXACT.get(message, message)
 
@@ -92,6 +121,44 @@ def install() -> None:
         if callable(getattr(module, "ngettext", None)):
             module.ngettext = _zh_plural  # type: ignore[attr-defined]
     _patch_usage_prefix()
+    _patch_help_option()
+    _patch_error_messages(rich_utils)
+
+
+def _patch_error_messages(rich_utils) -> None:  # type: ignore[no-untyped-def]
+    original = rich_utils.rich_format_error
+    if getattr(original, "_partyday", False):
+        return
+
+    def rich_format_error(exc):  # type: ignore[no-untyped-def]
+        english = exc.format_message
+        exc.format_message = lambda: translate_message(english())
+        return original(exc)
+
+    rich_format_error._partyday = True  # type: ignore[attr-defined]
+    rich_utils.rich_format_error = rich_format_error
+
+
+def _patch_help_option() -> None:
+    # the help option's text is a literal in the bundled click, not a gettext call
+    import typer._click.decorators as decorators
+
+    original = decorators.help_option
+    if getattr(original, "_partyday", False):
+        return
+
+    def help_option(param_decls):  # type: ignore[no-untyped-def]
+        decorate = original(param_decls)
+
+        def apply(command):  # type: ignore[no-untyped-def]
+            command = decorate(command)
+            command.params[-1].help = "显示本帮助并退出。"
+            return command
+
+        return apply
+
+    help_option._partyday = True  # type: ignore[attr-defined]
+    decorators.help_option = help_option
 
 
 def _patch_usage_prefix() -> None:
@@ -99,8 +166,11 @@ def _patch_usage_prefix() -> None:
     import typer._click.formatting as formatting
 
     original = formatting.HelpFormatter.write_usage
+    if getattr(original, "_partyday", False):
+        return
 
     def write_usage(self, prog, args="", prefix=None):  # type: ignore[no-untyped-def]
         return original(self, prog, args, "用法：" if prefix is None else prefix)
 
+    write_usage._partyday = True  # type: ignore[attr-defined]
     formatting.HelpFormatter.write_usage = write_usage  # type: ignore[method-assign]

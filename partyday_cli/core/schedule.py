@@ -77,6 +77,11 @@ class _Days:
     def ok(self, day: date) -> bool:
         return self.why_not(day) is None
 
+    def workday(self, day: date) -> bool:
+        """An official working day, makeup weekends excluded when asked to avoid them."""
+        info = self.cal.info(day)
+        return info.workday and not (info.makeup and self.avoid_makeup)
+
     def step(self, day: date, delta: int) -> date:
         for _ in range(_MAX_STEPS):
             day += timedelta(days=delta)
@@ -101,7 +106,8 @@ def _move(planned: date, policy: Policy, days: _Days) -> tuple[date, str]:
         target = days.step(planned, 1)
         return target, (f"{why}，顺延至收假后第一个工作日{_landing(target, days)}，"
                         f"在{policy.window}个工作日内")
-    if name == "next-workday":
+    if name == "next-workday" or (name == "next-week" and planned.weekday() >= 5):
+        # a week later is the same weekend day again: 顺延一周 is meant for weekday holidays
         target = days.step(planned, 1)
         return target, f"{why}，顺延至{_landing(target, days)}"
     if name == "prev-workday":
@@ -114,6 +120,8 @@ def _move(planned: date, policy: Policy, days: _Days) -> tuple[date, str]:
             if days.ok(target):
                 break
             hops.append(days.why_not(target))
+        else:
+            raise UserError(f"{month_day_zh(planned)}之后{_MAX_STEPS}周内找不到可用的工作日，请检查节假日数据")
         text = f"{why}，顺延一周"
         for hop in hops:
             text += f"，{hop}，再顺延一周"
@@ -156,7 +164,7 @@ def build_schedule(request: ScheduleRequest, cal: WorkCalendar) -> list[Activity
             continue
         planned: dict[date, str] = {}
         for rule in request.rules:
-            for day in month_dates(rule, request.year, month, request.week_def, cal.is_workday):
+            for day in month_dates(rule, request.year, month, request.week_def, days.workday):
                 planned.setdefault(day, rule.spec)
         out.extend(_place(d, spec, request, days) for d, spec in sorted(planned.items()))
     return sorted(out, key=lambda a: (a.date, a.planned))

@@ -1,0 +1,94 @@
+"""Members of a branch and their membership over time (花名册).
+
+A `Member` is one row of the roster as read, with the dates that decide whether the
+member is expected at an activity on a given day: joined (入党时间, the day the branch
+admitted them as 预备党员), full membership (转正时间), transferred out, exempted
+(免参加, with its reason and dates). Pure data and pure functions: no file I/O here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+CATEGORIES = ("在职", "离退休", "农民", "学生", "下岗失业", "低保", "其他")
+PARTY_STATUSES = ("正式", "预备")
+
+# The middle dots people type in minority names: all are read as one.
+_MIDDLE_DOTS = "·•‧・･∙⋅●"
+
+
+def normalise_name(raw: str) -> str:
+    """Names as people type them → one form: full-width letters folded, every kind of
+    space removed, middle dots unified to '·'. '阿依古丽 · 买买提' → '阿依古丽·买买提'."""
+    text = unicodedata.normalize("NFKC", str(raw or ""))
+    text = "".join(ch for ch in text if not ch.isspace() and ch not in "\u200b\u200c\u200d\ufeff")
+    text = re.sub(f"[{re.escape(_MIDDLE_DOTS)}.．]", "·", text)
+    return text.strip("·")
+
+
+@dataclass(frozen=True)
+class Member:
+    """One member as the roster describes them."""
+
+    name: str  # normalised
+    branch: str = ""  # 所在支部; '' in a one-branch workspace
+    group: str = ""  # 党小组
+    gender: str = ""
+    ethnicity: str = ""
+    birth_date: date | None = None
+    party_status: str = "正式"  # 正式 / 预备, as the roster says today
+    joined: date | None = None  # 入党时间 (admitted as 预备党员)
+    full_member_date: date | None = None  # 转正时间
+    category: str = "在职"  # one of CATEGORIES
+    phone: str = ""
+    id_number: str = ""
+    income: Decimal | None = None  # 月收入 or 离退休费 (monthly, after tax)
+    dues_override: Decimal | None = None  # a monthly amount the branch set (农民/学生/…)
+    transferred_out: date | None = None  # first day no longer a member of the branch
+    transferred_in: date | None = None
+    exempt_from: date | None = None  # 免参加 (approved exemption), from this day
+    exempt_until: date | None = None  # … to this day inclusive; None = open-ended
+    exempt_reason: str = ""
+    note: str = ""  # 备注, as typed
+    source_row: int | None = None  # the roster row it was read from
+
+    @property
+    def key(self) -> str:
+        """Identity across imports: the name, told apart by branch and group."""
+        return "|".join((self.name, self.branch, self.group, self.phone[-4:]))
+
+    def is_member_on(self, day: date) -> bool:
+        if self.joined is not None and day < self.joined:
+            return False
+        if self.transferred_in is not None and day < self.transferred_in:
+            return False
+        return not (self.transferred_out is not None and day >= self.transferred_out)
+
+    def is_exempt_on(self, day: date) -> bool:
+        if self.exempt_from is None or day < self.exempt_from:
+            return False
+        return self.exempt_until is None or day <= self.exempt_until
+
+    def is_expected_on(self, day: date) -> bool:
+        """应到: a member on that day and not exempt (SPEC §7)."""
+        return self.is_member_on(day) and not self.is_exempt_on(day)
+
+    def status_on(self, day: date) -> str:
+        """'正式' / '预备' / '' (not a member that day)."""
+        if not self.is_member_on(day):
+            return ""
+        if self.full_member_date is not None:
+            return "正式" if day >= self.full_member_date else "预备"
+        return self.party_status
+
+
+def members_on(members: list[Member], day: date) -> list[Member]:
+    return [m for m in members if m.is_member_on(day)]
+
+
+def expected_on(members: list[Member], day: date) -> list[Member]:
+    return [m for m in members if m.is_expected_on(day)]

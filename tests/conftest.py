@@ -1,0 +1,20 @@
+"""Shared fixtures: every test runs with its own empty user data folder and no workspace."""
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+NOTICES = REPO.parent / "shared" / "holiday-notices"
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path_factory, monkeypatch):
+    data = tmp_path_factory.mktemp("userdata")
+    monkeypatch.setenv("PARTYDAY_DATA_DIR", str(data))
+    monkeypatch.delenv("PARTYDAY_WORKSPACE", raising=False)
+    monkeypatch.delenv("PARTYDAY_DEBUG", raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+    work = tmp_path_factory.mktemp("cwd")
+    monkeypatch.chdir(work)
+    return data
