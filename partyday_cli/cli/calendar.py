@@ -143,10 +143,10 @@ def _render(days, request, arrangement, fmt: Format, output: Path | None) -> Non
         emit(calendar_ics(days, request.year), output)
         return
     rule_zh = "、".join(r.describe(request.week_def) for r in request.rules)
-    title = f"{request.year}年党员活动日安排（{rule_zh}；{request.policy.describe()}）"
-    table = Table(title=title, sheet_name=f"{request.year}年活动日", columns=[
+    table = Table(title=f"{request.year}年党员活动日安排", sheet_name=f"{request.year}年活动日",
+                  subtitle=f"活动日：{rule_zh}；遇节假日：{request.policy.describe()}", columns=[
         Column("序号", 6, "center"), Column("日期", 12, "center"), Column("星期", 8, "center"),
-        Column("原定日期", 12, "center"), Column("调整", 6, "center"), Column("说明", 48),
+        Column("原定日期", 12, "center"), Column("调整", 8, "center"), Column("说明", 50),
     ])
     for i, d in enumerate(days, start=1):
         note = d.reason or ""

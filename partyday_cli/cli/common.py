@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sys
 from collections.abc import Callable
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -14,7 +15,7 @@ import typer
 from partyday_cli.errors import UserError
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
@@ -80,7 +81,7 @@ def print_rich(renderable: object, output: Path | None = None,
     from rich.console import Console
 
     if output is not None:
-        console = Console(record=True, width=120, file=open(os.devnull, "w"), color_system=None)
+        console = Console(record=True, width=120, file=io.StringIO(), color_system=None)
         console.print(renderable)
         if extra:
             extra(console)

@@ -110,8 +110,8 @@ _ZH_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("nth", re.compile(rf"第(?P<n>{_NUM})个\s*{_WD}")),
     ("lastworkday", re.compile(r"最后一个工作日")),
     ("workday", re.compile(rf"第(?P<n>{_NUM})个工作日")),
-    ("lunar", re.compile(rf"农历(?:每月)?(?:每月)?(?P<n>初[一二三四五六七八九十]|十[一二三四五六七八九]?"
-                         rf"|二十[一二三四五六七八九]?|廿[一二三四五六七八九]|三十|\d{{1,2}})(?:日|号)?")),
+    ("lunar", re.compile(r"农历(?:每月)?(?:每月)?(?P<n>初[一二三四五六七八九十]|十[一二三四五六七八九]?"
+                         r"|二十[一二三四五六七八九]?|廿[一二三四五六七八九]|三十|\d{1,2})(?:日|号)?")),
     ("day", re.compile(rf"每月(?P<n>{_NUM})\s*(?:日|号)")),
 ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import tempfile
@@ -42,10 +43,8 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise UserError(f"无法写入 {path}：{exc.strerror}。原文件未改动") from exc
     finally:
         if tmp_name is not None:
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(tmp_name)
-            except OSError:
-                pass
 
 
 def read_bytes(path: Path, what: str = "文件") -> bytes:

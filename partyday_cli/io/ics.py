@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from partyday_cli.core.schedule import ActivityDay
 
 TZID = "Asia/Shanghai"
 # DTSTAMP is fixed so the same plan gives the same bytes; UIDs are what calendars match on.
-_STAMP = datetime(2000, 1, 1, tzinfo=timezone.utc)
+_STAMP = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def activity_uid(day: ActivityDay, branch: str = "") -> str:

@@ -28,6 +28,7 @@ class Table:
     rows: list[list[object]] = field(default_factory=list)
     highlight: set[int] = field(default_factory=set)  # row indexes that stand out
     notes: list[str] = field(default_factory=list)  # lines printed under the table
+    subtitle: str = ""  # a second title line (rule, policy, branch)
     sheet_name: str = "Sheet1"
 
     def add(self, row: list[object], *, highlight: bool = False) -> None:
@@ -72,7 +73,7 @@ def to_rich(table: Table, *, plain: bool) -> object:
     from rich.table import Table as RichTable
 
     rich_table = RichTable(
-        title=table.title,
+        title=table.title + (f"\n{table.subtitle}" if table.subtitle else ""),
         box=box.ASCII if plain else box.SIMPLE_HEAVY,
         show_lines=False,
         title_justify="left",

@@ -15,6 +15,12 @@ def display_width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
+def line_count(text: str, width: float) -> int:
+    """How many lines a wrapped cell needs (LibreOffice does not grow rows by itself)."""
+    usable = max(width - 1, 1)
+    return sum(max(1, -(-display_width(part) // int(usable))) for part in text.split("\n"))
+
+
 def to_xlsx(table: Table) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -28,23 +34,34 @@ def to_xlsx(table: Table) -> bytes:
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     song = "宋体"
 
+    widths = [max(col.width, display_width(col.title) + 2) for col in table.columns]
+    total_width = sum(widths)
     ws.cell(row=1, column=1, value=table.title).font = Font(name=song, size=16, bold=True)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncols)
-    ws.cell(row=1, column=1).alignment = Alignment(horizontal="center", vertical="center")
-    ws.row_dimensions[1].height = 30
+    ws.cell(row=1, column=1).alignment = Alignment(horizontal="center", vertical="center",
+                                                   wrap_text=True)
+    ws.row_dimensions[1].height = 28 * line_count(table.title, total_width / 1.6)
+    header_row = 2
+    if table.subtitle:
+        cell = ws.cell(row=2, column=1, value=table.subtitle)
+        cell.font = Font(name=song, size=11)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=ncols)
+        ws.row_dimensions[2].height = 16 * line_count(table.subtitle, total_width)
+        header_row = 3
 
     header_fill = PatternFill("solid", fgColor="D9D9D9")
     for j, col in enumerate(table.columns, start=1):
-        cell = ws.cell(row=2, column=j, value=col.title)
+        cell = ws.cell(row=header_row, column=j, value=col.title)
         cell.font = Font(name=song, size=11, bold=True)
         cell.fill = header_fill
         cell.border = border
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
     mark_fill = PatternFill("solid", fgColor="FFF2CC")
-    widths = [max(col.width, display_width(col.title) + 2) for col in table.columns]
     for i, row in enumerate(table.rows):
-        r = i + 3
+        r = i + header_row + 1
+        lines = 1
         for j, value in enumerate(row, start=1):
             text = neutralise(_text(value))
             cell = ws.cell(row=r, column=j, value=text)
@@ -54,24 +71,26 @@ def to_xlsx(table: Table) -> bytes:
             cell.alignment = Alignment(horizontal=col.align, vertical="center", wrap_text=True)
             if i in table.highlight:
                 cell.fill = mark_fill
+            lines = max(lines, line_count(text, widths[j - 1]))
+        ws.row_dimensions[r].height = 15 * lines + 3
     for j, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(j)].width = width
 
-    note_row = len(table.rows) + 4
+    note_row = len(table.rows) + header_row + 2
     for k, note in enumerate(table.notes):
         ws.cell(row=note_row + k, column=1, value=note).font = Font(name=song, size=10)
         ws.merge_cells(start_row=note_row + k, start_column=1,
                        end_row=note_row + k, end_column=ncols)
 
-    ws.print_title_rows = "1:2"
+    ws.print_title_rows = f"{header_row}:{header_row}"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if sum(widths) > 95 else "portrait"
+    ws.page_setup.orientation = "landscape" if total_width > 130 else "portrait"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.freeze_panes = "A3"
+    ws.freeze_panes = f"A{header_row + 1}"
 
     wb.properties.creator = "partyday"
     wb.properties.created = FIXED_TIMESTAMP
