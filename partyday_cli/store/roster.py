@@ -1,0 +1,362 @@
+"""Rosters in the ledger, with their history (SPEC §2, §7).
+
+Each roster import is stored as a full snapshot: one `member_versions` row for every
+member it lists (present = 1), plus a present = 0 row for each member the roster in
+force before it listed and it no longer does. The roster in force on a day is the
+newest import whose effective date is on or before that day (for days before every
+import, the earliest one: a roster describes the past through its dates); the members
+on that day are the members it lists whose own dates (`Member.is_member_on`) say so.
+A later import therefore never changes the answer for an earlier day.
+
+A person keeps one `members.id` across imports: matched by Member.key, else by ID
+number, else by a name that is unique in its branch on both sides, so a change of 党小组
+or phone number is a change, not a departure and an arrival.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass, fields, replace
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from partyday_cli.core.members import Member
+from partyday_cli.errors import UserError
+from partyday_cli.store.ledger import Ledger, find_import, record_import
+
+_DATE_FIELDS = frozenset(
+    {
+        "birth_date",
+        "joined",
+        "full_member_date",
+        "transferred_out",
+        "transferred_in",
+        "exempt_from",
+        "exempt_until",
+    }
+)
+_MONEY_FIELDS = frozenset({"income", "dues_override"})
+_FIELDS = tuple(f.name for f in fields(Member))
+_TEXT_FIELDS = frozenset(_FIELDS) - _DATE_FIELDS - _MONEY_FIELDS - {"source_row"}
+_COLUMNS = tuple("group_name" if name == "group" else name for name in _FIELDS)
+_ORDER = "ORDER BY mv.branch, mv.source_row IS NULL, mv.source_row, mv.member_id"
+
+
+@dataclass(frozen=True)
+class RosterSaveResult:
+    """What one roster import changed, compared with the roster in force before it."""
+
+    added: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    already_imported: bool = False
+    import_id: int | None = None
+    added_names: tuple[str, ...] = ()
+    changed_names: tuple[str, ...] = ()
+    removed_names: tuple[str, ...] = ()
+
+    def summary(self) -> str:
+        if self.already_imported:
+            return "该花名册已导入过，账本未作改动"
+        return (
+            f"新增 {self.added} 人，信息变更 {self.changed} 人，"
+            f"未变 {self.unchanged} 人，移出 {self.removed} 人"
+        )
+
+
+def save_roster(
+    ledger: Ledger,
+    members: list[Member],
+    *,
+    sha256: str,
+    original_name: str,
+    archived_path: str,
+    effective_date: date,
+) -> RosterSaveResult:
+    """Store one roster import in one transaction; nothing is written for bytes already
+    imported (`already_imported`)."""
+    _refuse_duplicates(members)
+    with ledger.transaction() as conn:
+        earlier = find_import(ledger, "roster", sha256)
+        if earlier is not None:
+            return RosterSaveResult(already_imported=True, import_id=earlier)
+        previous = _import_in_force(conn, effective_date, fallback=False)
+        before = dict(_versions_of(conn, previous)) if previous is not None else {}
+        ids = _match(conn, members, set(before))
+        import_id = record_import(
+            ledger,
+            kind="roster",
+            sha256=sha256,
+            original_name=original_name,
+            archived_path=archived_path,
+            effective_date=effective_date,
+            rows=len(members),
+        )
+        is_newest = _is_newest(conn, import_id)
+        ids = [
+            _ensure_member(conn, mid, m, import_id, is_newest)
+            for mid, m in zip(ids, members, strict=True)
+        ]
+        result = _compare(before, ids, members, import_id)
+        _insert_versions(conn, import_id, zip(ids, members, strict=True), present=1)
+        listed = set(ids)
+        gone = [(mid, m) for mid, m in before.items() if mid not in listed]
+        _insert_versions(conn, import_id, gone, present=0)
+        conn.execute("UPDATE imports SET summary = ? WHERE id = ?", (result.summary(), import_id))
+    return result
+
+
+def members_on(ledger: Ledger, day: date, branch: str | None = None) -> list[Member]:
+    """The members of the branch (or of every branch) on `day`, in roster order."""
+    return [m for _, m in members_on_with_ids(ledger, day, branch)]
+
+
+def members_on_with_ids(
+    ledger: Ledger, day: date, branch: str | None = None
+) -> list[tuple[int, Member]]:
+    """Like `members_on`, with each member's ledger id (for attendance and dues rows)."""
+    import_id = _import_in_force(ledger.conn, day, fallback=True)
+    if import_id is None:
+        return []
+    pairs = _versions_of(ledger.conn, import_id, branch)
+    return [(mid, m) for mid, m in pairs if m.is_member_on(day)]
+
+
+def roster_as_of(ledger: Ledger, day: date) -> list[tuple[Member, str]]:
+    """Every member on `day` with their status that day: '正式' or '预备'."""
+    return [(m, m.status_on(day)) for m in members_on(ledger, day)]
+
+
+def all_members(ledger: Ledger) -> list[Member]:
+    """Every member the ledger has known, each as their newest version describes them."""
+    return [m for _, m in all_members_with_ids(ledger)]
+
+
+def all_members_with_ids(ledger: Ledger) -> list[tuple[int, Member]]:
+    return _newest_versions(ledger.conn)
+
+
+# --- reading -------------------------------------------------------------------------
+
+
+def _import_in_force(conn: sqlite3.Connection, day: date, *, fallback: bool) -> int | None:
+    row = conn.execute(
+        "SELECT id FROM imports WHERE kind = 'roster' AND effective_date <= ?"
+        " ORDER BY effective_date DESC, id DESC LIMIT 1",
+        (day.isoformat(),),
+    ).fetchone()
+    if row is None and fallback:
+        row = conn.execute(
+            "SELECT id FROM imports WHERE kind = 'roster' ORDER BY effective_date, id LIMIT 1"
+        ).fetchone()
+    return None if row is None else int(row[0])
+
+
+def _versions_of(
+    conn: sqlite3.Connection, import_id: int, branch: str | None = None
+) -> list[tuple[int, Member]]:
+    sql = "SELECT * FROM member_versions mv WHERE mv.import_id = ? AND mv.present = 1"
+    params: list[object] = [import_id]
+    if branch is not None:
+        sql += " AND mv.branch = ?"
+        params.append(branch)
+    rows = conn.execute(f"{sql} {_ORDER}", params).fetchall()
+    return [(int(r["member_id"]), _to_member(r)) for r in rows]
+
+
+def _newest_versions(conn: sqlite3.Connection) -> list[tuple[int, Member]]:
+    rows = conn.execute(
+        f"""SELECT * FROM (
+                SELECT mv.*, ROW_NUMBER() OVER (
+                    PARTITION BY mv.member_id
+                    ORDER BY mv.present DESC, i.effective_date DESC, i.id DESC) AS newest
+                FROM member_versions mv JOIN imports i ON i.id = mv.import_id
+            ) AS mv WHERE newest = 1 {_ORDER}"""
+    ).fetchall()
+    return [(int(r["member_id"]), _to_member(r)) for r in rows]
+
+
+def _is_newest(conn: sqlite3.Connection, import_id: int) -> bool:
+    return _import_in_force(conn, date.max, fallback=False) == import_id
+
+
+def _to_member(row: sqlite3.Row) -> Member:
+    return Member(**{name: read(row[column]) for name, column, read in _READERS})
+
+
+def _read_day(value: str | None) -> date | None:
+    return None if value is None else date.fromisoformat(value)
+
+
+def _read_money(value: str | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def _read_as_is(value: object) -> object:
+    return value
+
+
+def _reader(name: str) -> Callable[[Any], object]:
+    if name in _DATE_FIELDS:
+        return _read_day
+    return _read_money if name in _MONEY_FIELDS else _read_as_is
+
+
+_READERS = tuple(
+    (name, column, _reader(name)) for name, column in zip(_FIELDS, _COLUMNS, strict=True)
+)
+
+
+# --- writing -------------------------------------------------------------------------
+
+
+def _refuse_duplicates(members: list[Member]) -> None:
+    rows_by_key: dict[str, list[Member]] = defaultdict(list)
+    for m in members:
+        rows_by_key[m.key].append(m)
+    for same in rows_by_key.values():
+        if len(same) > 1:
+            rows = "、".join(f"第{m.source_row}行" for m in same if m.source_row is not None)
+            where = f"（{rows}）" if rows else ""
+            raise UserError(
+                f"花名册中“{same[0].name}”出现了不止一次{where}，所在支部、党小组和手机号后四位"
+                "都相同，无法区分。请删除重复的行，或填写手机号加以区分；账本未作改动"
+            )
+
+
+def _match(conn: sqlite3.Connection, members: list[Member], before: set[int]) -> list[int | None]:
+    """The existing member id of each incoming member, or None for a new person."""
+    key_ids = {r["key"]: int(r["id"]) for r in conn.execute("SELECT id, key FROM members")}
+    ids: list[int | None] = [key_ids.get(m.key) for m in members]
+    if None not in ids:
+        return ids
+    known = dict(_newest_versions(conn))
+    for identity in (_id_number, _name_in_branch):
+        _match_by(identity, members, ids, known, before)
+    return ids
+
+
+def _id_number(m: Member) -> Hashable | None:
+    return m.id_number.strip().upper() or None
+
+
+def _name_in_branch(m: Member) -> Hashable | None:
+    return (m.name, m.branch) if m.name else None
+
+
+def _match_by(
+    identity: Callable[[Member], Hashable | None],
+    members: list[Member],
+    ids: list[int | None],
+    known: dict[int, Member],
+    before: set[int],
+) -> None:
+    """Fill ids[i] where the identity names exactly one incoming and one known member
+    not matched yet (a member of the roster in force before is preferred)."""
+    taken = {i for i in ids if i is not None}
+    incoming: dict[Hashable, list[int]] = defaultdict(list)
+    for pos, m in enumerate(members):
+        value = identity(m)
+        if ids[pos] is None and value is not None:
+            incoming[value].append(pos)
+    candidates: dict[Hashable, list[int]] = defaultdict(list)
+    for mid, m in known.items():
+        value = identity(m)
+        if mid not in taken and value in incoming:
+            candidates[value].append(mid)
+    for value, positions in incoming.items():
+        found = candidates.get(value, [])
+        preferred = [mid for mid in found if mid in before]
+        pick = preferred if len(preferred) == 1 else found
+        if len(positions) == 1 and len(pick) == 1 and pick[0] not in taken:
+            ids[positions[0]] = pick[0]
+            taken.add(pick[0])
+
+
+def _ensure_member(
+    conn: sqlite3.Connection, member_id: int | None, m: Member, import_id: int, is_newest: bool
+) -> int:
+    if member_id is None:
+        cursor = conn.execute(
+            "INSERT INTO members (key, name, branch, first_import_id) VALUES (?, ?, ?, ?)",
+            (m.key, m.name, m.branch, import_id),
+        )
+        return int(cursor.lastrowid)
+    if is_newest:
+        conn.execute(
+            "UPDATE members SET key = ?, name = ?, branch = ? WHERE id = ?",
+            (m.key, m.name, m.branch, member_id),
+        )
+    return member_id
+
+
+def _compare(
+    before: dict[int, Member], ids: list[int], members: list[Member], import_id: int
+) -> RosterSaveResult:
+    added, changed, unchanged = [], [], []
+    for mid, m in zip(ids, members, strict=True):
+        if mid not in before:
+            added.append(m.name)
+        elif _same(before[mid], m):
+            unchanged.append(m.name)
+        else:
+            changed.append(m.name)
+    listed = set(ids)
+    removed = [m.name for mid, m in before.items() if mid not in listed]
+    return RosterSaveResult(
+        added=len(added),
+        changed=len(changed),
+        unchanged=len(unchanged),
+        removed=len(removed),
+        import_id=import_id,
+        added_names=tuple(added),
+        changed_names=tuple(changed),
+        removed_names=tuple(removed),
+    )
+
+
+def _same(old: Member, new: Member) -> bool:
+    """Equal apart from where the row sits in the workbook."""
+    return replace(old, source_row=None) == replace(new, source_row=None)
+
+
+def _insert_versions(
+    conn: sqlite3.Connection, import_id: int, pairs: Iterable[tuple[int, Member]], *, present: int
+) -> None:
+    columns = ", ".join(("member_id", "import_id", "present", *_COLUMNS))
+    marks = ", ".join("?" * (3 + len(_COLUMNS)))
+    conn.executemany(
+        f"INSERT INTO member_versions ({columns}) VALUES ({marks})",
+        ((mid, import_id, present, *_to_values(m)) for mid, m in pairs),
+    )
+
+
+def _to_values(m: Member) -> list[object]:
+    values: list[object] = []
+    for name in _FIELDS:
+        value = getattr(m, name)
+        if value is not None and name in _DATE_FIELDS:
+            value = _day_text(value)
+        elif value is not None and name in _MONEY_FIELDS:
+            value = _money_text(value)
+        elif value is None and name in _TEXT_FIELDS:
+            value = ""
+        values.append(value)
+    return values
+
+
+def _day_text(value: date) -> str:
+    return (value.date() if isinstance(value, datetime) else value).isoformat()
+
+
+def _money_text(value: Decimal | int) -> str:
+    if isinstance(value, bool) or not isinstance(value, Decimal | int):
+        raise TypeError(f"money must be Decimal, not {type(value).__name__}")
+    value = Decimal(value)
+    if not value.is_finite():
+        raise ValueError(f"money must be a finite amount, not {value}")
+    return format(value, "f")
