@@ -35,14 +35,56 @@ class ScheduleConfig:
 
 
 @dataclass(frozen=True)
+class Branch:
+    """One [[branches]] entry; its own rule or policy override the [schedule] ones."""
+
+    name: str
+    rule: str | None = None
+    holiday_policy: str | None = None
+
+
+@dataclass(frozen=True)
 class Workspace:
     root: Path
     config: dict[str, Any]
     schedule: ScheduleConfig
+    branches: tuple[Branch, ...] = ()
 
     @property
     def config_path(self) -> Path:
         return self.root / CONFIG_NAME
+
+    @property
+    def ledger_path(self) -> Path:
+        return self.root / "ledger.db"
+
+    @property
+    def org_name(self) -> str:
+        return str(self.config.get("org", {}).get("name", ""))
+
+    def section(self, name: str) -> dict[str, Any]:
+        value = self.config.get(name, {})
+        return value if isinstance(value, dict) else {}
+
+    def branch(self, name: str | None) -> Branch | None:
+        """The named branch; with no name, the only branch of a one-branch workspace."""
+        if name is None:
+            return self.branches[0] if len(self.branches) == 1 else None
+        for branch in self.branches:
+            if branch.name == name:
+                return branch
+        known = "、".join(b.name for b in self.branches) or "（未配置）"
+        raise UserError(f"工作区里没有名为“{name}”的支部。已配置的支部：{known}")
+
+    def schedule_for(self, branch: str | None) -> ScheduleConfig:
+        """The [schedule] config with the branch's own rule and policy applied."""
+        found = self.branch(branch)
+        if found is None:
+            return self.schedule
+        from dataclasses import replace
+
+        return replace(self.schedule, rule=found.rule or self.schedule.rule,
+                       holiday_policy=found.holiday_policy or self.schedule.holiday_policy)
 
 
 def find_root(explicit: Path | None = None, cwd: Path | None = None) -> Path | None:
@@ -88,11 +130,32 @@ def load(root: Path) -> Workspace:
         raise UserError(f"{path} 不是 UTF-8 编码。请用记事本“另存为 UTF-8”后重试") from None
     except OSError as exc:
         raise UserError(f"无法读取 {path}：{exc.strerror}") from None
+    return from_text(root, text)
+
+
+def from_text(root: Path, text: str) -> Workspace:
+    """The workspace a config text describes (also used to check a config before writing it)."""
+    path = root / CONFIG_NAME
     try:
         config = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise UserError(f"{path} 格式有误：{exc}。请对照 partyday init 生成的示例修改") from None
-    return Workspace(root, config, _schedule(path, text, config.get("schedule", {})))
+    return Workspace(root, config, _schedule(path, text, config.get("schedule", {})),
+                     _branches(path, text, config.get("branches", [])))
+
+
+def _branches(path: Path, text: str, raw: Any) -> tuple[Branch, ...]:
+    if isinstance(raw, dict):  # a single [branches] table instead of [[branches]]
+        raw = [raw]
+    if not isinstance(raw, list):
+        raise _config_error(path, text, "branches", "应写成 [[branches]] 段落，每段一个支部")
+    out = []
+    for item in raw:
+        name = item.get("name") if isinstance(item, dict) else None
+        if not isinstance(name, str) or not name.strip():
+            raise _config_error(path, text, "branches.name", "每个 [[branches]] 段都要写 name = \"支部名称\"")
+        out.append(Branch(name.strip(), item.get("rule"), item.get("holiday_policy")))
+    return tuple(out)
 
 
 def _schedule(path: Path, text: str, raw: Any) -> ScheduleConfig:

@@ -45,13 +45,14 @@ def parse_skip_months(text: str | None) -> frozenset[int]:
 
 
 def build_request(year: int, rule: str | None, policy: str | None, week_def: str | None,
-                  skip_months: str | None, avoid_makeup_days: bool, ws):  # type: ignore[no-untyped-def]
+                  skip_months: str | None, avoid_makeup_days: bool, ws,  # type: ignore[no-untyped-def]
+                  branch: str | None = None):
     """The schedule request from options, falling back to the workspace config."""
     from partyday_cli.core.policy import find_policy, parse_policy
     from partyday_cli.core.rules import WEEK_DEFS, parse_rules
     from partyday_cli.core.schedule import ScheduleRequest
 
-    conf = ws.schedule if ws is not None else None
+    conf = ws.schedule_for(branch) if ws is not None else None
     rule_text = rule or (conf.rule if conf else None)
     if not rule_text:
         raise UserError("请用 --rule 指定活动日规则，如 --rule 每月第二周星期三 或 --rule month.week2.wed"
@@ -101,6 +102,8 @@ def calendar(
     fmt: Annotated[Format | None, typer.Option(
         "--format", "-f", help="输出格式：table、json、csv、xlsx、ics。", show_default=False)] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="写入文件而不是屏幕。")] = None,
+    branch: Annotated[str | None, typer.Option(
+        "--branch", "-b", help="党委工作区里按哪个支部的规则排期。")] = None,
     workspace: Annotated[Path | None, typer.Option("--workspace", "-w", help=WORKSPACE_HELP)] = None,
 ) -> None:
     """排出某年的党员活动日，遇法定节假日和调休按规定顺延或提前，并说明原因。
@@ -120,7 +123,7 @@ def calendar(
     check_year(year)
     ws = wsmod.discover(workspace_option(ctx, workspace))
     request = build_request(year, rule, holiday_policy, week_def, skip_months,
-                            avoid_makeup_days, ws)
+                            avoid_makeup_days, ws, branch)
     cal = work_calendar(holiday_dirs(ws.root if ws else None), provisional)
     arrangement = cal.arrangement(year)
     if arrangement.provisional:

@@ -107,3 +107,28 @@ def workspace_option(ctx: typer.Context, local: Path | None) -> Path | None:
         return local
     root = ctx.find_root()
     return (root.obj or {}).get("workspace") if isinstance(root.obj, dict) else None
+
+
+def require_workspace(ctx: typer.Context, local: Path | None):  # type: ignore[no-untyped-def]
+    """The workspace, or one Chinese line saying how to get one."""
+    from partyday_cli import workspace as wsmod
+
+    ws = wsmod.discover(workspace_option(ctx, local))
+    if ws is None:
+        raise UserError("这里不是 partyday 工作区（当前文件夹及其上级都没有 partyday.toml）。"
+                        "请先运行 partyday init 新建，或用 -w 指定工作区文件夹")
+    return ws
+
+
+def parse_day(text: str, what: str = "日期"):  # type: ignore[no-untyped-def]
+    """'2017-04-12' / '2017.4.12' / '2017年4月12日' → date, else one Chinese line."""
+    import re
+    from datetime import date
+
+    m = re.fullmatch(r"\s*(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?\s*", text or "")
+    try:
+        if m:
+            return date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        pass
+    raise UserError(f"{what}“{text}”不是有效日期，请写成 2017-04-12")

@@ -76,10 +76,13 @@ def main(
 
 
 def _register() -> None:
-    from partyday_cli.cli import calendar, holidays
+    from partyday_cli.cli import calendar, demo, holidays, init, roster
 
+    app.command("demo")(demo.demo)
+    app.command("init")(init.init)
     calendar.register(app)
     app.add_typer(holidays.app, name="holidays")
+    app.add_typer(roster.app, name="roster")
 
 
 _register()

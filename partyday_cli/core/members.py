@@ -92,3 +92,41 @@ def members_on(members: list[Member], day: date) -> list[Member]:
 
 def expected_on(members: list[Member], day: date) -> list[Member]:
     return [m for m in members if m.is_expected_on(day)]
+
+
+def mask_phone(phone: str) -> str:
+    """'13800001001' → '138****1001' (SPEC §10: personal data masked on screen)."""
+    digits = phone.strip()
+    if len(digits) < 7:
+        return "*" * len(digits)
+    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+
+
+def mask_id(id_number: str) -> str:
+    text = id_number.strip()
+    if len(text) < 8:
+        return "*" * len(text)
+    return text[:6] + "*" * (len(text) - 10) + text[-4:]
+
+
+def assign_branches(members: list[Member], branch_names: list[str]
+                    ) -> tuple[list[Member], list[tuple[Member, str]]]:
+    """Members without a 所在支部 join the workspace's only branch; a branch the config does
+    not know is a problem (returned as Chinese lines, one per member row)."""
+    from dataclasses import replace
+
+    problems = []
+    out = []
+    known = set(branch_names)
+    for m in members:
+        if not m.branch:
+            if len(branch_names) == 1:
+                m = replace(m, branch=branch_names[0])
+            elif branch_names:
+                problems.append((m, f"“{m.name}”没有填写所在支部；本工作区有多个支部："
+                                    f"{'、'.join(branch_names)}，请在“所在支部”列填写"))
+        elif known and m.branch not in known:
+            problems.append((m, f"所在支部“{m.branch}”不在 partyday.toml 的 [[branches]] 中"
+                                f"（已配置：{'、'.join(branch_names)}）。请改正花名册或在配置中添加该支部"))
+        out.append(m)
+    return out, problems

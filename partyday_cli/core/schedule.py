@@ -104,6 +104,8 @@ def _move(planned: date, policy: Policy, days: _Days) -> tuple[date, str]:
     name = policy.name
     if name == "after-holiday":
         target = days.step(planned, 1)
+        if days.cal.info(planned).holiday is None:  # a weekend or a blackout, not a holiday
+            return target, f"{why}，顺延至{_landing(target, days)}"
         return target, (f"{why}，顺延至收假后第一个工作日{_landing(target, days)}，"
                         f"在{policy.window}个工作日内")
     if name == "next-workday" or (name == "next-week" and planned.weekday() >= 5):

@@ -1,0 +1,84 @@
+"""`partyday init [DIR]`: a new workspace from the scheme the 党委 sent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from partyday_cli.cli.common import info
+from partyday_cli.errors import UserError
+
+FOLDERS = ("holidays", "archive", "out")
+
+
+def init(
+    directory: Annotated[Path, typer.Argument(help="工作区文件夹，默认当前文件夹。")] = Path("."),
+    scheme: Annotated[str, typer.Option(
+        "--scheme", "-s", help="方案预设：wanyuan-xiang（每月第二周星期三）、fupinban-9plus3（9+3）、"
+                               "zhangdian-5plusx（5+X）、qfnu-xueyuan、shendingshan-zhen（三会一课）、"
+                               "zznu-xiaowei。")] = "wanyuan-xiang",
+    branch: Annotated[str, typer.Option("--branch", "-b", help="党支部名称。")] = "第一党支部",
+    org: Annotated[str, typer.Option("--org", help="党委（党总支）名称。")] = "中共××委员会",
+    rule: Annotated[str | None, typer.Option("--rule", "-r", help="活动日规则，覆盖预设。")] = None,
+    holiday_policy: Annotated[str | None, typer.Option(
+        "--holiday-policy", "-p", help="节假日处理方式，覆盖预设。")] = None,
+    themes: Annotated[str | None, typer.Option("--themes", help="主题目录名称或文件，覆盖预设。")] = None,
+) -> None:
+    """新建工作区：写入带中文说明的 partyday.toml、花名册模板 roster.xlsx 和所需文件夹。
+
+    已有工作区的文件夹不会被覆盖。
+
+    示例：
+
+      partyday init 我的支部 --scheme fupinban-9plus3 --branch 扶贫办党支部
+
+      partyday init . --rule 每月第二周星期三 --holiday-policy 顺延一周
+    """
+    from dataclasses import replace
+
+    from partyday_cli.core.policy import parse_policy
+    from partyday_cli.core.rules import parse_rules
+    from partyday_cli.io.files import write_atomic
+    from partyday_cli.io.roster_template import roster_template
+    from partyday_cli.io.schemes import load_scheme, render_config
+    from partyday_cli.store.ledger import open_ledger
+    from partyday_cli.workspace import CONFIG_NAME, from_text
+
+    preset = load_scheme(scheme)
+    if rule:
+        parse_rules(rule)  # refuse a bad rule before anything is written
+    if holiday_policy:
+        parse_policy(holiday_policy)
+    if themes:
+        data = dict(preset.data)
+        data["themes"] = {"catalogue": themes}
+        preset = replace(preset, data=data)
+    config_path = directory / CONFIG_NAME
+    if config_path.exists():
+        raise UserError(f"{directory} 已经是 partyday 工作区（{CONFIG_NAME} 已存在），未作任何改动。"
+                        "如要重新开始，请换一个文件夹")
+    if directory.exists() and not directory.is_dir():
+        raise UserError(f"{directory} 是一个文件，不是文件夹")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"无法创建文件夹 {directory}：{exc.strerror}") from None
+    text = render_config(preset, org=org, branch=branch, rule=rule, policy=holiday_policy)
+    from_text(directory, text)  # what we write must read back, before anything is written
+    roster = directory / "roster.xlsx"
+    roster_bytes = roster_template(branch) if not roster.exists() else None
+    for name in FOLDERS:
+        (directory / name).mkdir(exist_ok=True)
+    if roster_bytes is not None:
+        write_atomic(roster, roster_bytes)
+    write_atomic(config_path, text.encode("utf-8"))
+    with open_ledger(directory / "ledger.db"):
+        pass
+    info(f"已创建工作区 {directory.resolve()}（方案预设：{preset.title}）")
+    info(f"  配置：{config_path}")
+    info(f"  花名册模板：{roster}" + ("（已存在，未覆盖）" if roster_bytes is None else ""))
+    info(f"  账本：{directory / 'ledger.db'}")
+    info("下一步：在 roster.xlsx 中填好党员名单，然后运行 partyday roster import roster.xlsx；"
+         "查看全年活动日：partyday calendar 年份")

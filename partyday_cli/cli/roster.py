@@ -1,0 +1,168 @@
+"""`partyday roster import|list`: the 花名册."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from partyday_cli.cli.common import (
+    WORKSPACE_HELP,
+    Format,
+    emit,
+    emit_json,
+    format_from_output,
+    info,
+    parse_day,
+    print_rich,
+    require_workspace,
+)
+from partyday_cli.errors import Problem, UserError
+
+app = typer.Typer(help="花名册：导入党员名单，查看某天的党员情况。", no_args_is_help=True)
+
+
+@app.command("import")
+def import_roster(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="花名册文件：.xlsx、.xls 或 .csv。", show_default=False)],
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", help="这份花名册自哪天起生效（默认今天）。补录历史名册时填当时的日期。")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查和预览，不写入账本。")] = False,
+    workspace: Annotated[Path | None, typer.Option("--workspace", "-w", help=WORKSPACE_HELP)] = None,
+) -> None:
+    """导入花名册（标题行、合并表头、页脚都没关系），原文件不会被修改。
+
+    有任何一处看不懂（日期、人员类别、缺“姓名”列……）都会逐条指出行和列，整份不导入。
+    同一份文件重复导入不会重复记录；名单变动后再导入，过去某天的党员情况仍可查询。
+
+    示例：
+
+      partyday roster import 花名册.xlsx
+
+      partyday roster import 2017年初花名册.xlsx --as-of 2017-01-01
+    """
+    from partyday_cli.core.members import assign_branches
+    from partyday_cli.io.archive import archive_file, sha256_hex
+    from partyday_cli.io.files import read_bytes
+    from partyday_cli.io.roster import read_roster
+    from partyday_cli.store.ledger import open_ledger
+    from partyday_cli.store.roster import save_roster
+
+    ws = require_workspace(ctx, workspace)
+    effective = parse_day(as_of, "--as-of") if as_of else date.today()
+    data = read_bytes(file, "花名册文件")
+    read = read_roster(file)
+    members, branch_problems = assign_branches(read.members, [b.name for b in ws.branches])
+    problems = list(read.problems) + [
+        Problem(msg, file=file.name, row=m.source_row) for m, msg in branch_problems]
+    if problems:
+        raise UserError(f"花名册 {file.name} 有 {len(problems)} 处问题，未导入任何内容，请改正后重新导入：",
+                        problems=problems)
+    if not members:
+        raise UserError(f"花名册 {file.name} 里没有读到任何党员。请检查是否有“姓名”列和名单")
+    for line in read.readings:
+        info(f"从表中读到：{line}")
+    if dry_run:
+        info(f"预览：{file.name} 共 {len(members)} 人，检查无误（--dry-run，未写入账本）")
+        return
+    with open_ledger(ws.ledger_path) as ledger:  # a refused ledger stops before the archive
+        archived = archive_file(data, file.name, ws.root / "archive")
+        result = save_roster(ledger, members, sha256=sha256_hex(data), original_name=file.name,
+                             archived_path=str(archived.relative_to(ws.root)),
+                             effective_date=effective)
+    if result.already_imported:
+        info(f"{file.name} 已导入过（内容完全相同），账本未作改动")
+        return
+    info(f"已导入花名册 {file.name}：共 {len(members)} 人；{result.summary()}")
+    for label, names in (("新增", result.added_names), ("变更", result.changed_names),
+                         ("移出", result.removed_names)):
+        if names and (label != "新增" or result.changed or result.removed):
+            info(f"  {label}：{'、'.join(names)}")
+    info(f"原文件已存档：{archived.relative_to(ws.root)}")
+
+
+@app.command("list")
+def list_roster(
+    ctx: typer.Context,
+    on: Annotated[str | None, typer.Option(
+        "--date", "-d", help="查看哪一天的党员情况（默认今天），如 2017-03-01。")] = None,
+    branch: Annotated[str | None, typer.Option("--branch", "-b", help="只看某个支部。")] = None,
+    show_private: Annotated[bool, typer.Option(
+        "--show-private", help="显示完整的电话和身份证号（默认打码）。")] = False,
+    fmt: Annotated[Format | None, typer.Option("--format", "-f", help="输出格式：table、json、csv、xlsx。",
+                                               show_default=False)] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="写入文件而不是屏幕。")] = None,
+    workspace: Annotated[Path | None, typer.Option("--workspace", "-w", help=WORKSPACE_HELP)] = None,
+) -> None:
+    """列出某天的党员：所在支部、党小组、正式/预备、人员类别，以及免参加、转出等情况。
+
+    示例：
+
+      partyday roster list --date 2017-03-01
+
+      partyday roster list --date 2017-07-01 --format xlsx -o 7月党员名单.xlsx
+    """
+    from partyday_cli.core.members import mask_id, mask_phone
+    from partyday_cli.store.ledger import open_ledger
+    from partyday_cli.store.roster import roster_as_of
+
+    ws = require_workspace(ctx, workspace)
+    day = parse_day(on, "--date") if on else date.today()
+    if branch is not None:
+        ws.branch(branch)  # an unknown branch name is a clear error
+    with open_ledger(ws.ledger_path) as ledger:
+        rows = [(m, s) for m, s in roster_as_of(ledger, day) if branch in (None, m.branch)]
+    if not rows:
+        raise UserError(f"{day.isoformat()} 没有党员记录。请先运行 partyday roster import 花名册.xlsx，"
+                        "或检查 --date 是否早于入党时间")
+
+    def private(value: str, mask) -> str:  # type: ignore[no-untyped-def]
+        return value if show_private or not value else mask(value)
+
+    def state(m) -> str:  # type: ignore[no-untyped-def]
+        if m.is_exempt_on(day):
+            return f"免参加（{m.exempt_reason}）" if m.exempt_reason else "免参加"
+        return ""
+
+    fmt = format_from_output(fmt, output, Format.table)
+    if fmt is Format.json:
+        emit_json([{
+            "name": m.name, "branch": m.branch, "group": m.group, "status": status,
+            "category": m.category, "joined": m.joined.isoformat() if m.joined else None,
+            "full_member_date": m.full_member_date.isoformat() if m.full_member_date else None,
+            "exempt": m.is_exempt_on(day), "phone": private(m.phone, mask_phone),
+            "id_number": private(m.id_number, mask_id), "note": m.note,
+        } for m, status in rows], output)
+        return
+    from partyday_cli.render.table import Column, Table, to_csv
+
+    table = Table(title=f"{ws.org_name or ''}党员名单（{day.isoformat()}）".lstrip(),
+                  sheet_name="党员名单", columns=[
+                      Column("序号", 6, "center"), Column("姓名", 12), Column("所在支部", 14),
+                      Column("党小组", 10), Column("党员类别", 8, "center"),
+                      Column("人员类别", 8, "center"), Column("入党时间", 12, "center"),
+                      Column("联系电话", 14), Column("身份证号", 20), Column("情况", 30)])
+    for i, (m, status) in enumerate(rows, start=1):
+        table.add([i, m.name, m.branch, m.group, status, m.category,
+                   m.joined.isoformat() if m.joined else "", private(m.phone, mask_phone),
+                   private(m.id_number, mask_id), state(m)], highlight=bool(state(m)))
+    table.notes.append(f"共 {len(rows)} 人；应参加组织生活 "
+                       f"{sum(1 for m, _ in rows if not m.is_exempt_on(day))} 人")
+    if fmt is Format.csv:
+        emit(to_csv(table), output)
+    elif fmt is Format.xlsx:
+        from partyday_cli.render.xlsx import to_xlsx
+
+        emit(to_xlsx(table), output, binary_name="xlsx")
+    else:
+        from partyday_cli.cli.common import plain_output
+        from partyday_cli.render.table import to_rich
+
+        def notes(console) -> None:  # type: ignore[no-untyped-def]
+            for line in table.notes:
+                console.print(line, highlight=False)
+
+        print_rich(to_rich(table, plain=plain_output()), output, extra=notes)

@@ -1,0 +1,441 @@
+"""Reading a real 花名册 (member roster) as branches keep it in Excel/WPS.
+
+Title rows above the header, merged header cells, blank rows, section titles
+("二、预备党员") and a footer (制表人/审核人/合计) are read past; columns are found by
+their usual names (`ROSTER_COLUMNS`, plain data a config may extend). Every problem in
+the file is collected, with sheet, row and column, because the caller imports nothing
+while any problem remains. What was read from free text (备注) is told back in
+`readings` so the user can check it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from partyday_cli.core.members import CATEGORIES, Member, normalise_name
+from partyday_cli.errors import Problem
+from partyday_cli.io.workbook import (
+    HeaderMatch,
+    Sheet,
+    cell_text,
+    find_header,
+    normalise_header,
+    parse_amount_cell,
+    parse_date_cell,
+    read_grid,
+)
+
+__all__ = ["EXEMPT_SINCE_UNKNOWN", "ROSTER_COLUMNS", "NoteReading", "RosterRead", "read_note", "read_roster"]
+
+# A 免参加 note with no date: exempt for every day of the membership. The roster states
+# what holds now and rarely since when; date.min makes `Member.is_exempt_on` true for any
+# day, and readers of the note can tell it apart from a real date. To count the member
+# as expected before the exemption, the user writes the date ("2017年3月起免参加").
+EXEMPT_SINCE_UNKNOWN = date.min
+
+ROSTER_COLUMNS: dict[str, tuple[str, ...]] = {
+    "name": ("姓名", "党员姓名", "名字"),
+    "gender": ("性别",),
+    "ethnicity": ("民族",),
+    "birth_date": ("出生日期", "出生年月", "出生年月日", "出生时间"),
+    "branch": ("所在支部", "支部", "所属支部", "所在党支部", "党支部", "支部名称"),
+    "group": ("党小组", "所在党小组", "所属党小组"),
+    "party_status": ("党员类别", "党员身份", "类别", "政治面貌"),
+    "joined": ("入党时间", "入党日期", "入党年月", "入党年月日"),
+    "full_member_date": ("转正时间", "转正日期", "转正年月", "转为正式党员日期"),
+    "category": ("人员类别", "人员身份", "身份", "工作状态", "人员状态"),
+    "phone": ("联系电话", "手机", "手机号码", "手机号", "电话", "电话号码", "联系方式"),
+    "id_number": ("身份证号", "身份证号码", "公民身份号码", "身份证"),
+    "income": ("月收入", "工资收入", "月工资", "税后月收入", "月工资收入", "工资", "交纳基数", "党费基数"),
+    "pension": ("离退休费", "退休金", "养老金", "离休费", "退休费", "基本离退休费", "月退休金"),
+    "dues_override": ("党费标准", "月交党费", "每月党费", "月缴党费"),
+    "note": ("备注",),
+}
+
+_LABELS = {"name": "姓名", "birth_date": "出生日期", "joined": "入党时间", "full_member_date": "转正时间",
+           "income": "月收入", "pension": "离退休费", "dues_override": "党费标准", "party_status": "党员类别",
+           "category": "人员类别", "id_number": "身份证号"}
+
+_STATUS_WORDS = {"正式": "正式", "正式党员": "正式", "中共党员": "正式", "党员": "正式",
+                 "预备": "预备", "预备党员": "预备", "中共预备党员": "预备"}
+
+# Category as typed → one of CATEGORIES. 抚恤/救济 pay like 低保 (SPEC §8), so they map there.
+_CATEGORY_WORDS = {
+    "在职": ("在职", "在岗", "在职职工", "职工", "在职干部", "在编"),
+    "离退休": ("离退休", "退休", "离休", "退休职工", "离休干部", "退休干部"),
+    "农民": ("农民", "务农"),
+    "学生": ("学生", "在校学生"),
+    "下岗失业": ("下岗失业", "下岗", "失业", "待业", "下岗职工"),
+    "低保": ("低保", "低保户", "享受低保", "抚恤", "救济", "领取救济", "依靠抚恤或救济生活"),
+    "其他": ("其他", "其它"),
+}
+_CATEGORY_LOOKUP = {word: cat for cat, words in _CATEGORY_WORDS.items() for word in words}
+assert set(_CATEGORY_WORDS) == set(CATEGORIES)
+_ACCEPTED_CATEGORIES = "在职、离退休（退休/离休）、农民、学生、下岗失业（下岗/失业）、低保（抚恤/救济）、其他"
+
+_FOOTER = re.compile(r"^(制表|填表|填报|审核|审批|负责人|联系人|合计|总计|共计|注[:\d]|说明:|日期:)|盖章")
+_SUBTOTAL = re.compile(r"^小计")
+_SECTION_WORDS = ("党员", "支部", "小组", "、", ":", "以下空白")
+_DATE_HINT = "请写成 1990-07-08、1990.07.08 或 1990年7月8日（只知年月可写 1992.06）"
+
+
+@dataclass
+class RosterRead:
+    """What a roster file held: members, every problem found, and what free text said.
+
+    With any problem the file must not be imported; `members` is then a best-effort
+    reading (fields that could not be read are None) kept for previews and counts.
+    """
+
+    members: list[Member] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    readings: list[str] = field(default_factory=list)
+
+
+def read_roster(path: Path) -> RosterRead:
+    """Read the roster at `path`. A file that cannot be read at all raises `UserError`;
+    anything wrong inside it is a `Problem` in the result (all of them, not the first)."""
+    path = Path(path)
+    result = RosterRead()
+    sheets = read_grid(path)
+    found = _roster_sheets(sheets)
+    if not found:
+        result.problems.append(_no_name_column(path.name, sheets))
+        return result
+    seen: dict[str, tuple[str, int, str]] = {}
+    for sheet, rows, header in found:
+        branch = sheet.name if len(found) > 1 and "branch" not in header.columns else ""
+        if branch:
+            result.readings.append(f"工作表“{sheet.name}”没有“所在支部”列 → 按工作表名记为所在支部“{branch}”")
+        reader = _SheetReader(path.name, sheet.name, header, result, prefix=len(found) > 1)
+        for member in reader.read(rows, default_branch=branch):
+            _check_duplicate(member, sheet.name, seen, reader)
+            result.members.append(member)
+    return result
+
+
+def _roster_sheets(sheets: list[Sheet]) -> list[tuple[Sheet, list[list[object]], HeaderMatch]]:
+    visible = [s for s in sheets if s.visible] or sheets
+    found = []
+    for sheet in visible:
+        rows = sheet.filled_rows()
+        header = find_header(rows, ROSTER_COLUMNS, {"name"})
+        if header is not None:
+            found.append((sheet, rows, header))
+    if len(found) > 1:  # a 说明 sheet that happens to say 姓名 is not a roster
+        found = [f for f in found if len(f[2].columns) > 1] or found[:1]
+    return found
+
+
+def _no_name_column(file: str, sheets: list[Sheet]) -> Problem:
+    visible = [s for s in sheets if s.visible] or sheets
+    for sheet in visible:
+        partial = find_header(sheet.filled_rows(), ROSTER_COLUMNS, set())
+        if partial is not None and len(partial.columns) > 1:
+            named = "、".join(partial.labels.values())
+            return Problem(f"找不到“姓名”列：这一行像是表头（有 {named}），但没有“姓名”。"
+                           "请把姓名所在列的表头改为“姓名”", file, sheet.name or None, partial.row)
+    sheet_name = visible[0].name if visible else ""
+    return Problem("找不到“姓名”列：前15行中没有写着“姓名”的表头行。请确认这是花名册，"
+                   "并在表头行写上“姓名”“性别”“入党时间”等列名", file, sheet_name or None)
+
+
+def _check_duplicate(member: Member, sheet: str, seen: dict, reader: _SheetReader) -> None:
+    earlier = seen.setdefault(member.key, (sheet, member.source_row, member.phone))
+    if earlier[1] == member.source_row and earlier[0] == sheet:
+        return
+    where = f"第{earlier[1]}行" if earlier[0] == sheet else f"工作表“{earlier[0]}”第{earlier[1]}行"
+    if earlier[2] == member.phone:
+        message = (f"与{where}重复（姓名、所在支部、党小组、联系电话都相同）。同一人请删去一行；"
+                   "同名的两个人请填写各自的联系电话或党小组以区分")
+    else:
+        message = (f"与{where}同名、同支部、同党小组，手机号后四位也相同，无法区分。"
+                   "请在“党小组”列中区分这两人")
+    reader.problem(member.source_row or 0, None, message)
+
+
+class _SheetReader:
+    """Reads the member rows of one sheet below its header."""
+
+    def __init__(self, file: str, sheet: str, header: HeaderMatch, result: RosterRead, prefix: bool):
+        self.file, self.sheet, self.header, self.result = file, sheet, header, result
+        self.prefix = f"工作表“{sheet}” " if prefix else ""
+        self.row: list[object] = []
+
+    # -- plumbing
+    def problem(self, rownum: int, fld: str | None, message: str) -> None:
+        column = self.header.letters.get(fld) if fld else None
+        self.result.problems.append(Problem(message, self.file, self.sheet or None, rownum, column))
+
+    def raw(self, fld: str) -> object:
+        index = self.header.columns.get(fld)
+        return self.row[index] if index is not None and index < len(self.row) else ""
+
+    def text(self, fld: str) -> str:
+        return cell_text(self.raw(fld))
+
+    def label(self, fld: str) -> str:
+        return self.header.labels.get(fld) or _LABELS.get(fld, fld)
+
+    # -- rows
+    def read(self, rows: list[list[object]], default_branch: str) -> list[Member]:
+        members = []
+        footer_at = None
+        for index in range(self.header.row, len(rows)):
+            rownum, self.row = index + 1, rows[index]
+            if footer_at is not None:
+                if self.text("name") and sum(1 for f in self.header.columns if self.text(f)) > 2:
+                    self.problem(rownum, None, f"这一行在表尾（第{footer_at}行）之下，未读取。"
+                                 "如果是党员，请把它移到表尾之上")
+                continue
+            if self._is_footer():
+                footer_at = rownum
+            elif not self._skipped(rownum):
+                member = self._member(rownum, default_branch)
+                if member is not None:
+                    members.append(member)
+        return members
+
+    def _is_footer(self) -> bool:
+        note = self.header.columns.get("note")
+        return any(_FOOTER.search(_folded(cell_text(v))) for c, v in enumerate(self.row) if c != note)
+
+    def _skipped(self, rownum: int) -> bool:
+        """Blank rows, subtotals, a repeated header and section titles are not members."""
+        values = [cell_text(self.raw(f)) for f in self.header.columns]
+        if all(v in ("", "0") for v in values):  # formula columns show 0 in blank rows
+            return True
+        texts = {_folded(cell_text(v)) for v in self.row} - {""}
+        if any(_SUBTOTAL.match(t) for t in texts):
+            return True
+        name = self.text("name")
+        if normalise_header(name) in ROSTER_COLUMNS["name"]:
+            return True
+        if len({t for t in texts if not t.isdigit()}) == 1 and any(w in _folded(name) for w in _SECTION_WORDS):
+            # One text across the row (often merged over it): "二、预备党员（3人）"
+            if "以下空白" not in _folded(name):
+                self.result.readings.append(f"{self.prefix}第{rownum}行“{name}”看作分节标题，未作为党员读取")
+            return True
+        return False
+
+    def _member(self, rownum: int, default_branch: str) -> Member | None:
+        name = normalise_name(self.text("name"))
+        if not name:
+            self.problem(rownum, "name", "这一行有内容，但“姓名”是空的。请填写姓名；若是上一行的续写，请并入上一行")
+            return None
+        fields: dict[str, object] = {
+            "name": name,
+            "branch": _folded(self.text("branch")) or default_branch,
+            "group": _folded(self.text("group")),
+            "gender": {"男性": "男", "女性": "女"}.get(self.text("gender"), self.text("gender")),
+            "ethnicity": self.text("ethnicity"),
+            "phone": re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", self.text("phone"))),
+            "id_number": self._id_number(rownum),
+            "note": self.text("note"),
+            "source_row": rownum,
+        }
+        for fld in ("birth_date", "joined", "full_member_date"):
+            fields[fld] = self._date(rownum, fld)
+        fields["party_status"] = self._status(rownum)
+        income, pension = self._amount(rownum, "income"), self._amount(rownum, "pension")
+        fields["dues_override"] = self._amount(rownum, "dues_override")
+        fields["category"], fields["income"] = self._category(rownum, name, income, pension)
+        self._check_dates(rownum, fields)
+        self._apply_note(rownum, name, fields)
+        return Member(**fields)
+
+    # -- fields
+    def _date(self, rownum: int, fld: str) -> date | None:
+        value = self.raw(fld)
+        if cell_text(value) == "":
+            return None
+        try:
+            return parse_date_cell(value)
+        except ValueError:
+            self.problem(rownum, fld, f"{self.label(fld)}“{cell_text(value)}”不是有效日期。{_DATE_HINT}")
+            return None
+
+    def _amount(self, rownum: int, fld: str) -> Decimal | None:
+        value = self.raw(fld)
+        if cell_text(value) == "":
+            return None
+        try:
+            amount = parse_amount_cell(value)
+        except ValueError:
+            amount = None
+        if amount is None or amount < 0:
+            self.problem(rownum, fld, f"{self.label(fld)}“{cell_text(value)}”不是有效金额。"
+                         "请只填数字，如 6200 或 6200.50（可带“元”或千分位逗号）")
+            return None
+        return amount
+
+    def _status(self, rownum: int) -> str:
+        text = _folded(self.text("party_status"))
+        if not text:
+            return "正式"
+        if text in _STATUS_WORDS:
+            return _STATUS_WORDS[text]
+        self.problem(rownum, "party_status", f"{self.label('party_status')}“{text}”无法识别。可填：正式（正式党员）、预备（预备党员）")
+        return "正式"
+
+    def _category(self, rownum: int, name: str, income, pension) -> tuple[str, Decimal | None]:
+        text = _folded(self.text("category"))
+        category = _CATEGORY_LOOKUP.get(re.sub(r"(党员|人员)$", "", text)) or _CATEGORY_LOOKUP.get(text)
+        if text and category is None:
+            self.problem(rownum, "category", f"{self.label('category')}“{text}”无法识别。可填：{_ACCEPTED_CATEGORIES}")
+            return "在职", income
+        if category is None:
+            category = "离退休" if pension is not None and income is None else "在职"
+            if category == "离退休":
+                self.result.readings.append(f"{self.prefix}第{rownum}行 {name}：人员类别未填，填了离退休费 → 按离退休处理")
+        if category == "离退休":
+            return category, pension if pension is not None else income
+        if pension is not None and income is None:
+            self.problem(rownum, "pension", f"人员类别是“{category}”，却只填了{self.label('pension')}。"
+                         "退休党员请把人员类别改为“离退休”；在职党员请填写月收入")
+        return category, income
+
+    def _id_number(self, rownum: int) -> str:
+        value = self.raw("id_number")
+        text = unicodedata.normalize("NFKC", cell_text(value)).replace(" ", "").upper()
+        as_number = isinstance(value, int | float) and not isinstance(value, bool) and abs(value) >= 1e15
+        if as_number or re.fullmatch(r"\d(\.\d+)?E\+?\d+", text):  # 1.10101E+17 in a CSV
+            self.problem(rownum, "id_number", "身份证号被 Excel 存成了数字，末几位已经丢失。"
+                         "请把该列设为“文本”格式后重新输入身份证号")
+        return text
+
+    def _check_dates(self, rownum: int, fields: dict) -> None:
+        joined, full = fields["joined"], fields["full_member_date"]
+        if joined and full and full < joined:
+            self.problem(rownum, "full_member_date", f"转正时间 {full} 早于入党时间 {joined}，请核对")
+
+    def _apply_note(self, rownum: int, name: str, fields: dict) -> None:
+        note = fields["note"]
+        if not note:
+            return
+        reading = read_note(note, joined=fields["joined"], full_member_date=fields["full_member_date"])
+        fields.update(reading.changes)
+        if reading.said:
+            self.result.readings.append(f"{self.prefix}第{rownum}行 {name}：备注“{note}” → {'；'.join(reading.said)}")
+        for message in reading.problems:
+            self.problem(rownum, "note", message)
+
+
+def _folded(text: str) -> str:
+    """NFKC (full-width → half-width) with every space removed."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text) if not ch.isspace())
+
+
+# --------------------------------------------------------------------------- 备注
+
+
+@dataclass
+class NoteReading:
+    """What a 备注 says about membership: Member field changes, what was read (Chinese,
+    for the user to check) and problems (Chinese messages)."""
+
+    changes: dict[str, object] = field(default_factory=dict)
+    said: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _NoteDate:
+    day: date
+    month_only: bool
+    until: bool  # written after 至/到/止
+
+
+_NOTE_DATE = re.compile(r"(?<!\d)(\d{4})[年./\-](\d{1,2})(?:[月./\-](\d{1,2})(?!\d)[日号]?|月份?|(?!\d))")
+_KINDS = (  # checked in this order; the first that matches a clause decides it
+    ("gone", re.compile(r"去世|逝世|病故|死亡|亡故|除名|开除党籍|退党|出党")),
+    ("out", re.compile(r"转出|调出|迁出|转走")),
+    ("in", re.compile(r"转入|调入|迁入|转来")),
+    ("exempt", re.compile(r"免[予于去]?参加|不参加(?:党的|党)?组织生活")),
+    ("probation", re.compile(r"(?:接收|吸收|转|发展|批准|成)为预备党员")),
+    ("full", re.compile(r"转正|转为正式党员")),
+)
+
+
+def read_note(note: str, *, joined: date | None = None, full_member_date: date | None = None) -> NoteReading:
+    """Read membership events from a 备注 as people write them: "2017年6月转出",
+    "已转出（2017年6月）", "2017年3月转入", "年老体弱，经支部委员会研究同意免参加组织生活",
+    "2017年4月18日接收为预备党员" (used when 入党时间 is empty), "2018年4月按期转正"."""
+    reading = NoteReading()
+    text = _folded(note)
+    carried: list[_NoteDate] = []  # dates of a clause with no event: "2017年6月，转出至…"
+    for clause in filter(None, re.split(r"[,;。、\n]", text)):
+        dates = _note_dates(clause)
+        kind = next((k for k, pattern in _KINDS if pattern.search(clause)), None)
+        if kind is None:
+            carried = dates
+            continue
+        _note_event(kind, clause, dates or carried, text, note.strip(), reading,
+                    joined=joined, full_member_date=full_member_date)
+        carried = []
+    return reading
+
+
+def _note_dates(clause: str) -> list[_NoteDate]:
+    found = []
+    for m in _NOTE_DATE.finditer(clause):
+        try:
+            day = date(int(m[1]), int(m[2]), int(m[3] or 1))
+        except ValueError:
+            continue
+        if 1900 <= day.year <= 2100:
+            until = re.search(r"(至|到|止)$", clause[: m.start()]) is not None
+            found.append(_NoteDate(day, m[3] is None, until))
+    return found
+
+
+def _note_event(kind: str, clause: str, dates: list[_NoteDate], text: str, note: str,
+                reading: NoteReading, *, joined: date | None, full_member_date: date | None) -> None:
+    changes, said = reading.changes, reading.said
+    if kind in ("gone", "out"):
+        if "transferred_out" in changes:
+            return
+        if not dates:
+            reading.problems.append(f"备注写了“{clause}”，但没有写明年月，无法确定从哪天起不再计入应到人数。"
+                                    "请写成“2017年6月转出”这样的格式")
+            return
+        changes["transferred_out"] = dates[0].day
+        said.append(f"{dates[0].day} 起转出" if kind == "out" else f"{dates[0].day} 起不再计入本支部党员")
+    elif kind == "in" and "transferred_in" not in changes:
+        if dates:
+            changes["transferred_in"] = dates[0].day
+            said.append(f"{dates[0].day} 起转入")
+        else:
+            said.append("提到转入但未写日期，按一直在本支部处理（如需准确，请写明转入年月）")
+    elif kind == "exempt" and "exempt_from" not in changes:
+        if "不参加" in clause and (re.search(r"无故|无正当理由", text) or not re.search(r"经|批准|同意", text)):
+            return  # "无故不参加组织生活" is the opposite of an exemption
+        _note_exemption(dates, note, reading)
+    elif kind == "probation" and joined is None and dates:
+        changes["joined"] = dates[0].day
+        said.append(f"入党时间 {dates[0].day}")
+    elif kind == "full" and full_member_date is None and dates and not re.search(r"延期|延长|推迟|取消", clause):
+        changes["full_member_date"] = dates[0].day
+        said.append(f"转正时间 {dates[0].day}")
+
+
+def _note_exemption(dates: list[_NoteDate], note: str, reading: NoteReading) -> None:
+    starts = [d for d in dates if not d.until]
+    ends = [d for d in dates if d.until] or starts[1:2]
+    since = starts[0].day if starts else EXEMPT_SINCE_UNKNOWN
+    until = _month_end(ends[0]) if ends else None
+    reading.changes.update(exempt_from=since, exempt_until=until, exempt_reason=note)
+    told = f"{since} 起免参加组织生活" if starts else "免参加组织生活（未写起始日期，按一直免参加处理）"
+    reading.said.append(told + (f"，至 {until}" if until else ""))
+
+
+def _month_end(when: _NoteDate) -> date:
+    if not when.month_only:
+        return when.day
+    following = date(when.day.year + when.day.month // 12, when.day.month % 12 + 1, 1)
+    return date.fromordinal(following.toordinal() - 1)
