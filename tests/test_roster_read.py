@@ -225,6 +225,12 @@ def test_branches_by_column(tmp_path):
     assert [(m.name, m.branch, m.group) for m in result.members] == [("张三", "第一党支部", "一组"), ("李四", "第二党支部", "")]
 
 
+def test_branch_cell_merged_down_over_its_members(tmp_path):
+    rows = [["所在支部", "姓名"], ["第一党支部", "张三"], [None, "李四"], ["第二党支部", "王五"]]
+    result = read_roster(_book(tmp_path / "r.xlsx", rows, merges=("A2:A3",)))
+    assert [(m.name, m.branch) for m in result.members] == [("张三", "第一党支部"), ("李四", "第一党支部"), ("王五", "第二党支部")]
+
+
 def test_one_sheet_per_branch(tmp_path):
     wb = openpyxl.Workbook()
     wb.active.title = "填表说明"
@@ -364,6 +370,8 @@ def test_random_csv_gives_a_reading_or_a_user_error(tmp_path, text, encoding):
     path = tmp_path / "random.csv"
     path.write_bytes(("姓名,入党时间,月收入,备注\n" + text).encode(encoding))
     try:
-        read_roster(path)
-    except UserError:
-        pass
+        result = read_roster(path)
+    except UserError as err:
+        assert "random.csv" in err.message
+    else:
+        assert all(p.file == "random.csv" and p.row for p in result.problems)

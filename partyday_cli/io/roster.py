@@ -166,6 +166,8 @@ class _SheetReader:
         self.file, self.sheet, self.header, self.result = file, sheet, header, result
         self.prefix = f"工作表“{sheet}” " if prefix else ""
         self.row: list[object] = []
+        self.texts: list[str] = []  # the row's cells as text
+        self.folded: list[str] = []  # … NFKC-folded, spaces removed
 
     # -- plumbing
     def problem(self, rownum: int, fld: str | None, message: str) -> None:
@@ -177,7 +179,8 @@ class _SheetReader:
         return self.row[index] if index is not None and index < len(self.row) else ""
 
     def text(self, fld: str) -> str:
-        return cell_text(self.raw(fld))
+        index = self.header.columns.get(fld)
+        return self.texts[index] if index is not None and index < len(self.texts) else ""
 
     def label(self, fld: str) -> str:
         return self.header.labels.get(fld) or _LABELS.get(fld, fld)
@@ -188,6 +191,8 @@ class _SheetReader:
         footer_at = None
         for index in range(self.header.row, len(rows)):
             rownum, self.row = index + 1, rows[index]
+            self.texts = [cell_text(v) for v in self.row]
+            self.folded = [_folded(t) for t in self.texts]
             if footer_at is not None:
                 if self.text("name") and sum(1 for f in self.header.columns if self.text(f)) > 2:
                     self.problem(rownum, None, f"这一行在表尾（第{footer_at}行）之下，未读取。"
@@ -203,14 +208,13 @@ class _SheetReader:
 
     def _is_footer(self) -> bool:
         note = self.header.columns.get("note")
-        return any(_FOOTER.search(_folded(cell_text(v))) for c, v in enumerate(self.row) if c != note)
+        return any(_FOOTER.search(t) for c, t in enumerate(self.folded) if c != note and t)
 
     def _skipped(self, rownum: int) -> bool:
         """Blank rows, subtotals, a repeated header and section titles are not members."""
-        values = [cell_text(self.raw(f)) for f in self.header.columns]
-        if all(v in ("", "0") for v in values):  # formula columns show 0 in blank rows
+        if all(self.text(f) in ("", "0") for f in self.header.columns):  # formulas show 0 in blank rows
             return True
-        texts = {_folded(cell_text(v)) for v in self.row} - {""}
+        texts = set(self.folded) - {""}
         if any(_SUBTOTAL.match(t) for t in texts):
             return True
         name = self.text("name")
@@ -328,7 +332,7 @@ class _SheetReader:
 
 def _folded(text: str) -> str:
     """NFKC (full-width → half-width) with every space removed."""
-    return "".join(ch for ch in unicodedata.normalize("NFKC", text) if not ch.isspace())
+    return "".join(unicodedata.normalize("NFKC", text).split())
 
 
 # --------------------------------------------------------------------------- 备注

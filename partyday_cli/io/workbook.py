@@ -6,6 +6,9 @@ Chinese `UserError` naming the file and what to do. The format is decided from t
 bytes, not from the extension. Row numbers are kept true: `rows[i]` is spreadsheet row
 i+1, blank rows included, so problems can point at the row the user sees.
 
+Workbooks are parsed by python-calamine in a worker process (see `_read_calamine`): on
+some damaged files calamine aborts the process instead of raising.
+
 Also here: finding a header row by column names (`find_header`) and the cell parsers
 that read dates and amounts the way people type them. Money is never a float.
 """
@@ -38,6 +41,7 @@ SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+_NO_ZERO_WIDTH = str.maketrans("", "", _ZERO_WIDTH)
 
 CellRange = tuple[int, int, int, int]  # first row, first col, last row, last col (0-based)
 
@@ -47,8 +51,8 @@ class Sheet:
     """One sheet as read. `rows[i]` is spreadsheet row i+1; empty cells are ''. Rows end
     at their last non-empty cell (so they may differ in length); trailing blank rows go.
 
-    `name` is '' for a CSV (it has no sheets). `merged` lists merged ranges where the
-    file format tells us (xlsx, xls); the value sits in the top-left cell only.
+    `name` is '' for a CSV (it has no sheets). `merged` lists merged ranges where
+    calamine reports them (xlsx, xls; not ods); the value sits in the top-left cell only.
     """
 
     name: str
@@ -280,7 +284,7 @@ def normalise_header(value: object) -> str:
     """'  姓 名（必填）：' → '姓名'; full-width folded, spaces of every width removed."""
     text = unicodedata.normalize("NFKC", cell_text(value))
     text = re.sub(r"[(\[【〔][^)\]】〕]*[)\]】〕]", "", text)
-    text = "".join(ch for ch in text if not ch.isspace() and ch not in _ZERO_WIDTH)
+    text = "".join(text.split()).translate(_NO_ZERO_WIDTH)
     return text.strip("*:※").lower()
 
 
