@@ -41,6 +41,8 @@ class Branch:
     name: str
     rule: str | None = None
     holiday_policy: str | None = None
+    secretary: str = ""  # 支部书记, the default host of activities
+    themes: str | None = None  # the branch's own theme catalogue
 
 
 @dataclass(frozen=True)
@@ -154,7 +156,8 @@ def _branches(path: Path, text: str, raw: Any) -> tuple[Branch, ...]:
         name = item.get("name") if isinstance(item, dict) else None
         if not isinstance(name, str) or not name.strip():
             raise _config_error(path, text, "branches.name", "每个 [[branches]] 段都要写 name = \"支部名称\"")
-        out.append(Branch(name.strip(), item.get("rule"), item.get("holiday_policy")))
+        out.append(Branch(name.strip(), item.get("rule"), item.get("holiday_policy"),
+                          str(item.get("secretary", "")), item.get("themes")))
     return tuple(out)
 
 

@@ -19,6 +19,7 @@ from partyday_cli.errors import UserError
 
 MARKER = ".partyday-sample"
 YEAR = "2017"
+NEXT_ACTIVITY = "2017-04-12"  # the sample's "today" is early April 2017
 
 
 def sample_source() -> Path:
@@ -33,13 +34,17 @@ def steps(out: str) -> list[list[str]]:
         ["calendar", YEAR],
         ["calendar", YEAR, "-o", f"{out}/{YEAR}年党员活动日.xlsx"],
         ["calendar", YEAR, "-o", f"{out}/{YEAR}年党员活动日.ics"],
+        ["plan", YEAR],
+        ["signsheet", NEXT_ACTIVITY],
+        ["record", NEXT_ACTIVITY],
     ]
 
 
 def demo(
     directory: Annotated[Path, typer.Argument(help="示例工作区放在哪里。")] = Path("partyday-示例支部"),
 ) -> None:
-    """用自带的示例支部（2017年，约30名党员）演示一年的主要工作：导入花名册、排出全年活动日并导出表格。
+    """用自带的示例支部（2017年，30名党员）演示一年的主要工作：导入花名册、排出全年活动日、
+    生成年度活动安排表，以及下一次活动的签到表和记实表。
 
     示例：
 

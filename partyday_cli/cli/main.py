@@ -76,11 +76,12 @@ def main(
 
 
 def _register() -> None:
-    from partyday_cli.cli import calendar, demo, holidays, init, roster
+    from partyday_cli.cli import calendar, demo, holidays, init, plan, roster
 
     app.command("demo")(demo.demo)
     app.command("init")(init.init)
     calendar.register(app)
+    plan.register(app)
     app.add_typer(holidays.app, name="holidays")
     app.add_typer(roster.app, name="roster")
 

@@ -122,3 +122,14 @@ class WorkCalendar:
 
     def is_workday(self, day: date) -> bool:
         return self.info(day).workday
+
+    def add_workdays(self, day: date, n: int) -> date:
+        """The n-th official working day after `day` (记实表 deadlines: 活动后5个工作日内)."""
+        from datetime import timedelta
+
+        found = 0
+        while found < n:
+            day += timedelta(days=1)
+            if self.is_workday(day):
+                found += 1
+        return day

@@ -134,7 +134,7 @@ def _fake_spreadsheet_message(data: bytes, name: str) -> str:
 
 
 _PASSWORD = "文件 {} 设有打开密码，请在 Excel/WPS 中取消密码后另存，再导入"
-_WORKER: ProcessPoolExecutor | None = None
+_WORKER: ProcessPoolExecutor | bool | None = None
 _WORKER_MEMORY = 4 << 30  # bytes of address space for the parsing process (POSIX only)
 _MAX_CELLS = 5_000_000  # rows × columns of one sheet; 30,000 members × 40 columns fit
 
@@ -147,13 +147,31 @@ def _read_calamine(data: bytes, name: str) -> list[Sheet]:
     the worker, and the user gets one Chinese line."""
     global _WORKER
     if _WORKER is None:
-        _WORKER = ProcessPoolExecutor(max_workers=1, mp_context=_mp_context(), initializer=_worker_setup)
+        _WORKER = _start_worker()
+    if _WORKER is False:  # no worker can start here (e.g. an embedding with no main file)
+        outcome = _parse_workbook(data)
+        return _outcome(outcome, data, name)
     try:
         outcome = _WORKER.submit(_parse_workbook, data).result()
     except BrokenProcessPool:
         _WORKER.shutdown(wait=False, cancel_futures=True)
         _WORKER = None
         outcome = ("crashed",)
+    return _outcome(outcome, data, name)
+
+
+def _start_worker() -> ProcessPoolExecutor | bool:
+    """A one-process pool, proven able to run a task; False when it cannot start."""
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=_mp_context(), initializer=_worker_setup)
+    try:
+        pool.submit(int, "1").result(timeout=60)
+    except Exception:  # the worker could not import its main module, or was refused
+        pool.shutdown(wait=False, cancel_futures=True)
+        return False
+    return pool
+
+
+def _outcome(outcome: list[Sheet] | tuple, data: bytes, name: str) -> list[Sheet]:
     if isinstance(outcome, list):
         return outcome
     if outcome[0] == "too_large":

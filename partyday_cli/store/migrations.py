@@ -167,5 +167,18 @@ _V2 = Migration(
     ),
 )
 
-MIGRATIONS: tuple[Migration, ...] = (_V1, _V2)
+# v3: what the year's plan says of each activity (content, form, the rule that set its
+# date) and when its 记实表 was filed, so reports can flag late records.
+_V3 = Migration(
+    3,
+    (
+        "ALTER TABLE activities ADD COLUMN content TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE activities ADD COLUMN form TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE activities ADD COLUMN rule TEXT NOT NULL DEFAULT ''",
+        f"ALTER TABLE activities ADD COLUMN {_day('record_filed_on')}",
+        "ALTER TABLE activities ADD COLUMN planned_at TEXT NOT NULL DEFAULT ''",
+    ),
+)
+
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3)
 LATEST_VERSION: int = MIGRATIONS[-1].version

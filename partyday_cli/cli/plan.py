@@ -1,0 +1,327 @@
+"""`partyday plan | signsheet | record`: the year's plan and the sheets a branch prints."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from partyday_cli.cli.common import (
+    WORKSPACE_HELP,
+    info,
+    parse_day,
+    print_rich,
+    require_workspace,
+    warn,
+)
+from partyday_cli.errors import UserError
+
+TEMPLATE_HELP = "自己的 xlsx 模板（党委下发的格式）；不填则用自带模板。变量见 --list-vars。"
+TWO_COLUMN_OVER = 60  # more members than this: the sign-in sheet in two halves side by side
+
+TemplateOpt = Annotated[Path | None, typer.Option("--template", "-t", help=TEMPLATE_HELP)]
+OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="输出文件；默认写入工作区 out/ 文件夹。")]
+BranchOpt = Annotated[str | None, typer.Option("--branch", "-b", help="党委工作区里哪个支部。")]
+WorkspaceOpt = Annotated[Path | None, typer.Option("--workspace", "-w", help=WORKSPACE_HELP)]
+ListVarsOpt = Annotated[bool, typer.Option("--list-vars", help="列出模板可用的变量后退出。")]
+
+
+def shipped_template(name: str) -> Path:
+    from partyday_cli.io.schemes import templates_dir
+
+    return templates_dir() / name
+
+
+def _list_vars(template: Path, described: dict[str, str]) -> None:
+    from partyday_cli.io.files import read_bytes
+    from partyday_cli.io.xltemplate import template_variables
+
+    used = template_variables(read_bytes(template, "模板文件"), template_name=template.name)
+    typer.echo(f"模板 {template.name} 使用的变量：{'、'.join(used) or '（无）'}")
+    typer.echo("可用的变量：")
+    for name, text in described.items():
+        typer.echo(f"  {name:14s} {text}")
+
+
+def _fill(template: Path, context: dict, output: Path) -> None:  # type: ignore[type-arg]
+    from partyday_cli.io.files import read_bytes, write_atomic
+    from partyday_cli.io.xltemplate import render_workbook
+
+    data = render_workbook(read_bytes(template, "模板文件"), context, template_name=template.name)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(output, data)
+    info(f"已写入 {output}")
+
+
+def _branch_names(ws, branch: str | None) -> list[str]:  # type: ignore[no-untyped-def]
+    if branch is not None:
+        return [ws.branch(branch).name]
+    if not ws.branches:
+        raise UserError("partyday.toml 里没有配置支部（[[branches]] name = \"…\"）。请补上后重试")
+    return [b.name for b in ws.branches]
+
+
+def _one_branch(ws, branch: str | None) -> str:  # type: ignore[no-untyped-def]
+    names = _branch_names(ws, branch)
+    if len(names) > 1:
+        raise UserError(f"本工作区有 {len(names)} 个支部，请用 --branch 指定一个：{'、'.join(names)}")
+    return names[0]
+
+
+def _calendar(ws, provisional: bool = False):  # type: ignore[no-untyped-def]
+    from partyday_cli.io.holidays import holiday_dirs, work_calendar
+
+    return work_calendar(holiday_dirs(ws.root), provisional)
+
+
+PLAN_VARS = {
+    "org": "党委名称", "branch.name": "支部名称", "year": "年份",
+    "rule_text": "活动日规则（中文）", "policy_text": "节假日处理方式", "catalogue": "主题目录名称",
+    "activities": "活动列表，每项有 index date date_text weekday theme content form kinds host "
+                  "place note（调整原因）moved planned",
+    "unmet": "未能满足的频次要求（中文句子列表）", "footnote": "表下说明", "today": "填报日期",
+}
+
+
+def plan(
+    ctx: typer.Context,
+    year: Annotated[int, typer.Argument(help="年份，如 2017", show_default=False)],
+    template: TemplateOpt = None,
+    output: OutputOpt = None,
+    branch: BranchOpt = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="该年已有签到记录时仍重新排期（已有记录保留）。")] = False,
+    provisional: Annotated[bool, typer.Option(
+        "--provisional", help="放假安排尚未公布的年份按农历估算（暂定）。")] = False,
+    list_vars: ListVarsOpt = False,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """排出全年活动并按主题目录分配主题，生成《年度活动安排表》，计划存入账本。
+
+    每个规定主题的频次（每月、每季度、年中年底、七一前后、全年至少N次……）都会满足；
+    日期不够时用中文说明哪一条满足不了。partyday.toml 的 [themes.pins] 可把主题固定在某月。
+
+    示例：
+
+      partyday plan 2017
+
+      partyday plan 2017 --template 党委格式.xlsx -o 2017年度安排表.xlsx
+    """
+    if list_vars:
+        _list_vars(template or shipped_template("年度活动安排表.xlsx"), PLAN_VARS)
+        return
+    from partyday_cli.cli.calendar import build_request
+    from partyday_cli.core.schedule import build_schedule
+    from partyday_cli.core.themes import plan_themes
+    from partyday_cli.io.holidays import check_year
+    from partyday_cli.io.themes import load_catalogue
+    from partyday_cli.render.contexts import plan_context
+    from partyday_cli.store.activities import Activity, dates_with_records, save_plan
+    from partyday_cli.store.ledger import open_ledger
+
+    check_year(year)
+    ws = require_workspace(ctx, workspace)
+    names = _branch_names(ws, branch)
+    if output is not None and len(names) > 1:
+        raise UserError("多个支部一起排期时不能用 -o 指定单个文件，请加 --branch，或不写 -o（每个支部一个文件写入 out/）")
+    cal = _calendar(ws, provisional)
+    sched = ws.section("schedule")
+    themes_conf = ws.section("themes")
+    deadlines = ws.section("deadlines")
+    for name in names:
+        request = build_request(year, None, None, None, None, False, ws, name)
+        days = build_schedule(request, cal)
+        conf_branch = ws.branch(name)
+        catalogue = load_catalogue(conf_branch.themes or themes_conf.get("catalogue") or "9+3",
+                                   workspace_root=ws.root)
+        result = plan_themes([d.date for d in days], catalogue, themes_conf.get("pins") or {})
+        activities = [
+            Activity(None, name, d.date, d.planned, "、".join(item.themes), item.kinds,
+                     item.content, item.form, str(sched.get("place", "")),
+                     conf_branch.secretary, d.rule, d.provisional, d.reason)
+            for d, item in zip(days, result.items, strict=True)
+        ]
+        with open_ledger(ws.ledger_path) as ledger:
+            recorded = dates_with_records(ledger, year, name)
+            if recorded and not force:
+                raise UserError(f"{name} {year} 年已有 {len(recorded)} 次活动的签到记录。重新排期请加 --force"
+                                "（已有签到记录会保留）")
+            saved = save_plan(ledger, name, year, activities)
+        info(f"{name} {year} 年计划已存入账本：{len(activities)} 次活动"
+             + (f"（新增 {saved.added}，更新 {saved.updated}，删除 {saved.removed}）" if saved.updated else ""))
+        for day in saved.kept_with_records:
+            warn(f"{day.isoformat()} 已不在新计划中，但有签到记录，已保留并标为“已取消计划”")
+        for line in result.unmet:
+            warn(line)
+        plan_due = _plan_due(deadlines.get("plan_due"), year)
+        context = plan_context(
+            org=ws.org_name, branch=name, year=year, activities=activities,
+            rule_text="、".join(r.describe(request.week_def) for r in request.rules),
+            policy_text=request.policy.describe(), catalogue=catalogue.title,
+            plan_due=plan_due, unmet=result.unmet, time=str(sched.get("time", "")),
+            today=date.today())
+        _show_plan(context)
+        target = output or ws.root / "out" / f"{year}年度活动安排表-{name}.xlsx"
+        _fill(template or shipped_template("年度活动安排表.xlsx"), context, target)
+        if plan_due and date.today() > plan_due and date.today().year == year:
+            warn(f"年度活动安排表应于 {plan_due.isoformat()} 前报送，已过期；请尽快报送")
+
+
+def _plan_due(text: object, year: int) -> date | None:
+    if not text:
+        return None
+    try:
+        month, day = (int(x) for x in str(text).split("-"))
+        return date(year, month, day)
+    except ValueError:
+        raise UserError(f"partyday.toml 中 deadlines.plan_due = “{text}” 应写成 月-日，如 \"04-12\"") from None
+
+
+def _show_plan(context: dict) -> None:  # type: ignore[type-arg]
+    from partyday_cli.cli.common import plain_output
+    from partyday_cli.render.table import Column, Table, to_rich
+
+    table = Table(title=f"{context['branch']['name']}{context['year']}年度活动安排",
+                  subtitle=f"活动日：{context['rule_text']}；主题目录：{context['catalogue']}",
+                  columns=[Column("序号", 4, "center"), Column("日期", 10, "center"),
+                           Column("星期", 6, "center"), Column("主题", 30), Column("组织生活形式", 20),
+                           Column("备注", 30)])
+    for a in context["activities"]:
+        table.add([a["index"], a["date"].isoformat(), a["weekday"], a["theme"], a["kinds"], a["note"]],
+                  highlight=bool(a["note"]))
+    print_rich(to_rich(table, plain=plain_output()))
+
+
+def _activity_for(ws, ledger, day: date, branch: str, cal):  # type: ignore[no-untyped-def]
+    """The planned activity on `day`, or a bare one (with a warning) when none was planned."""
+    from partyday_cli.store.activities import Activity, activity_on
+
+    found = activity_on(ledger, day, branch)
+    if found:
+        return found[0]
+    warn(f"{day.isoformat()} 不在{branch}的年度计划中（未运行 partyday plan，或日期有误）；表中主题留空")
+    return Activity(None, branch, day, day, "", ("主题党日",),
+                    place=str(ws.section("schedule").get("place", "")),
+                    host=ws.branch(branch).secretary)
+
+
+SIGNSHEET_VARS = {
+    "org": "党委名称", "branch.name": "支部名称",
+    "activity": "活动：date date_text weekday time place theme kinds host content",
+    "members": "应到党员列表，每项有 index name group status category note",
+    "rows": "双栏排版用：每行 left_index left_name right_index right_name",
+    "expected": "应到人数", "exempt": "经批准免参加的党员姓名列表", "exempt_note": "免参加说明",
+}
+
+
+def signsheet(
+    ctx: typer.Context,
+    day: Annotated[str, typer.Argument(help="活动日期，如 2017-04-12", show_default=False)],
+    template: TemplateOpt = None,
+    output: OutputOpt = None,
+    branch: BranchOpt = None,
+    list_vars: ListVarsOpt = False,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """生成某次活动的签到表，预先填好当天应到党员的姓名（免参加的不列入，单列说明）。
+
+    60 人以内一页 A4 竖排；人数更多时自动改为左右双栏。
+
+    示例：
+
+      partyday signsheet 2017-04-12
+
+      partyday signsheet 2017-04-12 --template 党委签到表.xlsx -o 4月签到表.xlsx
+    """
+    if list_vars:
+        _list_vars(template or shipped_template("签到表.xlsx"), SIGNSHEET_VARS)
+        return
+    from partyday_cli.render.contexts import activity_dict, signsheet_context
+    from partyday_cli.store.ledger import open_ledger
+    from partyday_cli.store.roster import members_on
+
+    ws = require_workspace(ctx, workspace)
+    when = parse_day(day, "活动日期")
+    name = _one_branch(ws, branch)
+    with open_ledger(ws.ledger_path) as ledger:
+        act = _activity_for(ws, ledger, when, name, _calendar(ws, True))
+        members = members_on(ledger, when, name)
+    if not members:
+        raise UserError(f"{when.isoformat()} {name}没有党员记录。请先运行 partyday roster import 花名册.xlsx")
+    expected = [m for m in members if m.is_expected_on(when)]
+    exempt = [m for m in members if not m.is_expected_on(when)]
+    time = str(ws.section("schedule").get("time", ""))
+    context = signsheet_context(org=ws.org_name, branch=name,
+                                activity=activity_dict(act, time=time), expected=expected,
+                                exempt=exempt, day=when)
+    default = "签到表-双栏.xlsx" if len(expected) > TWO_COLUMN_OVER else "签到表.xlsx"
+    target = output or ws.root / "out" / f"{when.isoformat()}签到表-{name}.xlsx"
+    _fill(template or shipped_template(default), context, target)
+    info(f"应到 {len(expected)} 人" + (f"；免参加 {len(exempt)} 人：{'、'.join(m.name for m in exempt)}"
+                                       if exempt else ""))
+
+
+RECORD_VARS = {
+    "org": "党委名称", "branch.name": "支部名称",
+    "activity": "活动：date date_text weekday time place theme kinds host content form number",
+    "expected": "应到人数", "present_text": "实到人数（尚无签到记录时为空白）",
+    "excused_text": "请假人员及原因", "absent_text": "缺席人员", "recorder": "记录人",
+    "deadline": "填报期限：date date_text workdays", "copies": "一式几份", "deadline_note": "表下填报说明",
+}
+
+
+def record(
+    ctx: typer.Context,
+    day: Annotated[str, typer.Argument(help="活动日期，如 2017-04-12", show_default=False)],
+    template: TemplateOpt = None,
+    output: OutputOpt = None,
+    branch: BranchOpt = None,
+    list_vars: ListVarsOpt = False,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """生成某次活动的《记实表》：时间、地点、主题、应到/实到/请假/缺席（已有签到记录时自动填入）、
+    活动内容，以及按工作日算出的填报期限和份数。
+
+    示例：
+
+      partyday record 2017-04-12
+
+      partyday record 2017-04-12 --template 党委记实表.xlsx
+    """
+    if list_vars:
+        _list_vars(template or shipped_template("记实表.xlsx"), RECORD_VARS)
+        return
+    from partyday_cli.render.contexts import activity_dict, copies_zh, record_context
+    from partyday_cli.store.attendance import attendance_by_status
+    from partyday_cli.store.ledger import open_ledger
+    from partyday_cli.store.roster import members_on
+
+    ws = require_workspace(ctx, workspace)
+    when = parse_day(day, "活动日期")
+    name = _one_branch(ws, branch)
+    cal = _calendar(ws, True)
+    deadlines = ws.section("deadlines")
+    workdays = int(deadlines.get("record_within_workdays", 5))
+    copies = int(deadlines.get("record_copies", 1))
+    with open_ledger(ws.ledger_path) as ledger:
+        act = _activity_for(ws, ledger, when, name, cal)
+        expected = [m for m in members_on(ledger, when, name) if m.is_expected_on(when)]
+        attendance = attendance_by_status(ledger, act.id) if act.id is not None else None
+    deadline = cal.add_workdays(when, workdays)
+    time = str(ws.section("schedule").get("time", ""))
+    context = record_context(org=ws.org_name, branch=name, activity=activity_dict(act, time=time),
+                             expected=len(expected), attendance=attendance, deadline=deadline,
+                             workdays=workdays, copies=copies)
+    target = output or ws.root / "out" / f"{when.isoformat()}记实表-{name}.xlsx"
+    _fill(template or shipped_template("记实表.xlsx"), context, target)
+    info(f"记实表须在 {deadline.isoformat()}（活动后{workdays}个工作日）前填报，一式{copies_zh(copies)}份")
+    if date.today() > deadline and act.record_filed_on is None and attendance:
+        warn(f"已超过记实表填报期限 {deadline.isoformat()}；逾期仍须补报")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("plan")(plan)
+    app.command("signsheet")(signsheet)
+    app.command("record")(record)

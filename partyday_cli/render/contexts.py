@@ -1,0 +1,132 @@
+"""What each shipped template receives: plain dicts built from domain records.
+
+These dicts are the documented template variables (`--list-vars` and the README list
+them); a 党委's own template may use any of them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from partyday_cli.core.holiday import month_day_zh, weekday_zh
+from partyday_cli.core.members import Member
+
+
+def copies_zh(n: int) -> str:
+    """一式两份, not 一式二份."""
+    return "一两三四五六七八九十"[n - 1] if 1 <= n <= 10 else str(n)
+
+
+def date_text(day: date) -> str:
+    return f"{day.year}年{month_day_zh(day)}"
+
+
+def activity_dict(act, *, index: int = 1, time: str = "", number: str = "") -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """One activity (store.activities.Activity) for a template."""
+    note = act.moved_reason or ""
+    if act.provisional:
+        note = ("暂定。" + note) if note else "暂定"
+    return {
+        "index": index,
+        "number": number or f"{act.date:%Y%m%d}",
+        "date": act.date,
+        "date_text": date_text(act.date),
+        "weekday": weekday_zh(act.date),
+        "time": time,
+        "planned": act.planned,
+        "moved": bool(act.moved_reason),
+        "theme": act.theme,
+        "kinds": "、".join(act.kinds),
+        "content": act.content,
+        "form": act.form,
+        "place": act.place,
+        "host": act.host,
+        "note": note,
+    }
+
+
+def plan_context(*, org: str, branch: str, year: int, activities: list, rule_text: str,  # type: ignore[type-arg]
+                 policy_text: str, catalogue: str, plan_due: date | None, unmet: list[str],
+                 time: str, today: date) -> dict[str, object]:
+    notes = []
+    if plan_due is not None:
+        notes.append(f"本表须于{date_text(plan_due)}前报{org or '上级党组织'}。")
+    if unmet:
+        notes.append("未能满足的要求：" + "；".join(unmet))
+    return {
+        "org": org,
+        "branch": {"name": branch},
+        "year": year,
+        "rule_text": rule_text,
+        "policy_text": policy_text,
+        "catalogue": catalogue,
+        "activities": [activity_dict(a, index=i, time=time) for i, a in enumerate(activities, 1)],
+        "unmet": unmet,
+        "footnote": "".join(notes) or "每次活动后按时填写《记实表》。",
+        "today": date_text(today),
+    }
+
+
+def _member_dict(m: Member, index: int, day: date) -> dict[str, object]:
+    note = "预备党员" if m.status_on(day) == "预备" else ""
+    return {"index": index, "name": m.name, "group": m.group, "status": m.status_on(day),
+            "category": m.category, "note": note}
+
+
+def signsheet_context(*, org: str, branch: str, activity: dict[str, object], expected: list[Member],
+                      exempt: list[Member], day: date) -> dict[str, object]:
+    members = [_member_dict(m, i, day) for i, m in enumerate(expected, start=1)]
+    half = (len(members) + 1) // 2
+    rows = []
+    for k in range(half):
+        left = members[k]
+        right = members[k + half] if k + half < len(members) else None
+        rows.append({
+            "left_index": left["index"], "left_name": left["name"],
+            "right_index": right["index"] if right else "", "right_name": right["name"] if right else "",
+        })
+    exempt_note = ("经批准免参加：" + "、".join(m.name for m in exempt) + "。") if exempt else ""
+    return {
+        "org": org,
+        "branch": {"name": branch},
+        "activity": activity,
+        "members": members,
+        "rows": rows,
+        "expected": len(members),
+        "exempt": [m.name for m in exempt],
+        "exempt_note": exempt_note,
+    }
+
+
+def record_context(*, org: str, branch: str, activity: dict[str, object], expected: int,
+                   attendance: dict[str, list[tuple[str, str]]] | None, deadline: date,
+                   workdays: int, copies: int, recorder: str = "") -> dict[str, object]:
+    """`attendance` maps a status (出席 迟到 早退 请假 缺席 补学) to (name, reason) pairs, or
+    None before any attendance is recorded (the sheet then leaves blanks to fill in)."""
+    if attendance is None:
+        present_text = "＿＿"
+        excused_text = absent_text = ""
+    else:
+        present = sum(len(attendance.get(s, [])) for s in ("出席", "迟到", "早退"))
+        present_text = str(present)
+        excused_text = "；".join(f"{n}（{r}）" if r else n for n, r in attendance.get("请假", []))
+        absent_text = "、".join(n for n, _ in attendance.get("缺席", []))
+        late = [n for n, _ in attendance.get("迟到", [])] + [n for n, _ in attendance.get("早退", [])]
+        if late:
+            present_text += f"（其中迟到或早退：{'、'.join(late)}）"
+    copies_note = "一份存档、一份报上级党组织" if copies == 2 else ""
+    deadline_note = (f"本表须在活动后{workdays}个工作日内（{date_text(deadline)}前）填报，"
+                     f"一式{copies_zh(copies)}份" + (f"（{copies_note}）" if copies_note else "") + "。")
+    return {
+        "org": org,
+        "branch": {"name": branch},
+        "activity": activity,
+        "expected": expected,
+        "present_text": present_text,
+        "excused_text": excused_text or ("无" if attendance is not None else ""),
+        "absent_text": absent_text or ("无" if attendance is not None else ""),
+        "recorder": recorder,
+        "deadline": {"date": deadline, "date_text": date_text(deadline), "workdays": workdays},
+        "copies": copies,
+        "deadline_note": deadline_note,
+    }

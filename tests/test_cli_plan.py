@@ -1,0 +1,251 @@
+"""`partyday plan | signsheet | record` on the sample branch and on each seed scheme."""
+
+import json
+import shutil
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from typer.testing import CliRunner
+
+from partyday_cli.cli.main import app
+from partyday_cli.core.themes import PlannedTheme, check_plan
+from partyday_cli.io.schemes import scheme_names
+from partyday_cli.io.themes import load_catalogue
+from tests.realclient import is_a4, pdf_pages, pdf_text, to_pdf
+
+SAMPLE = Path(__file__).resolve().parents[1] / "sample_data" / "workspace"
+runner = CliRunner()
+
+
+def invoke(*args: str):
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+def stored_plan(ws: Path, year: int) -> list[PlannedTheme]:
+    conn = sqlite3.connect(ws / "ledger.db")
+    rows = conn.execute("SELECT date, theme, kinds, content, form FROM activities "
+                        "WHERE date LIKE ? ORDER BY date", (f"{year}-%",)).fetchall()
+    conn.close()
+    return [PlannedTheme(date.fromisoformat(d), tuple(t.split("、")), tuple(json.loads(k)), c, f)
+            for d, t, k, c, f in rows]
+
+
+@pytest.mark.parametrize("scheme", scheme_names())
+def test_plan_meets_every_frequency_of_each_scheme(tmp_path, monkeypatch, scheme):
+    ws = tmp_path / scheme
+    assert invoke("init", str(ws), "--scheme", scheme).exit_code == 0
+    monkeypatch.chdir(ws)
+    result = invoke("plan", "2017")
+    assert result.exit_code == 0, result.output
+    items = stored_plan(ws, 2017)
+    assert items, "the plan is stored in the ledger"
+    catalogue_name = (ws / "partyday.toml").read_text(encoding="utf-8").split('catalogue = "')[1].split('"')[0]
+    catalogue = load_catalogue(catalogue_name)
+    unmet = check_plan(items, catalogue)
+    # whatever the checker finds unmet must have been said to the user, in Chinese
+    for sentence in unmet:
+        assert sentence in result.stderr
+    if scheme == "fupinban-9plus3":
+        assert unmet == []
+        chosen = {r.name for r in catalogue.requirements if r.type == "chosen"} | set(catalogue.chosen)
+        used = {t for item in items for t in item.themes}
+        assert len(used & chosen) >= 3
+    out = list((ws / "out").glob("2017年度活动安排表-*.xlsx"))
+    assert len(out) == 1
+
+
+def test_skipped_months_are_explained(tmp_path, monkeypatch):
+    ws = tmp_path / "ws"
+    invoke("init", str(ws), "--scheme", "9+3")
+    config = ws / "partyday.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("skip_months = []", "skip_months = [7, 8, 9]"),
+                      encoding="utf-8")
+    monkeypatch.chdir(ws)
+    result = invoke("plan", "2017")
+    assert result.exit_code == 0
+    assert "第三季度" in result.stderr  # 党务公开 is quarterly: Q3 has no activity day
+    assert "12次" in result.stderr  # 全年不少于12次: only 9 dates
+
+
+@pytest.fixture
+def sample(tmp_path, monkeypatch):
+    ws = tmp_path / "sample"
+    shutil.copytree(SAMPLE, ws)
+    monkeypatch.chdir(ws)
+    assert invoke("roster", "import", "roster.xlsx", "--as-of", "2017-01-05").exit_code == 0
+    assert invoke("plan", "2017").exit_code == 0
+    return ws
+
+
+def names_in(path: Path, column: str = "B", first_row: int = 5) -> list[str]:
+    ws = load_workbook(path).active
+    out = []
+    for row in range(first_row, ws.max_row + 1):
+        value = ws[f"{column}{row}"].value
+        if value is None or str(value).startswith("应到"):
+            break
+        out.append(str(value))
+    return out
+
+
+def expected_names(day: str) -> set[str]:
+    rows = json.loads(invoke("roster", "list", "--date", day, "-f", "json").stdout)
+    return {r["name"] for r in rows if not r["exempt"]}
+
+
+def test_signsheet_lists_exactly_the_expected_members(sample):
+    assert invoke("signsheet", "2017-04-12").exit_code == 0
+    sheet = sample / "out" / "2017-04-12签到表-机关第一党支部.xlsx"
+    names = names_in(sheet)
+    assert len(names) == 29
+    assert set(names) == expected_names("2017-04-12")
+    assert "李娜" in names  # admitted as 预备党员 on 2017-04-10
+    assert "陈国华" not in names  # exempt
+    assert names.count("张伟") == 2
+    ws = load_workbook(sheet).active
+    assert "应到 29 人" in str(ws[f"A{5 + 29}"].value) and "陈国华" in str(ws[f"A{5 + 29}"].value)
+
+    invoke("signsheet", "2017-03-08")
+    march = names_in(sample / "out" / "2017-03-08签到表-机关第一党支部.xlsx")
+    assert "李娜" not in march and len(march) == 28
+    invoke("signsheet", "2017-07-12")
+    july = names_in(sample / "out" / "2017-07-12签到表-机关第一党支部.xlsx")
+    assert "赵磊" not in july  # 2017年6月转出
+
+
+def test_record_has_deadline_in_working_days(sample):
+    result = invoke("record", "2017-09-13")
+    assert result.exit_code == 0
+    ws = load_workbook(sample / "out" / "2017-09-13记实表-机关第一党支部.xlsx").active
+    text = " ".join(str(c.value) for row in ws.iter_rows() for c in row if c.value)
+    # 9月13日 + 5 working days = 9月20日; 一式两份 from the scheme
+    assert "2017年9月20日前" in text and "一式两份" in text
+    assert "2017年9月13日（星期三）" in text
+
+
+def test_record_fills_attendance_once_recorded(sample):
+    conn = sqlite3.connect(sample / "ledger.db")
+    act = conn.execute("SELECT id FROM activities WHERE date = '2017-04-12'").fetchone()[0]
+    members = dict(conn.execute("SELECT name, id FROM members").fetchall())
+    conn.execute("INSERT INTO attendance (activity_id, member_id, status, reason) VALUES (?,?,?,?)",
+                 (act, members["李建国"], "出席", ""))
+    conn.execute("INSERT INTO attendance (activity_id, member_id, status, reason) VALUES (?,?,?,?)",
+                 (act, members["高峰"], "请假", "出差"))
+    conn.execute("INSERT INTO attendance (activity_id, member_id, status, reason) VALUES (?,?,?,?)",
+                 (act, members["许文"], "缺席", ""))
+    conn.commit()
+    conn.close()
+    invoke("record", "2017-04-12")
+    ws = load_workbook(sample / "out" / "2017-04-12记实表-机关第一党支部.xlsx").active
+    text = " ".join(str(c.value) for row in ws.iter_rows() for c in row if c.value)
+    assert "高峰（出差）" in text and "许文" in text
+
+    result = invoke("plan", "2017")
+    assert result.exit_code == 1 and "--force" in result.stderr
+    result = invoke("plan", "2017", "--force")
+    assert result.exit_code == 0
+    conn = sqlite3.connect(sample / "ledger.db")
+    assert conn.execute("SELECT count(*) FROM attendance").fetchone()[0] == 3
+    conn.close()
+
+
+def make_user_template(path: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "签到"
+    ws["A1"] = "{{ org }} {{ branch.name }} 签到（党委格式）"
+    ws.merge_cells("A1:C1")
+    ws["A2"] = "日期：{{ activity.date_text }}"
+    ws["A3"] = "序号"
+    ws["B3"] = "姓名"
+    ws["C3"] = "签字"
+    ws["A4"] = "{%row for m in members %}{{ m.index }}"
+    ws["B4"] = "{{ m.name }}"
+    ws["A5"] = "共 {{ expected }} 人"
+    ws.print_area = "A1:C5"
+    other = wb.create_sheet("填写要求")
+    other["A1"] = "请用黑色签字笔签名"
+    wb.save(path)
+
+
+def test_user_template_keeps_merges_print_area_and_other_sheets(sample):
+    tpl = sample / "党委签到表.xlsx"
+    make_user_template(tpl)
+    out = sample / "out" / "mine.xlsx"
+    result = invoke("signsheet", "2017-04-12", "--template", str(tpl), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    wb = load_workbook(out)
+    ws = wb["签到"]
+    assert "A1:C1" in {str(r) for r in ws.merged_cells.ranges}
+    assert "机关第一党支部" in ws["A1"].value
+    assert ws.print_area and "$C$" in ws.print_area and "33" in ws.print_area  # 5 + 28 rows
+    assert wb["填写要求"]["A1"].value == "请用黑色签字笔签名"
+    assert ws["A33"].value == "共 29 人"
+
+
+@pytest.mark.parametrize("bad", ["{{ branch.nmae }}", "{{ ''.__class__.__mro__ }}", "{{ oops( }}"])
+def test_bad_user_template_names_the_cell_and_writes_nothing(sample, bad):
+    tpl = sample / "bad.xlsx"
+    make_user_template(tpl)
+    wb = load_workbook(tpl)
+    wb["签到"]["C2"] = bad
+    wb.save(tpl)
+    out = sample / "out" / "bad-out.xlsx"
+    result = invoke("signsheet", "2017-04-12", "--template", str(tpl), "-o", str(out))
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "C2" in lines[0] and "签到" in lines[0]
+    assert not out.exists()
+
+
+def test_list_vars(sample):
+    result = invoke("signsheet", "2017-04-12", "--list-vars")
+    assert result.exit_code == 0 and "members" in result.stdout and "expected" in result.stdout
+    assert "activities" in invoke("plan", "2017", "--list-vars").stdout
+    assert "deadline" in invoke("record", "2017-04-12", "--list-vars").stdout
+
+
+def big_workspace(tmp_path: Path, members: int) -> Path:
+    ws = tmp_path / f"big{members}"
+    invoke("init", str(ws), "--branch", "大支部")
+    wb = Workbook()
+    sheet = wb.active
+    sheet.append(["大支部党员花名册"])
+    sheet.append(["序号", "姓名", "党小组", "入党时间", "人员类别"])
+    surnames = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜"
+    given = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰"
+    for i in range(members):
+        name = surnames[i % len(surnames)] + given[(i // len(surnames)) % len(given)] + given[i % 7]
+        sheet.append([i + 1, name, f"第{i % 4 + 1}党小组", "2010.07.01", "在职"])
+    wb.save(ws / "名单.xlsx")
+    return ws
+
+
+@pytest.mark.parametrize(("members", "pages"), [(60, 1), (110, None)])
+def test_signsheet_prints_on_a4(tmp_path, monkeypatch, members, pages):
+    ws = big_workspace(tmp_path, members)
+    monkeypatch.chdir(ws)
+    assert invoke("roster", "import", "名单.xlsx", "--as-of", "2017-01-01").exit_code == 0
+    assert invoke("plan", "2017").exit_code == 0
+    assert invoke("signsheet", "2017-04-12").exit_code == 0
+    sheet = next((ws / "out").glob("2017-04-12签到表-*.xlsx"))
+    pdf = to_pdf(sheet)
+    sizes = pdf_pages(pdf)
+    assert all(is_a4(s) and s[0] < s[1] for s in sizes)  # A4 portrait
+    if pages is not None:
+        assert len(sizes) == pages
+    else:  # two halves side by side: 55 rows of two names
+        assert load_workbook(sheet).active["E5"].value == 56
+        assert len(sizes) <= 2
+    text = pdf_text(pdf)
+    assert f"应到 {members} 人" in text
+
+
+def test_plan_and_record_open_in_libreoffice(sample):
+    invoke("record", "2017-04-12")
+    for path in (sample / "out").glob("*.xlsx"):
+        pages = pdf_pages(to_pdf(path))
+        assert len(pages) == 1 and is_a4(pages[0]), path.name
