@@ -180,5 +180,50 @@ _V3 = Migration(
     ),
 )
 
-MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3)
+# v4: attendance as evidence. Each sign-in file (or a manual `attend set`) leaves marks;
+# the `attendance` row of a member is derived from the marks of the files in force for
+# that activity (a later file merges with the earlier ones, or supersedes them with
+# --replace), so re-deriving never loses what a file said.
+_V4 = Migration(
+    4,
+    (
+        """CREATE TABLE attendance_files (
+            id INTEGER PRIMARY KEY,
+            import_id INTEGER NOT NULL REFERENCES imports (id),
+            activity_id INTEGER NOT NULL REFERENCES activities (id) ON DELETE CASCADE,
+            layout TEXT NOT NULL DEFAULT '',
+            present_only INTEGER NOT NULL DEFAULT 1 CHECK (present_only IN (0, 1)),
+            superseded_by INTEGER REFERENCES attendance_files (id),
+            summary TEXT NOT NULL DEFAULT ''
+        )""",
+        "CREATE INDEX attendance_files_activity ON attendance_files (activity_id)",
+        """CREATE TABLE attendance_marks (
+            id INTEGER PRIMARY KEY,
+            activity_id INTEGER NOT NULL REFERENCES activities (id) ON DELETE CASCADE,
+            member_id INTEGER NOT NULL REFERENCES members (id),
+            file_id INTEGER REFERENCES attendance_files (id),
+            status TEXT CHECK (status IS NULL OR
+                status IN ('出席', '迟到', '早退', '请假', '缺席', '免参加', '补学')),
+            reason TEXT NOT NULL DEFAULT '',
+            answers TEXT NOT NULL DEFAULT '[]',
+            sheet TEXT NOT NULL DEFAULT '',
+            row INTEGER,
+            set_at TEXT NOT NULL DEFAULT ''
+        )""",
+        "CREATE INDEX attendance_marks_activity ON attendance_marks (activity_id, member_id)",
+        """CREATE TABLE visitors (
+            id INTEGER PRIMARY KEY,
+            activity_id INTEGER NOT NULL REFERENCES activities (id) ON DELETE CASCADE,
+            file_id INTEGER REFERENCES attendance_files (id),
+            name TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT ''
+        )""",
+        "ALTER TABLE attendance ADD COLUMN source TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE unmatched_names ADD COLUMN status TEXT",
+        "ALTER TABLE unmatched_names ADD COLUMN reason TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE unmatched_names ADD COLUMN file_id INTEGER REFERENCES attendance_files (id)",
+    ),
+)
+
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _V4)
 LATEST_VERSION: int = MIGRATIONS[-1].version
