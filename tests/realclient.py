@@ -35,9 +35,12 @@ def to_pdf(workbook: Path) -> Path:
          "--convert-to", "pdf", "--outdir", str(outdir), str(workbook)],
         capture_output=True, text=True, timeout=180,
     )
-    pdf = outdir / (workbook.stem + ".pdf")
-    assert proc.returncode == 0 and pdf.is_file(), (proc.stdout, proc.stderr)
     shutil.rmtree(profile, ignore_errors=True)
+    made = outdir / (workbook.stem + ".pdf")
+    assert proc.returncode == 0 and made.is_file(), (proc.stdout, proc.stderr)
+    pdf = workbook.with_name(workbook.stem + ".pdf")  # beside the workbook, in the test's tmp_path
+    shutil.move(made, pdf)
+    shutil.rmtree(outdir, ignore_errors=True)
     return pdf
 
 

@@ -100,12 +100,15 @@ def import_notice(
 ) -> None:
     """导入《国务院办公厅关于某年部分节假日安排的通知》，供排期使用。
 
-    把通知全文（从“一、元旦”到最后一项）复制到记事本保存为 .txt，或把网页另存为 .html，然后：
+    把通知全文（从“一、元旦”到最后一项）复制到记事本保存为 .txt，或把网页另存为 .html。
+    导入前会逐条核对“共N天”、星期几和调休上班日；有对不上的句子会指出来，不会导入半对的数据。
+    在工作区里运行时存入工作区的 holidays/ 文件夹，否则存入本机用户数据目录。
+
+    示例：
 
       partyday holidays import 2027年节假日通知.txt
 
-    导入前会逐条核对“共N天”、星期几和调休上班日；有对不上的句子会指出来，不会导入半对的数据。
-    在工作区里运行时存入工作区的 holidays/ 文件夹，否则存入本机用户数据目录。
+      partyday holidays import 通知网页.html --year 2027
     """
     from partyday_cli import workspace as wsmod
     from partyday_cli.io.files import read_bytes, write_atomic

@@ -84,6 +84,9 @@ def _register() -> None:
     plan.register(app)
     app.add_typer(holidays.app, name="holidays")
     app.add_typer(roster.app, name="roster")
+    from partyday_cli.cli import attend
+
+    app.add_typer(attend.app, name="attend")
 
 
 _register()

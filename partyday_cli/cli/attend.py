@@ -1,0 +1,404 @@
+"""`partyday attend import|list|set|resolve`: sign-in records as they really arrive."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from partyday_cli.cli.common import (
+    WORKSPACE_HELP,
+    Format,
+    emit,
+    emit_json,
+    format_from_output,
+    info,
+    parse_day,
+    print_rich,
+    require_workspace,
+    warn,
+)
+from partyday_cli.errors import UserError
+
+app = typer.Typer(help="签到与出勤：导入签到表（手工表、腾讯会议、问卷星、企业微信/钉钉），查看和更正出勤。",
+                  no_args_is_help=True)
+
+STATUSES = ("出席", "迟到", "早退", "请假", "缺席", "免参加", "补学")
+SPREADSHEETS = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt"}
+WorkspaceOpt = Annotated[Path | None, typer.Option("--workspace", "-w", help=WORKSPACE_HELP)]
+BranchOpt = Annotated[str | None, typer.Option("--branch", "-b", help="党委工作区里哪个支部（默认按名单自动判断）。")]
+
+
+def _expand(paths: list[Path]) -> list[Path]:
+    """Files as given; a folder gives its spreadsheets, in name order."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out.extend(sorted(p for p in path.iterdir()
+                              if p.is_file() and p.suffix.lower() in SPREADSHEETS
+                              and not p.name.startswith(("~$", "."))))
+        else:
+            out.append(path)
+    return out
+
+
+class _Importer:
+    """Imports files one by one; each file is all-or-nothing, the others go on."""
+
+    def __init__(self, ws, ledger, *, day: date | None, branch: str | None, replace: bool,  # type: ignore[no-untyped-def]
+                 dry_run: bool):
+        self.ws, self.ledger = ws, ledger
+        self.day, self.branch, self.replace, self.dry_run = day, branch, replace, dry_run
+        conf = ws.section("attendance")
+        self.layouts = conf.get("layouts") or {}
+        self.aliases = conf.get("aliases") or {}
+        self.min_minutes = conf.get("min_minutes")
+        self.totals: Counter[str] = Counter()
+
+    def run(self, path: Path) -> str:
+        from partyday_cli.core.matching import match_rows
+        from partyday_cli.io.archive import archive_file, sha256_hex
+        from partyday_cli.io.files import read_bytes
+        from partyday_cli.io.signin import read_signin
+        from partyday_cli.store.ledger import find_import
+        from partyday_cli.store.roster import members_on_with_ids
+
+        data = read_bytes(path, "签到文件")
+        sha = sha256_hex(data)
+        if find_import(self.ledger, "attendance", sha) is not None:
+            self.totals["unchanged"] += 1
+            return f"{path.name}：已导入过（内容完全相同），未作改动"
+        signin = read_signin(path, extra_layouts=self.layouts, min_minutes=self.min_minutes)
+        day = self._date(path, signin)
+        candidates = members_on_with_ids(self.ledger, day, self.branch)
+        matches = match_rows([r for r in signin.rows if not r.visitor], candidates, aliases=self.aliases)
+        branch = self._branch(path, day, matches, candidates)
+        activity = self._activity(path, day, branch)
+        by_id = dict(candidates)
+        marks, unmatched, lines = self._split(path, matches, by_id, branch)
+        visitors = [(r.raw_name, r.reason) for r in signin.rows if r.visitor]
+        summary = (f"{path.name}：{signin.layout_zh}，{day.isoformat()} {branch}，"
+                   f"匹配 {len(marks)} 人" + (f"，未能匹配 {len(unmatched)} 个姓名" if unmatched else "")
+                   + (f"，列席 {len(visitors)} 人（不计入应到）" if visitors else ""))
+        for warning in signin.warnings:
+            warn(f"{path.name}：{warning}")
+        for line in lines:
+            warn(line)
+        self.totals["matched"] += len(marks)
+        self.totals["unknown"] += len(unmatched)
+        if self.dry_run:
+            self.totals["dry"] += 1
+            return summary + "（--dry-run，未写入）"
+        from partyday_cli.store.attendance import save_signin
+
+        archived = archive_file(data, path.name, self.ws.root / "archive")
+        _, change = save_signin(
+            self.ledger, activity_id=activity.id, activity_date=day, branch=branch, sha256=sha,
+            original_name=path.name, archived_path=str(archived.relative_to(self.ws.root)),
+            layout=signin.layout, present_only=signin.present_only, marks=marks,
+            unmatched=unmatched, visitors=visitors, replace=self.replace)
+        self.totals["imported"] += 1
+        verb = "（取代之前的签到文件）" if self.replace else ""
+        return f"{summary}{verb}；{change.text()}"
+
+    def _date(self, path: Path, signin) -> date:  # type: ignore[no-untyped-def]
+        if self.day is not None:
+            if signin.date is not None and signin.date != self.day:
+                warn(f"{path.name}：文件里的日期是 {signin.date.isoformat()}，与 --date {self.day.isoformat()} 不一致；"
+                     "按 --date 导入，请核对")
+            return self.day
+        if signin.date is None:
+            raise UserError(f"{path.name}：文件里看不出活动日期。请加 --date 2017-04-12 指明是哪次活动")
+        return signin.date
+
+    def _branch(self, path: Path, day: date, matches, candidates) -> str:  # type: ignore[no-untyped-def]
+        if self.branch is not None:
+            return self.branch
+        names = [b.name for b in self.ws.branches]
+        if len(names) == 1:
+            return names[0]
+        by_id = dict(candidates)
+        votes = Counter(by_id[m.member_id].branch for m in matches if m.member_id is not None)
+        if not votes:
+            raise UserError(f"{path.name}：名单里没有一个姓名能对上 {day.isoformat()} 在册的党员，"
+                            "无法判断是哪个支部。请检查日期，或加 --branch 指定")
+        return votes.most_common(1)[0][0]
+
+    def _activity(self, path: Path, day: date, branch: str):  # type: ignore[no-untyped-def]
+        from partyday_cli.store.activities import Activity, activity_on, save_plan
+
+        found = activity_on(self.ledger, day, branch)
+        if found:
+            return found[0]
+        if self.day is None:
+            raise UserError(f"{path.name}：{day.isoformat()} 不是{branch}计划中的活动日（先运行 partyday plan，"
+                            f"或确有此次活动时加 --date {day.isoformat()} 确认）")
+        if self.dry_run:
+            return Activity(None, branch, day, day, "", ("主题党日",))
+        # a confirmed activity outside the plan: record it, keep the rest of the plan
+        from partyday_cli.store.activities import activities_in_year
+
+        year = activities_in_year(self.ledger, day.year, branch)
+        extra = Activity(None, branch, day, day, "", ("主题党日",),
+                         place=str(self.ws.section("schedule").get("place", "")),
+                         host=self.ws.branch(branch).secretary, rule="attend --date")
+        save_plan(self.ledger, branch, day.year, [*year, extra])
+        warn(f"{day.isoformat()} 不在年度计划中，已按 --date 记为一次活动")
+        return activity_on(self.ledger, day, branch)[0]
+
+    def _split(self, path: Path, matches, by_id, branch: str):  # type: ignore[no-untyped-def]
+        from partyday_cli.core.matching import clean_name
+        from partyday_cli.store.attendance import FileMark, Unmatched
+
+        marks, unmatched, lines = [], [], []
+        seen: set[int] = set()
+        for m in matches:
+            row = m.row
+            where = f"{path.name} {('工作表“' + row.sheet + '” ') if row.sheet else ''}第{row.row}行"
+            if m.member_id is not None:
+                if m.member_id in seen and row.status is None:
+                    continue  # the same person joined twice: one attendance
+                seen.add(m.member_id)
+                marks.append(FileMark(m.member_id, row.status, row.reason, row.answers, row.sheet, row.row))
+                continue
+            if m.candidates:
+                who = "、".join(f"{by_id[c].name}（{by_id[c].group or by_id[c].branch}）" for c in m.candidates)
+                lines.append(f"{where}：“{row.raw_name}”有同名党员 {who}，无法确定是谁，已留待处理"
+                             "（partyday attend resolve）")
+            else:
+                hint = f"，是否为 {'、'.join(m.suggestions)}？" if m.suggestions else ""
+                lines.append(f"{where}：“{row.raw_name}”不在{branch}当天的党员名单中{hint}已留待处理"
+                             "（partyday attend resolve）")
+            unmatched.append(Unmatched(row.raw_name, clean_name(row.raw_name), row.sheet, row.row,
+                                       tuple(m.suggestions), row.status, row.reason))
+        return marks, unmatched, lines
+
+
+@app.command("import")
+def import_files(
+    ctx: typer.Context,
+    files: Annotated[list[Path], typer.Argument(help="签到文件或文件夹（可多个）。", show_default=False)],
+    day: Annotated[str | None, typer.Option("--date", "-d", help="活动日期；文件里看不出日期、或不在计划中时必填。")] = None,
+    branch: BranchOpt = None,
+    replace: Annotated[bool, typer.Option("--replace", help="用这份文件取代该次活动之前导入的签到文件（更正后的签到表）。")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只显示会发生什么变化，不写入账本。")] = False,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """导入签到记录：手工签到表（含标题行、合并单元格、左右双栏）、腾讯会议参会明细、问卷星导出、
+    企业微信/钉钉签到导出、Windows Excel 存的 CSV（GBK）都可以。
+
+    名单上的姓名与当天在册党员逐一对应；对不上的姓名逐个报告（第几行、可能是谁）并留待处理，不会丢；
+    同一份文件重复导入不会重复记录。同一次活动再导入另一份文件（如纸质签到表加腾讯会议）会合并，
+    任一份里到了就算到；加 --replace 则取代之前的文件。每份文件要么全部导入、要么不导入。
+
+    示例：
+
+      partyday attend import 4月签到表.xlsx
+
+      partyday attend import 签到/ --dry-run
+
+      partyday attend import 腾讯会议参会明细.csv --date 2017-04-12
+    """
+    from partyday_cli.store.ledger import open_ledger
+
+    ws = require_workspace(ctx, workspace)
+    when = parse_day(day, "--date") if day else None
+    if branch is not None:
+        ws.branch(branch)
+    paths = _expand(files)
+    if not paths:
+        raise UserError("没有找到可导入的签到文件（.xlsx、.xls、.csv）")
+    failures = 0
+    with open_ledger(ws.ledger_path) as ledger:
+        importer = _Importer(ws, ledger, day=when, branch=branch, replace=replace, dry_run=dry_run)
+        for i, path in enumerate(paths, start=1):
+            prefix = f"[{i}/{len(paths)}] " if len(paths) > 1 else ""
+            try:
+                info(prefix + importer.run(path))
+            except UserError as exc:
+                failures += 1
+                for line in exc.lines():
+                    typer.echo(f"{prefix}错误：{line}", err=True)
+    t = importer.totals
+    if len(paths) > 1 or failures:
+        info(f"合计：{len(paths)} 个文件，导入 {t['imported']}，已导入过未改动 {t['unchanged']}，"
+             f"出错 {failures}；匹配 {t['matched']} 人次，未能匹配 {t['unknown']} 个姓名")
+    if t["imported"] == 0 and t["unchanged"] == len(paths) and paths:
+        info("所有文件都已导入过，账本没有变化")
+    if failures:
+        raise typer.Exit(1)
+
+
+@app.command("list")
+def list_attendance(
+    ctx: typer.Context,
+    day: Annotated[str | None, typer.Option("--date", "-d", help="某次活动的日期。")] = None,
+    year: Annotated[int | None, typer.Option("--year", "-y", help="某一年的全部活动。")] = None,
+    branch: BranchOpt = None,
+    fmt: Annotated[Format | None, typer.Option("--format", "-f", help="输出格式：table、json、csv、xlsx。",
+                                               show_default=False)] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="写入文件而不是屏幕。")] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """列出出勤记录：每次活动每名党员的出席、迟到、早退、请假、缺席、免参加、补学。
+
+    示例：
+
+      partyday attend list --date 2017-04-12
+
+      partyday attend list --year 2017 --format csv -o 2017出勤.csv
+    """
+    from partyday_cli.store.attendance import attendance_rows, unresolved_names
+    from partyday_cli.store.ledger import open_ledger
+
+    ws = require_workspace(ctx, workspace)
+    if day and year:
+        raise UserError("--date 和 --year 只能选一个")
+    if day:
+        start = end = parse_day(day, "--date")
+    else:
+        y = year or date.today().year
+        start, end = date(y, 1, 1), date(y, 12, 31)
+    with open_ledger(ws.ledger_path) as ledger:
+        rows = attendance_rows(ledger, start=start, end=end, branch=branch)
+        pending = unresolved_names(ledger)
+    records = [{"date": r["date"], "name": r["name"], "branch": r["branch"], "status": r["status"],
+                "reason": r["reason"], "source": r["source"]} for r in rows]
+    fmt = format_from_output(fmt, output, Format.table)
+    if fmt is Format.json:
+        emit_json(records, output)
+        return
+    if not records:
+        raise UserError(f"{start.isoformat()}—{end.isoformat()} 没有出勤记录。请先运行 partyday attend import 签到表.xlsx")
+    from partyday_cli.render.table import Column, Table, to_csv
+
+    table = Table(title="出勤记录", sheet_name="出勤", columns=[
+        Column("日期", 12, "center"), Column("支部", 14), Column("姓名", 10), Column("出勤", 8, "center"),
+        Column("原因", 16), Column("依据", 28)])
+    for r in records:
+        table.add([r["date"], r["branch"], r["name"], r["status"], r["reason"], r["source"]],
+                  highlight=r["status"] in ("缺席", "请假"))
+    counts = Counter(r["status"] for r in records)
+    table.notes.append("合计：" + "，".join(f"{k} {counts[k]}" for k in STATUSES if counts[k]))
+    if pending:
+        table.notes.append(f"另有 {len(pending)} 个姓名未能匹配，待处理：partyday attend resolve")
+    if fmt is Format.csv:
+        emit(to_csv(table), output)
+    elif fmt is Format.xlsx:
+        from partyday_cli.render.xlsx import to_xlsx
+
+        emit(to_xlsx(table), output, binary_name="xlsx")
+    else:
+        from partyday_cli.cli.common import plain_output
+        from partyday_cli.render.table import to_rich
+
+        def notes(console) -> None:  # type: ignore[no-untyped-def]
+            for line in table.notes:
+                console.print(line, highlight=False)
+
+        print_rich(to_rich(table, plain=plain_output()), output, extra=notes)
+
+
+def _one_member(ledger, day: date, name: str, branch: str | None):  # type: ignore[no-untyped-def]
+    from partyday_cli.core.members import normalise_name
+    from partyday_cli.store.roster import members_on_with_ids
+
+    wanted = normalise_name(name)
+    group = None
+    if "#" in wanted:  # 张伟#第二党小组 tells same-name members apart
+        wanted, group = wanted.split("#", 1)
+    found = [(i, m) for i, m in members_on_with_ids(ledger, day, branch)
+             if m.name == wanted and (group is None or group in (m.group, m.branch))]
+    if not found:
+        raise UserError(f"{day.isoformat()} 在册党员中没有“{name}”。请核对姓名（partyday roster list --date {day.isoformat()}）")
+    if len(found) > 1:
+        who = "、".join(f"{wanted}#{m.group or m.branch}" for _, m in found)
+        raise UserError(f"“{name}”有 {len(found)} 名同名党员，请写成 {who} 之一")
+    return found[0]
+
+
+@app.command("set")
+def set_status(
+    ctx: typer.Context,
+    day: Annotated[str, typer.Argument(help="活动日期，如 2017-04-12", show_default=False)],
+    name: Annotated[str, typer.Argument(help="党员姓名；同名时写成 张伟#第二党小组", show_default=False)],
+    status: Annotated[str, typer.Argument(help="出席、迟到、早退、请假、缺席、免参加、补学", show_default=False)],
+    reason: Annotated[str, typer.Option("--reason", "-r", help="原因，如 出差、病假。")] = "",
+    branch: BranchOpt = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """手工登记或更正某人某次活动的出勤（如会前请假、会后补学），优先于签到文件。
+
+    示例：
+
+      partyday attend set 2017-04-12 高峰 请假 --reason 出差
+
+      partyday attend set 2017-04-12 张伟#第二党小组 补学
+    """
+    from partyday_cli.store.activities import activity_on
+    from partyday_cli.store.attendance import set_manual
+    from partyday_cli.store.ledger import open_ledger
+
+    ws = require_workspace(ctx, workspace)
+    when = parse_day(day, "活动日期")
+    if status not in STATUSES:
+        raise UserError(f"出勤状态“{status}”无效，可选：{'、'.join(STATUSES)}")
+    with open_ledger(ws.ledger_path) as ledger:
+        member_id, member = _one_member(ledger, when, name, branch)
+        acts = activity_on(ledger, when, member.branch)
+        if not acts:
+            raise UserError(f"{when.isoformat()} 不是{member.branch}的活动日。请先运行 partyday plan，"
+                            "或用 partyday attend import --date 导入这次活动的签到")
+        set_manual(ledger, activity_id=acts[0].id, activity_date=when, branch=member.branch,
+                   member_id=member_id, status=status, reason=reason)
+    info(f"已登记：{when.isoformat()} {member.name} {status}" + (f"（{reason}）" if reason else ""))
+
+
+@app.command("resolve")
+def resolve(
+    ctx: typer.Context,
+    raw_name: Annotated[str | None, typer.Argument(help="签到文件里的写法，如 小张、张 伟-财务", show_default=False)] = None,
+    member: Annotated[str | None, typer.Argument(help="对应的党员姓名；同名时写成 张伟#第二党小组", show_default=False)] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """处理未能匹配的姓名：不带参数时列出待处理的姓名；带参数时把它指定为某名党员，无需重新导入。
+
+    经常出现的写法（如昵称）也可写进 partyday.toml 的 [attendance.aliases]，如 "小张" = "张伟"。
+
+    示例：
+
+      partyday attend resolve
+
+      partyday attend resolve "张 伟（财务）" 张伟#第一党小组
+    """
+    import json
+
+    from partyday_cli.store.attendance import resolve_name, unresolved_names
+    from partyday_cli.store.ledger import open_ledger
+
+    ws = require_workspace(ctx, workspace)
+    with open_ledger(ws.ledger_path) as ledger:
+        pending = unresolved_names(ledger)
+        if raw_name is None:
+            if not pending:
+                info("没有待处理的姓名")
+                return
+            for p in pending:
+                hint = json.loads(p["suggestions"] or "[]")
+                typer.echo(f"{p['date']} {p['branch']}  “{p['raw_name']}”  （{p['original_name']} 第{p['row']}行）"
+                           + (f"  可能是：{'、'.join(hint)}" if hint else ""))
+            return
+        if member is None:
+            raise UserError("请同时写出对应的党员姓名，如 partyday attend resolve 小张 张伟")
+        hits = [p for p in pending if p["raw_name"] == raw_name or p["normalised"] == raw_name]
+        if not hits:
+            raise UserError(f"待处理的姓名中没有“{raw_name}”。不带参数运行 partyday attend resolve 查看列表")
+        for p in hits:
+            day = date.fromisoformat(p["date"])
+            member_id, found = _one_member(ledger, day, member, p["branch"])
+            resolve_name(ledger, unmatched_id=p["id"], member_id=member_id, activity_date=day,
+                         branch=p["branch"])
+            info(f"已将 {p['date']} 的“{raw_name}”记为 {found.name}")

@@ -1,0 +1,47 @@
+"""One member's attendance at one activity, derived from every piece of evidence (SPEC §7).
+
+Evidence is a list of marks: what each sign-in file in force said of the member (a
+status, or just "listed" = present), and what the secretary set by hand. The rules:
+
+- a hand-set status wins (a 请假 recorded before the meeting counts, too);
+- present in any file is present (a hybrid meeting: paper sheet plus 腾讯会议);
+  出席 beats 迟到/早退 when two files disagree;
+- else a 请假 in any file (with its reason), else a 缺席 in any file;
+- a member no file lists is 缺席 — the files list who came, or list everyone;
+- an exempt member (免参加) stays 免参加 unless set by hand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+PRESENT = ("出席", "迟到", "早退")
+
+
+@dataclass(frozen=True)
+class Mark:
+    status: str | None  # None: listed on a sheet with no status word = present
+    reason: str = ""
+    source: str = ""  # the file's name, or '手工登记'
+    manual: bool = False
+
+
+def derive(marks: list[Mark], *, exempt: bool) -> tuple[str, str, str]:
+    """(status, reason, source) for one member."""
+    manual = [m for m in marks if m.manual]
+    if manual:
+        last = manual[-1]
+        return last.status or "出席", last.reason, last.source
+    if exempt:
+        return "免参加", "", ""
+    present = [m for m in marks if m.status is None or m.status in PRESENT]
+    if present:
+        for wanted in (None, "出席", "迟到", "早退"):
+            for m in present:
+                if m.status == wanted:
+                    return m.status or "出席", m.reason, m.source
+    for wanted in ("请假", "补学", "缺席"):
+        for m in marks:
+            if m.status == wanted:
+                return wanted, m.reason, m.source
+    return "缺席", "", marks[0].source if marks else ""

@@ -1,0 +1,43 @@
+"""Every command has Chinese help with an example (a command without one fails here)."""
+
+import re
+
+import pytest
+from typer.main import get_command
+
+from partyday_cli.cli.main import app
+
+ROOT = get_command(app)
+
+
+def walk(command, path=()):  # type: ignore[no-untyped-def]
+    subcommands = getattr(command, "commands", None)
+    if subcommands:
+        for name, sub in subcommands.items():
+            yield from walk(sub, (*path, name))
+    else:
+        yield path, command
+
+
+COMMANDS = list(walk(ROOT))
+
+
+def test_the_tree_has_the_spec_commands():
+    names = {" ".join(p) for p, _ in COMMANDS}
+    for expected in ("calendar", "holidays show", "holidays import", "init", "roster import",
+                     "roster list", "plan", "signsheet", "record", "attend import", "attend list",
+                     "attend set"):
+        assert expected in names
+
+
+@pytest.mark.parametrize(("path", "command"), COMMANDS, ids=[" ".join(p) for p, _ in COMMANDS])
+def test_command_help_is_chinese_with_an_example(path, command):
+    text = command.help or ""
+    assert re.search(r"[\u4e00-\u9fff]", text), f"{path}: help is not Chinese"
+    assert "示例" in text and "partyday " in text, f"{path}: help has no example"
+    for param in command.params:
+        if param.name in ("help",):
+            continue
+        helptext = getattr(param, "help", None)
+        if getattr(param, "param_type_name", "") == "option":
+            assert helptext and re.search(r"[\u4e00-\u9fff]", helptext), f"{path} {param.name}"
