@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import json
 import os
 import sys
 from collections.abc import Callable
@@ -72,6 +70,8 @@ def emit(data: bytes | str, output: Path | None, *, binary_name: str = "") -> No
 
 
 def emit_json(records: object, output: Path | None) -> None:
+    import json
+
     emit(json.dumps(records, ensure_ascii=False, indent=2) + "\n", output)
 
 
@@ -81,6 +81,8 @@ def print_rich(renderable: object, output: Path | None = None,
     from rich.console import Console
 
     if output is not None:
+        import io
+
         console = Console(record=True, width=120, file=io.StringIO(), color_system=None)
         console.print(renderable)
         if extra:

@@ -7,8 +7,6 @@ output doubles as a walk-through of a year's work.
 from __future__ import annotations
 
 import os
-import shutil
-from importlib import resources
 from pathlib import Path
 from typing import Annotated
 
@@ -23,6 +21,8 @@ NEXT_ACTIVITY = "2017-04-12"  # the sample's "today" is early April 2017
 
 
 def sample_source() -> Path:
+    from importlib import resources
+
     return Path(str(resources.files("partyday_cli.sample_data"))) / "workspace"
 
 
@@ -77,6 +77,8 @@ def demo(
 
 
 def _prepare(directory: Path) -> None:
+    import shutil
+
     if directory.exists():
         if not (directory / MARKER).exists():
             raise UserError(f"{directory} 已存在且不是示例工作区，未作改动。请换一个文件夹，"
