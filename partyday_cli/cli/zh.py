@@ -106,13 +106,10 @@ _CONSTANTS = {
 
 
 def install() -> None:
-    """Translate the Typer/click modules already loaded, and typer's rich help."""
+    """Translate the Typer/click modules already loaded, and typer's rich help when (and
+    only when) typer imports it: rich costs ~0.1 s, which a `--format json` run never needs."""
     import typer._click.decorators  # noqa: F401  (loaded lazily by click; translate it too)
-    import typer.rich_utils as rich_utils
 
-    for name, value in _CONSTANTS.items():
-        if hasattr(rich_utils, name):
-            setattr(rich_utils, name, value)
     for modname, module in list(sys.modules.items()):
         if not modname.startswith("typer") or module is None:
             continue
@@ -122,6 +119,40 @@ def install() -> None:
             module.ngettext = _zh_plural  # type: ignore[attr-defined]
     _patch_usage_prefix()
     _patch_help_option()
+    if "typer.rich_utils" in sys.modules:
+        _translate_rich_utils(sys.modules["typer.rich_utils"])
+    elif not any(isinstance(f, _AfterRichUtils) for f in sys.meta_path):
+        sys.meta_path.insert(0, _AfterRichUtils())
+
+
+class _AfterRichUtils:
+    """An import hook that translates typer.rich_utils right after it is first imported."""
+
+    def find_spec(self, name, path=None, target=None):  # type: ignore[no-untyped-def]
+        if name != "typer.rich_utils":
+            return None
+        import importlib.util
+
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.loader is None:
+            return spec
+        original = spec.loader.exec_module
+
+        def exec_module(module):  # type: ignore[no-untyped-def]
+            original(module)
+            _translate_rich_utils(module)
+
+        spec.loader.exec_module = exec_module  # type: ignore[method-assign]
+        return spec
+
+
+def _translate_rich_utils(rich_utils) -> None:  # type: ignore[no-untyped-def]
+    for name, value in _CONSTANTS.items():
+        if hasattr(rich_utils, name):
+            setattr(rich_utils, name, value)
+    if callable(getattr(rich_utils, "_", None)):
+        rich_utils._ = _zh
     _patch_error_messages(rich_utils)
 
 
