@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
 ROSTER_COLUMNS: list[tuple[str, int, str]] = [
     # (header, width, what to type — shown on the 填表说明 sheet)
     ("序号", 6, "可不填"),
@@ -30,7 +28,7 @@ def roster_template(branch: str) -> bytes:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
-    from partyday_cli.render.xlsx import FIXED_TIMESTAMP
+    from partyday_cli.render.xlsx import workbook_bytes
 
     wb = Workbook()
     ws = wb.active
@@ -69,8 +67,4 @@ def roster_template(branch: str) -> bytes:
     help_ws.append(["导入", "填好后运行：partyday roster import roster.xlsx"])
 
     wb.properties.creator = "partyday"
-    wb.properties.created = FIXED_TIMESTAMP
-    wb.properties.modified = FIXED_TIMESTAMP
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)

@@ -50,7 +50,6 @@ from __future__ import annotations
 import contextlib
 import io
 import re
-import zipfile
 from collections.abc import Mapping
 from copy import copy
 from dataclasses import dataclass
@@ -606,17 +605,6 @@ def _shift_refs(formula: str, title: str, same_sheet: bool, row: int, added: int
 
 
 def _save(workbook) -> bytes:
-    """The workbook as bytes, with fixed timestamps so equal input gives equal output."""
-    from openpyxl.writer.excel import ExcelWriter
+    from partyday_cli.render.xlsx import workbook_bytes
 
-    workbook.properties.created = workbook.properties.modified = _FIXED_TIME
-    raw = io.BytesIO()
-    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(workbook, archive).save()  # save_workbook() would stamp "now"
-    out = io.BytesIO()
-    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dest:
-        for info in source.infolist():  # zip entries carry the time they were written
-            entry = zipfile.ZipInfo(info.filename, date_time=_FIXED_TIME.timetuple()[:6])
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            dest.writestr(entry, source.read(info.filename))
-    return out.getvalue()
+    return workbook_bytes(workbook)

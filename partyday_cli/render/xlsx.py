@@ -11,6 +11,26 @@ from partyday_cli.render.table import Table, _text, neutralise
 FIXED_TIMESTAMP = datetime(2000, 1, 1, 0, 0, 0)
 
 
+def workbook_bytes(workbook) -> bytes:  # type: ignore[no-untyped-def]
+    """The workbook as bytes, with fixed timestamps so equal input gives equal output
+    (monthly exports run twice must write the same bytes)."""
+    import zipfile
+
+    from openpyxl.writer.excel import ExcelWriter
+
+    workbook.properties.created = workbook.properties.modified = FIXED_TIMESTAMP
+    raw = io.BytesIO()
+    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(workbook, archive).save()  # save_workbook() would stamp "now"
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dest:
+        for info in source.infolist():  # zip entries carry the time they were written
+            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_TIMESTAMP.timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            dest.writestr(entry, source.read(info.filename))
+    return out.getvalue()
+
+
 def display_width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
@@ -93,8 +113,4 @@ def to_xlsx(table: Table) -> bytes:
     ws.freeze_panes = f"A{header_row + 1}"
 
     wb.properties.creator = "partyday"
-    wb.properties.created = FIXED_TIMESTAMP
-    wb.properties.modified = FIXED_TIMESTAMP
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)
