@@ -15,6 +15,7 @@ def _isolated(tmp_path_factory, monkeypatch):
     monkeypatch.delenv("PARTYDAY_WORKSPACE", raising=False)
     monkeypatch.delenv("PARTYDAY_DEBUG", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("PARTYDAY_RAISE", "1")  # a bug raises in tests instead of exit 70
     work = tmp_path_factory.mktemp("cwd")
     monkeypatch.chdir(work)
     return data

@@ -293,32 +293,53 @@ def record(
     if list_vars:
         _list_vars(template or shipped_template("记实表.xlsx"), RECORD_VARS)
         return
-    from partyday_cli.render.contexts import activity_dict, copies_zh, record_context
-    from partyday_cli.store.attendance import attendance_by_status
+    from partyday_cli.render.contexts import copies_zh
     from partyday_cli.store.ledger import open_ledger
-    from partyday_cli.store.roster import members_on
 
     ws = require_workspace(ctx, workspace)
     when = parse_day(day, "活动日期")
     name = _one_branch(ws, branch)
     cal = _calendar(ws, True)
+    with open_ledger(ws.ledger_path) as ledger:
+        act = _activity_for(ws, ledger, when, name, cal)
+        data, deadline, filled = record_workbook(ws, ledger, cal, act, template)
+    target = output or ws.root / "out" / f"{when.isoformat()}记实表-{name}.xlsx"
+    from partyday_cli.io.files import write_atomic
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(target, data)
+    info(f"已写入 {target}")
+    deadlines = ws.section("deadlines")
+    copies = int(deadlines.get("record_copies", 1))
+    info(f"记实表须在 {deadline.isoformat()}（活动后{int(deadlines.get('record_within_workdays', 5))}"
+         f"个工作日）前填报，一式{copies_zh(copies)}份")
+    if date.today() > deadline and act.record_filed_on is None and filled:
+        warn(f"已超过记实表填报期限 {deadline.isoformat()}；逾期仍须补报")
+
+
+def record_workbook(ws, ledger, cal, act, template: Path | None = None) -> tuple[bytes, date, bool]:  # type: ignore[no-untyped-def]
+    """The filled 记实表 of one activity, its filing deadline, and whether attendance was
+    there to fill in (used by `record` and by the monthly export)."""
+    from partyday_cli.io.files import read_bytes
+    from partyday_cli.io.xltemplate import render_workbook
+    from partyday_cli.render.contexts import activity_dict, record_context
+    from partyday_cli.store.attendance import attendance_by_status
+    from partyday_cli.store.roster import members_on
+
     deadlines = ws.section("deadlines")
     workdays = int(deadlines.get("record_within_workdays", 5))
     copies = int(deadlines.get("record_copies", 1))
-    with open_ledger(ws.ledger_path) as ledger:
-        act = _activity_for(ws, ledger, when, name, cal)
-        expected = [m for m in members_on(ledger, when, name) if m.is_expected_on(when)]
-        attendance = attendance_by_status(ledger, act.id) if act.id is not None else None
-    deadline = cal.add_workdays(when, workdays)
+    expected = [m for m in members_on(ledger, act.date, act.branch) if m.is_expected_on(act.date)]
+    attendance = attendance_by_status(ledger, act.id) if act.id is not None else None
+    deadline = cal.add_workdays(act.date, workdays)
     time = str(ws.section("schedule").get("time", ""))
-    context = record_context(org=ws.org_name, branch=name, activity=activity_dict(act, time=time),
-                             expected=len(expected), attendance=attendance, deadline=deadline,
-                             workdays=workdays, copies=copies)
-    target = output or ws.root / "out" / f"{when.isoformat()}记实表-{name}.xlsx"
-    _fill(template or shipped_template("记实表.xlsx"), context, target)
-    info(f"记实表须在 {deadline.isoformat()}（活动后{workdays}个工作日）前填报，一式{copies_zh(copies)}份")
-    if date.today() > deadline and act.record_filed_on is None and attendance:
-        warn(f"已超过记实表填报期限 {deadline.isoformat()}；逾期仍须补报")
+    context = record_context(org=ws.org_name, branch=act.branch,
+                             activity=activity_dict(act, time=time), expected=len(expected),
+                             attendance=attendance, deadline=deadline, workdays=workdays,
+                             copies=copies)
+    tpl = template or shipped_template("记实表.xlsx")
+    data = render_workbook(read_bytes(tpl, "模板文件"), context, template_name=tpl.name)
+    return data, deadline, attendance is not None
 
 
 def register(app: typer.Typer) -> None:

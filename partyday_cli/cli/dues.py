@@ -1,0 +1,532 @@
+"""`partyday dues standard|import|report`: the 党费 standard, ledger and arrears (SPEC §8)."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from partyday_cli.cli.common import (
+    WORKSPACE_HELP,
+    Format,
+    emit,
+    emit_json,
+    format_from_output,
+    info,
+    parse_day,
+    print_rich,
+    require_workspace,
+    warn,
+)
+from partyday_cli.errors import UserError
+
+app = typer.Typer(help="党费：核定每人每月应交党费，导入党费台账，统计已交、欠交和补交。",
+                  no_args_is_help=True)
+
+YearOpt = Annotated[int | None, typer.Option("--year", "-y", help="年份（默认今年）。", show_default=False)]
+BranchOpt = Annotated[str | None, typer.Option("--branch", "-b", help="只看某个支部。")]
+FormatOpt = Annotated[Format | None, typer.Option("--format", "-f", help="输出格式：table、json、csv、xlsx。",
+                                                  show_default=False)]
+OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="写入文件而不是屏幕。")]
+WorkspaceOpt = Annotated[Path | None, typer.Option("--workspace", "-w", help=WORKSPACE_HELP)]
+TEMPLATE_NAME = "党费台账.xlsx"
+MASK = "***"
+
+
+@app.command("standard")
+def standard(
+    ctx: typer.Context,
+    year: YearOpt = None,
+    branch: BranchOpt = None,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    show_private: Annotated[bool, typer.Option(
+        "--show-private", help="在屏幕上显示月收入（默认打码）。")] = False,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """按花名册核定每名党员每月应交党费（中组发〔2008〕3号）。
+
+    在职党员按税后月收入：3000元及以下0.5%，3000—5000元1%，5000—10000元1.5%，
+    10000元以上2%（全额按一个比例）；离退休党员5000元及以下0.5%，以上1%；农民、学生、
+    下岗失业、低保党员按 partyday.toml 中 dues 一节的标准，花名册“党费标准”列可逐人指定。
+    基数以当年1月1日的花名册为准。
+
+    月收入属个人信息：屏幕上打码（--show-private 显示），写入文件（json/csv/xlsx）时完整输出。
+
+    示例：
+
+      partyday dues standard --year 2017
+
+      partyday dues standard --year 2017 --format xlsx -o 2017党费标准.xlsx
+    """
+    from partyday_cli.core.dues import monthly_standard
+
+    ws = require_workspace(ctx, workspace)
+    year = year or date.today().year
+    policy = dues_policy(ws)
+    members = _members(ws, year, branch)
+    rows = [(m, monthly_standard(m, policy)) for _, m in members]
+    fmt = format_from_output(fmt, output, Format.table)
+    private = show_private or _to_file(fmt, output)
+    if fmt is Format.json:
+        emit_json([{"name": m.name, "branch": m.branch, "group": m.group, "category": s.category,
+                    "base": _base_text(s.base, private), "rate": None if s.rate is None else str(s.rate),
+                    "monthly": str(s.monthly), "note": s.note} for m, s in rows], output)
+        return
+    from partyday_cli.render.table import Column, Table
+
+    many = len({m.branch for m, _ in rows}) > 1
+    where = [Column("所在支部", 14)] if many else [Column("党小组", 10)]
+    table = Table(title=f"{_org_branch(ws, branch)}{year}年党费交纳标准", sheet_name="党费标准",
+                  columns=[Column("序号", 6, "center"), Column("姓名", 12), *where,
+                           Column("人员类别", 8, "center"), Column("基数（元）", 12, "right"),
+                           Column("比例", 8, "center"), Column("月应交（元）", 12, "right"),
+                           Column("说明", 40)])
+    for i, (m, s) in enumerate(rows, start=1):
+        table.add([i, m.name, m.branch if many else m.group, s.category,
+                   _base_text(s.base, private) or "", "" if s.missing else rate_text(s.rate),
+                   str(s.monthly), s.note], highlight=s.missing)
+    total = sum((s.monthly for _, s in rows), _zero())
+    table.notes.append(f"共 {len(rows)} 人，每月应交合计 {total} 元。基数以 {year}年1月1日的花名册为准")
+    _emit_table(table, fmt, output)
+
+
+@app.command("import")
+def import_ledger(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="党费台账：.xlsx、.xls 或 .csv。", show_default=False)],
+    year: YearOpt = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查和预览，不写入账本。")] = False,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """导入支部的党费台账（一人一行、一月一列），原文件不会被修改。
+
+    金额可写 15、15.00、￥15、15元，也可写 已交/未交、√/×；补交写“76.50（9月补交）”。
+    标题行、合并表头、合计行/列都没关系。
+
+    看不懂的单元格逐个指出行列，整份不导入；对不上花名册的姓名会列出并留存待核对。
+    同一份文件重复导入不会重复记录；更新后的台账再次导入，以新台账为准。
+
+    示例：
+
+      partyday dues import 2017党费台账.xlsx
+
+      partyday dues import 党费收缴登记表.xls --year 2017 --dry-run
+    """
+    ws = require_workspace(ctx, workspace)
+    _run_import(ws, file, year, dry_run)
+
+
+@app.command("report")
+def report(
+    ctx: typer.Context,
+    year: YearOpt = None,
+    branch: BranchOpt = None,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    template: Annotated[Path | None, typer.Option(
+        "--template", "-t", help="自己的党费台账 xlsx 模板（党委下发的格式）；不填则用自带模板。")] = None,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", help="统计截至哪天（默认今天），如 2017-07-01。")] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """党费收缴情况：每人每月应交、已交、欠交，补交和连续未交的提醒，并可生成党费台账。
+
+    当月未交的记为“待交”，不算欠交；经支部同意按季度交纳的（配置 dues.quarterly_payment），
+    季度内未交记为“季度内”。
+
+    补交超过6个月的、连续3个月未交的（提醒）、连续6个月未交的（党章第九条）都会列出。
+
+    --format xlsx 按台账模板生成可打印的党费台账（A4横向）。
+
+    示例：
+
+      partyday dues report --year 2017
+
+      partyday dues report --year 2017 --as-of 2017-07-01 --format xlsx -o 2017年党费台账.xlsx
+    """
+    ws = require_workspace(ctx, workspace)
+    day = parse_day(as_of, "--as-of") if as_of else date.today()
+    _run_report(ws, year or day.year, branch, fmt, output, template, day)
+
+
+# ------------------------------------------------------------------------ shared helpers
+
+
+def dues_policy(ws):  # type: ignore[no-untyped-def]
+    """The dues config and the thresholds' lapse months as a DuesPolicy."""
+    from decimal import Decimal, InvalidOperation
+
+    from partyday_cli.core.dues import DuesPolicy
+
+    conf, limits = ws.section("dues"), ws.section("thresholds")
+    default = DuesPolicy()
+    values: dict[str, object] = {}
+    for key in ("farmer_monthly", "reduced_monthly", "cap"):
+        raw = conf.get(key, getattr(default, key))
+        try:
+            value = Decimal(str(raw)) if not isinstance(raw, bool) else None
+        except InvalidOperation:
+            value = None
+        if value is None or not value.is_finite() or value < 0:
+            raise UserError(f"partyday.toml 中 [dues] {key} = “{raw}” 不是金额，请写成 \"0.20\" 这样的数")
+        values[key] = value
+    quarterly = conf.get("quarterly_payment", False)
+    if not isinstance(quarterly, bool):
+        raise UserError("partyday.toml 中 [dues] quarterly_payment 应为 true 或 false")
+    values["quarterly_payment"] = quarterly
+    for key in ("lapse_warn_months", "lapse_flag_months"):
+        raw = limits.get(key, getattr(default, key))
+        if isinstance(raw, bool) or not isinstance(raw, int) or raw < 1:
+            raise UserError(f"partyday.toml 中 [thresholds] {key} = “{raw}” 应为正整数（月数）")
+        values[key] = raw
+    return DuesPolicy(**values)  # type: ignore[arg-type]
+
+
+def _members(ws, year: int, branch: str | None):  # type: ignore[no-untyped-def]
+    from partyday_cli.store.dues import members_for_year
+    from partyday_cli.store.ledger import open_ledger
+
+    if branch is not None:
+        ws.branch(branch)  # an unknown branch is a clear error
+    with open_ledger(ws.ledger_path) as ledger:
+        members = members_for_year(ledger, year, branch)
+    if not members:
+        raise UserError(f"账本里没有 {year} 年的党员名单。请先运行 partyday roster import 花名册.xlsx"
+                        "（补录历史名册可加 --as-of 2017-01-01）")
+    return members
+
+
+def _to_file(fmt: Format, output: Path | None) -> bool:
+    """Income shows in full in data written to a file or a pipe, never on the screen."""
+    return fmt is not Format.table and (output is not None or not sys.stdout.isatty())
+
+
+def _base_text(base, private: bool) -> str | None:  # type: ignore[no-untyped-def]
+    if base is None:
+        return None
+    from partyday_cli.core.dues import cents
+
+    return str(cents(base)) if private else MASK
+
+
+def rate_text(rate) -> str:  # type: ignore[no-untyped-def]
+    """Decimal('0.015') → '1.5%'; None (a fixed amount) → '定额'."""
+    if rate is None:
+        return "定额"
+    percent = format((rate * 100).normalize(), "f")
+    return f"{percent}%"
+
+
+def _zero():  # type: ignore[no-untyped-def]
+    from partyday_cli.core.dues import ZERO
+
+    return ZERO
+
+
+def _org_branch(ws, branch: str | None) -> str:  # type: ignore[no-untyped-def]
+    if branch is not None:
+        return branch
+    return ws.branches[0].name if len(ws.branches) == 1 else ws.org_name
+
+
+def _emit_table(table, fmt: Format, output: Path | None) -> None:  # type: ignore[no-untyped-def]
+    from partyday_cli.render.table import to_csv
+
+    if fmt is Format.csv:
+        emit(to_csv(table), output)
+    elif fmt is Format.xlsx:
+        from partyday_cli.render.xlsx import to_xlsx
+
+        emit(to_xlsx(table), output, binary_name="xlsx")
+    elif fmt is Format.table:
+        from partyday_cli.cli.common import plain_output
+        from partyday_cli.render.table import to_rich
+
+        def notes(console) -> None:  # type: ignore[no-untyped-def]
+            for line in table.notes:
+                console.print(line, highlight=False)
+
+        print_rich(to_rich(table, plain=plain_output()), output, extra=notes)
+    else:
+        raise UserError(f"不支持的输出格式 {fmt.value}，请用 table、json、csv 或 xlsx")
+
+
+
+# ------------------------------------------------------------------------ import
+
+
+def _run_import(ws, file: Path, year: int | None, dry_run: bool) -> None:  # type: ignore[no-untyped-def]
+    from partyday_cli.io.archive import archive_file, sha256_hex
+    from partyday_cli.io.dues_ledger import read_dues_ledger
+    from partyday_cli.io.files import read_bytes
+    from partyday_cli.store.dues import save_dues_import
+    from partyday_cli.store.ledger import open_ledger
+
+    data = read_bytes(file, "党费台账文件")
+    read = read_dues_ledger(file, year)
+    if read.problems:
+        raise UserError(f"党费台账 {file.name} 有 {len(read.problems)} 处问题，未导入任何内容，"
+                        "请改正后重新导入：", problems=read.problems)
+    if not read.rows:
+        raise UserError(f"党费台账 {file.name} 里没有读到任何党员。请检查“姓名”列下是否有名单")
+    members = _members(ws, read.year, None)
+    payments, unmatched, messages = _resolve(read, members, file.name, dues_policy(ws))
+    for line in read.readings:
+        info(f"从表中读到：{line}")
+    for line in messages:
+        warn(line)
+    for u in unmatched:
+        hint = f"（可能是：{'、'.join(u.suggestions)}）" if u.suggestions else ""
+        warn(f"第{u.row}行“{u.raw_name}”：{u.reason}{hint}。已留存待核对，改正台账或花名册后可重新导入")
+    people = len({p.member_id for p in payments})
+    summary = f"{read.year}年：{people} 人 {len(payments)} 条交纳记录，未匹配姓名 {len(unmatched)} 个"
+    if dry_run:
+        info(f"预览：{file.name} {summary}，检查完毕（--dry-run，未写入账本）")
+        return
+    with open_ledger(ws.ledger_path) as ledger:
+        archived = archive_file(data, file.name, ws.root / "archive")
+        result = save_dues_import(ledger, payments, unmatched, sha256=sha256_hex(data),
+                                  original_name=file.name,
+                                  archived_path=str(archived.relative_to(ws.root)), summary=summary)
+    if result.already_imported:
+        info(f"{file.name} 已导入过（内容完全相同），账本未作改动")
+        return
+    info(f"已导入党费台账 {file.name}：{summary}")
+    info(f"原文件已存档：{archived.relative_to(ws.root)}")
+
+
+def _resolve(read, members, file: str, policy):  # type: ignore[no-untyped-def]
+    """Rows → payments of matched members, unmatched names, and warnings."""
+    from partyday_cli.core.dues import Payment, monthly_standard
+    from partyday_cli.io.dues_ledger import declared_mismatches, row_payments
+
+    matched, unmatched = match_rows(read.rows, members)
+    by_id = dict(members)
+    seen: dict[int, object] = {}
+    payments, messages, problems = [], [], []
+    for row, mid in matched:
+        if mid in seen:
+            first = seen[mid]
+            problems.append(f"“{row.name}”出现了两次（第{first.row}行和第{row.row}行）。请合并为一行后重新导入")
+            continue
+        seen[mid] = row
+        s = monthly_standard(by_id[mid], policy)
+        found, notes = row_payments(row, mid, s.monthly)
+        payments += [Payment(mid, month, amount, paid_on) for month, amount, paid_on in found]
+        messages += notes + declared_mismatches(row, s.base, s.rate, s.monthly, file)
+    if problems:
+        raise UserError(f"党费台账 {file} 有 {len(problems)} 处问题，未导入任何内容：", problems=[
+            _problem(line, file) for line in problems])
+    return payments, unmatched, messages
+
+
+def _problem(message: str, file: str):  # type: ignore[no-untyped-def]
+    from partyday_cli.errors import Problem
+
+    return Problem(message, file=file)
+
+
+def match_rows(rows, members):  # type: ignore[no-untyped-def]
+    """Each row to one member, by `core.matching` (names cleaned as typed; namesakes told
+    apart by the row's 党小组 or 支部), else by its 月工资/基数 equal to exactly one
+    namesake's income. Namesakes left are ambiguous and never guessed; no candidate is
+    unknown, with the closest roster names. Returns ([(row, member_id)], [Unmatched])."""
+    from partyday_cli.core.attendance import SignInRow
+    from partyday_cli.core.matching import match_rows as match_names
+    from partyday_cli.store.dues import Unmatched
+
+    by_id = dict(members)
+    signin = [SignInRow(r.raw_name, None, sheet=r.sheet, row=r.row, branch_hint=r.branch,
+                        group_hint=r.group) for r in rows]
+    matched, unmatched = [], []
+    for row, found in zip(rows, match_names(signin, members), strict=True):
+        candidates = list(found.candidates)
+        if candidates and "base" in row.declared:  # namesakes told apart by 月工资
+            same = [mid for mid in candidates if by_id[mid].income == row.declared["base"]]
+            candidates = same if len(same) == 1 else candidates
+        member_id = found.member_id or (candidates[0] if len(candidates) == 1 else None)
+        if member_id is not None:
+            matched.append((row, member_id))
+        elif candidates:
+            who = tuple(f"{by_id[mid].name}（{by_id[mid].group or by_id[mid].branch}）"
+                        for mid in candidates)
+            unmatched.append(Unmatched(row.raw_name, row.name, row.sheet, row.row, who,
+                                       "花名册中有同名党员，无法区分；请在台账中加“党小组”列"))
+        else:
+            unmatched.append(Unmatched(row.raw_name, row.name, row.sheet, row.row,
+                                       tuple(found.suggestions)))
+    return matched, unmatched
+
+
+# ------------------------------------------------------------------------ report
+
+
+def _run_report(ws, year: int, branch: str | None, fmt: Format | None, output: Path | None,  # type: ignore[no-untyped-def]
+                template: Path | None, as_of: date) -> None:
+    from partyday_cli.core.dues import dues_status
+    from partyday_cli.store.dues import payments
+    from partyday_cli.store.ledger import open_ledger
+
+    fmt = format_from_output(fmt, output, Format.xlsx if template else Format.table)
+    if template is not None and fmt is not Format.xlsx:
+        raise UserError("--template 用于生成 xlsx 党费台账，请去掉 --format 或写 --format xlsx")
+    members = _members(ws, year, branch)
+    with open_ledger(ws.ledger_path) as ledger:
+        paid = payments(ledger, year)
+    results = dues_status(members, paid, year=year, today=as_of, policy=dues_policy(ws))
+    if fmt is Format.json:
+        emit_json(_report_json(results, year, as_of, branch), output)
+    elif fmt is Format.xlsx:
+        _write_ledger(ws, results, year, as_of, branch, template, output)
+    else:
+        _emit_table(_report_table(ws, results, year, as_of, branch), fmt, output)
+        if fmt is Format.table:
+            _tell_flags(results)
+
+
+def _tell_flags(results) -> None:  # type: ignore[no-untyped-def]
+    flagged = [r for r in results if r.flags]
+    if flagged:
+        info(f"需关注 {len(flagged)} 人（详见“情况”列）")
+
+
+def _last_month(year: int, as_of: date) -> int:
+    """The last month column of the screen table: the one `as_of` reached, else December."""
+    return as_of.month if as_of.year == year else 12
+
+
+def _reached(year: int, as_of: date) -> int:
+    """The last month of `year` begun by `as_of` (0: none)."""
+    return 0 if as_of.year < year else 12 if as_of.year > year else as_of.month
+
+
+def cell_value(md):  # type: ignore[no-untyped-def]
+    """One month of one member as the 台账 shows it: the amount paid, 未交, 待交, 季度内,
+    '76.50（9月补交）', or '—' for a month the member did not owe."""
+    from partyday_cli.core.dues import IN_QUARTER, LATE, NOT_DUE, PENDING, UNPAID
+
+    if md.status == LATE and md.paid_on is not None:
+        when = f"{md.paid_on.month}月" if md.paid_on.year == int(md.month[:4]) \
+            else f"{md.paid_on.year}年{md.paid_on.month}月"
+        return f"{md.paid}（{when}补交）"
+    if md.status in (PENDING, IN_QUARTER) or (md.status == UNPAID and md.paid == 0):
+        return md.status
+    if md.status == NOT_DUE and md.paid == 0:
+        return "—"
+    return md.paid
+
+
+def _cells(result, year: int, last: int, reached: int) -> list[object]:  # type: ignore[no-untyped-def]
+    """Months 1…last; a month up to `reached` the member did not belong to the branch is '—'."""
+    by_month = {md.month: md for md in result.months}
+    cells: list[object] = []
+    for m in range(1, last + 1):
+        md = by_month.get(f"{year:04d}-{m:02d}")
+        cells.append(cell_value(md) if md is not None else "—" if m <= reached else "")
+    return cells
+
+
+def _report_table(ws, results, year: int, as_of: date, branch: str | None):  # type: ignore[no-untyped-def]
+    from partyday_cli.render.table import Column, Table
+
+    last = _last_month(year, as_of)
+    many = len({r.branch for r in results}) > 1
+    columns = [Column("序号", 6, "center"), Column("姓名", 12)]
+    columns += [Column("所在支部", 14)] if many else []
+    columns += [Column("月应交", 9, "right")]
+    columns += [Column(f"{m}月", 9, "right") for m in range(1, last + 1)]
+    columns += [Column("已交合计", 10, "right"), Column("欠交", 9, "right"), Column("情况", 50)]
+    table = Table(title=f"{_org_branch(ws, branch)}{year}年党费收缴情况", sheet_name="党费收缴",
+                  subtitle=f"统计截至 {as_of.isoformat()}", columns=columns)
+    for i, r in enumerate(results, start=1):
+        row: list[object] = [i, r.name] + ([r.branch] if many else []) + [r.standard.monthly]
+        row += _cells(r, year, last, _reached(year, as_of))
+        row += [r.paid_total, r.owed_total or "", "；".join(r.flags)]
+        table.add(row, highlight=bool(r.flags))
+    table.notes.append(_summary(results))
+    return table
+
+
+def _summary(results) -> str:  # type: ignore[no-untyped-def]
+    paid = sum((r.paid_total for r in results), _zero())
+    owed = sum((r.owed_total for r in results), _zero())
+    in_arrears = sum(1 for r in results if r.arrears_months)
+    return f"共 {len(results)} 人，已交 {paid} 元，欠交 {owed} 元（{in_arrears} 人）"
+
+
+def _report_json(results, year: int, as_of: date, branch: str | None) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    members = [{
+        "name": r.name, "branch": r.branch, "group": r.group, "category": r.standard.category,
+        "monthly": str(r.standard.monthly), "paid": str(r.paid_total), "owed": str(r.owed_total),
+        "arrears_months": list(r.arrears_months), "max_consecutive_unpaid": r.max_consecutive_unpaid,
+        "flags": list(r.flags),
+        "months": [{"month": md.month, "due": str(md.due), "paid": str(md.paid), "status": md.status,
+                    "paid_on": md.paid_on.isoformat() if md.paid_on else None} for md in r.months],
+    } for r in results]
+    return {
+        "year": year, "as_of": as_of.isoformat(), "branch": branch, "members": members,
+        "totals": {"members": len(results),
+                   "paid": str(sum((r.paid_total for r in results), _zero())),
+                   "owed": str(sum((r.owed_total for r in results), _zero())),
+                   "members_in_arrears": sum(1 for r in results if r.arrears_months)},
+    }
+
+
+def ledger_context(org: str, branch: str, results, year: int, as_of: date) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """What the 党费台账 template receives (documented in templates/build_dues_template.py)."""
+    reached = _reached(year, as_of)
+    members = []
+    for i, r in enumerate(results, start=1):
+        s = r.standard
+        members.append({
+            "index": i, "name": r.name, "group": r.group, "category": s.category,
+            "base": s.base, "rate": "" if s.missing else rate_text(s.rate),
+            "monthly": s.monthly, "cells": _cells(r, year, 12, reached), "paid": r.paid_total,
+            "owed": r.owed_total or None,
+            "note": "；".join(x for x in r.labels if x != "欠交"),  # the 欠交 column says it
+        })
+    totals = [sum((md.paid for r in results for md in r.months if md.month == f"{year:04d}-{m:02d}"),
+                  _zero()) for m in range(1, 13)]
+    return {
+        "org": org, "branch": {"name": branch}, "year": year, "as_of": as_of,
+        "as_of_text": f"{as_of.year}年{as_of.month}月{as_of.day}日",
+        "months": [f"{m}月" for m in range(1, 13)], "members": members,
+        "totals": {"cells": [t or None for t in totals],
+                   "monthly": sum((r.standard.monthly for r in results), _zero()),
+                   "paid": sum((r.paid_total for r in results), _zero()),
+                   "owed": sum((r.owed_total for r in results), _zero()) or None},
+        "summary": _summary(results), "today": date.today(),
+        "notes": [f"{r.name}：{line}" for r in results for line in _notes(r)],
+    }
+
+
+def _notes(result) -> list[str]:  # type: ignore[no-untyped-def]
+    """The flags, and how the standard was set where that is worth a line."""
+    from partyday_cli.core.dues import OVERRIDE_NOTE
+
+    note = result.standard.note
+    extra = [note] if note and note != OVERRIDE_NOTE and note not in result.flags else []
+    return [*result.flags, *extra]
+
+
+def _write_ledger(ws, results, year: int, as_of: date, branch: str | None,  # type: ignore[no-untyped-def]
+                  template: Path | None, output: Path | None) -> None:
+    from partyday_cli.io.files import read_bytes
+    from partyday_cli.io.schemes import templates_dir
+    from partyday_cli.io.xltemplate import render_workbook
+
+    names = sorted({r.branch for r in results})
+    if len(names) > 1:
+        raise UserError(f"本工作区有 {len(names)} 个支部，党费台账请用 --branch 指定一个：{'、'.join(names)}")
+    name = branch or (names[0] if names else "")
+    template = template or templates_dir() / TEMPLATE_NAME
+    context = ledger_context(ws.org_name, name, results, year, as_of)
+    data = render_workbook(read_bytes(template, "模板文件"), context, template_name=template.name)
+    if output is None and sys.stdout.isatty():
+        output = ws.root / "out" / f"{year}年党费台账-{name}.xlsx"
+        output.parent.mkdir(parents=True, exist_ok=True)
+    emit(data, output, binary_name="xlsx")

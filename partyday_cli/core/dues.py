@@ -1,0 +1,370 @@
+"""党费: each member's monthly standard and what they paid and owe (SPEC §8).
+
+Pure functions over `Member`s and `Payment`s; Decimal only, never float or round().
+
+The rules (中组发〔2008〕3号; 组电明字〔2017〕5号):
+
+- in service, on the monthly income after tax: ≤3000 → 0.5%, ≤5000 → 1%, ≤10000 →
+  1.5%, above → 2%; one rate on the whole base (5100 → 76.50);
+- retired, on the basic pension: ≤5000 → 0.5%, above → 1%;
+- 农民: `policy.farmer_monthly` (0.20–1.00); 学生, 下岗失业, 低保 (抚恤/救济):
+  `policy.reduced_monthly`; for every category the roster's 党费标准 (`dues_override`)
+  wins: the branch's decision (a farmer's 1.00, a reduction, 0 for 免交, or a member
+  who chooses to pay more);
+- the computed amount is capped at `policy.cap`; an override above it is voluntary;
+- ROUND_HALF_UP to the cent.
+
+The base is fixed at the start of the year: the caller passes each member as the roster
+in force on 1 January describes their income and category (a member who joins later: as
+the first roster listing them), with the membership dates of the newest roster
+(`store.dues.members_for_year` does this).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from partyday_cli.core.members import Member
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+
+# (upper bound inclusive or None, rate)
+IN_SERVICE_BRACKETS: tuple[tuple[Decimal | None, Decimal], ...] = (
+    (Decimal("3000"), Decimal("0.005")),
+    (Decimal("5000"), Decimal("0.01")),
+    (Decimal("10000"), Decimal("0.015")),
+    (None, Decimal("0.02")),
+)
+RETIRED_BRACKETS: tuple[tuple[Decimal | None, Decimal], ...] = (
+    (Decimal("5000"), Decimal("0.005")),
+    (None, Decimal("0.01")),
+)
+FIXED_CATEGORIES = ("农民", "学生", "下岗失业", "低保")
+
+OVERRIDE_NOTE = "按花名册“党费标准”"
+PAID, UNPAID, PENDING, IN_QUARTER, LATE, NOT_DUE = "已交", "未交", "待交", "季度内", "补交", "不适用"
+
+
+@dataclass(frozen=True)
+class DuesPolicy:
+    """The [dues] config and the 党章第九条 thresholds ([thresholds] lapse_*_months)."""
+
+    farmer_monthly: Decimal = Decimal("0.20")
+    reduced_monthly: Decimal = Decimal("0.20")
+    cap: Decimal = Decimal("1000.00")
+    quarterly_payment: bool = False  # 经支部同意按季度交纳
+    lapse_warn_months: int = 3
+    lapse_flag_months: int = 6
+    late_flag_months: int = 6  # 补交 more than this many months after the month is flagged
+
+
+@dataclass(frozen=True)
+class Standard:
+    """A member's monthly dues: `base` × `rate`, or a fixed amount (rate None)."""
+
+    base: Decimal | None
+    category: str
+    rate: Decimal | None
+    monthly: Decimal
+    note: str = ""
+    missing: bool = False  # the roster lacks the income the standard needs
+
+
+@dataclass(frozen=True)
+class Payment:
+    member_id: int
+    month: str  # 'YYYY-MM'
+    amount: Decimal
+    paid_on: date | None = None
+
+
+@dataclass(frozen=True)
+class MonthDues:
+    month: str
+    due: Decimal
+    paid: Decimal
+    status: str  # 已交 未交 待交 季度内 补交 不适用
+    paid_on: date | None = None
+
+
+@dataclass(frozen=True)
+class MemberDues:
+    member_id: int
+    name: str
+    branch: str
+    standard: Standard
+    months: tuple[MonthDues, ...]
+    paid_total: Decimal
+    owed_total: Decimal
+    arrears_months: tuple[str, ...]
+    max_consecutive_unpaid: int
+    flags: tuple[str, ...]
+    group: str = ""
+    labels: tuple[str, ...] = ()  # the flags in a few words, for a printed ledger's 备注
+
+
+def cents(value: Decimal) -> Decimal:
+    """Half-up to the cent (never round(), which rounds half to even)."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def bracket_rate(base: Decimal, brackets: Sequence[tuple[Decimal | None, Decimal]]) -> Decimal:
+    for upper, rate in brackets:
+        if upper is None or base <= upper:
+            return rate
+    raise AssertionError("the last bracket is open")  # pragma: no cover
+
+
+def monthly_standard(member: Member, policy: DuesPolicy) -> Standard:
+    """The monthly amount the member owes, with a Chinese note on how it was set."""
+    category = member.category
+    override = member.dues_override
+    if category in FIXED_CATEGORIES:
+        return _fixed(member, policy, override)
+    brackets = RETIRED_BRACKETS if category == "离退休" else IN_SERVICE_BRACKETS
+    base = member.income
+    if base is None:
+        if override is not None:
+            return Standard(None, category, None, cents(override), OVERRIDE_NOTE)
+        what = "离退休费" if category == "离退休" else "月收入"
+        return Standard(None, category, None, ZERO,
+                        f"花名册未填{what}，无法核定党费标准，请补填后重新导入花名册", missing=True)
+    rate = bracket_rate(base, brackets)
+    computed = cents(base * rate)
+    note = ""
+    if computed > policy.cap:
+        note = f"按比例应为 {computed} 元，超过每月上限，按 {cents(policy.cap)} 元交纳"
+        computed = cents(policy.cap)
+    if override is not None and cents(override) != computed:
+        more = "本人自愿多交" if override > computed else "支部核定减交"
+        return Standard(base, category, rate, cents(override),
+                        f"{OVERRIDE_NOTE}（{more}；按比例应为 {computed} 元）")
+    return Standard(base, category, rate, computed, note)
+
+
+def _fixed(member: Member, policy: DuesPolicy, override: Decimal | None) -> Standard:
+    default = policy.farmer_monthly if member.category == "农民" else policy.reduced_monthly
+    if override is None:
+        return Standard(member.income, member.category, None, cents(default), "")
+    note = OVERRIDE_NOTE
+    if override == 0:
+        note += "（经支部同意免交）"
+    elif member.category == "农民" and not Decimal("0.20") <= override <= Decimal("1.00"):
+        note += "（超出农民党员 0.20–1.00 元的范围，请核实）"
+    return Standard(member.income, member.category, None, cents(override), note)
+
+
+# ------------------------------------------------------------------------ months
+
+
+def month_key(year: int, month: int) -> str:
+    return f"{year:04d}-{month:02d}"
+
+
+def month_bounds(key: str) -> tuple[date, date]:
+    year, month = int(key[:4]), int(key[5:7])
+    first = date(year, month, 1)
+    nxt = date(year + month // 12, month % 12 + 1, 1)
+    return first, nxt - timedelta(days=1)
+
+
+def month_zh(key: str, *, with_year: bool = True) -> str:
+    year, month = int(key[:4]), int(key[5:7])
+    return f"{year}年{month}月" if with_year else f"{month}月"
+
+
+def months_due(member: Member, year: int, upto: date) -> list[str]:
+    """The months of `year` the member owes dues for, up to the month holding `upto`.
+
+    A month is owed when the member belonged to the branch on any day of it: from the
+    month of joining (预备党员 pay from the month the branch admitted them), to the
+    month before `transferred_out` (its first day no longer a member; a transfer on the
+    1st owes nothing for that month, one on the 15th owes that month).
+    """
+    out = []
+    for month in range(1, 13):
+        key = month_key(year, month)
+        first, last = month_bounds(key)
+        if first > upto:
+            break
+        if _member_during(member, first, last):
+            out.append(key)
+    return out
+
+
+def _member_during(member: Member, first: date, last: date) -> bool:
+    start = max((d for d in (member.joined, member.transferred_in) if d is not None), default=None)
+    if start is not None and start > last:
+        return False
+    return member.transferred_out is None or member.transferred_out > first
+
+
+# ------------------------------------------------------------------------ status
+
+
+def dues_status(
+    members: Sequence[tuple[int, Member]],
+    payments: Sequence[Payment],
+    *,
+    year: int,
+    today: date,
+    policy: DuesPolicy,
+) -> list[MemberDues]:
+    """What each member owed and paid in `year` as of `today`, with Chinese flags.
+
+    `payments` may hold several rows for one member and month (they add up). A month
+    of the year is listed when it is owed up to `today`, or paid (a payment in advance,
+    or one for a month the member did not belong to the branch: 不适用, flagged).
+    """
+    by_member: dict[int, dict[str, list[Payment]]] = defaultdict(lambda: defaultdict(list))
+    prefix = f"{year:04d}-"
+    for p in payments:
+        if p.month.startswith(prefix):
+            by_member[p.member_id][p.month].append(p)
+    return [_member_dues(mid, m, by_member.get(mid, {}), year, today, policy) for mid, m in members]
+
+
+def _member_dues(member_id: int, member: Member, paid: dict[str, list[Payment]], year: int,
+                 today: date, policy: DuesPolicy) -> MemberDues:
+    standard = monthly_standard(member, policy)
+    owed = set(months_due(member, year, today))
+    whole_year = set(months_due(member, year, date(year, 12, 31)))
+    keys = sorted(owed | set(paid))
+    months = tuple(
+        _month(key, standard.monthly, paid.get(key, []), member=key in whole_year,
+               started=key in owed, today=today, policy=policy)
+        for key in keys
+    )
+    arrears = tuple(md.month for md in months if md.status == UNPAID)
+    owed_total = sum((md.due - md.paid for md in months if md.status == UNPAID), ZERO)
+    runs = _unpaid_runs(months)
+    flags = _flags(standard, months, runs, owed_total, policy)
+    return MemberDues(
+        member_id=member_id, name=member.name, branch=member.branch, standard=standard,
+        months=months, paid_total=sum((md.paid for md in months), ZERO), owed_total=owed_total,
+        arrears_months=arrears, max_consecutive_unpaid=max((len(r) for r in runs), default=0),
+        flags=tuple(full for _, full in flags), group=member.group,
+        labels=tuple(dict.fromkeys(label for label, _ in flags)),
+    )
+
+
+def _month(key: str, due: Decimal, payments: list[Payment], *, member: bool, started: bool,
+           today: date, policy: DuesPolicy) -> MonthDues:
+    paid = sum((p.amount for p in payments), ZERO)
+    dates = [p.paid_on for p in payments if p.paid_on is not None]
+    paid_on = max(dates) if dates else None
+    if not member:  # paid for a month the member did not belong to the branch
+        return MonthDues(key, ZERO, paid, NOT_DUE, paid_on)
+    if due == 0:  # 免交, or a standard the roster does not give
+        return MonthDues(key, due, paid, PAID if paid > 0 else NOT_DUE, paid_on)
+    if not started:  # a later month of the year, listed because paid in advance
+        return MonthDues(key, due, paid, PAID, paid_on)
+    first, last = month_bounds(key)
+    quarter_end = month_bounds(_quarter_last_month(key))[1]
+    if paid >= due:
+        on_time = quarter_end if policy.quarterly_payment else last
+        status = LATE if paid_on is not None and paid_on > on_time else PAID
+    elif first <= today <= last:
+        status = PENDING
+    elif policy.quarterly_payment and today <= quarter_end:
+        status = IN_QUARTER
+    else:
+        status = UNPAID
+    return MonthDues(key, due, paid, status, paid_on)
+
+
+def _quarter_last_month(key: str) -> str:
+    month = int(key[5:7])
+    return month_key(int(key[:4]), (month - 1) // 3 * 3 + 3)
+
+
+def _unpaid_runs(months: Sequence[MonthDues]) -> list[list[str]]:
+    """Runs of consecutive calendar months with status 未交."""
+    runs: list[list[str]] = []
+    previous: str | None = None
+    for md in months:
+        if md.status != UNPAID:
+            previous = None
+            continue
+        if previous is not None and _next_month(previous) == md.month:
+            runs[-1].append(md.month)
+        else:
+            runs.append([md.month])
+        previous = md.month
+    return runs
+
+
+def _next_month(key: str) -> str:
+    year, month = int(key[:4]), int(key[5:7])
+    return month_key(year + month // 12, month % 12 + 1)
+
+
+def _months_between(key: str, day: date) -> int:
+    return (day.year * 12 + day.month) - (int(key[:4]) * 12 + int(key[5:7]))
+
+
+def month_span_zh(keys: Sequence[str]) -> str:
+    """['2017-01', …, '2017-06'] → '2017年1月—6月'; one month → '2017年1月'."""
+    first, last = keys[0], keys[-1]
+    if first == last:
+        return month_zh(first)
+    same_year = first[:4] == last[:4]
+    return f"{month_zh(first)}—{month_zh(last, with_year=not same_year)}"
+
+
+def months_list_zh(keys: Sequence[str]) -> str:
+    """Months as runs: '2017年1月—3月、5月'."""
+    if not keys:
+        return ""
+    runs: list[list[str]] = [[keys[0]]]
+    for key in keys[1:]:
+        if _next_month(runs[-1][-1]) == key:
+            runs[-1].append(key)
+        else:
+            runs.append([key])
+    parts = [month_span_zh(run) for run in runs]
+    year = keys[0][:4]
+    return "、".join(p if i == 0 or not p.startswith(f"{year}年") else p[5:]
+                    for i, p in enumerate(parts))
+
+
+def _flags(standard: Standard, months: Sequence[MonthDues], runs: list[list[str]],
+           owed_total: Decimal, policy: DuesPolicy) -> list[tuple[str, str]]:
+    """(short label for a printed ledger's 备注, the Chinese sentence naming rule and months)."""
+    flags = []
+    if standard.missing:
+        flags.append(("标准未核定", standard.note))
+    for md in months:
+        if md.status == LATE and md.paid_on is not None:
+            late = _months_between(md.month, md.paid_on)
+            if late > policy.late_flag_months:
+                flags.append((f"补交超{policy.late_flag_months}个月",
+                              f"{month_zh(md.month)}的党费于{md.paid_on.year}年{md.paid_on.month}月"
+                              f"补交，超过{policy.late_flag_months}个月"))
+        elif md.status == NOT_DUE and md.paid > 0:
+            flags.append(("非党员期间有交纳",
+                          f"{month_zh(md.month)}不在本支部党员期间，却有交纳记录 {md.paid} 元，请核实"))
+    for run in runs:
+        n, span = len(run), month_span_zh(run)
+        if n >= policy.lapse_flag_months:
+            flags.append((f"连续{n}个月未交（党章第九条）",
+                          f"连续{n}个月未交纳党费（{span}），按党章第九条应视为自行脱党情形，"
+                          "请支部核实处理"))
+        elif n >= policy.lapse_warn_months:
+            flags.append((f"连续{n}个月未交，请提醒",
+                          f"连续{n}个月未交纳党费（{span}），请提醒按时交纳"
+                          f"（连续{policy.lapse_flag_months}个月将按党章第九条处理）"))
+    unpaid = [md for md in months if md.status == UNPAID]
+    if unpaid:
+        short = [md for md in unpaid if md.paid > 0]
+        text = f"欠交{months_list_zh([md.month for md in unpaid])}党费，共 {owed_total} 元"
+        if short:
+            text += "（其中" + "、".join(f"{month_zh(md.month)}少交 {md.due - md.paid} 元"
+                                      for md in short) + "）"
+        flags.append(("少交" if len(short) == len(unpaid) else "欠交", text))
+    return flags

@@ -1,0 +1,169 @@
+"""Dues in the ledger: imported 党费台账, the payments they record, the year's members.
+
+A dues import is one transaction: an `imports` row (kind 'dues'), its `dues_payments`
+rows and the names it could not match (`unmatched_names`, kept for review). The same
+bytes imported twice change nothing.
+
+Branches keep one 台账 a year and send it again as months are filled in, so the ledger
+holds several imports covering the same months. For a member and month, the payment of
+the newest import that records one counts (`payments`); a later file corrects an
+earlier one instead of adding to it. A month a later file leaves empty keeps what an
+earlier file recorded.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+
+from partyday_cli.core.dues import Payment, cents, months_due
+from partyday_cli.core.members import Member
+from partyday_cli.store.ledger import Ledger, find_import, record_import
+from partyday_cli.store.roster import _import_in_force, _newest_versions, _versions_of
+
+
+@dataclass(frozen=True)
+class Unmatched:
+    """A ledger row whose name matches no member (or several)."""
+
+    raw_name: str
+    normalised: str
+    sheet: str
+    row: int | None
+    suggestions: tuple[str, ...] = ()
+    reason: str = "花名册中没有此人"
+
+
+@dataclass(frozen=True)
+class DuesSaveResult:
+    already_imported: bool = False
+    import_id: int | None = None
+    payments: int = 0
+    unmatched: int = 0
+
+
+def save_dues_import(
+    ledger: Ledger,
+    payments: Sequence[Payment],
+    unmatched: Sequence[Unmatched],
+    *,
+    sha256: str,
+    original_name: str,
+    archived_path: str,
+    summary: str = "",
+) -> DuesSaveResult:
+    """Store one 党费台账 import, all or nothing; nothing for bytes already imported."""
+    with ledger.transaction() as conn:
+        earlier = find_import(ledger, "dues", sha256)
+        if earlier is not None:
+            return DuesSaveResult(already_imported=True, import_id=earlier)
+        import_id = record_import(
+            ledger, kind="dues", sha256=sha256, original_name=original_name,
+            archived_path=archived_path, effective_date=None, rows=len(payments),
+            summary=summary)
+        conn.executemany(
+            "INSERT INTO dues_payments (member_id, month, amount, paid_on, source_import_id)"
+            " VALUES (?, ?, ?, ?, ?)",
+            ((p.member_id, p.month, _money_text(p.amount),
+              p.paid_on.isoformat() if p.paid_on else None, import_id) for p in payments))
+        conn.executemany(
+            "INSERT INTO unmatched_names (import_id, raw_name, normalised, sheet, row, suggestions,"
+            " reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            ((import_id, u.raw_name, u.normalised, u.sheet, u.row,
+              json.dumps(list(u.suggestions), ensure_ascii=False), u.reason) for u in unmatched))
+    return DuesSaveResult(import_id=import_id, payments=len(payments), unmatched=len(unmatched))
+
+
+def payments(ledger: Ledger, year: int) -> list[Payment]:
+    """The payments for the months of `year`: per member and month, the newest import's."""
+    rows = ledger.conn.execute(
+        "SELECT member_id, month, amount, paid_on FROM dues_payments"
+        " WHERE month BETWEEN ? AND ? ORDER BY COALESCE(source_import_id, 0), id",
+        (f"{year:04d}-01", f"{year:04d}-12"),
+    ).fetchall()
+    newest: dict[tuple[int, str], Payment] = {}
+    for r in rows:
+        paid_on = date.fromisoformat(r["paid_on"]) if r["paid_on"] else None
+        newest[(int(r["member_id"]), r["month"])] = Payment(
+            int(r["member_id"]), r["month"], Decimal(r["amount"]), paid_on)
+    return sorted(newest.values(), key=lambda p: (p.member_id, p.month))
+
+
+def unmatched_names(ledger: Ledger, import_id: int) -> list[Unmatched]:
+    rows = ledger.conn.execute(
+        "SELECT raw_name, normalised, sheet, row, suggestions, reason FROM unmatched_names"
+        " WHERE import_id = ? ORDER BY id", (import_id,)).fetchall()
+    return [Unmatched(r["raw_name"], r["normalised"], r["sheet"], r["row"],
+                      tuple(json.loads(r["suggestions"])), r["reason"]) for r in rows]
+
+
+def members_for_year(ledger: Ledger, year: int, branch: str | None = None
+                     ) -> list[tuple[int, Member]]:
+    """Every member who belonged to the branch (or any branch) on some day of `year`.
+
+    Income, category, 党费标准, branch and 党小组 are those of the roster in force on
+    1 January (the base is fixed at the start of the year, SPEC §8); for a member that
+    roster does not list (joined later), those of the first roster of the year listing
+    them. Name and membership dates (joined, transferred out, …) are the newest roster's,
+    which knows most about the year; a member a later roster drops without a 转出 date
+    leaves on that roster's effective date.
+    """
+    conn = ledger.conn
+    first = _import_in_force(conn, date(year, 1, 1), fallback=True)
+    if first is None:
+        return []
+    later = [int(r[0]) for r in conn.execute(
+        "SELECT id FROM imports WHERE kind = 'roster' AND effective_date > ?"
+        " AND effective_date <= ? ORDER BY effective_date, id",
+        (date(year, 1, 1).isoformat(), date(year, 12, 31).isoformat()))]
+    base: dict[int, Member] = {}
+    for import_id in [first, *later]:
+        for mid, m in _versions_of(conn, import_id):
+            base.setdefault(mid, m)
+    newest, dropped = _newest(conn)
+    out = []
+    for mid, start in base.items():
+        if branch is not None and start.branch != branch:
+            continue
+        member = _merge(start, newest.get(mid, start), dropped.get(mid))
+        if months_due(member, year, date(year, 12, 31)):
+            out.append((mid, member))
+    return out
+
+
+def _merge(start: Member, latest: Member, dropped_on: date | None) -> Member:
+    member = replace(latest, income=start.income, category=start.category,
+                     dues_override=start.dues_override, branch=start.branch, group=start.group,
+                     source_row=start.source_row)
+    if dropped_on is not None and member.transferred_out is None:
+        member = replace(member, transferred_out=dropped_on)
+    return member
+
+
+def _newest(conn: sqlite3.Connection) -> tuple[dict[int, Member], dict[int, date]]:
+    """Each member's newest listed version, and the effective date of a roster that
+    dropped them since (present = 0 in the newest import mentioning them)."""
+    newest = dict(_newest_versions(conn))
+    dropped = {
+        int(r[0]): date.fromisoformat(r[1]) for r in conn.execute(
+            """SELECT member_id, effective_date FROM (
+                   SELECT mv.member_id, mv.present, i.effective_date, ROW_NUMBER() OVER (
+                       PARTITION BY mv.member_id ORDER BY i.effective_date DESC, i.id DESC) AS n
+                   FROM member_versions mv JOIN imports i ON i.id = mv.import_id
+                   WHERE i.kind = 'roster'
+               ) WHERE n = 1 AND present = 0 AND effective_date IS NOT NULL""")
+    }
+    return newest, dropped
+
+
+def _money_text(value: Decimal) -> str:
+    """'76.50': Decimal only, to the cent (a reader refuses fractions of a cent)."""
+    if not isinstance(value, Decimal) or not value.is_finite():
+        raise TypeError(f"money must be a finite Decimal, not {value!r}")
+    if value != cents(value):
+        raise ValueError(f"money must be whole cents, not {value}")
+    return format(cents(value), "f")

@@ -1,0 +1,248 @@
+"""`partyday dues standard|import|report` on the sample branch, as a 组织委员 uses them."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from partyday_cli.cli.main import app
+from tests.realclient import is_a4, pdf_pages, pdf_text, to_pdf
+from tests.test_dues import write_ledger
+
+SAMPLE = Path(__file__).resolve().parents[1] / "sample_data" / "workspace"
+LEDGER = "2017党费台账.xlsx"
+runner = CliRunner()
+
+# Checked by hand against SPEC §8 and the sample roster (sample_data/build_sample.py).
+EXPECTED_2017 = [
+    ("李建国", "在职", "6200.00", "0.015", "93.00"),
+    ("张伟", "在职", "5100.00", "0.015", "76.50"),
+    ("张伟", "在职", "4800.00", "0.01", "48.00"),
+    ("阿依古丽·买买提", "在职", "3000.00", "0.005", "15.00"),
+    ("王秀英", "离退休", "4800.00", "0.005", "24.00"),
+    ("陈国华", "离退休", "5000.01", "0.01", "50.00"),
+    ("赵磊", "在职", "7000.00", "0.015", "105.00"),
+    ("李娜", "在职", "3600.00", "0.01", "36.00"),
+    ("刘洋", "学生", None, None, "0.20"),
+    ("杨建军", "农民", None, None, "1.00"),
+    ("周婷", "在职", "5600.00", "0.015", "84.00"),
+    ("吴刚", "在职", "10000.00", "0.015", "150.00"),
+    ("郑红", "在职", "10000.01", "0.02", "200.00"),
+    ("孙浩", "在职", "60000.00", "0.02", "1000.00"),
+    ("马丽", "下岗失业", None, None, "0.20"),
+    ("黄志强", "低保", None, None, "0.20"),
+    ("王芳", "在职", "4200.00", "0.01", "42.00"),
+    ("林涛", "在职", "5200.00", "0.015", "78.00"),
+    ("何静", "在职", "3800.00", "0.01", "38.00"),
+    ("高峰", "在职", "8800.00", "0.015", "132.00"),
+    ("罗敏", "在职", "4600.00", "0.01", "46.00"),
+    ("谢军", "离退休", "5600.00", "0.01", "56.00"),
+    ("宋佳", "在职", "3900.00", "0.01", "39.00"),
+    ("唐勇", "在职", "6600.00", "0.015", "99.00"),
+    ("韩梅", "在职", "4100.00", "0.01", "41.00"),
+    ("冯刚", "在职", "7300.00", "0.015", "109.50"),
+    ("曹丽华", "在职", "5900.00", "0.015", "88.50"),
+    ("邓超", "在职", "4400.00", "0.01", "44.00"),
+    ("许文", "在职", "9200.00", "0.015", "138.00"),
+    ("彭燕", "在职", "3000.01", "0.01", "30.00"),
+]
+
+
+def invoke(*args: str):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+@pytest.fixture
+def sample(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    ws = tmp_path / "sample"
+    shutil.copytree(SAMPLE, ws)
+    monkeypatch.chdir(ws)
+    assert invoke("roster", "import", "roster.xlsx", "--as-of", "2017-01-05").exit_code == 0
+    return ws
+
+
+def snapshot(ws: Path) -> dict[str, list[tuple]]:
+    with sqlite3.connect(ws / "ledger.db") as conn:
+        return {t: conn.execute(f"SELECT * FROM {t} ORDER BY id").fetchall()
+                for t in ("imports", "dues_payments", "unmatched_names")}
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def report_json(*extra: str) -> dict:
+    result = invoke("dues", "report", "--year", "2017", "--as-of", "2017-07-01", "-f", "json", *extra)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+# ------------------------------------------------------------------------ standard
+
+
+def test_standard_json_gives_the_amounts_checked_by_hand(sample):
+    result = invoke("dues", "standard", "--year", "2017", "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    got = [(r["name"], r["category"], r["base"], r["rate"], r["monthly"]) for r in rows]
+    assert got == EXPECTED_2017
+    assert "上限" in next(r["note"] for r in rows if r["name"] == "孙浩")
+
+
+def test_standard_table_masks_income_unless_asked(sample):
+    masked = invoke("dues", "standard", "--year", "2017")
+    assert masked.exit_code == 0 and "***" in masked.stdout
+    assert "6200" not in masked.stdout and "76.50" in masked.stdout and "1.5%" in masked.stdout
+    shown = invoke("dues", "standard", "--year", "2017", "--show-private")
+    assert "6200.00" in shown.stdout
+    csv = invoke("dues", "standard", "--year", "2017", "-f", "csv").stdout
+    assert "6200.00" in csv and csv.startswith("\ufeff序号")
+
+
+def test_no_roster_is_one_chinese_line(tmp_path):
+    ws = tmp_path / "ws"
+    assert invoke("init", str(ws)).exit_code == 0
+    result = invoke("-w", str(ws), "dues", "standard", "--year", "2017")
+    assert result.exit_code == 1 and "roster import" in result.stderr
+    assert "Traceback" not in result.output
+
+
+# ------------------------------------------------------------------------ import
+
+
+def test_sample_ledger_imports_once_and_the_file_is_untouched(sample):
+    before = sha(sample / LEDGER)
+    first = invoke("dues", "import", LEDGER)
+    assert first.exit_code == 0, first.output
+    assert "29 人 170 条交纳记录" in first.stderr and "未匹配姓名 0 个" in first.stderr
+    after_first = snapshot(sample)
+    again = invoke("dues", "import", LEDGER)
+    assert again.exit_code == 0 and "已导入过" in again.stderr
+    assert snapshot(sample) == after_first  # the same bytes twice change nothing
+    assert sha(sample / LEDGER) == before
+    archived = list((sample / "archive").glob(f"*-{LEDGER}"))
+    assert len(archived) == 1 and sha(archived[0]) == before
+
+
+def test_dry_run_writes_nothing(sample):
+    before = snapshot(sample)
+    result = invoke("dues", "import", LEDGER, "--dry-run")
+    assert result.exit_code == 0 and "预览" in result.stderr
+    assert snapshot(sample) == before
+
+
+def test_a_file_with_problems_changes_nothing(sample, tmp_path):
+    invoke("dues", "import", LEDGER)
+    before = snapshot(sample)
+    bad = write_ledger(tmp_path / "有误.xlsx", [["李建国", "", "", "", 93, "九十三", 93]])
+    original = sha(bad)
+    result = invoke("dues", "import", str(bad))
+    assert result.exit_code == 1
+    assert "未导入任何内容" in result.stderr and "第5行" in result.stderr and "G列" in result.stderr
+    assert "Traceback" not in result.output
+    assert snapshot(sample) == before and sha(bad) == original
+
+
+def test_unknown_and_ambiguous_names_are_reported_and_kept(sample, tmp_path):
+    path = write_ledger(tmp_path / "台账.xlsx", [
+        ["李建国", "", "", "", 93], ["李建困", "", "", "", 93], ["王五", "", "", "", 15],
+        ["张伟", "", "", "", 76.5], ["张伟", "4800", "", "", 48]])
+    result = invoke("dues", "import", str(path))
+    assert result.exit_code == 0, result.output
+    err = result.stderr
+    assert "“李建困”：花名册中没有此人（可能是：李建国）" in err and "“王五”" in err
+    assert "同名" in err and "张伟（第一党小组）" in err  # the first 张伟: never guessed
+    assert "2 人 2 条交纳记录，未匹配姓名 3 个" in err  # the second told apart by 月工资 4800
+    rows = snapshot(sample)["unmatched_names"]
+    assert sorted(r[3] for r in rows) == sorted(["李建困", "王五", "张伟"])
+
+
+def test_declared_standard_mismatch_is_a_warning_naming_the_row(sample, tmp_path):
+    path = write_ledger(tmp_path / "台账.xlsx", [["林涛", 5200, "1%", 52, 52], ["高峰", 8800, "1.5%", 132, 132]])
+    result = invoke("dues", "import", str(path))
+    assert result.exit_code == 0, result.output
+    assert "第5行 D列 林涛：台账“比例”为 1%，按花名册核定为 1.5%" in result.stderr
+    assert "第5行 E列 林涛：台账“月应交”为 52 元，按花名册核定为 78.00 元" in result.stderr
+    assert "高峰" not in result.stderr
+    tao = next(m for m in report_json()["members"] if m["name"] == "林涛")
+    assert tao["months"][0] == {"month": "2017-01", "due": "78.00", "paid": "52.00", "status": "未交",
+                                "paid_on": None}
+
+
+def test_missing_file_is_one_chinese_line(sample):
+    result = invoke("dues", "import", "没有这个文件.xlsx")
+    assert result.exit_code == 1 and "没有这个文件.xlsx" in result.stderr
+    assert "Traceback" not in result.output
+
+
+# ------------------------------------------------------------------------ report
+
+
+def test_report_finds_what_the_sample_ledger_hides(sample):
+    assert invoke("dues", "import", LEDGER).exit_code == 0
+    data = report_json()
+    members = {(m["name"], m["monthly"]): m for m in data["members"]}
+    deng = members[("邓超", "44.00")]
+    assert deng["flags"][0] == ("连续6个月未交纳党费（2017年1月—6月），按党章第九条应视为自行脱党情形，"
+                                "请支部核实处理")
+    assert deng["owed"] == "264.00" and deng["max_consecutive_unpaid"] == 6
+    feb = members[("罗敏", "46.00")]["months"][1]
+    assert (feb["status"], feb["paid_on"]) == ("补交", "2017-05-01")
+    assert members[("罗敏", "46.00")]["flags"] == []  # 3 months late: not beyond 6
+    assert [m["month"] for m in members[("李娜", "36.00")]["months"]][0] == "2017-04"
+    assert [m["month"] for m in members[("赵磊", "105.00")]["months"]][-1] == "2017-05"
+    assert members[("李建国", "93.00")]["months"][-1]["status"] == "待交"  # July not over
+    assert data["totals"] == {"members": 30, "paid": "16707.60", "owed": "264.00",
+                              "members_in_arrears": 1}
+    assert [m["name"] for m in data["members"] if m["flags"]] == ["邓超"]
+
+
+def test_report_table_and_csv(sample):
+    invoke("dues", "import", LEDGER)
+    table = invoke("dues", "report", "--year", "2017", "--as-of", "2017-07-01")
+    assert table.exit_code == 0 and "待交" in table.stdout and "党章第九条" in table.stdout
+    assert "需关注 1 人" in table.stderr
+    csv = invoke("dues", "report", "--year", "2017", "--as-of", "2017-07-01", "-f", "csv").stdout
+    header = csv.splitlines()[0]
+    assert "1月" in header and "7月" in header and "8月" not in header
+
+
+def test_template_option_needs_xlsx(sample):
+    result = invoke("dues", "report", "--year", "2017", "-f", "json", "--template", "x.xlsx")
+    assert result.exit_code == 1 and "--template" in result.stderr
+
+
+def test_filled_ledger_prints_on_a4_and_reads_back(sample):
+    assert invoke("dues", "import", LEDGER).exit_code == 0
+    (sample / "out").mkdir(exist_ok=True)
+    target = sample / "out" / "2017年党费台账.xlsx"
+    result = invoke("dues", "report", "--year", "2017", "--as-of", "2017-07-01", "-o", str(target))
+    assert result.exit_code == 0, result.output
+    pdf = to_pdf(target)
+    pages = pdf_pages(pdf)
+    assert len(pages) == 1 and all(is_a4(p) and p[0] > p[1] for p in pages)  # A4 landscape
+    text = pdf_text(pdf)
+    assert "2017年度党费收缴台账" in text and "邓超" in text and "党章第九条" in text
+    assert "16707.60" in text
+    again = invoke("dues", "import", str(target), "--dry-run")  # our own 台账 reads back
+    assert again.exit_code == 0 and "29 人 170 条交纳记录，未匹配姓名 0 个" in again.stderr
+
+
+def test_dues_config_is_used_and_checked(sample):
+    config = sample / "partyday.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("quarterly_payment = false", "quarterly_payment = true"),
+                      encoding="utf-8")
+    assert invoke("dues", "import", LEDGER).exit_code == 0
+    data = report_json("--as-of", "2017-08-15")  # the later --as-of wins
+    deng = next(m for m in data["members"] if m["name"] == "邓超")
+    assert [m["status"] for m in deng["months"]][-2:] == ["季度内", "待交"]  # Q3 not over
+    config.write_text(text.replace('cap = "1000.00"', 'cap = "一千"'), encoding="utf-8")
+    bad = invoke("dues", "standard", "--year", "2017")
+    assert bad.exit_code == 1 and "cap" in bad.stderr and "Traceback" not in bad.output
