@@ -19,6 +19,13 @@ from partyday_cli import __version__
 from partyday_cli.errors import UserError
 
 
+BUG_EXIT_CODE = 70  # EX_SOFTWARE: exit 1 is a user problem, exit 2 usage, 70 a bug
+
+
+def _debug(ctx) -> bool:  # type: ignore[no-untyped-def]
+    return bool(ctx.find_root().params.get("debug") or os.environ.get("PARTYDAY_DEBUG"))
+
+
 class PartydayGroup(TyperGroup):
     """Turns a `UserError` raised anywhere below into Chinese lines on stderr, exit 1."""
 
@@ -32,12 +39,19 @@ class PartydayGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except UserError as exc:
-            root = ctx.find_root()
-            if root.params.get("debug") or os.environ.get("PARTYDAY_DEBUG"):
+            if _debug(ctx):
                 raise
             for line in exc.lines():
                 typer.echo(f"错误：{line}" if line is exc.lines()[0] else f"  {line}", err=True)
             raise typer.Exit(exc.exit_code) from None
+        except (typer.Exit, typer.Abort, typer.TyperException, KeyboardInterrupt):
+            raise  # click's own exits and usage errors (exit 2) pass through
+        except Exception as exc:  # a bug: a distinct exit code, so cron can tell it apart
+            if _debug(ctx) or os.environ.get("PARTYDAY_RAISE"):
+                raise
+            typer.echo(f"内部错误（程序缺陷，不是您的操作问题）：{type(exc).__name__}: {exc}。"
+                       "请加 --debug 重新运行，并把输出发给维护人员", err=True)
+            raise typer.Exit(BUG_EXIT_CODE) from None
 
 
 def _version(value: bool) -> None:
@@ -76,7 +90,7 @@ def main(
 
 
 def _register() -> None:
-    from partyday_cli.cli import calendar, demo, holidays, init, plan, roster
+    from partyday_cli.cli import calendar, demo, dues, holidays, init, plan, roster
 
     app.command("demo")(demo.demo)
     app.command("init")(init.init)
@@ -84,6 +98,7 @@ def _register() -> None:
     plan.register(app)
     app.add_typer(holidays.app, name="holidays")
     app.add_typer(roster.app, name="roster")
+    app.add_typer(dues.app, name="dues")
     from partyday_cli.cli import attend
 
     app.add_typer(attend.app, name="attend")
