@@ -18,7 +18,6 @@ from typer.core import TyperGroup
 from partyday_cli import __version__
 from partyday_cli.errors import UserError
 
-
 BUG_EXIT_CODE = 70  # EX_SOFTWARE: exit 1 is a user problem, exit 2 usage, 70 a bug
 
 
@@ -90,7 +89,18 @@ def main(
 
 
 def _register() -> None:
-    from partyday_cli.cli import calendar, demo, dues, holidays, init, plan, roster
+    from partyday_cli.cli import (
+        attend,
+        calendar,
+        demo,
+        dues,
+        holidays,
+        init,
+        plan,
+        report,
+        roster,
+        unattended,
+    )
 
     app.command("demo")(demo.demo)
     app.command("init")(init.init)
@@ -98,10 +108,10 @@ def _register() -> None:
     plan.register(app)
     app.add_typer(holidays.app, name="holidays")
     app.add_typer(roster.app, name="roster")
-    app.add_typer(dues.app, name="dues")
-    from partyday_cli.cli import attend
-
     app.add_typer(attend.app, name="attend")
+    app.add_typer(dues.app, name="dues")
+    app.add_typer(report.app, name="report")
+    unattended.register(app)
 
 
 _register()

@@ -279,6 +279,8 @@ def record(
     output: OutputOpt = None,
     branch: BranchOpt = None,
     list_vars: ListVarsOpt = False,
+    filed_on: Annotated[str | None, typer.Option(
+        "--filed-on", help="登记记实表已于某天报送（如 2017-04-18），用于逾期统计和提醒；不生成文件。")] = None,
     workspace: WorkspaceOpt = None,
 ) -> None:
     """生成某次活动的《记实表》：时间、地点、主题、应到/实到/请假/缺席（已有签到记录时自动填入）、
@@ -289,6 +291,8 @@ def record(
       partyday record 2017-04-12
 
       partyday record 2017-04-12 --template 党委记实表.xlsx
+
+      partyday record 2017-04-12 --filed-on 2017-04-18
     """
     if list_vars:
         _list_vars(template or shipped_template("记实表.xlsx"), RECORD_VARS)
@@ -302,6 +306,9 @@ def record(
     cal = _calendar(ws, True)
     with open_ledger(ws.ledger_path) as ledger:
         act = _activity_for(ws, ledger, when, name, cal)
+        if filed_on is not None:
+            _mark_filed(ledger, act, parse_day(filed_on, "--filed-on"), cal, ws)
+            return
         data, deadline, filled = record_workbook(ws, ledger, cal, act, template)
     target = output or ws.root / "out" / f"{when.isoformat()}记实表-{name}.xlsx"
     from partyday_cli.io.files import write_atomic
@@ -315,6 +322,17 @@ def record(
          f"个工作日）前填报，一式{copies_zh(copies)}份")
     if date.today() > deadline and act.record_filed_on is None and filled:
         warn(f"已超过记实表填报期限 {deadline.isoformat()}；逾期仍须补报")
+
+
+def _mark_filed(ledger, act, filed: date, cal, ws) -> None:  # type: ignore[no-untyped-def]
+    if act.id is None:
+        raise UserError(f"{act.date.isoformat()} 不是计划中的活动，无法登记记实表报送日期")
+    with ledger.transaction() as conn:
+        conn.execute("UPDATE activities SET record_filed_on = ? WHERE id = ?", (filed.isoformat(), act.id))
+    workdays = int(ws.section("deadlines").get("record_within_workdays", 5))
+    deadline = cal.add_workdays(act.date, workdays)
+    late = f"，比期限 {deadline.isoformat()} 晚了" if filed > deadline else "，在期限内"
+    info(f"已登记：{act.date.isoformat()} 活动的记实表于 {filed.isoformat()} 报送{late}")
 
 
 def record_workbook(ws, ledger, cal, act, template: Path | None = None) -> tuple[bytes, date, bool]:  # type: ignore[no-untyped-def]

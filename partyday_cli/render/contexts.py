@@ -108,7 +108,7 @@ def record_context(*, org: str, branch: str, activity: dict[str, object], expect
         excused_text = absent_text = ""
     else:
         present = sum(len(attendance.get(s, [])) for s in ("出席", "迟到", "早退"))
-        present_text = str(present)
+        present_text = str(present) if present else "＿＿"  # only leaves recorded so far
         excused_text = "；".join(f"{n}（{r}）" if r else n for n, r in attendance.get("请假", []))
         absent_text = "、".join(n for n, _ in attendance.get("缺席", []))
         late = [n for n, _ in attendance.get("迟到", [])] + [n for n, _ in attendance.get("早退", [])]

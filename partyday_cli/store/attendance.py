@@ -107,13 +107,23 @@ def rederive(ledger: Ledger, activity_id: int, activity_date: date, branch: str)
             Mark(status, reason or "", MANUAL if manual else (name or ""), manual))
     conn.execute("DELETE FROM attendance WHERE activity_id = ?", (activity_id,))
     expected: list[tuple[int, Member]] = members_on_with_ids(ledger, activity_date, branch)
+    signed = has_signin(ledger, activity_id)
     out = []
     for member_id, member in expected:
+        if not signed and member_id not in marks:
+            continue  # before any sign-in file, only what was set by hand (a leave asked ahead)
         status, reason, source = derive(marks.get(member_id, []),
                                         exempt=member.is_exempt_on(activity_date))
         out.append((activity_id, member_id, status, reason, source))
     conn.executemany("INSERT INTO attendance (activity_id, member_id, status, reason, source) "
                      "VALUES (?,?,?,?,?)", out)
+
+
+def has_signin(ledger: Ledger, activity_id: int) -> bool:
+    """Whether a sign-in file is in force for the activity (not only hand-set marks)."""
+    return bool(ledger.conn.execute(
+        "SELECT 1 FROM attendance_files WHERE activity_id = ? AND superseded_by IS NULL LIMIT 1",
+        (activity_id,)).fetchone())
 
 
 def set_manual(ledger: Ledger, *, activity_id: int, activity_date: date, branch: str, member_id: int,

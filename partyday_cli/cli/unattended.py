@@ -1,0 +1,259 @@
+"""`partyday export monthly`, `partyday remind`, `partyday doctor`: work that runs by itself.
+
+Both cron commands hold the workspace lock, write a line to partyday.log, print no
+colour and ask nothing; exit 0 on success, 1 on a user problem, 70 on a bug.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from partyday_cli.cli.common import WORKSPACE_HELP, info, parse_day, require_workspace
+from partyday_cli.errors import UserError
+
+export_app = typer.Typer(help="定期导出：每月把上个月的记实表、出勤、党费和月度报告打包给党委。",
+                         no_args_is_help=True)
+WorkspaceOpt = Annotated[Path | None, typer.Option("--workspace", "-w", help=WORKSPACE_HELP)]
+TodayOpt = Annotated[str | None, typer.Option(
+    "--today", help="把哪一天当作“今天”（补发、测试用），默认今天。")]
+WaitOpt = Annotated[float, typer.Option(
+    "--wait", help="另一个任务正在运行时最多等几秒，默认 600。")]
+
+
+def _today(text: str | None) -> date:
+    return parse_day(text, "--today") if text else date.today()
+
+
+def _month(text: str | None, today: date) -> tuple[int, int]:
+    if text is None:
+        last = today.replace(day=1) - timedelta(days=1)
+        return last.year, last.month
+    import re
+
+    m = re.fullmatch(r"\s*(\d{4})\s*[-./年]\s*(\d{1,2})\s*月?\s*", text)
+    if not m or not 1 <= int(m[2]) <= 12:
+        raise UserError(f"--month“{text}”应写成 2017-04")
+    return int(m[1]), int(m[2])
+
+
+def _month_files(ws, year: int, month: int) -> dict[str, bytes]:  # type: ignore[no-untyped-def]
+    """Every file of the month's bundle, by name, built in memory (deterministic bytes)."""
+    from partyday_cli.cli.plan import record_workbook
+    from partyday_cli.io.holidays import holiday_dirs, work_calendar
+    from partyday_cli.render.table import to_csv
+    from partyday_cli.render.xlsx import to_xlsx
+    from partyday_cli.store.activities import activities_in_year
+    from partyday_cli.store.ledger import open_ledger
+
+    start = date(year, month, 1)
+    end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    cal = work_calendar(holiday_dirs(ws.root), True)
+    files: dict[str, bytes] = {}
+    with open_ledger(ws.ledger_path) as ledger:
+        acts = [a for a in activities_in_year(ledger, year) if start <= a.date <= end]
+        for act in acts:
+            data, _, _ = record_workbook(ws, ledger, cal, act)
+            files[f"记实表-{act.date.isoformat()}-{act.branch}.xlsx"] = data
+        attendance = _attendance_table(ledger, start, end)
+        summary = _summary_table(ledger, ws, acts, year, month)
+    for name, table in (("出勤", attendance), ("月度报告", summary)):
+        files[f"{year}-{month:02d}{name}.xlsx"] = to_xlsx(table)
+        files[f"{year}-{month:02d}{name}.csv"] = to_csv(table)
+    dues = _dues_table(ws, year, end)
+    if dues is not None:
+        files[f"{year}-{month:02d}党费.xlsx"] = to_xlsx(dues)
+        files[f"{year}-{month:02d}党费.csv"] = to_csv(dues)
+    return files
+
+
+def _attendance_table(ledger, start: date, end: date):  # type: ignore[no-untyped-def]
+    from partyday_cli.render.table import Column, Table
+    from partyday_cli.store.attendance import attendance_rows
+
+    table = Table(title=f"{start.year}年{start.month}月出勤记录", sheet_name="出勤", columns=[
+        Column("日期", 12, "center"), Column("支部", 14), Column("姓名", 10),
+        Column("出勤", 8, "center"), Column("原因", 16), Column("依据", 28)])
+    for r in attendance_rows(ledger, start=start, end=end):
+        table.add([r["date"], r["branch"], r["name"], r["status"], r["reason"], r["source"]],
+                  highlight=r["status"] in ("缺席", "请假"))
+    if not table.rows:
+        table.notes.append("本月没有出勤记录")
+    return table
+
+
+def _summary_table(ledger, ws, acts, year: int, month: int):  # type: ignore[no-untyped-def]
+    from partyday_cli.render.table import Column, Table
+    from partyday_cli.store.attendance import attendance_by_status, has_signin, unresolved_names
+    from partyday_cli.store.roster import members_on
+
+    threshold = float(ws.section("thresholds").get("attendance_rate", 0.8))
+    table = Table(title=f"{ws.org_name}{year}年{month}月党员活动日情况", sheet_name="月度报告", columns=[
+        Column("日期", 12, "center"), Column("支部", 14), Column("主题", 30), Column("应到", 6, "right"),
+        Column("实到", 6, "right"), Column("请假", 6, "right"), Column("缺席", 6, "right"),
+        Column("到会率", 8, "right"), Column("情况", 24)])
+    for act in acts:
+        expected = sum(1 for m in members_on(ledger, act.date, act.branch) if m.is_expected_on(act.date))
+        count = {k: len(v) for k, v in (attendance_by_status(ledger, act.id) or {}).items()}
+        if not has_signin(ledger, act.id):
+            note = "尚无签到记录" + (f"（已登记请假 {count['请假']} 人）" if count.get("请假") else "")
+            table.add([act.date.isoformat(), act.branch, act.theme, expected, "", count.get("请假", ""),
+                       "", "", note], highlight=True)
+            continue
+        present = sum(count.get(k, 0) for k in ("出席", "迟到", "早退"))
+        rate = present / expected if expected else 0.0
+        low = rate < threshold
+        table.add([act.date.isoformat(), act.branch, act.theme, expected, present, count.get("请假", 0),
+                   count.get("缺席", 0), f"{rate:.1%}", f"低于{threshold:.0%}" if low else ""],
+                  highlight=low)
+    pending = [p for p in unresolved_names(ledger) if str(p["date"]).startswith(f"{year}-{month:02d}")]
+    if pending:
+        table.notes.append(f"另有 {len(pending)} 个签到姓名未能匹配，待处理：partyday attend resolve")
+    if not acts:
+        table.notes.append("本月没有计划中的活动")
+    return table
+
+
+def _dues_table(ws, year: int, end: date):  # type: ignore[no-untyped-def]
+    from partyday_cli.cli.dues import _report_table, dues_policy
+    from partyday_cli.core.dues import dues_status
+    from partyday_cli.store.dues import members_for_year, payments
+    from partyday_cli.store.ledger import open_ledger
+
+    with open_ledger(ws.ledger_path) as ledger:
+        members = members_for_year(ledger, year, None)
+        paid = payments(ledger, year)
+    if not members:
+        return None
+    as_of = end + timedelta(days=1)
+    results = dues_status(members, paid, year=year, today=as_of, policy=dues_policy(ws))
+    return _report_table(ws, results, year, as_of, None)
+
+
+@export_app.command("monthly")
+def export_monthly(
+    ctx: typer.Context,
+    month: Annotated[str | None, typer.Option("--month", "-m", help="哪个月，如 2017-04；默认上个月。")] = None,
+    today: TodayOpt = None,
+    wait: WaitOpt = 600,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """把某月的记实表、出勤表、党费表（xlsx 和 csv）和月度报告写入 out/YYYY-MM/，附 manifest.json
+    （每个文件的 SHA-256）。同一个月重复运行：内容没变就不改写任何文件。适合每月1日由 cron
+    或 Windows 任务计划程序自动运行。
+
+    示例：
+
+      partyday export monthly
+
+      partyday export monthly --month 2017-04 -w /srv/党委工作区
+    """
+    import hashlib
+    import json
+
+    from partyday_cli.io.files import write_atomic
+    from partyday_cli.io.runlock import log_run, workspace_lock
+
+    ws = require_workspace(ctx, workspace)
+    year, mon = _month(month, _today(today))
+    label = f"export monthly {year}-{mon:02d}"
+    try:
+        with workspace_lock(ws.root, wait=wait):
+            files = _month_files(ws, year, mon)
+            manifest = {"month": f"{year}-{mon:02d}", "files": [
+                {"name": name, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+                for name, data in sorted(files.items())]}
+            files["manifest.json"] = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode()
+            folder = ws.root / "out" / f"{year}-{mon:02d}"
+            folder.mkdir(parents=True, exist_ok=True)
+            changed = [n for n, d in sorted(files.items())
+                       if not (folder / n).is_file() or (folder / n).read_bytes() != d]
+            for name in changed:
+                write_atomic(folder / name, files[name])
+    except UserError as exc:
+        log_run(ws.root, label, f"失败：{exc.message}")
+        raise
+    if changed:
+        outcome = f"写入 {len(changed)} 个文件（共 {len(files)} 个）到 {folder}"
+    else:
+        outcome = f"内容与上次相同，未改写任何文件（{folder}，共 {len(files)} 个）"
+    log_run(ws.root, label, outcome)
+    info(outcome)
+
+
+def remind(
+    ctx: typer.Context,
+    days: Annotated[int | None, typer.Option(
+        "--days", "-n", help="提前几天通知；默认取 partyday.toml 的 deadlines.notify_days_before。")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="把通知写入文件（覆盖）。")] = None,
+    today: TodayOpt = None,
+    wait: WaitOpt = 600,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """生成要发给党员的活动通知（日期、地点、主题、要带什么、交党费提醒），以及记实表、
+    年度安排表快到期的提醒。没有要提醒的事就什么也不输出。适合每天由 cron 自动运行。
+
+    示例：
+
+      partyday remind
+
+      partyday remind --days 2 -o 通知.txt
+    """
+    from partyday_cli.core.reminders import reminders
+    from partyday_cli.io.files import write_atomic
+    from partyday_cli.io.holidays import holiday_dirs, work_calendar
+    from partyday_cli.io.runlock import log_run, workspace_lock
+    from partyday_cli.store.activities import activities_in_year
+    from partyday_cli.store.ledger import open_ledger
+
+    ws = require_workspace(ctx, workspace)
+    now = _today(today)
+    ahead = days if days is not None else int(ws.section("deadlines").get("notify_days_before", 3))
+    if ahead < 0:
+        raise UserError("--days 不能是负数")
+    cal = work_calendar(holiday_dirs(ws.root), True)
+    with workspace_lock(ws.root, wait=wait):
+        with open_ledger(ws.ledger_path) as ledger:
+            acts = [a for y in {now.year, (now + timedelta(days=ahead)).year, now.year - 1}
+                    for a in activities_in_year(ledger, y)]
+        text = reminders(acts, today=now, days=ahead, deadlines=ws.section("deadlines"),
+                         schedule=ws.section("schedule"), org=ws.org_name,
+                         add_workdays=cal.add_workdays, branches=[b.name for b in ws.branches])
+        if text and output is not None:
+            write_atomic(output, text.encode("utf-8"))
+        elif text:
+            typer.echo(text, nl=False)
+    log_run(ws.root, f"remind --days {ahead}", f"{text.count(chr(10) + chr(10)) + 1 if text else 0} 条提醒"
+            if text else "没有需要提醒的事")
+
+
+def doctor(ctx: typer.Context, workspace: WorkspaceOpt = None) -> None:
+    """检查工作区：配置是否正确、花名册能否读取、账本是否完好及其版本、今明两年的节假日数据、
+    是否有任务正在运行、输出文件夹能否写入；逐项用中文说明怎么处理。
+
+    示例：
+
+      partyday doctor
+
+      partyday doctor -w /srv/党委工作区
+    """
+    from partyday_cli.doctor import run_checks
+
+    ws = require_workspace(ctx, workspace)
+    results = run_checks(ws, today=date.today())
+    for ok, text in results:
+        typer.echo(("✓ " if ok else "✗ ") + text)
+    bad = sum(1 for ok, _ in results if not ok)
+    if bad:
+        typer.echo(f"发现 {bad} 个问题，请按上面的说明处理", err=True)
+        raise typer.Exit(1)
+    typer.echo("工作区一切正常")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(export_app, name="export")
+    app.command("remind")(remind)
+    app.command("doctor")(doctor)

@@ -1,0 +1,69 @@
+"""The Chinese notice texts `partyday remind` prints (pure: dates in, text out)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, timedelta
+
+from partyday_cli.core.holiday import weekday_zh
+
+COPIES = "一两三四五六七八九十"
+
+
+def _day(d: date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日（{weekday_zh(d)}）"
+
+
+def activity_notice(act, *, time: str, place: str, today: date) -> str:  # type: ignore[no-untyped-def]
+    theme = f"，主题：{act.theme}" if act.theme else ""
+    where = act.place or place
+    return (
+        "【党员活动日通知】\n"
+        "各位党员：\n"
+        f"　　定于{_day(act.date)}{time}在{where or '（地点另行通知）'}开展“党员活动日”活动{theme}。"
+        "请准时参加，带好党章、笔记本和笔；本月党费请于活动当天交纳。"
+        "因事因病不能参加的，请提前向支部书记请假。\n"
+        f"{act.branch}\n"
+        f"{today.year}年{today.month}月{today.day}日\n"
+    )
+
+
+def reminders(activities: Sequence, *, today: date, days: int, deadlines: Mapping[str, object],  # type: ignore[type-arg]
+              schedule: Mapping[str, object], org: str, add_workdays: Callable[[date, int], date],
+              branches: Sequence[str]) -> str:
+    """All that falls due: notices for activities `days` ahead, 记实表 deadlines within
+    two days (or passed in the last week and not filed), the year's plan due within two
+    weeks. Empty when there is nothing to say."""
+    parts: list[str] = []
+    target = today + timedelta(days=days)
+    time = str(schedule.get("time", ""))
+    place = str(schedule.get("place", ""))
+    for act in activities:
+        if act.date == target and act.status != "已取消计划":
+            parts.append(activity_notice(act, time=time, place=place, today=today))
+    workdays = int(deadlines.get("record_within_workdays", 5))  # type: ignore[call-overload]
+    copies = int(deadlines.get("record_copies", 1))  # type: ignore[call-overload]
+    for act in activities:
+        if act.record_filed_on is not None or act.date >= today:
+            continue
+        due = add_workdays(act.date, workdays)
+        copies_zh = COPIES[copies - 1] if 1 <= copies <= 10 else str(copies)
+        if today <= due <= today + timedelta(days=2):
+            parts.append(f"【提醒】{act.branch}{_day(act.date)}活动的《记实表》须于{_day(due)}前填报，"
+                         f"一式{copies_zh}份。\n")
+        elif due < today <= due + timedelta(days=7):
+            parts.append(f"【提醒】{act.branch}{_day(act.date)}活动的《记实表》已于{_day(due)}到期，"
+                         "请尽快补报（逾期仍须填报）。\n")
+    due_text = str(deadlines.get("plan_due", "") or "")
+    if due_text:
+        try:
+            month, day = (int(x) for x in due_text.split("-"))
+            plan_due = date(today.year, month, day)
+        except ValueError:
+            plan_due = None
+        planned = {a.branch for a in activities if a.date.year == today.year}
+        missing = [b for b in branches if b not in planned]
+        if plan_due and missing and today <= plan_due <= today + timedelta(days=14):
+            parts.append(f"【提醒】{'、'.join(missing)}{today.year}年度活动安排表须于{_day(plan_due)}前"
+                         f"报{org or '上级党组织'}（partyday plan {today.year}）。\n")
+    return "\n".join(parts)

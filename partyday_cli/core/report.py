@@ -1,0 +1,690 @@
+"""Quarterly and annual reports: attendance, members' flags, dues, themes and 三会一课 (SPEC §6, §7, §12, §13).
+
+Pure computations over what the ledger holds (read by `store.report_queries`): no I/O.
+
+- An activity's 应到 is its attendance rows that are not 免参加, 实到 = 出席 + 迟到 + 早退,
+  到会率 = 实到 / 应到 as an exact fraction; an activity with no rows has no record yet.
+- A member's unexcused absences (缺席) are counted over the year up to the period's end;
+  the thresholds come from `[thresholds]` (defaults from seed 000, scheme 2).
+- 党章第九条: a run of 缺席 not broken by any participation (出席/迟到/早退/补学) or leave
+  (请假) that spans N calendar months → warning at `lapse_warn_months`, flag at
+  `lapse_flag_months`.
+- The dues flags are the dues module's own (`core.dues.MemberDues.flags`).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from typing import Any
+
+from partyday_cli.errors import UserError
+
+PRESENT = ("出席", "迟到", "早退")
+PARTICIPATED = (*PRESENT, "补学")
+QUARTER_ZH = ("第一季度", "第二季度", "第三季度", "第四季度")
+DEFAULT_KIND_RULES = {"主题党日": "monthly", "支部委员会": "monthly", "支部党员大会": "quarterly",
+                      "党小组会": "monthly", "党课": "yearly:4", "组织生活会": "yearly:1",
+                      "民主评议党员": "yearly:1"}
+
+
+def day_zh(day: date) -> str:
+    return f"{day.month}月{day.day}日"
+
+
+def month_index(day: date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+# ----------------------------------------------------------------------- configuration
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    attendance_rate: Fraction = Fraction(4, 5)
+    absences_talk: int = 3
+    absences_unqualified: int = 4
+    consecutive_absences: int = 2
+    lapse_warn_months: int = 3
+    lapse_flag_months: int = 6
+
+    @property
+    def rate_text(self) -> str:
+        return percent_text(self.attendance_rate)
+
+
+def thresholds_from_config(section: Mapping[str, Any]) -> Thresholds:
+    """[thresholds] of partyday.toml; a wrong value is one Chinese line naming the key."""
+    base = Thresholds()
+    values: dict[str, Any] = {}
+    raw_rate = section.get("attendance_rate", None)
+    if raw_rate is not None:
+        try:
+            rate = Fraction(str(raw_rate))
+        except (ValueError, ZeroDivisionError):
+            rate = Fraction(-1)
+        if isinstance(raw_rate, bool) or not 0 < rate <= 1:
+            raise UserError(f"partyday.toml [thresholds] attendance_rate = {raw_rate!r} 无效，"
+                            "应为 0 到 1 之间的小数，如 0.8（即 80%）")
+        values["attendance_rate"] = rate
+    for key in ("absences_talk", "absences_unqualified", "consecutive_absences",
+                "lapse_warn_months", "lapse_flag_months"):
+        value = section.get(key, getattr(base, key))
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise UserError(f"partyday.toml [thresholds] {key} = {value!r} 无效，应为正整数")
+        values[key] = value
+    return Thresholds(**values)
+
+
+@dataclass(frozen=True)
+class KindRule:
+    kind: str
+    frequency: str  # monthly | quarterly | halfyearly | yearly
+    count: int = 1
+
+    @property
+    def text(self) -> str:
+        return {"monthly": "每月一次", "quarterly": "每季度一次", "halfyearly": "每半年一次"}.get(
+            self.frequency, f"每年至少{self.count}次")
+
+
+def kind_rules_from_config(section: Mapping[str, Any]) -> list[KindRule]:
+    """[meeting_kinds]: kind → "monthly" | "quarterly" | "halfyearly" | "yearly:N"."""
+    out = []
+    for kind, spec in (section or DEFAULT_KIND_RULES).items():
+        text = str(spec).strip().lower()
+        freq, _, n = text.partition(":")
+        ok = freq in ("monthly", "quarterly", "halfyearly") and not n
+        ok = ok or (freq == "yearly" and (not n or (n.isdigit() and int(n) >= 1)))
+        if not ok:
+            raise UserError(f"partyday.toml [meeting_kinds] 中“{kind}” = “{spec}” 无法识别，"
+                            "可写 monthly（每月）、quarterly（每季度）、halfyearly（每半年）、yearly:N（每年至少N次）")
+        out.append(KindRule(str(kind), freq, int(n) if n else 1))
+    return out
+
+
+# ----------------------------------------------------------------------------- periods
+
+
+@dataclass(frozen=True)
+class Period:
+    year: int
+    quarter: int | None  # None: the whole year
+    start: date
+    end: date
+
+    @classmethod
+    def of_quarter(cls, year: int, quarter: int) -> Period:
+        if quarter not in (1, 2, 3, 4):
+            raise UserError(f"季度“{quarter}”无效，应为 1、2、3 或 4")
+        start = date(year, 3 * quarter - 2, 1)
+        end = date(year + quarter // 4, (3 * quarter) % 12 + 1, 1) - timedelta(days=1)
+        return cls(year, quarter, start, end)
+
+    @classmethod
+    def of_year(cls, year: int) -> Period:
+        return cls(year, None, date(year, 1, 1), date(year, 12, 31))
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}年" + (QUARTER_ZH[self.quarter - 1] if self.quarter else "")
+
+    @property
+    def year_start(self) -> date:
+        return date(self.year, 1, 1)
+
+
+def last_complete_quarter(today: date) -> tuple[int, int]:
+    quarter = (today.month - 1) // 3  # the current quarter's index 0..3 = last complete one's number
+    return (today.year - 1, 4) if quarter == 0 else (today.year, quarter)
+
+
+# --------------------------------------------------------------------------- activities
+
+
+def percent_text(rate: Fraction | None) -> str:
+    if rate is None:
+        return ""
+    value = (Decimal(rate.numerator) * 100 / Decimal(rate.denominator)).quantize(
+        Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return f"{value}%"
+
+
+def rate_number(rate: Fraction | None) -> float | None:
+    """0–1 with 4 decimals, half-up (for JSON)."""
+    if rate is None:
+        return None
+    exact = Decimal(rate.numerator) / Decimal(rate.denominator)
+    return float(exact.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
+
+
+@dataclass(frozen=True)
+class ActivityCounts:
+    """One activity and its attendance rows counted by status. Its attendance is complete
+    once a sign-in file is in force (`signed`); before that, the rows are only what was set
+    by hand (a leave asked ahead), and the activity has no 到会率 yet."""
+
+    id: int
+    branch: str
+    date: date
+    theme: str = ""
+    kinds: tuple[str, ...] = ()
+    status: str = ""
+    record_filed_on: date | None = None
+    rows: int = 0
+    excused: int = 0  # 请假
+    absent: int = 0  # 缺席
+    makeup: int = 0  # 补学
+    exempt: int = 0  # 免参加
+    signed: bool = False  # a sign-in file is in force
+
+    @property
+    def recorded(self) -> bool:
+        return self.signed
+
+    @property
+    def expected(self) -> int:
+        return self.rows - self.exempt
+
+    @property
+    def present(self) -> int:
+        return self.expected - self.excused - self.absent - self.makeup
+
+    @property
+    def rate(self) -> Fraction | None:
+        return Fraction(self.present, self.expected) if self.expected else None
+
+    @property
+    def themes(self) -> tuple[str, ...]:
+        return tuple(t for t in self.theme.split("、") if t)
+
+
+@dataclass(frozen=True)
+class ActivityStat:
+    counts: ActivityCounts
+    below_threshold: bool
+    record_deadline: date | None = None
+    record_late: str = ""  # Chinese sentence when the 记实表 was filed late
+
+
+def activity_stats(acts: Iterable[ActivityCounts], thresholds: Thresholds,
+                   deadline_for: Callable[[date], date] | None = None) -> list[ActivityStat]:
+    out = []
+    for a in acts:
+        below = a.rate is not None and a.rate < thresholds.attendance_rate
+        deadline, late = None, ""
+        if a.record_filed_on is not None and deadline_for is not None:
+            deadline = deadline_for(a.date)
+            if a.record_filed_on > deadline:
+                late = (f"记实表逾期：{a.branch}{day_zh(a.date)}的活动应于{day_zh(deadline)}前填报，"
+                        f"实际{day_zh(a.record_filed_on)}填报")
+        out.append(ActivityStat(a, below, deadline, late))
+    return out
+
+
+# ------------------------------------------------------------------------------ members
+
+
+@dataclass(slots=True)
+class Flag:
+    code: str  # talk | unqualified | consecutive | lapse_warn | lapse | dues
+    text: str
+
+
+@dataclass(slots=True)
+class MemberTally:
+    """A member's attendance rows, year to the period's end and within the period."""
+
+    member_id: int
+    rows: int = 0
+    exempt: int = 0
+    excused: int = 0
+    absent: int = 0
+    makeup: int = 0
+    period_rows: int = 0
+    period_exempt: int = 0
+    period_excused: int = 0
+    period_absent: int = 0
+    period_makeup: int = 0
+    events: list[tuple[date, str]] = field(default_factory=list)  # expected rows by date (members with 缺席)
+
+    @property
+    def expected(self) -> int:
+        return self.rows - self.exempt
+
+    @property
+    def present(self) -> int:
+        return self.expected - self.excused - self.absent - self.makeup
+
+    @property
+    def period_expected(self) -> int:
+        return self.period_rows - self.period_exempt
+
+    @property
+    def period_present(self) -> int:
+        return self.period_expected - self.period_excused - self.period_absent - self.period_makeup
+
+
+@dataclass(slots=True)
+class MemberInfo:
+    name: str
+    branch: str = ""
+    group: str = ""
+    phone: str = ""
+
+
+def _dates_zh(days: Sequence[date]) -> str:
+    return "、".join(day_zh(d) for d in days)
+
+
+def _runs(events: Sequence[tuple[date, str]]) -> list[list[date]]:
+    """Runs of 缺席 not broken by participation or leave (免参加 rows are not events)."""
+    runs: list[list[date]] = []
+    current: list[date] = []
+    for day, status in sorted(events):
+        if status == "缺席":
+            current.append(day)
+        elif status != "免参加":
+            if current:
+                runs.append(current)
+            current = []
+    if current:
+        runs.append(current)
+    return runs
+
+
+def attendance_flags(events: Sequence[tuple[date, str]], t: Thresholds) -> list[Flag]:
+    """The attendance flags of one member from their expected rows of the year."""
+    absent = sorted(d for d, s in events if s == "缺席")
+    flags = []
+    n = len(absent)
+    if n >= t.absences_unqualified:
+        flags.append(Flag("unqualified", f"不合格党员处置参考：全年无故缺席{n}次（{_dates_zh(absent)}），"
+                                         f"达到{t.absences_unqualified}次及以上，作为民主评议中确定不合格党员的重要依据"))
+    elif n >= t.absences_talk:
+        flags.append(Flag("talk", f"谈话提醒：全年无故缺席{n}次（{_dates_zh(absent)}），"
+                                  f"达到{t.absences_talk}次，支部应及时谈话提醒、提出限期整改意见"))
+    runs = _runs(events)
+    for run in runs:
+        if len(run) >= t.consecutive_absences:
+            flags.append(Flag("consecutive", f"连续缺勤：{_dates_zh(run)}连续{len(run)}次无故缺席"
+                                             f"（达到连续{t.consecutive_absences}次）"))
+    for run in runs:
+        months = month_index(run[-1]) - month_index(run[0]) + 1
+        span = f"{run[0].month}月—{run[-1].month}月"
+        if months >= t.lapse_flag_months:
+            flags.append(Flag("lapse", f"党章第九条：{span}连续{months}个月未参加党的组织生活"
+                                       f"（{_dates_zh(run)}均无故缺席），应视为自行脱党情形，请支部核实处理"))
+        elif months >= t.lapse_warn_months:
+            flags.append(Flag("lapse_warn", f"党章第九条提醒：{span}连续{months}个月未参加党的组织生活，"
+                                            f"连续{t.lapse_flag_months}个月将按党章第九条处理"))
+    return flags
+
+
+@dataclass(slots=True)
+class MemberStat:
+    member_id: int
+    info: MemberInfo
+    tally: MemberTally
+    flags: tuple[Flag, ...]
+    label: str  # the name, or 张伟#第二党小组 when the report holds two of that name
+
+    @property
+    def absences(self) -> int:
+        return self.tally.absent
+
+
+def member_stats(tallies: Mapping[int, MemberTally], directory: Mapping[int, MemberInfo],
+                 thresholds: Thresholds, dues: Mapping[int, DuesLine] | None = None) -> list[MemberStat]:
+    """Every member with attendance rows or dues lines, in branch and roster order."""
+    dues = dues or {}
+    infos = {i: directory.get(i) or MemberInfo(f"#{i}") for i in {*tallies, *dues}}
+    ids = sorted(infos, key=lambda i: (infos[i].branch, i))
+    names: dict[str, int] = {}
+    for info in infos.values():
+        names[info.name] = names.get(info.name, 0) + 1
+    out = []
+    for i in ids:
+        info = infos[i]
+        tally = tallies.get(i) or MemberTally(i)
+        flags = attendance_flags(tally.events, thresholds) if tally.absent else []
+        if i in dues and dues[i].flags:
+            flags += [Flag("dues", text) for text in dues[i].flags]
+        label = f"{info.name}#{info.group or info.branch}" if names[info.name] > 1 else info.name
+        out.append(MemberStat(i, info, tally, tuple(flags), label))
+    return out
+
+
+# --------------------------------------------------------------------------------- dues
+
+
+@dataclass(slots=True)
+class DuesLine:
+    """One member's dues for the report: months of the year up to the period's end."""
+
+    member_id: int
+    name: str
+    branch: str
+    group: str
+    monthly: Decimal
+    base: Decimal | None
+    due_period: Decimal
+    paid_period: Decimal
+    due_ytd: Decimal
+    paid_ytd: Decimal
+    owed: Decimal  # 欠交: months 未交 up to the period's end
+    arrears_months: tuple[str, ...]
+    pending_months: tuple[str, ...]
+    max_consecutive_unpaid: int
+    flags: tuple[str, ...]
+    standard_note: str = ""
+
+
+def dues_line(md: Any, period: Period) -> DuesLine:
+    """A `core.dues.MemberDues` cut to the months of the year up to the period's end."""
+    last = f"{period.end:%Y-%m}"
+    first = f"{period.start:%Y-%m}"
+    months = [m for m in md.months if m.month <= last]
+    inside = [m for m in months if m.month >= first]
+    zero = Decimal("0.00")
+    return DuesLine(
+        member_id=md.member_id, name=md.name, branch=md.branch, group=getattr(md, "group", ""),
+        monthly=md.standard.monthly, base=md.standard.base,
+        due_period=sum((m.due for m in inside), zero), paid_period=sum((m.paid for m in inside), zero),
+        due_ytd=sum((m.due for m in months), zero), paid_ytd=sum((m.paid for m in months), zero),
+        owed=sum((m.due - m.paid for m in months if m.status == "未交"), zero),
+        arrears_months=tuple(m.month for m in months if m.status == "未交"),
+        pending_months=tuple(m.month for m in months if m.status in ("待交", "季度内")),
+        max_consecutive_unpaid=md.max_consecutive_unpaid, flags=tuple(md.flags),
+        standard_note=md.standard.note)
+
+
+@dataclass(frozen=True)
+class DuesTotals:
+    due_period: Decimal
+    paid_period: Decimal
+    due_ytd: Decimal
+    paid_ytd: Decimal
+    owed: Decimal
+    members: int
+    members_in_arrears: int
+    members_flagged: int
+
+
+def dues_totals(lines: Iterable[DuesLine]) -> DuesTotals:
+    lines = list(lines)
+    zero = Decimal("0.00")
+    return DuesTotals(
+        due_period=sum((x.due_period for x in lines), zero), paid_period=sum((x.paid_period for x in lines), zero),
+        due_ytd=sum((x.due_ytd for x in lines), zero), paid_ytd=sum((x.paid_ytd for x in lines), zero),
+        owed=sum((x.owed for x in lines), zero), members=len(lines),
+        members_in_arrears=sum(1 for x in lines if x.owed > 0),
+        members_flagged=sum(1 for x in lines if x.flags))
+
+
+def paid_in_full_line(member_id: int, info: MemberInfo, monthly: Decimal, base: Decimal | None,
+                      due_months: Sequence[str], paid: tuple[int, int, str, str, str, str, int] | None,
+                      period: Period) -> DuesLine | None:
+    """The dues line of a member who paid every owed month in full and on time, straight
+    from the ledger's per-member aggregate; None when anything needs `core.dues.dues_status`
+    (a gap, a short, late or doubled payment, a payment for a month not owed, a zero standard).
+
+    `paid` is (rows, distinct months, first month, last month, smallest amount, largest
+    amount (as text), late rows) over the months of the year up to the period's end.
+    For such a member `dues_status` gives every month 已交, nothing owed and no flag.
+    """
+    if monthly <= 0 or not due_months or paid is None:
+        return None
+    rows, distinct, first, last, low, high, late = paid
+    if rows != distinct or rows != len(due_months) or (first, last) != (due_months[0], due_months[-1]):
+        return None
+    if low != high or late or Decimal(low) < monthly:
+        return None
+    amount = Decimal(low)
+    start = f"{period.year:04d}-{period.start.month:02d}"
+    inside = len(due_months) - bisect_left(due_months, start)
+    return DuesLine(member_id, info.name, info.branch, info.group, monthly, base,
+                    due_period=monthly * inside, paid_period=amount * inside,
+                    due_ytd=monthly * rows, paid_ytd=amount * rows, owed=Decimal("0.00"),
+                    arrears_months=(), pending_months=(), max_consecutive_unpaid=0, flags=())
+
+
+# ---------------------------------------------------------------------- themes and kinds
+
+
+@dataclass(frozen=True)
+class Check:
+    """One requirement over one window: a theme of the catalogue or a 三会一课 kind."""
+
+    branch: str
+    category: str  # "theme" | "kind"
+    name: str
+    requirement: str  # '党务公开（每季度一次）'
+    window: str  # '第二季度', '5月', '全年'
+    required: int
+    count: int
+    dates: tuple[date, ...]
+    status: str  # ok | short | behind | pending
+    text: str = ""
+
+    @property
+    def status_zh(self) -> str:
+        return {"ok": "达到要求", "short": "未达要求", "behind": "进度落后", "pending": "尚在期内"}[self.status]
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+
+
+def _windows(frequency: str, year: int) -> list[tuple[str, date, date]]:
+    if frequency == "monthly":
+        return [(f"{m}月", date(year, m, 1), _month_end(year, m)) for m in range(1, 13)]
+    if frequency == "quarterly":
+        return [(QUARTER_ZH[q], date(year, 3 * q + 1, 1), _month_end(year, 3 * q + 3)) for q in range(4)]
+    if frequency == "halfyearly":
+        return [("上半年", date(year, 1, 1), date(year, 6, 30)), ("下半年", date(year, 7, 1), date(year, 12, 31))]
+    if frequency == "year-start":
+        return [("年初（1—3月）", date(year, 1, 1), date(year, 3, 31))]
+    return [("全年", date(year, 1, 1), date(year, 12, 31))]
+
+
+def _judge(branch: str, category: str, name: str, requirement: str, window: tuple[str, date, date],
+           required: int, hits: list[date], as_of: date, pace: bool) -> Check:
+    label, start, end = window
+    inside = tuple(sorted(d for d in hits if start <= d <= end))
+    n = len(inside)
+    text = ""
+    if n >= required:
+        status = "ok"
+    elif end <= as_of:
+        status = "short"
+        text = f"{requirement}：{label}" + ("未开展" if n == 0 else f"只开展了{n}次")
+    elif pace and n < required * (as_of - start).days // ((end - start).days + 1):
+        status = "behind"
+        text = f"{requirement}：截至{day_zh(as_of)}只开展了{n}次，进度落后"
+    else:
+        status = "pending"
+    return Check(branch, category, name, requirement, label, required, n, inside, status, text)
+
+
+def _in_scope(window: tuple[str, date, date], period: Period, as_of: date) -> bool:
+    _, start, end = window
+    return start <= min(period.end, as_of) and end >= period.start
+
+
+def theme_checks(branch: str, held: Sequence[ActivityCounts], catalogue: Any, period: Period,
+                 as_of: date) -> list[Check]:
+    """Each requirement of the catalogue over its windows in the period (held = recorded)."""
+    out = []
+    for req in catalogue.planned():
+        def hit(a: ActivityCounts, req: Any = req) -> bool:
+            return req.name in a.themes or ("、" in req.name and req.name in a.theme)
+
+        hits = [a.date for a in held if hit(a)]
+        if req.frequency == "around":
+            months = {m for w in req.windows for m in w}
+            hits = [d for d in hits if d.month in months]
+            windows = [(req.label.split("（")[-1].rstrip("）"), date(period.year, min(months), 1),
+                        _month_end(period.year, max(months)))]
+        else:
+            windows = _windows(req.frequency, period.year)
+        required = req.count if req.frequency == "atleast" else 1
+        for w in windows:
+            if _in_scope(w, period, as_of):
+                out.append(_judge(branch, "theme", req.name, req.label, w, required, hits, as_of,
+                                  pace=req.frequency == "atleast"))
+    year = _windows("yearly", period.year)[0]
+    if catalogue.min_activities and _in_scope(year, period, as_of):
+        out.append(_judge(branch, "theme", "全年活动", f"全年活动不少于{catalogue.min_activities}次", year,
+                          catalogue.min_activities, [a.date for a in held], as_of, pace=True))
+    if catalogue.min_chosen and _in_scope(year, period, as_of):
+        firsts: dict[str, date] = {}
+        for a in sorted(held, key=lambda a: a.date):
+            for t in a.themes:
+                if catalogue.is_chosen(t):
+                    firsts.setdefault(t, a.date)
+        out.append(_judge(branch, "theme", "自选主题", f"自选主题（不少于{catalogue.min_chosen}个）", year,
+                          catalogue.min_chosen, list(firsts.values()), as_of, pace=False))
+    return out
+
+
+def kind_checks(branch: str, held: Sequence[ActivityCounts], rules: Sequence[KindRule], period: Period,
+                as_of: date) -> list[Check]:
+    """三会一课 and the other kinds counted against `[meeting_kinds]` over the period's windows."""
+    out = []
+    for rule in rules:
+        hits = [a.date for a in held if rule.kind in a.kinds]
+        for w in _windows(rule.frequency, period.year):
+            if _in_scope(w, period, as_of):
+                out.append(_judge(branch, "kind", rule.kind, f"{rule.kind}（{rule.text}）", w, rule.count,
+                                  hits, as_of, pace=rule.frequency == "yearly"))
+    return out
+
+
+def plan_check(held: Sequence[ActivityCounts], catalogue: Any) -> list[str]:
+    """`core.themes.check_plan` over the activities held in a whole year."""
+    from partyday_cli.core.themes import PlannedTheme, check_plan
+
+    items = [PlannedTheme(a.date, a.themes, a.kinds, "", "") for a in held]
+    return [s.replace("计划中未安排", "未开展").replace("计划中只安排了", "只开展了")
+            for s in check_plan(items, catalogue)]
+
+
+# ------------------------------------------------------------------------------ roll-up
+
+
+@dataclass(frozen=True)
+class BranchSummary:
+    branch: str
+    planned: int  # activities of the period up to the report day
+    recorded: int
+    below: int
+    avg_rate: Fraction | None  # mean of the recorded activities' rates
+    members: int
+    members_flagged: int
+    owed: Decimal
+    members_in_arrears: int
+    theme_short: int
+    kind_short: int
+    late_records: int
+
+    def sort_key(self) -> tuple:
+        """Worst first: no record at all, then the lowest average rate, then the most
+        members flagged, the most dues owed, the most shortfalls."""
+        rate = Fraction(-1) if self.avg_rate is None else self.avg_rate
+        return (rate, -self.members_flagged, -self.owed, -(self.theme_short + self.kind_short), self.branch)
+
+
+def _by_branch(items: Iterable[Any], key: Callable[[Any], str]) -> dict[str, list[Any]]:
+    out: dict[str, list[Any]] = {}
+    for item in items:
+        out.setdefault(key(item), []).append(item)
+    return out
+
+
+def branch_rollup(branches: Sequence[str], acts: Sequence[ActivityStat], pending: Sequence[ActivityCounts],
+                  members: Sequence[MemberStat], dues: Sequence[DuesLine], checks: Sequence[Check]
+                  ) -> list[BranchSummary]:
+    """One row per branch, the worst first."""
+    acts_by = _by_branch(acts, lambda a: a.counts.branch)
+    pending_by = _by_branch(pending, lambda a: a.branch)
+    people_by = _by_branch(members, lambda m: m.info.branch)
+    dues_by = _by_branch(dues, lambda d: d.branch)
+    short_by = _by_branch((c for c in checks if c.status in ("short", "behind")), lambda c: c.branch)
+    out = []
+    for b in dict.fromkeys([*branches, *acts_by]):
+        mine, people, owing, short = (acts_by.get(b, []), people_by.get(b, []), dues_by.get(b, []),
+                                      short_by.get(b, []))
+        rates = [a.counts.rate for a in mine if a.counts.rate is not None]
+        out.append(BranchSummary(
+            branch=b, planned=len(mine) + len(pending_by.get(b, [])), recorded=len(mine),
+            below=sum(1 for a in mine if a.below_threshold),
+            avg_rate=sum(rates, Fraction(0)) / len(rates) if rates else None,
+            members=sum(1 for m in people if m.tally.period_expected > 0),
+            members_flagged=sum(1 for m in people if m.flags),
+            owed=sum((d.owed for d in owing), Decimal("0.00")),
+            members_in_arrears=sum(1 for d in owing if d.owed > 0),
+            theme_short=sum(1 for c in short if c.category == "theme"),
+            kind_short=sum(1 for c in short if c.category == "kind"),
+            late_records=sum(1 for a in mine if a.record_late)))
+    return sorted(out, key=BranchSummary.sort_key)
+
+
+# ------------------------------------------------------------------------------- report
+
+
+@dataclass(frozen=True)
+class Report:
+    period: Period
+    as_of: date  # the period's end, or today when the period is not over
+    thresholds: Thresholds
+    branch: str | None  # one branch, or None for every branch of the workspace
+    activities: list[ActivityStat]  # recorded activities of the period
+    unrecorded: list[ActivityCounts]  # activities of the period without attendance rows
+    members: list[MemberStat]
+    dues: list[DuesLine] | None  # None: no dues recorded for the year
+    checks: list[Check]
+    plan_checks: dict[str, list[str]]  # branch → check_plan sentences (whole-year reports)
+    branches: list[BranchSummary]
+
+    @property
+    def dues_totals(self) -> DuesTotals:
+        return dues_totals(self.dues or [])
+
+    @property
+    def shortfalls(self) -> list[Check]:
+        return [c for c in self.checks if c.status in ("short", "behind")]
+
+
+def build_report(*, period: Period, today: date, thresholds: Thresholds, branch: str | None,
+                 branches: Sequence[str], activities: Sequence[ActivityCounts],
+                 tallies: Mapping[int, MemberTally], directory: Mapping[int, MemberInfo],
+                 dues: Sequence[DuesLine] | None, catalogues: Mapping[str, Any],
+                 kind_rules: Sequence[KindRule], deadline_for: Callable[[date], date] | None = None
+                 ) -> Report:
+    """The report of `period` from the year's activities up to the period's end."""
+    as_of = min(period.end, today)
+    in_period = [a for a in activities if period.start <= a.date <= period.end]
+    stats = activity_stats((a for a in in_period if a.recorded), thresholds, deadline_for)
+    unrecorded = [a for a in in_period if not a.recorded]
+    dues_by_member = {d.member_id: d for d in dues or ()}
+    members = member_stats(tallies, directory, thresholds, dues_by_member)
+    held_by = _by_branch((a for a in activities if a.recorded and a.date <= as_of), lambda a: a.branch)
+    checks: list[Check] = []
+    plan_checks: dict[str, list[str]] = {}
+    names = list(dict.fromkeys([*branches, *held_by]))
+    for b in names:
+        held = held_by.get(b, [])
+        catalogue = catalogues.get(b)
+        if catalogue is not None:
+            checks += theme_checks(b, held, catalogue, period, as_of)
+            if period.quarter is None and as_of >= period.end:
+                plan_checks[b] = plan_check(held, catalogue)
+        checks += kind_checks(b, held, kind_rules, period, as_of)
+    rollup = branch_rollup(names, stats, unrecorded, members, list(dues or ()), checks)
+    return Report(period, as_of, thresholds, branch, stats, unrecorded, members,
+                  None if dues is None else list(dues), checks, plan_checks, rollup)

@@ -1,0 +1,261 @@
+"""Sign-in sheets typed up by hand (and the tool's own 签到表 sent back filled in).
+
+Title rows (often merged), the date in the title or a 时间： line, a header naming 姓名
+(once, or twice when the page is split into two halves side by side), blank rows,
+group headings, a footer such as 应到24人，实到20人, and a 列席人员 section for visitors.
+Status words in a 备注/状态 column (病假, 迟到, 出差 …) are read. The same table reader
+serves column mappings from the config (`mapped.py`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from partyday_cli.core.attendance import (
+    PRESENT,
+    SignInFile,
+    SignInRow,
+    status_from_text,
+    visitor_word,
+)
+from partyday_cli.errors import UserError
+from partyday_cli.io.signin.common import (
+    Header,
+    clip,
+    date_from_lines,
+    find_header_row,
+    footer_counts,
+    is_footer,
+    label,
+    looks_like_name,
+    lookup_of,
+    names_list,
+    phone_tail,
+    row_texts,
+    text,
+    visible_sheets,
+)
+from partyday_cli.io.workbook import Sheet
+
+LAYOUT, LAYOUT_ZH = "handwritten", "手写签到表"
+
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "name": ("姓名", "党员姓名", "名字", "参会人", "参会人员", "参会党员", "签到人", "人员姓名"),
+    "seq": ("序号", "编号", "序"),
+    "sign": ("签名", "本人签名", "签字", "本人签字", "签到", "签名签到", "手写签名", "签到签名", "确认签字"),
+    "status": ("状态", "出勤情况", "参会情况", "出席情况", "到会情况", "考勤", "出勤", "签到情况", "情况"),
+    "note": ("备注", "说明", "请假事由", "请假原因", "缺席原因", "原因", "事由"),
+    "group": ("党小组", "所在党小组", "小组", "所在小组"),
+    "branch": ("支部", "所在支部", "党支部", "所在党支部"),
+    "identity": ("身份", "类别", "人员类别", "政治面貌", "人员类型", "党员类别"),
+    "phone": ("电话", "联系电话", "手机", "手机号", "手机号码"),
+}
+LOOKUP = lookup_of(SYNONYMS)
+
+_BRACKETED = re.compile(r"[（(【\[〔]([^）)】\]〕]*)[）)】\]〕]")
+_SECTION = re.compile(r"党小组|小组$|支部$")
+_EXEMPT_LINE = re.compile(r"(?:经批准)?免(?:予|于)?参加(?:人员)?[:：](.+)")
+
+
+def identify(sheets: Sequence[Sheet]) -> int:
+    """10 and up for a sheet whose header names 姓名; more with 签名/备注/状态 beside it."""
+    best = 0
+    for sheet in visible_sheets(sheets):
+        header = find_header_row(sheet, LOOKUP, {"name"})
+        if header is None:
+            continue
+        extra = sum(1 for f in ("seq", "sign", "status", "note") if f in header.columns)
+        best = max(best, 10 + 2 * extra + min(len(header.columns), 6))
+    return best
+
+
+def extract(sheets: Sequence[Sheet], name: str) -> SignInFile:
+    return read_tables(sheets, name, LOOKUP, LAYOUT, LAYOUT_ZH)
+
+
+@dataclass
+class _Sheet:
+    """What one sheet gave."""
+
+    rows: list[SignInRow] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)  # title and footer text, for the date
+    expected: int | None = None
+    present: int | None = None
+    signed: bool = False  # the 签名 column is in use: an empty one means not there
+    status_full: bool = True  # every member row has its 状态 cell filled
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_tables(sheets: Sequence[Sheet], name: str, lookup: Mapping[str, str], layout: str,
+                layout_zh: str) -> SignInFile:
+    """Every sheet with a header naming 姓名, read as one sign-in list."""
+    parts = []
+    for sheet in visible_sheets(sheets):
+        header = find_header_row(sheet, lookup, {"name"})
+        if header is not None:
+            parts.append(_read_sheet(header, lookup))
+    rows = [r for p in parts for r in p.rows]
+    if not any(not r.visitor for r in rows):
+        raise UserError(f"文件 {name} 中找到了“姓名”表头，但下面没有任何党员姓名。请确认选对了文件")
+    members = [r for r in rows if not r.visitor and r.status != "免参加"]
+    full = all(p.signed or p.status_full for p in parts if any(not r.visitor for r in p.rows))
+    expected = _total(p.expected for p in parts)
+    present = _total(p.present for p in parts)
+    warnings = [w for p in parts for w in p.warnings]
+    counted = sum(1 for r in members if r.status in PRESENT or r.status is None)
+    if present is not None and present != counted:
+        warnings.append(f"页脚写实到{present}人，表中读出出席{counted}人，请核对")
+    if expected is not None and full and expected != len(members):
+        warnings.append(f"页脚写应到{expected}人，表中列出{len(members)}人，请核对")
+    lines = [x for p in parts for x in p.lines] + [s.name for s in sheets] + [name]  # title, footer, names
+    return SignInFile(layout=layout, layout_zh=layout_zh, date=date_from_lines(lines),
+                      rows=tuple(rows), present_only=not full, footer_expected=expected,
+                      footer_present=present, warnings=tuple(warnings))
+
+
+def _total(values: Iterable[int | None]) -> int | None:
+    found = [v for v in values if v is not None]
+    return sum(found) if found else None
+
+
+def _blocks(header: Header) -> list[dict[str, int]]:
+    """One column map per half of the page: 序号 姓名 签名 | 序号 姓名 签名."""
+    names = header.columns["name"]
+    seqs = set(header.columns.get("seq", ()))
+    starts = [c - 1 if c - 1 in seqs else c for c in names]
+    starts[0] = 0
+    ends = starts[1:] + [1 << 30]
+    blocks = []
+    for name_col, start, end in zip(names, starts, ends, strict=True):
+        block = {"name": name_col}
+        for fld, cols in header.columns.items():
+            inside = [c for c in cols if start <= c < end]
+            if fld != "name" and inside:
+                block[fld] = inside[0]
+        blocks.append(block)
+    return blocks
+
+
+def _read_sheet(header: Header, lookup: Mapping[str, str]) -> _Sheet:
+    sheet = header.sheet
+    out = _Sheet(lines=[" ".join(row_texts(r)) for r in sheet.rows[: header.row]])
+    blocks = _blocks(header)
+    filled = _filled_below(sheet, header.row)
+    named = sheet.name.strip()  # one sheet per 党小组 (or 支部): its name is a hint
+    context = {"group": named if "小组" in named else "", "branch": named if named.endswith("支部") else "",
+               "visitor": ""}
+    any_status_col = any("status" in b for b in blocks)
+    pending: list[SignInRow | tuple[list[object], str]] = []  # statuses wait until we know if 签名 is in use
+    for r in range(header.row + 1, len(sheet.rows)):
+        row = sheet.rows[r]
+        if len(row) == row.count(""):
+            continue
+        first = text(row, 0)
+        if not first.isdigit():  # a numbered member row is never a footer or a heading
+            texts = row_texts(row)
+            special = _special_row(texts, r, sheet, out, context) if texts else []
+            if special is not None:
+                pending.extend(special)
+                continue
+        for block in blocks:
+            raw = text(row, block["name"])
+            if not raw or raw in lookup or not looks_like_name(raw) or (
+                    not raw.isalpha() and lookup.get(label(raw)) is not None):
+                continue  # a blank, a number, a repeated header
+            found = _person(row, filled.get(r, row), block, raw, r, sheet, context, out)
+            sign = text(row, block.get("sign"))
+            if not found[_VISITOR]:
+                out.signed = out.signed or bool(sign)
+                if any_status_col and "status" in block and not text(row, block["status"]):
+                    out.status_full = False
+            pending.append((found, sign))
+    if not any_status_col:
+        out.status_full = False
+    out.rows = [p if isinstance(p, SignInRow) else _settle(*p, out.signed) for p in pending]
+    return out
+
+
+def _filled_below(sheet: Sheet, header_row: int) -> dict[int, list[object]]:
+    """Rows below the header that merged cells cover, with the merged value in every
+    cell (a 党小组 cell merged down over its members); other rows are read as they are."""
+    out: dict[int, list[object]] = {}
+    for r0, c0, r1, c1 in sheet.merged:
+        if r1 <= header_row or r0 >= len(sheet.rows) or c0 >= len(sheet.rows[r0]):
+            continue
+        value = sheet.rows[r0][c0]
+        for r in range(max(r0, header_row + 1), min(r1, len(sheet.rows) - 1) + 1):
+            row = out.setdefault(r, list(sheet.rows[r]))
+            row.extend([""] * (c1 + 1 - len(row)))
+            row[c0: c1 + 1] = [value] * (c1 + 1 - c0)
+    return out
+
+
+def _special_row(texts: list[str], r: int, sheet: Sheet, out: _Sheet,
+                 context: dict[str, str]) -> list[SignInRow] | None:
+    """Footer lines, 列席人员 and 免参加 lines, group headings: the rows they name (often
+    none), or None for an ordinary row."""
+    first = texts[0]
+    line = " ".join(texts)
+    found: list[SignInRow] | None = None
+    if m := _EXEMPT_LINE.search(first):
+        found = [SignInRow(who, "免参加", "经批准免参加", sheet.name, r + 1)
+                 for who in names_list(m[1].rstrip("。."))]
+    if ("列席" in first or visitor_word(first)) and (":" in first or "：" in first):
+        context["visitor"] = "列席"
+        after = re.split(r"[:：]", line, maxsplit=1)[1]
+        return [SignInRow(who, "出席", "列席", sheet.name, r + 1, visitor=True)
+                for who in names_list(after) if looks_like_name(who)]
+    if is_footer(first) or (len(texts) == 1 and is_footer(line) and not looks_like_name(line)):
+        expected, present = footer_counts(line)
+        out.expected = out.expected if expected is None else expected
+        out.present = out.present if present is None else present
+        out.lines.append(line)
+        return found or []
+    if found is None and len(texts) == 1 and _SECTION.search(first) and len(first) <= 16:
+        context["branch" if first.endswith("支部") else "group"] = _BRACKETED.sub("", first)
+        return []
+    return found
+
+
+def _person(row: Sequence[object], filled: Sequence[object], block: dict[str, int], raw: str,
+            r: int, sheet: Sheet, context: dict[str, str], out: _Sheet) -> list[object]:
+    """One name cell and what its row says about the person: SignInRow's fields in
+    order, the status None until `_settle` knows whether 签名 is in use."""
+    status_text = text(row, block.get("status")) or text(filled, block.get("status"))
+    note = text(row, block.get("note")) or text(filled, block.get("note"))
+    identity = text(filled, block.get("identity"))
+    status, reason = status_from_text(status_text)
+    if status is None and status_text:
+        where = f"工作表“{sheet.name}”第{r + 1}行" if sheet.name else f"第{r + 1}行"
+        out.warnings.append(f"{where}：“{clip(status_text)}”不是可识别的出勤状态，按已签到处理，请核对")
+        reason = status_text
+    if note and status is None:
+        status, reason = status_from_text(note)
+    elif note and not reason and status != "出席":  # 状态 请假, 备注 病假: the note says why
+        reason = status_from_text(note)[1] or note
+    bracket = _BRACKETED.search(raw)
+    if status is None and bracket:
+        status, reason = status_from_text(bracket[1])
+    visitor = visitor_word(identity) or visitor_word(note) or (bracket and visitor_word(bracket[1])) or ""
+    if context["visitor"] and not visitor:
+        visitor = context["visitor"]
+    if visitor:
+        status, reason = status or "出席", reason or visitor
+    phone = text(row, block.get("phone"))
+    return [raw, status, reason, sheet.name, r + 1,
+            text(filled, block.get("branch")) or context["branch"],
+            text(filled, block.get("group")) or context["group"],
+            phone_tail(phone) or phone_tail(raw), bool(visitor), None, ()]
+
+
+_STATUS, _REASON, _VISITOR = 1, 2, 8  # positions in _person's list
+
+
+def _settle(fields: list[object], sign: str, signed: bool) -> SignInRow:
+    """Rows with no status word: a signature (or a names-only sheet) means 出席; an empty
+    签名 cell on a sheet where others signed means 缺席."""
+    if fields[_STATUS] is None and not fields[_REASON]:
+        fields[_STATUS] = (status_from_text(sign)[0] or "出席") if sign else ("缺席" if signed else "出席")
+    return SignInRow(*fields)  # type: ignore[arg-type]

@@ -1,0 +1,386 @@
+"""The report as tables (terminal, CSV) and as a printable workbook with native charts.
+
+`report_tables` builds the `render.table.Table`s once; the terminal and CSV render them
+as text, `report_workbook` writes them as sheets of one workbook (汇总, 支部汇总, 活动出勤,
+党员情况, 党费, 主题与三会一课) with typed cells, Excel charts (openpyxl.chart), A4
+fit-to-width print setup, print titles, 宋体, neutralised text and fixed timestamps.
+openpyxl is imported only inside `report_workbook`.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from partyday_cli.core.dues import months_list_zh
+from partyday_cli.core.report import DuesLine, MemberStat, Report, day_zh, percent_text, rate_number
+from partyday_cli.render.table import Column, Table, neutralise
+from partyday_cli.render.xlsx import FIXED_TIMESTAMP, display_width, line_count
+
+SONG = "宋体"
+CHART_ROWS = 60  # at most this many bars in a chart
+
+
+class Percent:
+    """A rate shown as '89.3%' and written to a cell as the number 0.8929."""
+
+    __slots__ = ("text", "value")
+
+    def __init__(self, rate: Fraction | None):
+        self.value = rate_number(rate)
+        self.text = percent_text(rate)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass
+class Sheet:
+    table: Table
+    chart: str = ""  # "activities" | "members" | "branches" | ""
+
+
+def _mask_phone(phone: str, show: bool) -> str:
+    from partyday_cli.core.members import mask_phone
+
+    return phone if show or not phone else mask_phone(phone)
+
+
+def _flags_text(m: MemberStat) -> str:
+    return "；".join(f.text for f in m.flags)
+
+
+def summary_table(report: Report, org: str = "") -> Table:
+    t = report.thresholds
+    table = Table(title=f"{org}{report.branch or ''} {report.period.label}党员活动情况报告".strip(),
+                  columns=[Column("项目", 16), Column("情况", 80)], sheet_name="汇总")
+    table.subtitle = f"统计期间 {report.period.start}—{report.period.end}，数据截至 {report.as_of}"
+    acts = report.activities
+    rates = [a.counts.rate for a in acts if a.counts.rate is not None]
+    below = [a for a in acts if a.below_threshold]
+    table.add(["活动", f"已导入签到 {len(acts)} 次" + (f"，未导入签到 {len(report.unrecorded)} 次"
+                                                      if report.unrecorded else "")])
+    avg = sum(rates, Fraction(0)) / len(rates) if rates else None
+    table.add(["平均到会率", f"{percent_text(avg) or '—'}（要求不低于 {t.rate_text}）"])
+    table.add(["低于到会率要求", "、".join(f"{a.counts.branch if report.branch is None else ''}"
+                                           f"{day_zh(a.counts.date)}（{percent_text(a.counts.rate)}）"
+                                           for a in below[:30]) + (" 等" if len(below) > 30 else "") or "无"],
+              highlight=bool(below))
+    for code, title in (("talk", "谈话提醒"), ("unqualified", "不合格党员处置参考"),
+                        ("consecutive", "连续缺勤"), ("lapse_warn", "党章第九条提醒"), ("lapse", "党章第九条"),
+                        ("dues", "党费提醒")):
+        who = [m.label for m in report.members if any(f.code == code for f in m.flags)]
+        shown = "、".join(who[:40]) + (f" 等 {len(who)} 人" if len(who) > 40 else "")
+        table.add([title, shown or "无"], highlight=bool(who))
+    if report.dues is None:
+        table.add(["党费", "未导入本年度党费记录（partyday dues import 党费台账.xlsx）"])
+    else:
+        d = report.dues_totals
+        table.add(["党费", f"本期应交 {d.due_period} 元，已交 {d.paid_period} 元；截至期末欠交 "
+                          f"{d.members_in_arrears} 人，共 {d.owed} 元"], highlight=d.owed > 0)
+    short = report.shortfalls
+    themes = [c for c in short if c.category == "theme"]
+    kinds = [c for c in short if c.category == "kind"]
+    table.add(["主题缺项", f"{len(themes)} 项" if themes else "无"], highlight=bool(themes))
+    table.add(["三会一课缺项", f"{len(kinds)} 项" if kinds else "无"], highlight=bool(kinds))
+    late = [a for a in acts if a.record_late]
+    table.add(["记实表逾期", f"{len(late)} 次" if late else "无"], highlight=bool(late))
+    if report.branch is None and len(report.branches) > 1:
+        worst = "、".join(b.branch for b in report.branches[:5])
+        table.add(["需重点关注的支部", worst])
+    return table
+
+
+def activities_table(report: Report, *, screen: bool) -> Table:
+    multi = report.branch is None
+    cols = [Column("日期", 12, "center")] + ([Column("支部", 16)] if multi else []) + [
+        Column("主题", 30), Column("应到", 6, "right"), Column("实到", 6, "right"), Column("请假", 6, "right"),
+        Column("缺席", 6, "right"), Column("补学", 6, "right"), Column("到会率", 8, "right"),
+        Column("达标线", 8, "right"), Column("情况", 14)]
+    table = Table(title=f"{report.period.label}活动出勤", columns=cols, sheet_name="活动出勤")
+    line = Percent(report.thresholds.attendance_rate)
+    shown = [a for a in report.activities if not screen or not multi or a.below_threshold]
+    for a in shown:
+        c = a.counts
+        state = "低于要求" if a.below_threshold else "达标"
+        if a.record_late:
+            state += "；记实表逾期"
+        table.add([c.date.isoformat(), *([c.branch] if multi else []), c.theme, c.expected, c.present,
+                   c.excused, c.absent, c.makeup, Percent(c.rate), line, state], highlight=a.below_threshold)
+    for c in report.unrecorded:
+        state = "尚未举行" if c.date > report.as_of else "未导入签到"
+        if c.rows:
+            state += f"（已手工登记{c.rows}人）"
+        table.add([c.date.isoformat(), *([c.branch] if multi else []), c.theme, "", "", "", "", "", "", line,
+                   state], highlight=c.date <= report.as_of)
+    if screen and multi and len(shown) < len(report.activities):
+        table.notes.append(f"共 {len(report.activities)} 次活动，此处只列出低于到会率要求的 {len(shown)} 次；"
+                           "全部见 --format xlsx 或 json")
+    table.notes += [a.record_late for a in report.activities if a.record_late][:20]
+    return table
+
+
+def members_table(report: Report, *, screen: bool, show_private: bool) -> Table:
+    multi = report.branch is None
+    cols = [Column("姓名", 14)] + ([Column("支部", 16)] if multi else []) + [
+        Column("党小组", 12), Column("联系电话", 14), Column("本期应到", 6, "right"),
+        Column("本期实到", 6, "right"), Column("本期请假", 6, "right"), Column("本期缺席", 6, "right"),
+        Column("全年无故缺席", 8, "right"), Column("提醒", 60)]
+    table = Table(title=f"{report.period.label}党员参加活动情况", columns=cols, sheet_name="党员情况")
+    quiet = 0
+    for m in report.members:
+        t = m.tally
+        if (screen or multi) and not m.flags and not t.period_absent and not t.period_excused:
+            quiet += 1
+            continue
+        table.add([m.label, *([m.info.branch] if multi else []), m.info.group,
+                   _mask_phone(m.info.phone, show_private), t.period_expected, t.period_present,
+                   t.period_excused, t.period_absent, t.absent, _flags_text(m)], highlight=bool(m.flags))
+    if quiet:
+        table.notes.append(f"其余 {quiet} 名党员本期无请假、无缺席、无提醒，未列出")
+    return table
+
+
+def dues_table(report: Report, *, screen: bool, show_private: bool) -> Table:
+    multi = report.branch is None
+    cols = [Column("姓名", 14)] + ([Column("支部", 16)] if multi else []) + [
+        Column("党小组", 12), Column("计缴基数", 10, "right"), Column("月标准", 9, "right"),
+        Column("本期应交", 9, "right"), Column("本期已交", 9, "right"), Column("全年已交", 9, "right"),
+        Column("欠交金额", 9, "right"), Column("欠交月份", 18), Column("提醒", 50)]
+    table = Table(title=f"{report.period.label}党费交纳情况", columns=cols, sheet_name="党费")
+    quiet = 0
+    for d in report.dues or []:
+        if (screen or multi) and not d.flags and d.owed == 0:
+            quiet += 1
+            continue
+        table.add(_dues_row(d, multi, show_private), highlight=d.owed > 0 or bool(d.flags))
+    totals = report.dues_totals
+    table.notes.append(f"合计：本期应交 {totals.due_period} 元，已交 {totals.paid_period} 元；"
+                       f"欠交 {totals.members_in_arrears} 人，共 {totals.owed} 元")
+    if quiet:
+        table.notes.append(f"其余 {quiet} 名党员按月足额交纳，未列出")
+    return table
+
+
+def _dues_row(d: DuesLine, multi: bool, show_private: bool) -> list[object]:
+    base = "" if d.base is None else (d.base if show_private else "****")
+    return [d.name, *([d.branch] if multi else []), d.group, base, d.monthly, d.due_period, d.paid_period,
+            d.paid_ytd, d.owed, months_list_zh(list(d.arrears_months)), "；".join(d.flags)]
+
+
+def checks_table(report: Report, *, screen: bool) -> Table:
+    multi = report.branch is None
+    cols = ([Column("支部", 16)] if multi else []) + [
+        Column("类别", 8), Column("要求", 36), Column("期间", 12), Column("应开展", 6, "right"),
+        Column("已开展", 6, "right"), Column("日期", 22), Column("结论", 10)]
+    table = Table(title=f"{report.period.label}主题与“三会一课”", columns=cols, sheet_name="主题与三会一课")
+    checks = report.shortfalls if multi else report.checks
+    for c in checks:
+        table.add([*([c.branch] if multi else []), "主题" if c.category == "theme" else "组织生活", c.requirement,
+                   c.window, c.required, c.count, "、".join(day_zh(d) for d in c.dates), c.status_zh],
+                  highlight=c.status in ("short", "behind"))
+    if multi:
+        table.notes.append(f"只列出未达要求和进度落后的 {len(checks)} 项")
+    for b, sentences in report.plan_checks.items():
+        table.notes += [f"{b}：{s}" if multi else s for s in sentences]
+    return table
+
+
+def branches_table(report: Report) -> Table:
+    cols = [Column("支部", 18), Column("活动", 6, "right"), Column("已登记", 6, "right"),
+            Column("平均到会率", 10, "right"), Column("达标线", 8, "right"), Column("低于要求", 8, "right"),
+            Column("党员", 6, "right"), Column("需关注党员", 8, "right"), Column("欠交人数", 8, "right"),
+            Column("欠交金额", 10, "right"), Column("主题缺项", 8, "right"), Column("三会一课缺项", 8, "right"),
+            Column("记实表逾期", 8, "right")]
+    table = Table(title=f"{report.period.label}各支部情况（问题多的在前）", columns=cols, sheet_name="支部汇总")
+    line = Percent(report.thresholds.attendance_rate)
+    for b in report.branches:
+        low = b.avg_rate is None or b.avg_rate < report.thresholds.attendance_rate
+        table.add([b.branch, b.planned, b.recorded, Percent(b.avg_rate), line, b.below, b.members,
+                   b.members_flagged, b.members_in_arrears, b.owed, b.theme_short, b.kind_short,
+                   b.late_records], highlight=low)
+    return table
+
+
+def report_sheets(report: Report, *, org: str = "", screen: bool = False, show_private: bool = False
+                  ) -> list[Sheet]:
+    """The report's tables in order; `screen` keeps only what needs attention where a
+    table would run to hundreds of rows."""
+    sheets = [Sheet(summary_table(report, org))]
+    if report.branch is None and len(report.branches) > 1:
+        sheets.append(Sheet(branches_table(report), "branches"))
+    sheets.append(Sheet(activities_table(report, screen=screen), "activities"))
+    sheets.append(Sheet(members_table(report, screen=screen, show_private=show_private), "members"))
+    if report.dues is not None:
+        sheets.append(Sheet(dues_table(report, screen=screen, show_private=show_private)))
+    sheets.append(Sheet(checks_table(report, screen=screen)))
+    return sheets
+
+
+# ------------------------------------------------------------------------------ workbook
+
+
+def _cell_value(value: object) -> tuple[object, str | None]:
+    if isinstance(value, Percent):
+        return value.value, "0.0%"
+    if isinstance(value, Decimal):
+        return value, "0.00"
+    if isinstance(value, bool):
+        return ("是" if value else "否"), None
+    if isinstance(value, int):
+        return value, "0"
+    return neutralise("" if value is None else str(value)), None
+
+
+def _write_sheet(ws: Any, sheet: Sheet) -> int:
+    """The table on `ws`; returns the header row."""
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    table = sheet.table
+    ncols = len(table.columns)
+    thin = Side(style="thin", color="000000")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    widths = [max(c.width, display_width(c.title) + 2) for c in table.columns]
+    total = sum(widths)
+    title = ws.cell(row=1, column=1, value=neutralise(table.title))
+    title.font = Font(name=SONG, size=16, bold=True)
+    title.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncols)
+    ws.row_dimensions[1].height = 28 * line_count(table.title, total / 1.6)
+    header = 2
+    if table.subtitle:
+        sub = ws.cell(row=2, column=1, value=neutralise(table.subtitle))
+        sub.font = Font(name=SONG, size=11)
+        sub.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=ncols)
+        header = 3
+    grey, mark = PatternFill("solid", fgColor="D9D9D9"), PatternFill("solid", fgColor="FFF2CC")
+    for j, col in enumerate(table.columns, start=1):
+        cell = ws.cell(row=header, column=j, value=col.title)
+        cell.font, cell.fill, cell.border = Font(name=SONG, size=11, bold=True), grey, border
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    body = Font(name=SONG, size=11)
+    aligns = [Alignment(horizontal=c.align, vertical="center", wrap_text=True) for c in table.columns]
+    for i, row in enumerate(table.rows):
+        r = header + 1 + i
+        lines = 1
+        for j, value in enumerate(row, start=1):
+            data, fmt = _cell_value(value)
+            cell = ws.cell(row=r, column=j, value=data)
+            cell.font, cell.border, cell.alignment = body, border, aligns[j - 1]
+            if fmt:
+                cell.number_format = fmt
+            if i in table.highlight:
+                cell.fill = mark
+            if isinstance(data, str):
+                lines = max(lines, line_count(data, widths[j - 1]))
+        ws.row_dimensions[r].height = 15 * lines + 3
+    for j, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = width
+    note_row = header + len(table.rows) + 2
+    for k, note in enumerate(table.notes):
+        cell = ws.cell(row=note_row + k, column=1, value=neutralise(note))
+        cell.font = Font(name=SONG, size=10)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.merge_cells(start_row=note_row + k, start_column=1, end_row=note_row + k, end_column=ncols)
+        ws.row_dimensions[note_row + k].height = 14 * line_count(note, total)
+    _print_setup(ws, header, total)
+    return header
+
+
+def _print_setup(ws: Any, header: int, total_width: int) -> None:
+    ws.print_title_rows = f"{header}:{header}"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if total_width > 110 else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.freeze_panes = f"A{header + 1}"
+
+
+def _column(table: Table, title: str) -> int:
+    return next(j for j, c in enumerate(table.columns, start=1) if c.title == title)
+
+
+def _add_chart(ws: Any, sheet: Sheet, header: int) -> None:
+    from openpyxl.chart import BarChart, LineChart, Reference
+
+    table = sheet.table
+    n = min(len(table.rows), CHART_ROWS)
+    if n == 0 or not sheet.chart:
+        return
+    first, last = header + 1, header + n
+    label_col = {"activities": "日期", "members": "姓名", "branches": "支部"}[sheet.chart]
+    cats = Reference(ws, min_col=_column(table, label_col), min_row=first, max_row=last)
+    chart = BarChart()
+    chart.type = "bar" if sheet.chart == "members" else "col"
+    if sheet.chart == "members":
+        chart.grouping, chart.overlap = "stacked", 100
+        for title in ("本期实到", "本期请假", "本期缺席"):
+            col = _column(table, title)
+            chart.add_data(Reference(ws, min_col=col, min_row=header, max_row=last), titles_from_data=True)
+        chart.title = "党员出勤情况（本期）" + (f"（前{n}名）" if len(table.rows) > n else "")
+        chart.y_axis.title = "次数"
+        chart.height = max(7.5, 0.45 * n + 2)
+    else:
+        rate_col = _column(table, "到会率" if sheet.chart == "activities" else "平均到会率")
+        chart.add_data(Reference(ws, min_col=rate_col, min_row=header, max_row=last), titles_from_data=True)
+        line = LineChart()
+        line.add_data(Reference(ws, min_col=_column(table, "达标线"), min_row=header, max_row=last),
+                      titles_from_data=True)
+        line.series[0].graphicalProperties.line.solidFill = "C00000"
+        line.series[0].graphicalProperties.line.dashStyle = "dash"
+        chart.title = "到会率" if sheet.chart == "activities" else f"各支部平均到会率（前{n}个）"
+        chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 1
+        chart.y_axis.number_format = "0%"
+        chart.height = 7.5
+        chart += line
+    chart.set_categories(cats)
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.legend.position = "b"
+    chart.width = 16
+    ws.add_chart(chart, f"A{header + len(table.rows) + len(table.notes) + 3}")
+
+
+def report_workbook(sheets: list[Sheet]) -> bytes:
+    """The sheets as one workbook, byte-identical for the same report."""
+    from openpyxl import Workbook
+    from openpyxl.writer.excel import ExcelWriter
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for sheet in sheets:
+        ws = wb.create_sheet(sheet.table.sheet_name[:31])
+        header = _write_sheet(ws, sheet)
+        _add_chart(ws, sheet, header)
+    wb.properties.creator = "partyday"
+    wb.properties.created = wb.properties.modified = FIXED_TIMESTAMP
+    raw = io.BytesIO()
+    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(wb, archive).save()  # save_workbook() would stamp "now"
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dest:
+        for info in source.infolist():  # zip entries carry the time they were written
+            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_TIMESTAMP.timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            dest.writestr(entry, source.read(info.filename))
+    return out.getvalue()
+
+
+def report_csv(sheets: list[Sheet]) -> bytes:
+    """Every table one after another, each under its title line (UTF-8 with BOM)."""
+    from partyday_cli.render.table import to_csv
+
+    parts = []
+    for k, sheet in enumerate(sheets):
+        text = to_csv(sheet.table).decode("utf-8").lstrip("\ufeff")
+        parts.append(("\r\n" if k else "") + neutralise(sheet.table.title) + "\r\n" + text)
+    return ("\ufeff" + "".join(parts)).encode("utf-8")

@@ -1,0 +1,394 @@
+"""Sign-in files in every shape they arrive: golden files per layout, the traps each
+layout sets, and files that are not sign-in records at all."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from partyday_cli.core.attendance import STATUSES, SignInFile, signin_as_dict, status_from_text
+from partyday_cli.errors import UserError
+from partyday_cli.io.signin import LAYOUTS, read_sheets, read_signin
+from partyday_cli.io.signin.common import as_minutes, date_from_lines, phone_tail
+from partyday_cli.io.workbook import Sheet
+from tests import factories as f
+
+GOLDEN = Path(__file__).parent / "golden" / "signin"
+GOLDEN_INPUTS = sorted(p for p in GOLDEN.iterdir() if p.suffix in {".xlsx", ".xls", ".csv"})
+
+
+def _expected(path: Path) -> dict:
+    return json.loads(path.with_name(path.name.rsplit(".", 1)[0] + ".expected.json").read_text("utf-8"))
+
+
+# --------------------------------------------------------------------------- golden files
+
+
+@pytest.mark.parametrize("path", GOLDEN_INPUTS, ids=lambda p: p.name)
+def test_golden_file_reads_as_expected(path):
+    expected = _expected(path)
+    options = expected.pop("read_with", {})
+    assert signin_as_dict(read_signin(path, **options)) == expected
+
+
+def test_every_layout_has_two_golden_files():
+    layouts = [_expected(p)["layout"] for p in GOLDEN_INPUTS]
+    for layout in ("handwritten", "tencent", "wjx", "wecom", "dingtalk"):
+        assert layouts.count(layout) >= 2, layout
+    assert {p.suffix for p in GOLDEN_INPUTS} == {".xlsx", ".xls", ".csv"}
+
+
+def test_golden_inputs_are_what_the_factories_build(tmp_path):
+    """build.py still makes the committed files (so they can be rebuilt, not hand-edited)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("golden_signin_build", GOLDEN / "build.py")
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+
+    for path in build.build(tmp_path):
+        if path.suffix == ".csv":  # xlsx bytes depend on the openpyxl version; CSV is exact
+            assert path.read_bytes() == (GOLDEN / path.name).read_bytes(), path.name
+        assert json.loads(build.expected_path(path).read_text("utf-8")) == json.loads(
+            build.expected_path(GOLDEN / path.name).read_text("utf-8")), path.name
+
+
+def test_reading_leaves_every_input_byte_for_byte(tmp_path):
+    for source in GOLDEN_INPUTS:
+        path = tmp_path / source.name
+        path.write_bytes(source.read_bytes())
+        before, mtime = hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns
+        options = _expected(source).get("read_with", {})
+        read_signin(path, **options)
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+        assert path.stat().st_mtime_ns == mtime
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in GOLDEN_INPUTS)
+
+
+# --------------------------------------------------------------------------- the traps, spelled out
+
+
+def _golden(name: str, **options) -> SignInFile:
+    return read_signin(GOLDEN / name, **options)
+
+
+def test_two_halves_footer_and_status_words():
+    signin = _golden("handwritten-two-halves.xlsx")
+    assert signin.date == date(2017, 4, 12)  # from the 时间： line under the merged title
+    assert (signin.footer_expected, signin.footer_present) == (24, 20)
+    by_name = {r.raw_name: r for r in signin.rows}
+    assert len([r for r in signin.rows if not r.visitor and r.status != "免参加"]) == 24  # both halves
+    assert (by_name["林秀英"].status, by_name["林秀英"].reason) == ("请假", "病假")
+    assert (by_name["吴敏"].status, by_name["宋涛"].reason) == ("请假", "出差")
+    assert by_name["李明"].status == "迟到" and by_name["高燕"].status == "早退"
+    assert by_name["郭静"].status == "缺席"  # unsigned on a sheet where others signed
+    assert by_name["周德福"].status == "免参加"  # 经批准免参加：… in the footer
+    assert by_name["吴晓燕"].visitor and by_name["杜鹏"].visitor  # 列席人员：…
+    assert not signin.present_only and signin.warnings == ()
+
+
+def test_names_only_sheet_lists_who_came():
+    signin = _golden("handwritten-names-only.xlsx")
+    assert signin.present_only
+    assert signin.date == date(2017, 6, 14)  # in the (unmerged) title only
+    by_name = {r.raw_name: r for r in signin.rows}
+    assert by_name["杨帆（迟到）"].status == "迟到"  # a status in brackets after the name
+    assert by_name["冯丽萍"].group_hint == "第二党小组"  # the 党小组 cell merged down
+    assert [r.raw_name for r in signin.rows if r.visitor] == ["何婷婷", "罗浩"]
+    assert by_name["何婷婷"].reason == "入党积极分子"
+
+
+def test_gbk_csv_with_month_and_day_only():
+    signin = _golden("handwritten-gbk.csv")
+    assert signin.date == date(2017, 5, 10)  # 时间：5月10日, the year from the title
+    assert [r.sheet for r in signin.rows] == [""] * 6
+
+
+def test_status_column_filled_for_everyone_is_a_full_list():
+    signin = _golden("handwritten-status.xls")
+    assert not signin.present_only
+    assert signin.warnings == ("页脚写实到5人，表中读出出席6人，请核对",)
+    assert {r.raw_name: r.reason for r in signin.rows}["孙丽"] == "接孩子"
+
+
+def test_tencent_nicknames_joins_and_late_or_early():
+    signin = _golden("tencent-summary.xlsx")
+    assert signin.date == date(2024, 3, 12) and signin.present_only
+    by_name = {r.raw_name: r for r in signin.rows}
+    assert by_name["138****6621"].phone_tail == "6621"
+    assert by_name["张伟"].minutes == 86.0  # two joins, one attendance
+    assert (by_name["李明"].status, by_name["李明"].reason) == ("迟到", "09:18入会")
+    assert by_name["刘洋 第一党小组"].status == "早退"
+    assert by_name["林秀英（财务科）"].status == "出席"  # left for 4 minutes: not 早退
+
+
+def test_tencent_minimum_duration_is_optional():
+    assert {r.raw_name: r.status for r in _golden("tencent-detail-bom.csv").rows}["冯丽萍"] == "早退"
+    strict = _golden("tencent-detail-bom.csv", min_minutes=30)
+    row = {r.raw_name: r for r in strict.rows}["冯丽萍"]
+    assert (row.status, row.minutes) == ("缺席", 8.0)
+    assert len(strict.rows) == 5  # 曹雪芹's two rows are one
+
+
+def test_tencent_without_meeting_times_reads_no_lateness(tmp_path):
+    path = f.plain_xlsx(tmp_path / "t.xlsx", rows=[
+        ["用户昵称（入会昵称）", "首次入会时间", "最后退会时间", "累计参会时长"],
+        ["张三", "2024-03-12 09:40:00", "2024-03-12 10:00:00", "20分钟"],
+        ["李四", "2024-03-12 09:00:00", "2024-03-12 11:00:00", "2:00:00"],
+    ])
+    signin = read_signin(path)
+    assert signin.date == date(2024, 3, 12)
+    assert [(r.status, r.minutes) for r in signin.rows] == [("出席", 20.0), ("出席", 120.0)]
+
+
+def test_tencent_meeting_time_in_one_cell(tmp_path):
+    path = f.plain_xlsx(tmp_path / "t.xlsx", rows=[
+        ["会议主题：第一支部主题党日"], ["会议时间：2024-03-12 09:00-10:30"], [],
+        ["用户昵称（入会昵称）", "入会时间", "退会时间", "参会时长（秒）"],
+        ["张三", "2024-03-12 09:20:00", "2024-03-12 10:30:00", 4200],
+        ["李四", "2024-03-12 09:00:00", "2024-03-12 10:00:00", 3600],
+    ])
+    signin = read_signin(path)
+    assert [(r.status, r.reason, r.minutes) for r in signin.rows] == [
+        ("迟到", "09:20入会", 70.0), ("早退", "10:00退会", 60.0)]
+
+
+def test_date_from_the_file_name_when_the_sheet_has_none(tmp_path):
+    path = f.plain_xlsx(tmp_path / "第一支部2017.4.12签到.xlsx", rows=[["姓名", "签名"], ["张三", "√"]])
+    assert read_signin(path).date == date(2017, 4, 12)
+
+
+def test_one_sheet_per_group_and_an_empty_sheet(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "第一党小组"
+    wb.active.append(["2017年4月12日签到"])
+    wb.active.append(["姓名", "备注"])
+    wb.active.append(["张三", ""])
+    second = wb.create_sheet("第二党小组")
+    second.append(["姓名", "备注"])
+    second.append(["李四", "病假"])
+    wb.create_sheet("Sheet3")
+    wb.save(tmp_path / "s.xlsx")
+    signin = read_signin(tmp_path / "s.xlsx")
+    assert [(r.raw_name, r.sheet, r.status, r.group_hint) for r in signin.rows] == [
+        ("张三", "第一党小组", "出席", "第一党小组"), ("李四", "第二党小组", "请假", "第二党小组")]
+    assert signin.date == date(2017, 4, 12)
+
+
+def test_wjx_duplicates_and_answers():
+    signin = _golden("wjx-dues.xlsx")
+    assert signin.date == date(2024, 5, 14)  # the most common submission day
+    names = [r.raw_name for r in signin.rows]
+    assert names.count("陈建国") == 1
+    row = next(r for r in signin.rows if r.raw_name == "陈建国")
+    assert row.row == 5 and row.answers == (("本月党费是否已交纳", "是"),)
+    assert next(r for r in signin.rows if r.raw_name == "何婷婷").visitor
+
+
+def test_checkin_layouts_are_told_apart():
+    assert _golden("wecom-checkin.xlsx").layout == "wecom"
+    assert _golden("dingtalk-checkin.xlsx").layout == "dingtalk"
+    notes = _golden("dingtalk-notes.xlsx")
+    assert [(r.raw_name, r.branch_hint) for r in notes.rows if r.raw_name == "张伟"] == [
+        ("张伟", "后勤科"), ("张伟", "信息科")]  # same name, different departments: two people
+
+
+# --------------------------------------------------------------------------- not a sign-in file
+
+
+def test_unrecognised_file_lists_the_layouts_and_the_mapping(tmp_path):
+    path = f.plain_xlsx(tmp_path / "odd.xlsx", rows=[["与会同志", "到会与否"], ["张三", "到"]])
+    with pytest.raises(UserError) as err:
+        read_signin(path)
+    message = err.value.message
+    assert "odd.xlsx" in message and "\n" not in message
+    for zh in ("手写签到表", "腾讯会议", "问卷星", "企业微信", "钉钉"):
+        assert zh in message
+    assert '[attendance.layouts.我们单位] name = ["参会人"]' in message
+
+
+def test_a_user_mapping_makes_an_odd_file_readable(tmp_path):
+    path = f.plain_xlsx(tmp_path / "odd.xlsx", rows=[
+        ["2017年9月20日支部党员大会"], ["与会同志", "到会与否"], ["张三", "参加"], ["李四", "事假"]])
+    with pytest.raises(UserError):
+        read_signin(path)
+    signin = read_signin(path, extra_layouts={"我们单位": {"name": ["与会同志"], "status": ["到会与否"]}})
+    assert signin.layout == "mapped" and signin.layout_zh == "自定义格式“我们单位”"
+    assert signin.date == date(2017, 9, 20)
+    assert [(r.raw_name, r.status, r.reason) for r in signin.rows] == [("张三", "出席", ""), ("李四", "请假", "事假")]
+
+
+@pytest.mark.parametrize("mapping, words", [
+    ({"姓名": ["参会人"]}, "不是可用的字段"),
+    ({"status": ["情况"]}, "必须写明姓名"),
+    ({"name": "参会人", "status": []}, "应是列名列表"),
+])
+def test_a_wrong_mapping_says_what_to_write(tmp_path, mapping, words):
+    path = f.plain_xlsx(tmp_path / "odd.xlsx", rows=[["参会人"], ["张三"]])
+    with pytest.raises(UserError, match=words):
+        read_signin(path, extra_layouts={"我们单位": mapping})
+
+
+def test_two_layouts_claiming_a_file_equally_is_an_error(tmp_path):
+    path = f.plain_xlsx(tmp_path / "odd.xlsx", rows=[["参会人"], ["张三"]])
+    layouts = {"甲": {"name": ["参会人"]}, "乙": {"name": ["参会人"]}}
+    with pytest.raises(UserError, match="同时符合"):
+        read_signin(path, extra_layouts=layouts)
+
+
+def test_header_without_names_is_an_error(tmp_path):
+    path = f.plain_xlsx(tmp_path / "empty.xlsx", rows=[["签到表"], ["序号", "姓名", "签名"], [1], [2]])
+    with pytest.raises(UserError, match="没有任何党员姓名"):
+        read_signin(path)
+
+
+def _truncated(tmp_path: Path) -> Path:
+    whole = (GOLDEN / "wjx-dues.xlsx").read_bytes()
+    path = tmp_path / "签到.xlsx"
+    path.write_bytes(whole[: len(whole) // 2])
+    return path
+
+
+def _write(name: str, data: bytes):
+    def make(tmp_path: Path) -> Path:
+        path = tmp_path / name
+        path.write_bytes(data)
+        return path
+    return make
+
+
+@pytest.mark.parametrize("make", [
+    _truncated,
+    _write("签到.xlsx", b""),
+    _write("签到.xlsx", "姓名,签名\n张三,√\n".encode()),
+    _write("签到.csv", "姓名,签名\r\n张三,√\r\n".encode("utf-16-le")),  # UTF-16 with no BOM
+    _write("签到.csv", bytes(range(256)) * 4),
+    _write("签到.csv", "Name;Signature\nJürgen;ja\n".encode("cp1252")),
+], ids=["truncated-xlsx", "empty", "text-named-xlsx", "utf16-no-bom", "binary", "cp1252-no-names"])
+def test_unreadable_files_give_one_chinese_line(tmp_path, make):
+    with pytest.raises(UserError) as err:
+        read_signin(make(tmp_path))
+    assert "\n" not in err.value.message
+    assert "文件" in err.value.message and "签到" in err.value.message
+
+
+def test_layout_names_are_chinese():
+    assert set(LAYOUTS) >= {"handwritten", "tencent", "wjx", "wecom", "dingtalk", "mapped"}
+    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in zh) for zh in LAYOUTS.values())
+
+
+# --------------------------------------------------------------------------- cell readers
+
+
+@pytest.mark.parametrize("text, status", [
+    ("病假", ("请假", "病假")), ("请假（出差）", ("请假", "出差")), ("迟到", ("迟到", "")),
+    ("已签到", ("出席", "")), ("√", ("出席", "")), ("到", ("出席", "")), ("未到", ("缺席", "")),
+    ("早退（下午出差）", ("早退", "下午出差")), ("未到（病假）", ("请假", "病假")),
+    ("免参加（年老体弱）", ("免参加", "年老体弱")), ("补学", ("补学", "")), ("党小组长", (None, "")), ("", (None, "")),
+])
+def test_status_words(text, status):
+    assert status_from_text(text) == status
+    assert status[0] is None or status[0] in STATUSES
+
+
+@pytest.mark.parametrize("lines, day", [
+    (["2017年4月12日主题党日签到表"], date(2017, 4, 12)),
+    (["签到表", "时间：2017.4.12 下午"], date(2017, 4, 12)),
+    (["签到表 2017-04-12"], date(2017, 4, 12)),
+    (["第一支部2017年度第四次党员活动日", "日期：4月12日"], date(2017, 4, 12)),
+    (["制表于2017年1月3日", "时间：2017年4月12日"], date(2017, 4, 12)),  # the 时间： line wins
+    (["4月12日签到"], None),  # no year anywhere
+])
+def test_dates_from_titles(lines, day):
+    assert date_from_lines(lines) == day
+
+
+@pytest.mark.parametrize("value, unit, minutes", [
+    (65, "分钟", 65.0), ("65分钟", "分钟", 65.0), ("1小时5分", "分钟", 65.0), ("0:30:00", "分钟", 30.0),
+    (3900, "秒", 65.0), (timedelta(minutes=90), "分钟", 90.0), (time(1, 5), "分钟", 65.0), ("", "分钟", None),
+])
+def test_durations(value, unit, minutes):
+    assert as_minutes(value, unit) == minutes
+
+
+def test_phone_tails():
+    assert phone_tail("138****1234") == "1234"
+    assert phone_tail("张三13800001111") == "1111"
+    assert phone_tail("张三") == ""
+
+
+# --------------------------------------------------------------------------- never a traceback
+
+_CELL = st.one_of(
+    st.text(max_size=12), st.integers(-10**6, 10**12), st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(), st.dates(), st.datetimes(), st.times(), st.timedeltas(),
+    st.sampled_from(["姓名", "张三", "病假", "√", "应到24人，实到20人", "列席人员：王某", "第一党小组",
+                     "2024-03-12 09:00:00", "1小时5分", "138****1234", "(跳过)", "入党积极分子"]),
+)
+_HEADERS = {
+    "handwritten": [["签到表"], ["序号", "姓名", "签名", "备注", "序号", "姓名", "签名", "备注"]],
+    "tencent": [["会议主题", "x"], ["会议开始时间", "2024-03-12 09:00:00"], [],
+                ["用户昵称（入会昵称）", "首次入会时间", "最后退会时间", "入会次数", "累计参会时长", "身份"]],
+    "wjx": [["序号", "提交答卷时间", "所用时间", "来源", "来源详情", "来自IP", "1、您的姓名：", "2、所在党小组："]],
+    "wecom": [["签到记录"], ["时间", "姓名", "账号", "部门", "签到时间", "签到地点", "备注"]],
+    "dingtalk": [["姓名", "部门", "工号", "签到时间", "签到地址", "备注"]],
+    "none": [],
+}
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(layout=st.sampled_from(sorted(_HEADERS)),
+       body=st.lists(st.lists(_CELL, max_size=9), max_size=12),
+       min_minutes=st.none() | st.floats(0, 120),
+       mapped=st.booleans())
+def test_random_cells_give_a_reading_or_a_user_error(layout, body, min_minutes, mapped):
+    sheet = Sheet("签到", [list(r) for r in _HEADERS[layout]] + body)
+    extra = {"我们单位": {"name": ["参会人"], "status": ["情况"]}} if mapped else None
+    try:
+        signin = read_sheets([sheet], "签到.xlsx", extra_layouts=extra, min_minutes=min_minutes)
+    except UserError as err:
+        assert err.message and "\n" not in err.message
+        return
+    assert isinstance(signin, SignInFile) and signin.layout in LAYOUTS
+    for row in signin.rows:
+        assert row.status is None or row.status in STATUSES
+        assert row.raw_name
+    json.dumps(signin_as_dict(signin), ensure_ascii=False)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(names=st.lists(st.text(min_size=1, max_size=6).filter(lambda s: s.strip()), min_size=1, max_size=8),
+       words=st.lists(st.sampled_from(["病假", "迟到", "早退", "出差", "缺席", "", "x"]), max_size=8),
+       encoding=st.sampled_from(["gbk", "utf-8-sig", "utf-8"]))
+def test_random_handwritten_csv_never_crashes(tmp_path, names, words, encoding):
+    statuses = dict(zip(names, words, strict=False))
+    try:
+        path = f.handwritten_csv(tmp_path / "s.csv", encoding, title="签到表", date=date(2017, 4, 12),
+                                 names=names, statuses=statuses)
+    except UnicodeEncodeError:
+        return  # a name GBK cannot hold: Excel would not have written it either
+    try:
+        signin = read_signin(path)
+    except UserError:
+        return
+    assert signin.date == date(2017, 4, 12)
+
+
+def test_random_xlsx_through_the_worker(tmp_path):
+    """The real path (calamine in its worker) on a file with odd cells in every layout."""
+    odd = ["", None, 0, -1, 1e300, "=1+1", "\u200b张三", datetime(1900, 1, 1), "   ", "✓"]
+    for layout, head in _HEADERS.items():
+        path = f.plain_xlsx(tmp_path / f"{layout}.xlsx", rows=head + [odd, odd[::-1]] if head else [odd])
+        try:
+            read_signin(path)
+        except UserError as err:
+            assert "\n" not in err.message

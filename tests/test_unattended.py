@@ -1,0 +1,186 @@
+"""Cron runs (`export monthly`, `remind`, `doctor`) and what real offices do to a workspace."""
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from partyday_cli.cli.main import app
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE = REPO / "sample_data" / "workspace"
+GOLDEN = Path(__file__).resolve().parent / "golden" / "unattended"
+runner = CliRunner()
+
+
+def invoke(*args: str):
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+@pytest.fixture
+def sample(tmp_path, monkeypatch):
+    ws = tmp_path / "sample"
+    shutil.copytree(SAMPLE, ws)
+    monkeypatch.chdir(ws)
+    assert invoke("roster", "import", "roster.xlsx", "--as-of", "2017-01-05").exit_code == 0
+    assert invoke("plan", "2017").exit_code == 0
+    assert invoke("attend", "set", "2017-04-12", "高峰", "请假", "--reason", "出差").exit_code == 0
+    assert invoke("attend", "set", "2017-04-12", "许文", "缺席").exit_code == 0
+    return ws
+
+
+def cron(ws: Path, *args: str) -> subprocess.CompletedProcess:
+    """As cron runs it: no terminal, no stdin, only PATH and HOME in the environment."""
+    exe = shutil.which("partyday") or str(Path(sys.executable).with_name("partyday"))
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(ws.parent)}
+    return subprocess.run([exe, *args, "-w", str(ws)], capture_output=True, text=True, env=env,
+                          stdin=subprocess.DEVNULL, timeout=120, cwd="/")
+
+
+def test_export_monthly_under_cron_is_idempotent(sample):
+    first = cron(sample, "export", "monthly", "--month", "2017-04")
+    assert first.returncode == 0, first.stderr
+    assert "\x1b[" not in first.stdout + first.stderr  # no colour without a terminal
+    folder = sample / "out" / "2017-04"
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    names = [f["name"] for f in manifest["files"]]
+    assert "记实表-2017-04-12-机关第一党支部.xlsx" in names
+    assert {"2017-04出勤.csv", "2017-04出勤.xlsx", "2017-04党费.csv", "2017-04党费.xlsx",
+            "2017-04月度报告.csv", "2017-04月度报告.xlsx"} <= set(names)
+    import hashlib
+
+    for f in manifest["files"]:
+        assert hashlib.sha256((folder / f["name"]).read_bytes()).hexdigest() == f["sha256"]
+    snapshot = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in folder.iterdir()}
+    time.sleep(0.05)
+    second = cron(sample, "export", "monthly", "--month", "2017-04")
+    assert second.returncode == 0 and "未改写任何文件" in second.stderr
+    assert {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in folder.iterdir()} == snapshot
+    log = (sample / "partyday.log").read_text(encoding="utf-8").splitlines()
+    assert len(log) == 2 and "export monthly 2017-04" in log[0]
+    # the month's report and attendance, as CSV, match the golden files
+    for name in ("2017-04月度报告.csv", "2017-04出勤.csv"):
+        assert (folder / name).read_bytes() == (GOLDEN / name).read_bytes(), name
+
+
+def test_remind_under_cron_matches_golden(sample):
+    result = cron(sample, "remind", "--today", "2017-04-09")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (GOLDEN / "remind-2017-04-09.txt").read_text(encoding="utf-8")
+    due_early = cron(sample, "remind", "--today", "2017-04-18")
+    assert "须于2017年4月19日（星期三）前填报，一式两份" in due_early.stdout
+    overdue = cron(sample, "remind", "--today", "2017-04-20")
+    assert "已于2017年4月19日（星期三）到期" in overdue.stdout
+    assert invoke("record", "2017-04-12", "--filed-on", "2017-04-20").exit_code == 0
+    quiet = cron(sample, "remind", "--today", "2017-04-20")
+    assert quiet.returncode == 0 and quiet.stdout == ""  # nothing to say prints nothing
+    out = sample / "通知.txt"
+    assert cron(sample, "remind", "--today", "2017-04-09", "-o", str(out)).returncode == 0
+    assert out.read_text(encoding="utf-8") == result.stdout
+
+
+def test_a_second_run_waits_then_stops_with_a_clear_message(sample):
+    from filelock import FileLock
+
+    lock = FileLock(str(sample / ".partyday.lock"), thread_local=False)
+    with lock:
+        result = cron(sample, "export", "monthly", "--month", "2017-04", "--wait", "1")
+    assert result.returncode == 1 and "另一个 partyday 任务" in result.stderr
+    assert not (sample / "out" / "2017-04").exists()
+
+    def release_soon():
+        time.sleep(1.0)
+        lock.release()
+
+    lock.acquire()
+    threading.Thread(target=release_soon).start()
+    waited = cron(sample, "export", "monthly", "--month", "2017-04", "--wait", "30")
+    assert waited.returncode == 0
+
+
+def test_doctor(sample):
+    result = invoke("doctor")
+    assert "账本完好" in result.stdout and "花名册 roster.xlsx 可以读取" in result.stdout
+    (sample / "roster.xlsx").unlink()
+    result = invoke("doctor")
+    assert result.exit_code == 1 and "找不到 roster.xlsx" in result.stdout
+
+
+def test_newer_ledger_and_missing_roster_are_clear(sample):
+    conn = sqlite3.connect(sample / "ledger.db")
+    conn.execute("PRAGMA user_version = 99")
+    conn.commit()
+    conn.close()
+    before = (sample / "ledger.db").read_bytes()
+    result = cron(sample, "export", "monthly", "--month", "2017-04")
+    assert result.returncode == 1 and "更新版本" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert (sample / "ledger.db").read_bytes() == before
+
+
+def test_full_disk_leaves_nothing_half_written(sample, monkeypatch):
+    import errno
+
+    from partyday_cli.io import files
+
+    invoke("export", "monthly", "--month", "2017-04")
+    folder = sample / "out" / "2017-04"
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    invoke("attend", "set", "2017-04-12", "李建国", "出席")  # the month's data changes
+    real_fsync = os.fsync
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(files.os, "fsync", full)
+    result = invoke("export", "monthly", "--month", "2017-04")
+    monkeypatch.setattr(files.os, "fsync", real_fsync)
+    assert result.exit_code == 1 and "磁盘空间不足" in result.stderr
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before  # no temp files either
+
+
+@pytest.mark.skipif(os.geteuid() == 0 if hasattr(os, "geteuid") else True,
+                    reason="root ignores file permissions")
+def test_read_only_workspace(sample):
+    os.chmod(sample / "out", 0o555)
+    try:
+        result = invoke("export", "monthly", "--month", "2017-04")
+        assert result.exit_code == 1 and "权限" in result.stderr
+    finally:
+        os.chmod(sample / "out", 0o755)
+
+
+def test_read_only_workspace_simulated(sample, monkeypatch):
+    """As root, permissions do not bind: simulate the refusal a read-only folder gives."""
+    from partyday_cli.io import files
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(files.tempfile, "mkstemp", refuse)
+    result = invoke("export", "monthly", "--month", "2017-04")
+    assert result.exit_code == 1 and "权限" in result.stderr
+    assert not any((sample / "out").glob("2017-04/*"))
+
+
+def test_readme_crontab_lines_run_as_written(sample, tmp_path):
+    """The README's crontab lines, with the workspace path put in, run under `env -i`."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    lines = [line for line in readme.splitlines() if line.strip().startswith(("0 6 1 * *", "0 7 * * *"))]
+    assert len(lines) == 2, "the README shows a monthly export and a daily reminder line"
+    exe_dir = str(Path(shutil.which("partyday") or sys.executable).parent)
+    for line in lines:
+        command = line.split(None, 5)[5].replace("/srv/党委工作区", str(sample))
+        command = command.replace("/opt/partyday/.venv/bin/partyday", str(Path(exe_dir) / "partyday"))
+        proc = subprocess.run(["env", "-i", f"PATH={exe_dir}:/usr/bin:/bin", f"HOME={tmp_path}",
+                               "sh", "-c", command], capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0, (command, proc.stderr)
+    assert "export monthly" in (sample / "partyday.log").read_text(encoding="utf-8")
