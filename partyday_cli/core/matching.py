@@ -169,6 +169,13 @@ class _Index:
                 narrowed = kept
             if len(narrowed) == 1:
                 return Match(row, narrowed[0][0])
+        tag = _leftover(row.raw_name, normalise_name(found[0][1].name))
+        if tag:  # '张伟（第二党小组）', '张伟-二组': the name carries its own group or branch
+            kept = [im for im in narrowed
+                    if _agrees(tag, im[1].group, "group") or _agrees(tag, im[1].branch, "branch")
+                    or _same_numbered_group(tag, im[1].group)]
+            if len(kept) == 1:
+                return Match(row, kept[0][0])
         return Match(row, None, candidates=tuple(im[0] for im in narrowed))
 
     def _suggest(self, name: str) -> tuple[str, ...]:
@@ -180,6 +187,21 @@ class _Index:
             if score >= 0.5:
                 scored.append((-score, known))
         return tuple(known for _, known in sorted(scored)[:3])
+
+
+_NUMERALS = re.compile(r"[一二三四五六七八九十\d]+")
+
+
+def _leftover(raw: str, name: str) -> str:
+    """What the written name holds besides the person's name, brackets and dashes removed."""
+    text = normalise_name(raw).replace(name, "", 1)
+    return re.sub(r"[()（）\[\]【】<>《》\-—_·,，、:：/\\\s]", "", text)
+
+
+def _same_numbered_group(tag: str, group: str) -> bool:
+    """'二组' and '第二党小组' name the same group."""
+    a, b = _NUMERALS.findall(tag), _NUMERALS.findall(group)
+    return bool(a) and a == b and "组" in tag and "组" in group
 
 
 def _agrees(hint: str, value: str, attr: str) -> bool:

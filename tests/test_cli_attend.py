@@ -1,0 +1,185 @@
+"""`partyday attend` on the sample branch's 2017 sign-in files (sample_data/build_signins.py)."""
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from partyday_cli.cli.main import app
+from sample_data.build_signins import LEAVES
+
+SAMPLE = Path(__file__).resolve().parents[1] / "sample_data" / "workspace"
+runner = CliRunner()
+
+
+def invoke(*args: str):
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+@pytest.fixture
+def sample(tmp_path, monkeypatch):
+    ws = tmp_path / "sample"
+    shutil.copytree(SAMPLE, ws)
+    monkeypatch.chdir(ws)
+    assert invoke("roster", "import", "roster.xlsx", "--as-of", "2017-01-05").exit_code == 0
+    assert invoke("plan", "2017").exit_code == 0
+    for day, name, status, reason in LEAVES:
+        assert invoke("attend", "set", day, name, status, "--reason", reason).exit_code == 0
+    return ws
+
+
+def ledger_rows(ws: Path, sql: str) -> list[tuple]:
+    conn = sqlite3.connect(ws / "ledger.db")
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+def snapshot(ws: Path) -> list[tuple]:
+    return ledger_rows(ws, "SELECT activity_id, member_id, status, reason, source FROM attendance "
+                           "ORDER BY activity_id, member_id")
+
+
+class Names(list):
+    """The names with one status (a list: the two 张伟 are two people), compared as a set."""
+
+    def __eq__(self, other):  # type: ignore[no-untyped-def]
+        return set(self) == set(other) if isinstance(other, set) else list.__eq__(self, other)
+
+    def __and__(self, other):  # type: ignore[no-untyped-def]
+        return set(self) & set(other)
+
+    def __ge__(self, other):  # type: ignore[no-untyped-def]
+        return set(self) >= set(other)
+
+    def __le__(self, other):  # type: ignore[no-untyped-def]
+        return set(self) <= set(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def by_status(ws: Path, day: str) -> dict[str, Names]:
+    rows = json.loads(invoke("attend", "list", "--date", day, "-f", "json").stdout)
+    out: dict[str, Names] = {}
+    for r in rows:
+        out.setdefault(r["status"], Names()).append(r["name"])
+    return out
+
+
+def test_a_year_of_files_imports_and_a_second_run_changes_nothing(sample):
+    first = invoke("attend", "import", "签到")
+    assert first.exit_code == 0, first.output
+    assert "导入 13" in first.stderr and "未能匹配 0 个姓名" in first.stderr
+    state = snapshot(sample)
+    again = invoke("attend", "import", "签到")
+    assert again.exit_code == 0
+    assert "已导入过未改动 13" in again.stderr and "账本没有变化" in again.stderr
+    assert snapshot(sample) == state
+    # every original kept byte-exact in archive/, and the inputs untouched
+    archived = {p.read_bytes() for p in (sample / "archive").iterdir()}
+    for path in (sample / "签到").iterdir():
+        assert path.read_bytes() in archived
+        assert path.read_bytes() == (SAMPLE / "签到" / path.name).read_bytes()
+
+
+def test_each_layout_lands_as_the_secretary_expects(sample):
+    invoke("attend", "import", "签到")
+    jan = by_status(sample, "2017-01-11")  # two halves, hand-typed
+    assert jan["缺席"] == {"宋佳"} and jan["免参加"] == {"陈国华"} and len(jan["出席"]) == 27
+    feb = by_status(sample, "2017-02-08")  # 腾讯会议 with nickname suffixes, leaves set by hand
+    assert feb["请假"] == {"王秀英", "唐勇"} and len(feb["出席"]) == 26 and "缺席" not in feb
+    mar = by_status(sample, "2017-03-08")  # 问卷星, a duplicate submission counted once
+    assert mar["缺席"] == {"宋佳"} and len(mar["出席"]) == 27
+    apr = by_status(sample, "2017-04-12")  # hybrid: paper sheet merged with the 腾讯会议 CSV (GBK)
+    assert apr["请假"] == {"高峰"} and apr["缺席"] == {"韩梅"}
+    assert set(apr["出席"]) >= {"唐勇", "阿依古丽·买买提", "李娜"} and len(apr["出席"]) == 27
+    may = by_status(sample, "2017-05-11")  # 企业微信
+    assert may["缺席"] == {"宋佳", "韩梅"} and may["请假"] == {"马丽", "高峰", "冯刚", "许文"}
+    assert len(may["出席"]) == 23
+    jun = by_status(sample, "2017-06-14")  # 钉钉, 林涛 late; 赵磊 transferred out in June
+    assert jun["迟到"] == {"林涛"} and jun["请假"] == {"曹丽华"} and len(jun["出席"]) == 26
+    assert "赵磊" not in set().union(*jun.values())
+    names = [r for r in json.loads(invoke("attend", "list", "--date", "2017-04-12", "-f", "json").stdout)
+             if r["name"] == "张伟"]
+    assert len(names) == 2 and all(r["status"] == "出席" for r in names)
+
+
+def test_replace_supersedes_and_merge_is_the_default(sample):
+    invoke("attend", "import", "签到/2017-04 四月签到表.xlsx")
+    assert by_status(sample, "2017-04-12")["缺席"] >= {"唐勇", "阿依古丽·买买提"}
+    invoke("attend", "import", "签到/2017-04 腾讯会议.csv")  # merged: present in either
+    assert not by_status(sample, "2017-04-12")["缺席"] & {"唐勇", "阿依古丽·买买提"}
+    dry = invoke("attend", "import", "签到/2017-04 腾讯会议.csv", "--date", "2017-04-12", "--dry-run")
+    assert "已导入过" in dry.stderr
+    # a corrected file with --replace: only the online pair is present from that file alone
+    corrected = sample / "更正.csv"
+    corrected.write_bytes((sample / "签到" / "2017-04 腾讯会议.csv").read_bytes() + b"\r\n")
+    result = invoke("attend", "import", str(corrected), "--replace")
+    assert result.exit_code == 0 and "取代" in result.stderr
+    apr = by_status(sample, "2017-04-12")
+    assert apr["出席"] == {"唐勇", "阿依古丽·买买提"}
+    assert "韩梅" in apr["缺席"] and "高峰" in apr["缺席"]  # the paper sheet no longer counts
+
+
+@pytest.mark.parametrize("bad", ["truncated", "empty", "text", "encoding"])
+def test_broken_files_fail_alone(sample, bad):
+    folder = sample / "混合"
+    folder.mkdir()
+    good = sample / "签到" / "2017-07 签到表.csv"
+    shutil.copy(good, folder / good.name)
+    real = (sample / "签到" / "2017-01 一月签到表.xlsx").read_bytes()
+    broken = folder / "坏文件.xlsx"
+    if bad == "truncated":
+        broken.write_bytes(real[: len(real) // 2])
+    elif bad == "empty":
+        broken.write_bytes(b"")
+    elif bad == "text":
+        broken.write_text("姓名,签名\n张三,\n", encoding="utf-8")
+    else:  # a CSV in an encoding nothing declares: UTF-16 without BOM
+        broken = folder / "坏文件.csv"
+        broken.write_bytes("签到表\n姓名,签名\n李建国,李建国\n".encode("utf-16-le"))
+    before = snapshot(sample)
+    result = invoke("attend", "import", str(folder))
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if "错误" in line]
+    assert len(errors) == 1 and "坏文件" in errors[0] and "Traceback" not in result.output
+    after = snapshot(sample)
+    assert after != before  # the good file of the same command was imported
+    assert not any("坏文件" in p.name for p in (sample / "archive").iterdir())
+
+
+def test_unknown_names_are_kept_and_resolved_later(sample):
+    path = sample / "外来.csv"
+    text = ("机关第一党支部“党员活动日”签到表\n时间：2017年7月12日\n序号,姓名,签名\n"
+            "1,李建国,李建国\n2,小高,小高\n3,吴钢,吴钢\n")
+    path.write_bytes(text.encode("gbk"))
+    result = invoke("attend", "import", str(path))
+    assert result.exit_code == 0
+    assert "“小高”不在" in result.stderr and "“吴钢”不在" in result.stderr and "吴刚" in result.stderr
+    pending = invoke("attend", "resolve").stdout
+    assert "小高" in pending and "吴钢" in pending
+    assert invoke("attend", "resolve", "小高", "高峰").exit_code == 0
+    assert invoke("attend", "resolve", "吴钢", "吴刚").exit_code == 0
+    jul = by_status(sample, "2017-07-12")
+    assert {"李建国", "高峰", "吴刚"} == jul["出席"]
+    assert "小高" not in invoke("attend", "resolve").stdout
+
+
+def test_a_date_outside_the_plan_needs_confirmation(sample):
+    path = sample / "临时.csv"
+    path.write_bytes("签到表\n时间：2017年7月20日\n序号,姓名,签名\n1,李建国,李建国\n".encode("gbk"))
+    result = invoke("attend", "import", str(path))
+    assert result.exit_code == 1 and "--date 2017-07-20" in result.stderr
+    result = invoke("attend", "import", str(path), "--date", "2017-07-20")
+    assert result.exit_code == 0 and by_status(sample, "2017-07-20")["出席"] == {"李建国"}
+
+
+def test_set_rejects_unknown_status_and_ambiguous_names(sample):
+    result = invoke("attend", "set", "2017-04-12", "张伟", "出席")
+    assert result.exit_code == 1 and "张伟#第一党小组" in result.stderr
+    result = invoke("attend", "set", "2017-04-12", "李建国", "到了")
+    assert result.exit_code == 1 and "出席、迟到" in result.stderr
