@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from partyday_cli.cli.main import app
-from sample_data.build_signins import LEAVES
+from sample_data.leaves import LEAVES
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data" / "workspace"
 runner = CliRunner()

@@ -28,6 +28,8 @@ def sample_source() -> Path:
 
 def steps(out: str) -> list[list[str]]:
     """The main job, in order: each a partyday command line."""
+    from partyday_cli.sample_data.leaves import LEAVES
+
     return [
         ["roster", "import", "roster.xlsx", "--as-of", "2017-01-05"],
         ["roster", "list", "--date", "2017-04-12"],
@@ -36,7 +38,14 @@ def steps(out: str) -> list[list[str]]:
         ["calendar", YEAR, "-o", f"{out}/{YEAR}年党员活动日.ics"],
         ["plan", YEAR],
         ["signsheet", NEXT_ACTIVITY],
+        *[["attend", "set", day, name, status, "--reason", reason]
+          for day, name, status, reason in LEAVES],
+        ["attend", "import", "签到"],
         ["record", NEXT_ACTIVITY],
+        ["dues", "import", "2017党费台账.xlsx"],
+        ["report", "quarterly", "--year", YEAR, "--quarter", "2"],
+        ["report", "quarterly", "--year", YEAR, "--quarter", "2", "-o", f"{out}/{YEAR}年第二季度报告.xlsx"],
+        ["export", "monthly", "--month", "2017-06"],
     ]
 
 
@@ -44,7 +53,8 @@ def demo(
     directory: Annotated[Path, typer.Argument(help="示例工作区放在哪里。")] = Path("partyday-示例支部"),
 ) -> None:
     """用自带的示例支部（2017年，30名党员）演示一年的主要工作：导入花名册、排出全年活动日、
-    生成年度活动安排表，以及下一次活动的签到表和记实表。
+    生成年度活动安排表和签到表，导入一年的签到记录（手工表、腾讯会议、问卷星、企业微信、钉钉、
+    CSV）和党费台账，生成记实表、季度报告和月度导出包。
 
     示例：
 

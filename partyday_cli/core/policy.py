@@ -46,6 +46,7 @@ class Policy:
 
 
 def _bad_policy(text: str) -> UserError:
+    text = " ".join(str(text).split())  # pasted text may hold line breaks: one line
     return UserError(
         f"无法识别节假日处理方式“{text}”。可用：after-holiday[:N]（逢法定节假日顺延至收假后"
         "三个工作日内）、next-week（顺延一周）、nearest（遇节假日可顺延或提前）、"

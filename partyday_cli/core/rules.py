@@ -117,6 +117,7 @@ _ZH_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 
 
 def _bad_rule(text: str) -> UserError:
+    text = " ".join(str(text).split())  # pasted text may hold line breaks: one line
     return UserError(
         f"无法识别活动日规则“{text}”。请写成如 month.week2.wed、month.first.fri、"
         "month.last.fri、month.day15、month.workday1、month.lastworkday、lunar.day15，"
