@@ -13,8 +13,8 @@ from partyday_cli.cli.common import (
     Format,
     emit,
     emit_json,
+    emit_table,
     format_from_output,
-    print_rich,
     warn,
     workspace_option,
 )
@@ -135,7 +135,7 @@ def calendar(
 
 
 def _render(days, request, arrangement, fmt: Format, output: Path | None) -> None:  # type: ignore[no-untyped-def]
-    from partyday_cli.render.table import Column, Table, to_csv
+    from partyday_cli.render.table import Column, Table
 
     if fmt is Format.json:
         emit_json([d.as_json() for d in days], output)
@@ -161,22 +161,7 @@ def _render(days, request, arrangement, fmt: Format, output: Path | None) -> Non
     table.notes.append(f"节假日数据来源：{arrangement.note or arrangement.source}")
     if request.skip_months:
         table.notes.append("不安排的月份：" + "、".join(f"{m}月" for m in sorted(request.skip_months)))
-    if fmt is Format.csv:
-        emit(to_csv(table), output)
-    elif fmt is Format.xlsx:
-        from partyday_cli.render.xlsx import to_xlsx
-
-        emit(to_xlsx(table), output, binary_name="xlsx")
-    else:
-        from partyday_cli.render.table import to_rich
-
-        def notes(console) -> None:  # type: ignore[no-untyped-def]
-            for line in table.notes:
-                console.print(line, highlight=False)
-
-        from partyday_cli.cli.common import plain_output
-
-        print_rich(to_rich(table, plain=plain_output()), output, extra=notes)
+    emit_table(table, fmt, output)
 
 
 def register(app: typer.Typer) -> None:

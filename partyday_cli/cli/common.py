@@ -134,3 +134,23 @@ def parse_day(text: str, what: str = "日期"):  # type: ignore[no-untyped-def]
     except ValueError:
         pass
     raise UserError(f"{what}“{text}”不是有效日期，请写成 2017-04-12")
+
+
+def emit_table(table, fmt: Format, output: Path | None) -> None:  # type: ignore[no-untyped-def]
+    """A `render.table.Table` as CSV, xlsx, or a rich table with its notes under it."""
+    if fmt is Format.csv:
+        from partyday_cli.render.table import to_csv
+
+        emit(to_csv(table), output)
+    elif fmt is Format.xlsx:
+        from partyday_cli.render.xlsx import to_xlsx
+
+        emit(to_xlsx(table), output, binary_name="xlsx")
+    else:
+        from partyday_cli.render.table import to_rich
+
+        def notes(console) -> None:  # type: ignore[no-untyped-def]
+            for line in table.notes:
+                console.print(line, highlight=False)
+
+        print_rich(to_rich(table, plain=plain_output()), output, extra=notes)

@@ -10,11 +10,10 @@ import typer
 from partyday_cli.cli.common import (
     WORKSPACE_HELP,
     Format,
-    emit,
     emit_json,
+    emit_table,
     format_from_output,
     info,
-    print_rich,
     warn,
     workspace_option,
 )
@@ -68,7 +67,7 @@ def show(
         }, output)
         return
     from partyday_cli.core.holiday import weekday_zh
-    from partyday_cli.render.table import Column, Table, to_csv
+    from partyday_cli.render.table import Column, Table
 
     table = Table(title=f"{year}年放假和调休安排（来源：{SOURCE_ZH.get(arr.source, arr.source)}）",
                   columns=[Column("日期", 12, "center"), Column("星期", 8, "center"),
@@ -77,17 +76,7 @@ def show(
     rows += [(d, "调休上班", n) for d, n in arr.makeup_workdays.items()]
     for day, kind, name in sorted(rows):
         table.add([day.isoformat(), weekday_zh(day), kind, name], highlight=kind == "调休上班")
-    if fmt is Format.csv:
-        emit(to_csv(table), output)
-    elif fmt is Format.xlsx:
-        from partyday_cli.render.xlsx import to_xlsx
-
-        emit(to_xlsx(table), output, binary_name="xlsx")
-    else:
-        from partyday_cli.cli.common import plain_output
-        from partyday_cli.render.table import to_rich
-
-        print_rich(to_rich(table, plain=plain_output()), output)
+    emit_table(table, fmt, output)
 
 
 @app.command("import")

@@ -11,12 +11,11 @@ import typer
 from partyday_cli.cli.common import (
     WORKSPACE_HELP,
     Format,
-    emit,
     emit_json,
+    emit_table,
     format_from_output,
     info,
     parse_day,
-    print_rich,
     require_workspace,
 )
 from partyday_cli.errors import Problem, UserError
@@ -137,7 +136,7 @@ def list_roster(
             "id_number": private(m.id_number, mask_id), "note": m.note,
         } for m, status in rows], output)
         return
-    from partyday_cli.render.table import Column, Table, to_csv
+    from partyday_cli.render.table import Column, Table
 
     table = Table(title=f"{ws.org_name or ''}党员名单（{day.isoformat()}）".lstrip(),
                   sheet_name="党员名单", columns=[
@@ -151,18 +150,4 @@ def list_roster(
                    private(m.id_number, mask_id), state(m)], highlight=bool(state(m)))
     table.notes.append(f"共 {len(rows)} 人；应参加组织生活 "
                        f"{sum(1 for m, _ in rows if not m.is_exempt_on(day))} 人")
-    if fmt is Format.csv:
-        emit(to_csv(table), output)
-    elif fmt is Format.xlsx:
-        from partyday_cli.render.xlsx import to_xlsx
-
-        emit(to_xlsx(table), output, binary_name="xlsx")
-    else:
-        from partyday_cli.cli.common import plain_output
-        from partyday_cli.render.table import to_rich
-
-        def notes(console) -> None:  # type: ignore[no-untyped-def]
-            for line in table.notes:
-                console.print(line, highlight=False)
-
-        print_rich(to_rich(table, plain=plain_output()), output, extra=notes)
+    emit_table(table, fmt, output)
