@@ -94,11 +94,13 @@ def _member_rows(rng: random.Random, branches: list[str], members: int, year: in
         for k in range(size):
             n = len(out) + 1
             category = _weighted(rng, CATEGORIES)
-            income = None
-            if category == "在职":
-                income = f"{rng.randint(1800, 16000)}.00"
+            income = override = None
+            if category == "在职":  # a few high incomes: the 1000.00 monthly cap
+                income = f"{rng.randint(55000, 80000) if rng.random() < 0.005 else rng.randint(1800, 16000)}.00"
             elif category == "离退休":
                 income = f"{rng.randint(1500, 9000)}.00"
+            elif category == "农民" and rng.random() < 0.3:
+                override = "1.00"  # 党费标准 set by the branch (0.20–1.00)
             joined = date(rng.randint(1965, year - 1), rng.randint(1, 12), rng.randint(1, 28))
             roll = rng.random()
             transferred_out = exempt_from = None
@@ -114,7 +116,8 @@ def _member_rows(rng: random.Random, branches: list[str], members: int, year: in
                 "birth_date": date(rng.randint(1940, 1998), rng.randint(1, 12), rng.randint(1, 28)),
                 "party_status": "预备" if joined.year == year else "正式", "joined": joined,
                 "category": category, "phone": f"139{n:08d}", "id_number": f"51300119800101{n:04d}",
-                "income": income, "transferred_out": transferred_out, "exempt_from": exempt_from,
+                "income": income, "dues_override": override, "transferred_out": transferred_out,
+                "exempt_from": exempt_from,
                 "exempt_reason": "年老体弱" if exempt_from else "", "source_row": k + 3,
                 "chronic": rng.random() < 0.02, "stops_paying": rng.random() < 0.01,
             })
@@ -167,11 +170,11 @@ def _fill_ledger(path: Path, branches: list[str], people: list[dict], year: int,
             conn.executemany(
                 "INSERT INTO member_versions (member_id, import_id, present, name, branch, group_name,"
                 " gender, birth_date, party_status, joined, category, phone, id_number, income,"
-                " transferred_out, exempt_from, exempt_reason, source_row)"
-                " VALUES (?,?,1,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " dues_override, transferred_out, exempt_from, exempt_reason, source_row)"
+                " VALUES (?,?,1,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 ((i, roster_id, m["name"], m["branch"], m["group_name"], m["gender"],
                   _day(m["birth_date"]), m["party_status"], _day(m["joined"]), m["category"],
-                  m["phone"], m["id_number"], m["income"], _day(m["transferred_out"]),
+                  m["phone"], m["id_number"], m["income"], m["dues_override"], _day(m["transferred_out"]),
                   _day(m["exempt_from"]), m["exempt_reason"], m["source_row"])
                  for i, m in enumerate(people, start=1)))
             activity_ids: dict[tuple[str, date], int] = {}
@@ -209,6 +212,7 @@ def _fill_ledger(path: Path, branches: list[str], people: list[dict], year: int,
             for mid, m in enumerate(people, start=1):
                 member = Member(m["name"], m["branch"], category=m["category"], joined=m["joined"],
                                 income=Decimal(m["income"]) if m["income"] else None,
+                                dues_override=Decimal(m["dues_override"]) if m["dues_override"] else None,
                                 transferred_out=m["transferred_out"])
                 monthly = str(monthly_standard(member, policy).monthly)
                 stop = rng.randint(2, 9) if m["stops_paying"] else 13
@@ -216,7 +220,11 @@ def _fill_ledger(path: Path, branches: list[str], people: list[dict], year: int,
                     month = int(key[5:7])
                     if month >= stop or rng.random() < 0.01:
                         continue
-                    payments.append((mid, key, monthly, dates[month - 1].isoformat(), dues_id))
+                    paid_on = dates[month - 1]
+                    if rng.random() < 0.003:  # 补交 months later
+                        paid_on = min(paid_on + timedelta(days=rng.choice((40, 100, 220))), date(year, 12, 31))
+                    amount = monthly if rng.random() > 0.002 else str(Decimal(monthly) / 2)
+                    payments.append((mid, key, amount, paid_on.isoformat(), dues_id))
             conn.executemany("INSERT INTO dues_payments (member_id, month, amount, paid_on,"
                              " source_import_id) VALUES (?,?,?,?,?)", payments)
             counts["payments"] = len(payments)

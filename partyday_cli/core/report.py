@@ -3,12 +3,17 @@
 Pure computations over what the ledger holds (read by `store.report_queries`): no I/O.
 
 - An activity's 应到 is its attendance rows that are not 免参加, 实到 = 出席 + 迟到 + 早退,
-  到会率 = 实到 / 应到 as an exact fraction; an activity with no rows has no record yet.
+  到会率 = 实到 / 应到 as an exact fraction; until a sign-in file is in force for it, an
+  activity's rows are only what was set by hand, and it has no 到会率 yet.
 - A member's unexcused absences (缺席) are counted over the year up to the period's end;
   the thresholds come from `[thresholds]` (defaults from seed 000, scheme 2).
-- 党章第九条: a run of 缺席 not broken by any participation (出席/迟到/早退/补学) or leave
-  (请假) that spans N calendar months → warning at `lapse_warn_months`, flag at
-  `lapse_flag_months`.
+- 连续缺勤: `consecutive_absences` 缺席 in a row over the member's expected activities.
+- 党章第九条: a run of 缺席 not broken by any participation (出席/迟到/早退/补学), leave
+  (请假) or exemption (免参加), spanning N calendar months from the first to the last
+  absence → warning at `lapse_warn_months`, flag at `lapse_flag_months`.
+- Themes and 三会一课 kinds are judged per window (month, quarter, half, year) that
+  overlaps the period, counting the activities held (signed) up to the report day: a
+  window that has ended short is a shortfall; one still open is pending (or behind pace).
 - The dues flags are the dues module's own (`core.dues.MemberDues.flags`).
 """
 
@@ -20,12 +25,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import cache, cached_property
 from typing import Any
 
 from partyday_cli.errors import UserError
 
-PRESENT = ("出席", "迟到", "早退")
-PARTICIPATED = (*PRESENT, "补学")
 QUARTER_ZH = ("第一季度", "第二季度", "第三季度", "第四季度")
 DEFAULT_KIND_RULES = {"主题党日": "monthly", "支部委员会": "monthly", "支部党员大会": "quarterly",
                       "党小组会": "monthly", "党课": "yearly:4", "组织生活会": "yearly:1",
@@ -198,7 +202,7 @@ class ActivityCounts:
     def rate(self) -> Fraction | None:
         return Fraction(self.present, self.expected) if self.expected else None
 
-    @property
+    @cached_property
     def themes(self) -> tuple[str, ...]:
         return tuple(t for t in self.theme.split("、") if t)
 
@@ -250,7 +254,7 @@ class MemberTally:
     period_excused: int = 0
     period_absent: int = 0
     period_makeup: int = 0
-    events: list[tuple[date, str]] = field(default_factory=list)  # expected rows by date (members with 缺席)
+    events: list[tuple[date, str]] = field(default_factory=list)  # dated rows (members with a 缺席)
 
     @property
     def expected(self) -> int:
@@ -281,14 +285,16 @@ def _dates_zh(days: Sequence[date]) -> str:
     return "、".join(day_zh(d) for d in days)
 
 
-def _runs(events: Sequence[tuple[date, str]]) -> list[list[date]]:
-    """Runs of 缺席 not broken by participation or leave (免参加 rows are not events)."""
+def _runs(events: Sequence[tuple[date, str]], *, exempt_breaks: bool) -> list[list[date]]:
+    """Runs of 缺席 not broken by participation or leave. A 免参加 row is not an expected
+    activity: it does not break a run of absences in a row, but an approved exemption is
+    a good reason, so it ends a stretch without organisational life (党章第九条)."""
     runs: list[list[date]] = []
     current: list[date] = []
     for day, status in sorted(events):
         if status == "缺席":
             current.append(day)
-        elif status != "免参加":
+        elif status != "免参加" or exempt_breaks:
             if current:
                 runs.append(current)
             current = []
@@ -298,7 +304,7 @@ def _runs(events: Sequence[tuple[date, str]]) -> list[list[date]]:
 
 
 def attendance_flags(events: Sequence[tuple[date, str]], t: Thresholds) -> list[Flag]:
-    """The attendance flags of one member from their expected rows of the year."""
+    """The attendance flags of one member from their rows of the year, in date order."""
     absent = sorted(d for d, s in events if s == "缺席")
     flags = []
     n = len(absent)
@@ -308,12 +314,11 @@ def attendance_flags(events: Sequence[tuple[date, str]], t: Thresholds) -> list[
     elif n >= t.absences_talk:
         flags.append(Flag("talk", f"谈话提醒：全年无故缺席{n}次（{_dates_zh(absent)}），"
                                   f"达到{t.absences_talk}次，支部应及时谈话提醒、提出限期整改意见"))
-    runs = _runs(events)
-    for run in runs:
+    for run in _runs(events, exempt_breaks=False):
         if len(run) >= t.consecutive_absences:
             flags.append(Flag("consecutive", f"连续缺勤：{_dates_zh(run)}连续{len(run)}次无故缺席"
                                              f"（达到连续{t.consecutive_absences}次）"))
-    for run in runs:
+    for run in _runs(events, exempt_breaks=True):
         months = month_index(run[-1]) - month_index(run[0]) + 1
         span = f"{run[0].month}月—{run[-1].month}月"
         if months >= t.lapse_flag_months:
@@ -426,17 +431,18 @@ def dues_totals(lines: Iterable[DuesLine]) -> DuesTotals:
         members_flagged=sum(1 for x in lines if x.flags))
 
 
-def paid_in_full_line(member_id: int, info: MemberInfo, monthly: Decimal, base: Decimal | None,
-                      due_months: Sequence[str], paid: tuple[int, int, str, str, str, str, int] | None,
-                      period: Period) -> DuesLine | None:
+def paid_in_full_line(member_id: int, who: tuple[str, str, str], standard: Any, due_months: Sequence[str],
+                      paid: tuple[int, int, str, str, str, str, int] | None, period: Period) -> DuesLine | None:
     """The dues line of a member who paid every owed month in full and on time, straight
     from the ledger's per-member aggregate; None when anything needs `core.dues.dues_status`
     (a gap, a short, late or doubled payment, a payment for a month not owed, a zero standard).
 
-    `paid` is (rows, distinct months, first month, last month, smallest amount, largest
-    amount (as text), late rows) over the months of the year up to the period's end.
-    For such a member `dues_status` gives every month 已交, nothing owed and no flag.
+    `who` is (name, branch, 党小组); `standard` a `core.dues.Standard`; `paid` is (rows,
+    distinct months, first month, last month, smallest amount, largest amount (as text),
+    late rows) over the months of the year up to the period's end. For such a member
+    `dues_status` gives every month 已交, nothing owed and no flag.
     """
+    monthly = standard.monthly
     if monthly <= 0 or not due_months or paid is None:
         return None
     rows, distinct, first, last, low, high, late = paid
@@ -447,10 +453,11 @@ def paid_in_full_line(member_id: int, info: MemberInfo, monthly: Decimal, base: 
     amount = Decimal(low)
     start = f"{period.year:04d}-{period.start.month:02d}"
     inside = len(due_months) - bisect_left(due_months, start)
-    return DuesLine(member_id, info.name, info.branch, info.group, monthly, base,
+    return DuesLine(member_id, *who, monthly, standard.base,
                     due_period=monthly * inside, paid_period=amount * inside,
                     due_ytd=monthly * rows, paid_ytd=amount * rows, owed=Decimal("0.00"),
-                    arrears_months=(), pending_months=(), max_consecutive_unpaid=0, flags=())
+                    arrears_months=(), pending_months=(), max_consecutive_unpaid=0, flags=(),
+                    standard_note=standard.note)
 
 
 # ---------------------------------------------------------------------- themes and kinds
@@ -480,6 +487,7 @@ def _month_end(year: int, month: int) -> date:
     return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
 
 
+@cache
 def _windows(frequency: str, year: int) -> list[tuple[str, date, date]]:
     if frequency == "monthly":
         return [(f"{m}月", date(year, m, 1), _month_end(year, m)) for m in range(1, 13)]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from copy import copy
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -50,7 +51,13 @@ def _mask_phone(phone: str, show: bool) -> str:
     return phone if show or not phone else mask_phone(phone)
 
 
-def _flags_text(m: MemberStat) -> str:
+FLAG_NAMES = {"talk": "谈话提醒", "unqualified": "不合格党员处置参考", "consecutive": "连续缺勤",
+              "lapse_warn": "党章第九条提醒", "lapse": "党章第九条", "dues": "党费"}
+
+
+def _flags_text(m: MemberStat, *, short: bool) -> str:
+    if short:  # on screen: the rules' names in the table, the sentences under it
+        return "、".join(dict.fromkeys(FLAG_NAMES.get(f.code, f.code) for f in m.flags))
     return "；".join(f.text for f in m.flags)
 
 
@@ -129,7 +136,7 @@ def members_table(report: Report, *, screen: bool, show_private: bool) -> Table:
     cols = [Column("姓名", 14)] + ([Column("支部", 16)] if multi else []) + [
         Column("党小组", 12), Column("联系电话", 14), Column("本期应到", 6, "right"),
         Column("本期实到", 6, "right"), Column("本期请假", 6, "right"), Column("本期缺席", 6, "right"),
-        Column("全年无故缺席", 8, "right"), Column("提醒", 60)]
+        Column("全年无故缺席", 8, "right"), Column("提醒", 24 if screen else 60)]
     table = Table(title=f"{report.period.label}党员参加活动情况", columns=cols, sheet_name="党员情况")
     quiet = 0
     for m in report.members:
@@ -139,7 +146,12 @@ def members_table(report: Report, *, screen: bool, show_private: bool) -> Table:
             continue
         table.add([m.label, *([m.info.branch] if multi else []), m.info.group,
                    _mask_phone(m.info.phone, show_private), t.period_expected, t.period_present,
-                   t.period_excused, t.period_absent, t.absent, _flags_text(m)], highlight=bool(m.flags))
+                   t.period_excused, t.period_absent, t.absent, _flags_text(m, short=screen)],
+                  highlight=bool(m.flags))
+        if screen and not multi:
+            table.notes += [f"{m.label}：{f.text}" for f in m.flags]
+    if screen and multi and any(m.flags for m in report.members):
+        table.notes.append("各条提醒的依据和日期见 --format xlsx（党员情况表）或 json")
     if quiet:
         table.notes.append(f"其余 {quiet} 名党员本期无请假、无缺席、无提醒，未列出")
     return table
@@ -157,7 +169,9 @@ def dues_table(report: Report, *, screen: bool, show_private: bool) -> Table:
         if (screen or multi) and not d.flags and d.owed == 0:
             quiet += 1
             continue
-        table.add(_dues_row(d, multi, show_private), highlight=d.owed > 0 or bool(d.flags))
+        table.add(_dues_row(d, multi, show_private, short=screen), highlight=d.owed > 0 or bool(d.flags))
+        if screen and not multi:
+            table.notes += [f"{d.name}：{text}" for text in d.flags]
     totals = report.dues_totals
     table.notes.append(f"合计：本期应交 {totals.due_period} 元，已交 {totals.paid_period} 元；"
                        f"欠交 {totals.members_in_arrears} 人，共 {totals.owed} 元")
@@ -166,10 +180,11 @@ def dues_table(report: Report, *, screen: bool, show_private: bool) -> Table:
     return table
 
 
-def _dues_row(d: DuesLine, multi: bool, show_private: bool) -> list[object]:
+def _dues_row(d: DuesLine, multi: bool, show_private: bool, *, short: bool) -> list[object]:
     base = "" if d.base is None else (d.base if show_private else "****")
+    flags = f"{len(d.flags)} 条，见表下" if short and d.flags else "；".join(d.flags)
     return [d.name, *([d.branch] if multi else []), d.group, base, d.monthly, d.due_period, d.paid_period,
-            d.paid_ytd, d.owed, months_list_zh(list(d.arrears_months)), "；".join(d.flags)]
+            d.paid_ytd, d.owed, months_list_zh(list(d.arrears_months)), flags]
 
 
 def checks_table(report: Report, *, screen: bool) -> Table:
@@ -206,19 +221,41 @@ def branches_table(report: Report) -> Table:
     return table
 
 
+SCREEN_ROWS = 100  # a 党委's tables on screen: the first rows, the worst branches first
+
+
 def report_sheets(report: Report, *, org: str = "", screen: bool = False, show_private: bool = False
                   ) -> list[Sheet]:
     """The report's tables in order; `screen` keeps only what needs attention where a
     table would run to hundreds of rows."""
     sheets = [Sheet(summary_table(report, org))]
-    if report.branch is None and len(report.branches) > 1:
+    multi = report.branch is None and len(report.branches) > 1
+    if multi:
         sheets.append(Sheet(branches_table(report), "branches"))
     sheets.append(Sheet(activities_table(report, screen=screen), "activities"))
     sheets.append(Sheet(members_table(report, screen=screen, show_private=show_private), "members"))
     if report.dues is not None:
         sheets.append(Sheet(dues_table(report, screen=screen, show_private=show_private)))
     sheets.append(Sheet(checks_table(report, screen=screen)))
+    if screen and multi:
+        rank = {b.branch: k for k, b in enumerate(report.branches)}
+        for sheet in sheets[1:]:
+            _cap(sheet.table, rank)
     return sheets
+
+
+def _cap(table: Table, rank: dict[str, int]) -> None:
+    """Keep the rows of the worst branches (the table's 支部 column), SCREEN_ROWS at most."""
+    if len(table.rows) <= SCREEN_ROWS:
+        return
+    col = next((j for j, c in enumerate(table.columns) if c.title == "支部"), None)
+    order = sorted(range(len(table.rows)),
+                   key=lambda i: (rank.get(str(table.rows[i][col]), len(rank)) if col is not None else 0, i))
+    keep = order[:SCREEN_ROWS]
+    table.highlight = {k for k, i in enumerate(keep) if i in table.highlight}
+    table.notes.insert(0, f"共 {len(table.rows)} 行，此处只列出问题较多的支部的前 {SCREEN_ROWS} 行；"
+                          "全部见 --format xlsx 或 json")
+    table.rows = [table.rows[i] for i in keep]
 
 
 # ------------------------------------------------------------------------------ workbook
@@ -236,6 +273,10 @@ def _cell_value(value: object) -> tuple[object, str | None]:
     return neutralise("" if value is None else str(value)), None
 
 
+def _widths(table: Table) -> list[int]:
+    return [max(c.width, display_width(c.title) + 2) for c in table.columns]
+
+
 def _write_sheet(ws: Any, sheet: Sheet) -> int:
     """The table on `ws`; returns the header row."""
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -245,7 +286,7 @@ def _write_sheet(ws: Any, sheet: Sheet) -> int:
     ncols = len(table.columns)
     thin = Side(style="thin", color="000000")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    widths = [max(c.width, display_width(c.title) + 2) for c in table.columns]
+    widths = _widths(table)
     total = sum(widths)
     title = ws.cell(row=1, column=1, value=neutralise(table.title))
     title.font = Font(name=SONG, size=16, bold=True)
@@ -266,18 +307,31 @@ def _write_sheet(ws: Any, sheet: Sheet) -> int:
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     body = Font(name=SONG, size=11)
     aligns = [Alignment(horizontal=c.align, vertical="center", wrap_text=True) for c in table.columns]
+    styles: dict[tuple[int, bool, str | None], Any] = {}
+
+    def style(cell: Any, j: int, marked: bool, fmt: str | None) -> None:
+        """Style a cell once per kind and copy the result: openpyxl's per-cell style
+        assignment is slow (hash lookups in the workbook's style tables)."""
+        key = (j, marked, fmt)
+        if key in styles:
+            cell._style = copy(styles[key])
+            return
+        cell.font, cell.border, cell.alignment = body, border, aligns[j - 1]
+        if fmt:
+            cell.number_format = fmt
+        if marked:
+            cell.fill = mark
+        styles[key] = copy(cell._style)
+
     for i, row in enumerate(table.rows):
         r = header + 1 + i
         lines = 1
+        marked = i in table.highlight
         for j, value in enumerate(row, start=1):
             data, fmt = _cell_value(value)
             cell = ws.cell(row=r, column=j, value=data)
-            cell.font, cell.border, cell.alignment = body, border, aligns[j - 1]
-            if fmt:
-                cell.number_format = fmt
-            if i in table.highlight:
-                cell.fill = mark
-            if isinstance(data, str):
+            style(cell, j, marked, fmt)
+            if isinstance(data, str) and data:
                 lines = max(lines, line_count(data, widths[j - 1]))
         ws.row_dimensions[r].height = 15 * lines + 3
     for j, width in enumerate(widths, start=1):
@@ -328,7 +382,8 @@ def _add_chart(ws: Any, sheet: Sheet, header: int) -> None:
             chart.add_data(Reference(ws, min_col=col, min_row=header, max_row=last), titles_from_data=True)
         chart.title = "党员出勤情况（本期）" + (f"（前{n}名）" if len(table.rows) > n else "")
         chart.y_axis.title = "次数"
-        chart.height = max(7.5, 0.45 * n + 2)
+        chart.height = max(7.5, min(0.4 * n + 2, 13.0))
+        chart.gapWidth = 40
     else:
         rate_col = _column(table, "到会率" if sheet.chart == "activities" else "平均到会率")
         chart.add_data(Reference(ws, min_col=rate_col, min_row=header, max_row=last), titles_from_data=True)
@@ -347,7 +402,29 @@ def _add_chart(ws: Any, sheet: Sheet, header: int) -> None:
     chart.y_axis.delete = False
     chart.legend.position = "b"
     chart.width = 16
-    ws.add_chart(chart, f"A{header + len(table.rows) + len(table.notes) + 3}")
+    anchor = header + len(table.rows) + len(table.notes) + 3
+    if not _room_for(ws, anchor, chart.height, sum(_widths(table))):
+        from openpyxl.worksheet.pagebreak import Break
+
+        ws.row_breaks.append(Break(id=anchor - 1))  # the chart starts a page rather than straddle two
+    ws.add_chart(chart, f"A{anchor}")
+
+
+A4_PT = (595.0, 842.0)
+MARGIN_PT = (36.0, 72.0)  # left/right 0.5 in (set below), top/bottom 1 in (openpyxl's default)
+
+
+def _room_for(ws: Any, anchor: int, chart_cm: float, width_chars: int) -> bool:
+    """Whether a chart of that height fits under the table on the page where the table
+    ends, as LibreOffice lays the sheet out at fit-to-width (an estimate, on the safe side)."""
+    landscape = ws.page_setup.orientation == "landscape"
+    page_w, page_h = (A4_PT[1], A4_PT[0]) if landscape else A4_PT
+    usable_w, usable_h = page_w - 2 * MARGIN_PT[0], page_h - 2 * MARGIN_PT[1] - 20  # 20: print title row
+    scale = min(1.0, usable_w / (width_chars * 5.3 + 4 * len(ws.column_dimensions)))
+    capacity = usable_h / scale
+    used = sum((ws.row_dimensions[r].height or 20.0) for r in range(1, anchor))
+    left = capacity - used % capacity
+    return chart_cm * 28.35 + 20 <= left
 
 
 def report_workbook(sheets: list[Sheet]) -> bytes:

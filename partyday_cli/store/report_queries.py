@@ -9,7 +9,7 @@ rules (members whose dues are not simply paid in full: `core.dues.dues_status`).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
@@ -28,12 +28,11 @@ from partyday_cli.core.report import (
 from partyday_cli.store.ledger import Ledger
 from partyday_cli.store.roster import _import_in_force
 
-NOT_PRESENT = ("请假", "缺席", "补学", "免参加")
-
 
 def _cursor(ledger: Ledger) -> sqlite3.Cursor:
     cur = ledger.conn.cursor()
     cur.row_factory = None  # plain tuples: several times faster than sqlite3.Row here
+    cur.execute("PRAGMA mmap_size = 1073741824")  # reads without a copy per page (this connection only)
     return cur
 
 
@@ -54,54 +53,42 @@ def _day(text: str | None) -> date | None:
 # --------------------------------------------------------------------------- attendance
 
 
-def activity_counts(ledger: Ledger, start: date, end: date, branch: str | None = None) -> list[ActivityCounts]:
-    """Every activity in [start, end] with its attendance counted by status, and whether
-    a sign-in file is in force for it (before one is, rows are only hand-set marks)."""
+def read_attendance(ledger: Ledger, period: Period, branch: str | None = None
+                    ) -> tuple[list[ActivityCounts], dict[int, MemberTally]]:
+    """The year's activities up to the period's end, each with its rows counted by status
+    and whether a sign-in file is in force (before one is, rows are only hand-set marks);
+    and each member's rows over the same months and within the period, with the dated
+    rows (`events`) of the members with at least one 缺席.
+
+    Four reads: the activities with their row counts, the rows per member (both from the
+    attendance index), the rows that are not 出席/迟到/早退 (a tenth of them), and the rows
+    of the members with a 缺席."""
     import json
 
     cur = _cursor(ledger)
-    scope, params = _scope(start, end, branch)
-    by_status: dict[int, dict[str, int]] = {}
-    for activity_id, status, n in cur.execute(
-            f"SELECT activity_id, status, count(*) FROM attendance WHERE activity_id IN ({scope})"
-            " AND status IN ('请假', '缺席', '补学', '免参加') GROUP BY activity_id, status", params):
-        by_status.setdefault(activity_id, {})[status] = n
+    scope, params = _scope(period.year_start, period.end, branch)
+    inner, inner_params = _scope(period.start, period.end, branch)
     where = scope.replace("SELECT id FROM activities WHERE ", "")
-    rows = cur.execute(
+    acts = cur.execute(
         "SELECT id, branch, date, theme, kinds, status, record_filed_on,"
         " (SELECT count(*) FROM attendance t WHERE t.activity_id = a.id),"
         " EXISTS (SELECT 1 FROM attendance_files f WHERE f.activity_id = a.id AND f.superseded_by IS NULL)"
         f" FROM activities a WHERE {where} ORDER BY date, branch", params).fetchall()
-    out = []
-    for aid, br, day, theme, kinds, status, filed, n, signed in rows:
-        counts = by_status.get(aid, {})
-        out.append(ActivityCounts(
-            aid, br, date.fromisoformat(day), theme, tuple(json.loads(kinds or "[]")), status,
-            _day(filed), n, counts.get("请假", 0), counts.get("缺席", 0), counts.get("补学", 0),
-            counts.get("免参加", 0), bool(signed)))
-    return out
-
-
-def member_tallies(ledger: Ledger, period: Period, activities: Sequence[ActivityCounts],
-                   branch: str | None = None) -> dict[int, MemberTally]:
-    """Each member's rows over the year up to the period's end, and within the period;
-    the dated rows (`events`) of the members with at least one 缺席."""
-    cur = _cursor(ledger)
-    scope, params = _scope(period.year_start, period.end, branch)
-    inner, inner_params = _scope(period.start, period.end, branch)
-    dates = {a.id: a.date for a in activities}
+    dates = {row[0]: date.fromisoformat(row[2]) for row in acts}
     tallies: dict[int, MemberTally] = {}
     for mid, n, in_period in cur.execute(
             f"SELECT member_id, count(*), sum(activity_id IN ({inner})) FROM attendance"
             f" WHERE activity_id IN ({scope}) GROUP BY member_id", [*inner_params, *params]):
         tallies[mid] = MemberTally(mid, rows=n, period_rows=in_period or 0)
     field = {"请假": "excused", "缺席": "absent", "补学": "makeup", "免参加": "exempt"}
+    by_activity: dict[int, dict[str, int]] = {}
     absentees = set()
     for aid, mid, status in cur.execute(
             f"SELECT activity_id, member_id, status FROM attendance WHERE activity_id IN ({scope})"
             " AND status IN ('请假', '缺席', '补学', '免参加')", params):
-        tally = tallies[mid]
-        name = field[status]
+        counts = by_activity.setdefault(aid, {})
+        counts[status] = counts.get(status, 0) + 1
+        tally, name = tallies[mid], field[status]
         setattr(tally, name, getattr(tally, name) + 1)
         if period.start <= dates[aid]:
             setattr(tally, "period_" + name, getattr(tally, "period_" + name) + 1)
@@ -110,12 +97,18 @@ def member_tallies(ledger: Ledger, period: Period, activities: Sequence[Activity
     if absentees:
         for aid, mid, status in cur.execute(
                 f"SELECT activity_id, member_id, status FROM attendance WHERE activity_id IN ({scope})"
-                " AND +member_id IN (SELECT value FROM json_each(?)) AND status != '免参加'",
-                [*params, _json_ids(absentees)]):
+                " AND +member_id IN (SELECT value FROM json_each(?))", [*params, _json_ids(absentees)]):
             tallies[mid].events.append((dates[aid], status))
         for mid in absentees:
             tallies[mid].events.sort()
-    return tallies
+    activities = []
+    for aid, br, _, theme, kinds, status, filed, n, signed in acts:
+        counts = by_activity.get(aid, {})
+        activities.append(ActivityCounts(
+            aid, br, dates[aid], theme, tuple(json.loads(kinds or "[]")), status, _day(filed), n,
+            counts.get("请假", 0), counts.get("缺席", 0), counts.get("补学", 0), counts.get("免参加", 0),
+            bool(signed)))
+    return activities, tallies
 
 
 def _json_ids(ids: Iterable[int]) -> str:
@@ -196,24 +189,17 @@ def dues_people(ledger: Ledger, year: int, branch: str | None = None) -> list[Du
         " ORDER BY effective_date, id", (f"{year}-01-01", f"{year}-12-31")))]
     rank = {imp: k for k, imp in enumerate(order)}
     base: dict[int, tuple] = {}
-    for mid, imp, *rest in cur.execute(
-            "SELECT member_id, import_id, branch, group_name, category, income, dues_override"
-            " FROM member_versions WHERE present = 1 AND import_id IN (SELECT value FROM json_each(?))",
-            (_json_ids(order),)):
+    listed: dict[int, tuple] = {}
+    for mid, imp, br, group, category, income, override, *rest in cur.execute(
+            "SELECT member_id, import_id, branch, group_name, category, income, dues_override, name, joined,"
+            " transferred_in, transferred_out, party_status, full_member_date, phone FROM member_versions"
+            " WHERE present = 1 AND import_id IN (SELECT value FROM json_each(?))", (_json_ids(order),)):
         if mid not in base or rank[imp] < base[mid][0]:
-            base[mid] = (rank[imp], rest)
-    # SQLite fills bare columns from the row that gives max(): the newest listed version
-    # (present first, then the latest effective date and import) and the newest mention.
-    newest_key = "coalesce(i.effective_date, '') || printf('%012d', i.id)"
-    latest = {mid: rest for mid, _, *rest in cur.execute(
-        f"SELECT mv.member_id, max(mv.present || {newest_key}), mv.name, mv.joined, mv.transferred_in,"
-        " mv.transferred_out, mv.party_status, mv.full_member_date, mv.phone"
-        " FROM member_versions mv JOIN imports i ON i.id = mv.import_id GROUP BY mv.member_id")}
-    dropped = {mid: effective for mid, _, present, effective in cur.execute(
-        f"SELECT mv.member_id, max({newest_key}), mv.present, i.effective_date"
-        " FROM member_versions mv JOIN imports i ON i.id = mv.import_id"
-        " WHERE mv.member_id IN (SELECT member_id FROM member_versions WHERE present = 0)"
-        " GROUP BY mv.member_id") if present == 0 and effective}
+            base[mid] = (rank[imp], (br, group, category, income, override))
+        listed[mid] = rest
+    latest, dropped = listed, {}
+    if cur.execute("SELECT count(*) FROM imports WHERE kind = 'roster'").fetchone()[0] > 1:
+        latest, dropped = _newest_listed(cur)
     out = []
     year_end = date(year, 12, 31)
     for mid, (_, (br, group, category, income, override)) in base.items():
@@ -225,6 +211,23 @@ def dues_people(ledger: Ledger, year: int, branch: str | None = None) -> list[Du
         if _months_due(*_within(person, year), year, year_end):
             out.append(person)
     return out
+
+
+def _newest_listed(cur: sqlite3.Cursor) -> tuple[dict[int, tuple], dict[int, str]]:
+    """Each member's newest listed version (name and dates), and the effective date of a
+    roster that dropped them since. SQLite fills bare columns from the row that gives
+    max(): present first, then the latest effective date and import."""
+    newest_key = "coalesce(i.effective_date, '') || printf('%012d', i.id)"
+    latest = {mid: rest for mid, _, *rest in cur.execute(
+        f"SELECT mv.member_id, max(mv.present || {newest_key}), mv.name, mv.joined, mv.transferred_in,"
+        " mv.transferred_out, mv.party_status, mv.full_member_date, mv.phone"
+        " FROM member_versions mv JOIN imports i ON i.id = mv.import_id GROUP BY mv.member_id")}
+    dropped = {mid: effective for mid, _, present, effective in cur.execute(
+        f"SELECT mv.member_id, max({newest_key}), mv.present, i.effective_date"
+        " FROM member_versions mv JOIN imports i ON i.id = mv.import_id"
+        " WHERE mv.member_id IN (SELECT member_id FROM member_versions WHERE present = 0)"
+        " GROUP BY mv.member_id") if present == 0 and effective}
+    return latest, dropped
 
 
 def _within(p: DuesPerson, year: int) -> tuple[str | None, str | None, str | None]:
@@ -245,7 +248,6 @@ def _months_due(joined: str | None, t_in: str | None, t_out: str | None, year: i
     return tuple(months_due(member, year, upto))
 
 
-@lru_cache(maxsize=65536)
 def _standard(category: str, income: str | None, override: str | None, policy: Any) -> Any:
     from partyday_cli.core.dues import monthly_standard
 
@@ -267,11 +269,21 @@ def payments_of(ledger: Ledger, member_ids: Iterable[int], first: str, last: str
     return sorted(newest.values(), key=lambda p: (p.member_id, p.month))
 
 
+def branch_has_dues(ledger: Ledger, year: int, branch: str) -> bool:
+    """Whether any payment of the year is recorded for a member of the branch."""
+    return ledger.conn.execute(
+        "SELECT 1 FROM dues_payments p JOIN members m ON m.id = p.member_id"
+        " WHERE p.month BETWEEN ? AND ? AND m.branch = ? LIMIT 1",
+        (f"{year}-01", f"{year}-12", branch)).fetchone() is not None
+
+
+PAID_SQL = ("SELECT member_id, count(*), count(DISTINCT month), min(month), max(month), min(amount),"
+            " max(amount), coalesce(max(substr(paid_on, 1, 7) > month), 0)"  # paid after its month
+            " FROM dues_payments NOT INDEXED WHERE month BETWEEN ? AND ? GROUP BY member_id")
+
+
 def _paid_aggregates(ledger: Ledger, first: str, last: str) -> dict[int, tuple]:
-    return {row[0]: row[1:] for row in _cursor(ledger).execute(
-        "SELECT member_id, count(*), count(DISTINCT month), min(month), max(month), min(amount),"
-        " max(amount), coalesce(max(substr(paid_on, 1, 7) > month), 0)"  # paid after its month
-        " FROM dues_payments NOT INDEXED WHERE month BETWEEN ? AND ? GROUP BY member_id", (first, last))}
+    return {row[0]: row[1:] for row in _cursor(ledger).execute(PAID_SQL, (first, last))}
 
 
 def report_dues(ledger: Ledger, period: Period, today: date, policy: Any, branch: str | None = None,
@@ -294,12 +306,13 @@ def report_dues(ledger: Ledger, period: Period, today: date, policy: Any, branch
     upto = min(today, period.end)
     lines: dict[int, DuesLine] = {}
     suspects = []
+    standards: dict[tuple[str, str | None, str | None], Any] = {}
     for p in people:
         due = _months_due(*_within(p, period.year), period.year, upto)
-        standard = _standard(p.category, p.income, p.dues_override, policy)
+        key = (p.category, p.income, p.dues_override)
+        standard = standards.get(key) or standards.setdefault(key, _standard(*key, policy))
         line = None if exact_only else paid_in_full_line(
-            p.member_id, MemberInfo(p.name, p.branch, p.group), standard.monthly, standard.base, due,
-            paid.get(p.member_id), period)
+            p.member_id, (p.name, p.branch, p.group), standard, due, paid.get(p.member_id), period)
         if line is not None:
             lines[p.member_id] = line
         elif due or p.member_id in paid:

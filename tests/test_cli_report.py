@@ -1,0 +1,360 @@
+"""`partyday report quarterly|annual|member` on the sample branch, with numbers worked by hand.
+
+The ledger is built through the real commands (roster import, plan, attend set, record
+--filed-on) and the store's own writers (`save_signin` for the sign-in sheets, the dues
+store for the 党费台账), so that the report reads what a branch's ledger really holds.
+
+The story of 机关第一党支部, 2017 (activities 1/11, 2/8, 3/8, 4/12, 5/11, 6/14; 陈国华 is
+exempt, 李娜 joined 4/10, 赵磊 transferred out 6/1):
+
+    高峰   缺席 1/11, 3/8, 5/11            → 3, never two in a row      → 谈话提醒
+    吴刚   缺席 4/12, 5/11                 → 2 in a row                 → 连续缺勤
+    郑红   缺席 1/11, 2/8, 4/12, 6/14      → 4 (1/11–2/8 in a row)      → 不合格党员处置参考, 连续缺勤
+    孙浩   缺席 every activity, Jan–Jun    → 6 months without taking part → 党章第九条 (and 4+, in a row)
+    王芳   缺席 4/12, 5/11, 6/14           → 3 months                   → 党章第九条提醒, 谈话提醒, 连续缺勤
+    韩梅, 冯刚, 曹丽华  缺席 6/14 only;  马丽 请假 5/11 (set by hand);  刘洋 补学 6/14;  周婷 迟到 4/12
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import zipfile
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from partyday_cli.cli.main import app
+from partyday_cli.core.dues import Payment
+from partyday_cli.core.members import Member
+from partyday_cli.store.attendance import FileMark, save_signin
+from partyday_cli.store.ledger import open_ledger
+from tests.realclient import is_a4, pdf_pages, pdf_text, to_pdf
+
+SAMPLE = Path(__file__).resolve().parents[1] / "sample_data" / "workspace"
+BRANCH = "机关第一党支部"
+runner = CliRunner()
+
+ABSENT = {
+    "2017-01-11": {"高峰", "郑红", "孙浩"},
+    "2017-02-08": {"郑红", "孙浩"},
+    "2017-03-08": {"高峰", "孙浩"},
+    "2017-04-12": {"吴刚", "郑红", "孙浩", "王芳"},
+    "2017-05-11": {"高峰", "吴刚", "孙浩", "王芳"},
+    "2017-06-14": {"郑红", "孙浩", "王芳", "韩梅", "冯刚", "曹丽华"},
+}
+LATE = {"2017-04-12": {"周婷"}}
+BY_HAND = [("2017-05-11", "马丽", "请假", "病假"), ("2017-06-14", "刘洋", "补学", "")]
+
+
+def invoke(*args: str):
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+def _ids(ledger) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    rows = ledger.query("SELECT id, name, key FROM members")
+    return {r["name"] if r["name"] != "张伟" else r["key"]: r["id"] for r in rows}
+
+
+def sign_in(ws: Path, day: str, branch: str, present: set[int], late: set[int] = frozenset()) -> None:
+    """One 签到表 listing who came (those not on it become 缺席, as with a real sheet)."""
+    with open_ledger(ws / "ledger.db") as ledger:
+        activity = ledger.query("SELECT id FROM activities WHERE date = ? AND branch = ?", (day, branch))[0]["id"]
+        marks = [FileMark(mid, "迟到" if mid in late else None) for mid in sorted(present)]
+        save_signin(ledger, activity_id=activity, activity_date=date.fromisoformat(day), branch=branch,
+                    sha256=f"{abs(hash((day, branch))):064d}"[-64:], original_name=f"{day}签到表.xlsx",
+                    archived_path="", layout="manual", present_only=True, marks=marks, unmatched=[],
+                    visitors=[], replace=False)
+
+
+def expected_ids(ws: Path, day: str) -> dict[str, int]:
+    rows = json.loads(invoke("roster", "list", "--date", day, "-f", "json", "--show-private").stdout)
+    with open_ledger(ws / "ledger.db") as ledger:
+        by_key = {(r["name"], r["phone"]): r["id"] for r in ledger.query(
+            "SELECT m.id, mv.name, mv.phone FROM members m JOIN member_versions mv ON mv.member_id = m.id")}
+    return {r["name"] if r["name"] != "张伟" else f"张伟#{r['group']}": by_key[(r["name"], r["phone"])]
+            for r in rows if not r["exempt"]}
+
+
+def pay(ws: Path) -> None:
+    """Everyone pays each owed month on the 10th, but 林涛 pays nothing, 唐勇 skips April and
+    何静 pays 19.00 of 38.00 for May."""
+    from partyday_cli.core.dues import months_due
+    from partyday_cli.store.dues import save_dues_import
+    from partyday_cli.store.roster import all_members_with_ids
+
+    payments = []
+    with open_ledger(ws / "ledger.db") as ledger:
+        standards = {(r["name"], None if r["base"] == "None" else Decimal(r["base"])): Decimal(r["monthly"])
+                     for r in DUES_STANDARDS}
+        for mid, m in all_members_with_ids(ledger):
+            monthly = standards[(m.name, m.income)]
+            for month in months_due(m, 2017, date(2017, 6, 30)):
+                if m.name == "林涛" or (m.name == "唐勇" and month == "2017-04"):
+                    continue
+                amount = Decimal("19.00") if (m.name, month) == ("何静", "2017-05") else monthly
+                payments.append(Payment(mid, month, amount, date(int(month[:4]), int(month[5:]), 10)))
+        save_dues_import(ledger, payments, [], sha256="d" * 64, original_name="2017党费台账.xlsx",
+                         archived_path="")
+
+
+# name + base (income) → monthly, as `partyday dues standard --year 2017` gives them
+DUES_STANDARDS = [{"name": n, "base": b, "monthly": m} for n, b, m in (
+    ("李建国", "6200.00", "93.00"), ("张伟", "5100.00", "76.50"), ("张伟", "4800.00", "48.00"),
+    ("阿依古丽·买买提", "3000.00", "15.00"), ("王秀英", "4800.00", "24.00"), ("陈国华", "5000.01", "50.00"),
+    ("赵磊", "7000.00", "105.00"), ("李娜", "3600.00", "36.00"), ("刘洋", "None", "0.20"),
+    ("杨建军", "None", "1.00"), ("周婷", "5600.00", "84.00"), ("吴刚", "10000.00", "150.00"),
+    ("郑红", "10000.01", "200.00"), ("孙浩", "60000.00", "1000.00"), ("马丽", "None", "0.20"),
+    ("黄志强", "None", "0.20"), ("王芳", "4200.00", "42.00"), ("林涛", "5200.00", "78.00"),
+    ("何静", "3800.00", "38.00"), ("高峰", "8800.00", "132.00"), ("罗敏", "4600.00", "46.00"),
+    ("谢军", "5600.00", "56.00"), ("宋佳", "3900.00", "39.00"), ("唐勇", "6600.00", "99.00"),
+    ("韩梅", "4100.00", "41.00"), ("冯刚", "7300.00", "109.50"), ("曹丽华", "5900.00", "88.50"),
+    ("邓超", "4400.00", "44.00"), ("许文", "9200.00", "138.00"), ("彭燕", "3000.01", "30.00"))]
+
+
+@pytest.fixture
+def story(tmp_path, monkeypatch):
+    ws = tmp_path / "sample"
+    shutil.copytree(SAMPLE, ws)
+    monkeypatch.chdir(ws)
+    assert invoke("roster", "import", "roster.xlsx", "--as-of", "2017-01-05").exit_code == 0
+    assert invoke("plan", "2017").exit_code == 0
+    for day, name, status, reason in BY_HAND:  # set by hand before the sheet comes in
+        assert invoke("attend", "set", day, name, status, "--reason", reason).exit_code == 0
+    for day, absent in ABSENT.items():
+        ids = expected_ids(ws, day)
+        present = {mid for name, mid in ids.items() if name not in absent}
+        late = {ids[n] for n in LATE.get(day, ())}
+        sign_in(ws, day, BRANCH, present, late)
+    assert invoke("record", "2017-04-12", "--filed-on", "2017-04-25").exit_code == 0  # due 4/19
+    assert invoke("record", "2017-05-11", "--filed-on", "2017-05-15").exit_code == 0  # due 5/18
+    pay(ws)
+    return ws
+
+
+def quarterly_json(*extra: str) -> dict:
+    result = invoke("report", "quarterly", "--year", "2017", "--quarter", "2", "--format", "json", *extra)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_quarterly_json_numbers_by_hand(story):
+    data = quarterly_json()
+    assert data["year"] == 2017 and data["quarter"] == 2 and data["branch"] == BRANCH
+    acts = {a["date"]: a for a in data["activities"]}
+    assert list(acts) == ["2017-04-12", "2017-05-11", "2017-06-14"]  # 5/10 was moved (乡党代会)
+    # 4/12: 30 members, 陈国华 exempt → 应到 29; 缺席 吴刚 郑红 孙浩 王芳 = 4; 实到 29 − 4 = 25
+    # (周婷 迟到 counts as present); 到会率 25/29 = 0.86206… → 0.8621
+    a = acts["2017-04-12"]
+    assert (a["expected"], a["present"], a["excused"], a["absent"]) == (29, 25, 0, 4)
+    assert a["rate"] == 0.8621 and a["rate_text"] == "86.2%" and a["below_threshold"] is False
+    # 5/11: 应到 29; 缺席 4, 请假 1 (马丽, set by hand before the sheet) → 实到 24; 24/29 = 0.8275… → 0.8276
+    a = acts["2017-05-11"]
+    assert (a["expected"], a["present"], a["excused"], a["absent"]) == (29, 24, 1, 4)
+    assert a["rate"] == 0.8276 and a["below_threshold"] is False
+    # 6/14: 赵磊 transferred out 6/1 → 29 members, 陈国华 exempt → 应到 28; 缺席 6, 补学 1 (刘洋)
+    # → 实到 28 − 7 = 21; 21/28 = 0.75 < 0.80 → below the threshold
+    a = acts["2017-06-14"]
+    assert (a["expected"], a["present"], a["excused"], a["absent"], a["makeup"]) == (28, 21, 0, 6, 1)
+    assert a["rate"] == 0.75 and a["below_threshold"] is True
+    # 记实表: 4/12 + 5 working days = 4/19, filed 4/25 → late; 5/11 → 5/18, filed 5/15 → in time
+    assert acts["2017-04-12"]["record_late"] is True and acts["2017-04-12"]["record_deadline"] == "2017-04-19"
+    assert acts["2017-05-11"]["record_late"] is False
+    assert any("4月19日前填报，实际4月25日" in t for t in data["late_records"])
+
+
+def test_quarterly_member_flags_by_hand(story):
+    members = {m["label"]: m for m in quarterly_json()["members"]}
+    codes = {name: {c for c in m["flag_codes"] if c != "dues"} for name, m in members.items()}
+    assert members["高峰"]["absences"] == 3 and codes["高峰"] == {"talk"}
+    assert members["吴刚"]["absences"] == 2 and codes["吴刚"] == {"consecutive"}
+    assert members["郑红"]["absences"] == 4 and codes["郑红"] == {"unqualified", "consecutive"}
+    assert members["孙浩"]["absences"] == 6 and codes["孙浩"] == {"unqualified", "consecutive", "lapse"}
+    assert members["王芳"]["absences"] == 3 and codes["王芳"] == {"talk", "consecutive", "lapse_warn"}
+    for quiet in ("韩梅", "冯刚", "曹丽华", "马丽", "刘洋", "周婷", "李建国"):
+        assert codes[quiet] == set(), quiet
+    texts = " ".join(members["高峰"]["flags"])
+    assert "谈话提醒" in texts and "1月11日、3月8日、5月11日" in texts
+    assert any("党章第九条" in t and "1月—6月连续6个月" in t for t in members["孙浩"]["flags"])
+    assert any("连续缺勤" in t and "4月12日、5月11日" in t for t in members["吴刚"]["flags"])
+    # the quarter's own counts: 王芳 4/12, 5/11, 6/14 all 缺席
+    assert members["王芳"]["period"] == {"expected": 3, "present": 0, "excused": 0, "absent": 3}
+    assert members["陈国华"]["expected"] == 0  # exempt: never expected
+    assert "张伟#第一党小组" in members and "张伟#第二党小组" in members
+    assert members["高峰"]["phone"] == "138****1020"
+    assert quarterly_json("--show-private")["members"][0]["phone"].isdigit()
+
+
+def test_quarterly_dues_by_hand(story):
+    data = quarterly_json()
+    dues = data["dues"]
+    # monthly standards of the 30 members add up to 2864.10; April and May all 30 owe,
+    # June not 赵磊 (out on 6/1, 105.00): 2 × 2864.10 + 2759.10 = 8487.30
+    assert dues["due"] == "8487.30"
+    # unpaid in the quarter: 林涛 3 × 78.00 + 唐勇 99.00 (April) + 何静 19.00 (half of May) = 352.00
+    assert dues["paid"] == "8135.30"
+    # arrears to June 30: 林涛 6 × 78.00 = 468.00, + 99.00 + 19.00 = 586.00
+    assert dues["owed"] == "586.00" and dues["members_in_arrears"] == 3
+    owing = {d["name"]: d for d in dues["members"]}
+    assert set(owing) == {"林涛", "唐勇", "何静"}
+    assert owing["林涛"]["arrears_months"] == [f"2017-0{m}" for m in range(1, 7)]
+    lin = {m["name"]: m for m in data["members"]}["林涛"]
+    assert any("连续6个月未交纳党费" in f and "党章第九条" in f for f in lin["flags"])
+
+
+def test_quarterly_themes_and_kinds(story):
+    data = quarterly_json()
+    kinds = data["kinds"]
+    assert "支部委员会（每月一次）：4月未开展" in kinds["shortfalls"]
+    meeting = [c for c in kinds["checks"] if c["name"] == "支部党员大会"]
+    assert [(c["window"], c["held"], c["status"]) for c in meeting] == [("第二季度", 1, "ok")]
+    themes = {(c["name"], c["window"]): c for c in data["themes"]["checks"]}
+    assert themes[("“双报到”", "上半年")]["status"] == "ok"  # held 1/11
+    assert themes[("“党员义工日”", "第二季度")]["dates"] == ["2017-05-11"]
+    assert not any(w == "第三季度" for _, w in themes)  # a quarterly report judges its own quarter
+
+
+def test_annual_says_which_quarter_is_short(story):
+    result = invoke("report", "annual", "--year", "2017", "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["quarter"] is None and len(data["activities"]) == 6
+    assert len(data["unrecorded"]) == 6  # July–December: no sign-in recorded
+    assert "“党员义工日”（每季度一次）：第三季度未开展" in data["themes"]["shortfalls"]
+    assert "党课（每年至少4次）：全年只开展了2次" in data["kinds"]["shortfalls"]
+    assert any("第三季度" in s for s in data["themes"]["check_plan"][BRANCH])
+
+
+def test_terminal_table_marks_the_breaches(story):
+    result = invoke("report", "quarterly", "-y", "2017", "-q", "2")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "75.0%" in out and "低于要求" in out and "*2017-06-14" in out
+    assert "谈话提醒" in out and "孙浩" in out and "586.00" in out
+    assert "13800001020" not in out  # phones masked
+
+
+def test_xlsx_opens_in_libreoffice_with_charts_on_a4(story, tmp_path):
+    target = tmp_path / "二季度报表.xlsx"
+    result = invoke("report", "quarterly", "-y", "2017", "-q", "2", "-o", str(target))
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(target) as z:
+        names = z.namelist()
+    assert "xl/charts/chart1.xml" in names and "xl/charts/chart2.xml" in names
+    wb = load_workbook(target)
+    assert wb.sheetnames == ["汇总", "活动出勤", "党员情况", "党费", "主题与三会一课"]
+    for ws in wb.worksheets:
+        assert int(ws.page_setup.paperSize) == 9 and int(ws.page_setup.fitToWidth) == 1  # A4
+        assert ws.print_title_rows
+    rates = [row[7].value for row in wb["活动出勤"].iter_rows(min_row=3, max_row=5)]  # title, header
+    assert rates == [0.8621, 0.8276, 0.75]  # numbers, so the chart can plot them
+    again = tmp_path / "again.xlsx"
+    invoke("report", "quarterly", "-y", "2017", "-q", "2", "-o", str(again))
+    assert again.read_bytes() == target.read_bytes()  # fixed timestamps
+    pdf = to_pdf(target)
+    pages = pdf_pages(pdf)
+    assert pages and all(is_a4(p) for p in pages)
+    assert len(pages) <= 8  # every sheet fits the width of its page: no column spills
+    assert "到会率" in pdf_text(pdf)
+
+
+def test_csv_has_every_section(story):
+    result = invoke("report", "quarterly", "-y", "2017", "-q", "2", "-f", "csv")
+    text = result.stdout_bytes.decode("utf-8-sig")
+    for title in ("活动出勤", "党员参加活动情况", "党费交纳情况", "主题与“三会一课”"):
+        assert title in text
+
+
+def test_member_report(story):
+    result = invoke("report", "member", "高峰", "--year", "2017", "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["absences"] == 3 and "talk" in data["flag_codes"]
+    assert [a["status"] for a in data["activities"]] == ["缺席", "出席", "缺席", "出席", "缺席", "出席"]
+    assert data["dues"]["owed"] == "792.00"  # paid to June only; the year is over: 6 × 132.00
+    same = invoke("report", "member", "张伟", "-y", "2017")
+    assert same.exit_code == 1 and "张伟#第一党小组" in same.output and "张伟#第二党小组" in same.output
+    one = invoke("report", "member", "张伟#第二党小组", "-y", "2017", "-f", "json")
+    assert json.loads(one.stdout)["group"] == "第二党小组"
+    lin = json.loads(invoke("report", "member", "林涛", "-y", "2017", "-f", "json").stdout)
+    assert lin["dues"]["owed"] == "936.00"  # the whole of 2017 is over: 12 × 78.00
+
+
+def test_user_mistakes_are_one_chinese_line(story):
+    for args in (("--quarter", "5"), ("--branch", "不存在的支部"), ("--year", "2015", "--quarter", "1")):
+        result = invoke("report", "quarterly", *args)
+        assert result.exit_code == 1
+        assert result.stderr.startswith("错误：") and result.stderr.count("\n") == 1
+    assert invoke("report", "member", "查无此人", "-y", "2017").exit_code == 1
+
+
+# ------------------------------------------------------------------------ a 党委 of three
+
+
+@pytest.fixture
+def three(tmp_path, monkeypatch):
+    """Three branches of 4 members; Q2 attendance 100% in 一支部, 50% in 二支部, 75% in 三支部."""
+    from partyday_cli.store.roster import save_roster
+
+    ws = tmp_path / "dangwei"
+    shutil.copytree(SAMPLE, ws)
+    config = ws / "partyday.toml"
+    text = config.read_text(encoding="utf-8").replace(
+        f'[[branches]]\nname = "{BRANCH}"',
+        '[[branches]]\nname = "一支部"\n\n[[branches]]\nname = "二支部"\n\n[[branches]]\nname = "三支部"')
+    config.write_text(text, encoding="utf-8")
+    monkeypatch.chdir(ws)
+    branches = ("一支部", "二支部", "三支部")
+    members = [Member(f"{b[0]}党员{i}", b, joined=date(2010, 7, 1), phone=f"1390000{k}{i}")
+               for k, b in enumerate(branches) for i in range(4)]
+    with open_ledger(ws / "ledger.db") as ledger:
+        save_roster(ledger, members, sha256="a" * 64, original_name="花名册.xlsx", archived_path="",
+                    effective_date=date(2017, 1, 1))
+    assert invoke("plan", "2017").exit_code == 0
+    present_count = {"一支部": 4, "二支部": 2, "三支部": 3}
+    conn = sqlite3.connect(ws / "ledger.db")
+    ids = dict(conn.execute("SELECT name, id FROM members"))
+    days = {b: [d for (d,) in conn.execute("SELECT date FROM activities WHERE branch = ? AND date BETWEEN"
+                                            " '2017-04-01' AND '2017-06-30'", (b,))] for b in branches}
+    conn.close()
+    for b in branches:
+        for day in days[b]:
+            sign_in(ws, day, b, {ids[f"{b[0]}党员{i}"] for i in range(present_count[b])})
+    return ws
+
+
+def test_dangwei_rolls_up_worst_first(three):
+    data = quarterly_json()
+    assert data["branch"] is None
+    rows = data["branches"]
+    assert [r["branch"] for r in rows] == ["二支部", "三支部", "一支部"]
+    # 二支部: 2 of 4 at each of its 3 activities → 0.5; 三支部 3/4 → 0.75; 一支部 4/4 → 1.0
+    assert [r["rate"] for r in rows] == [0.5, 0.75, 1.0]
+    assert [r["below_threshold"] for r in rows] == [3, 3, 0]
+    # 二支部: 党员2 and 党员3 absent at all three Q2 activities → 3 in a row, 3 months
+    assert rows[0]["members_flagged"] == 2
+    assert len(data["activities"]) == 9
+    one = quarterly_json("--branch", "三支部")
+    assert one["branch"] == "三支部" and "branches" not in one
+    assert {a["branch"] for a in one["activities"]} == {"三支部"}
+    assert [a["rate"] for a in one["activities"]] == [0.75, 0.75, 0.75]
+
+
+def test_dangwei_xlsx_has_branch_sheet(three, tmp_path):
+    target = tmp_path / "党委.xlsx"
+    assert invoke("report", "quarterly", "-y", "2017", "-q", "2", "-o", str(target)).exit_code == 0
+    wb = load_workbook(target)
+    assert wb.sheetnames[:2] == ["汇总", "支部汇总"]
+    assert [r[0].value for r in wb["支部汇总"].iter_rows(min_row=3, max_row=5)] == ["二支部", "三支部", "一支部"]
+    with zipfile.ZipFile(target) as z:
+        assert "xl/charts/chart1.xml" in z.namelist()
+    pages = pdf_pages(to_pdf(target))
+    assert pages and all(is_a4(p) for p in pages)
+    # without -o, the workbook goes to the workspace's out/ folder
+    assert invoke("report", "annual", "-y", "2017", "-f", "xlsx").exit_code == 0
+    assert list((three / "out").glob("2017年党员活动情况报告-*.xlsx"))
