@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from partyday_cli.core.members import Member
 
@@ -166,6 +167,7 @@ def month_key(year: int, month: int) -> str:
     return f"{year:04d}-{month:02d}"
 
 
+@lru_cache(maxsize=512)
 def month_bounds(key: str) -> tuple[date, date]:
     year, month = int(key[:4]), int(key[5:7])
     first = date(year, month, 1)
