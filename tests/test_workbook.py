@@ -296,6 +296,70 @@ def test_stray_cell_far_away(tmp_path, row, column, says):
     assert read_grid(_roster_xlsx(tmp_path / "ok.xlsx"))[0].rows[4][0] == "张三"  # still works after
 
 
+def _far_cell_xlsx(path: Path) -> Path:
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "姓名"
+    wb.active.cell(1048576, 16384, "x")
+    wb.save(path)
+    return path
+
+
+def test_calls_in_flight_with_a_file_that_kills_the_worker(tmp_path):
+    """Several files sent to the worker at once, one of which aborts it: that one is
+    reported, the others (sent before and after it) are read as if alone."""
+    from partyday_cli.io.workbook import WorkerCrashed, _parse_workbook, submit
+
+    good = _xlsx_bytes()
+    bad = _far_cell_xlsx(tmp_path / "远处有字.xlsx").read_bytes()
+    calls = [submit(_parse_workbook, data) for data in (good, bad, good, bad, good)]
+    outcomes = []
+    for call in calls:
+        try:
+            outcomes.append(call.result()[0].rows[4][0])
+        except WorkerCrashed:
+            outcomes.append("crashed")
+    assert outcomes == ["张三", "crashed", "张三", "crashed", "张三"]
+    assert read_grid(_roster_xlsx(tmp_path / "ok.xlsx"))[0].rows[4][0] == "张三"  # and it goes on
+
+
+def test_bytes_already_read_are_used_as_given(tmp_path):
+    path = _roster_xlsx(tmp_path / "花名册.xlsx")
+    data = path.read_bytes()
+    path.unlink()  # not read again
+    assert read_grid(path, data)[0].rows[4][0] == "张三"
+    with pytest.raises(UserError, match="文件 花名册.csv 是空的"):
+        read_grid(tmp_path / "花名册.csv", b"  ")
+
+
+def test_signins_read_ahead_give_what_read_signin_gives(tmp_path):
+    """`read_signin_later` sends files to the worker in a row; each result is the one
+    `read_signin` gives, a file that kills the worker included."""
+    from partyday_cli.io.signin import read_signin, read_signin_later
+    from tests import factories
+
+    day = date(2017, 4, 12)
+    names = ["李建国", "张伟", "王芳"]
+    files = [
+        factories.handwritten_xlsx(tmp_path / "签到表.xlsx", title="签到表", date=day, names=names),
+        _far_cell_xlsx(tmp_path / "远处有字.xlsx"),
+        factories.handwritten_csv(tmp_path / "签到表.csv", title="签到表", date=day, names=names),
+        tmp_path / "空.xlsx",
+        factories.wecom_checkin_xlsx(tmp_path / "企业微信.xlsx", records=[
+            (n, "党支部", datetime(2017, 4, 12, 14, 50 + i), "") for i, n in enumerate(names)]),
+    ]
+    files[3].write_bytes(b"")
+
+    def outcome(reader):  # type: ignore[no-untyped-def]
+        try:
+            return reader()
+        except UserError as err:
+            return err.message
+
+    pending = [read_signin_later(p, p.read_bytes()) for p in files]
+    assert [outcome(p.result) for p in pending] == [outcome(lambda p=p: read_signin(p)) for p in files]
+    assert "无法读取" in outcome(pending[1].result) and "是空的" in outcome(pending[3].result)
+
+
 def test_missing_file(tmp_path):
     with pytest.raises(UserError, match="找不到"):
         read_grid(tmp_path / "nope.xlsx")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -45,11 +47,69 @@ def _expand(paths: list[Path]) -> list[Path]:
     return out
 
 
+def _match_function(candidates, aliases):  # type: ignore[no-untyped-def]
+    """`match_rows` against `candidates`, its index built once for many calls."""
+    from partyday_cli.core import matching
+
+    index_of = getattr(matching, "_Index", None)  # what match_rows builds on each call
+    if index_of is None:
+        return lambda rows: matching.match_rows(rows, candidates, aliases=aliases)
+    index = index_of(candidates, aliases or {})
+    return lambda rows: [index.match(row) for row in rows]
+
+
+class _Loaded:
+    """A file read ahead of its turn: its bytes, and its sign-in records being read in the
+    parsing worker (unless its bytes are in the ledger already, or it could not be read)."""
+
+    __slots__ = ("path", "data", "sha", "error", "pending")
+
+    def __init__(self, path: Path, data: bytes = b"", sha: str = "", error: UserError | None = None,
+                 pending=None) -> None:  # type: ignore[no-untyped-def]
+        self.path, self.data, self.sha, self.error, self.pending = path, data, sha, error, pending
+
+
+@dataclass
+class _Prepared:
+    """A file read, matched and checked, not yet written: all its turn has left to do is
+    print, wait for its archived copy and save."""
+
+    path: Path
+    sha: str
+    signin: object = None
+    day: date | None = None
+    branch: str = ""
+    activity: object = None  # None: create it at its turn (--date, outside the plan)
+    marks: list = field(default_factory=list)
+    unmatched: list = field(default_factory=list)
+    visitors: list = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)  # warnings, printed at its turn
+    summary: str = ""
+    archived: Future | None = None  # the archive write, started at once
+    error: UserError | None = None
+    known: bool = False  # its bytes were in the ledger when it was read
+
+
 class _Importer:
-    """Imports files one by one; each file is all-or-nothing, the others go on."""
+    """Imports files one by one, in order; each file is all-or-nothing, the others go on.
+
+    Work is pipelined, so that a file's turn is mostly its own ledger transaction: the
+    next files are read and parsed in the worker process (`READ_AHEAD`), and the next few
+    are matched and checked, with their archive copies written (and synced) in threads
+    (`PREPARE_AHEAD`). Preparing reads only what saving a file never changes (the roster,
+    the plan, the config), and a file's turn checks again whether its bytes are in the
+    ledger; so every file lands exactly as if the files were imported one at a time, and
+    is reported only once committed. Who is expected on a day is asked once per roster
+    import, and a name is matched once per roster (matching is a pure function of both)."""
+
+    READ_AHEAD = 8
+    PREPARE_AHEAD = 3
+    ARCHIVE_THREADS = 2
 
     def __init__(self, ws, ledger, *, day: date | None, branch: str | None, replace: bool,  # type: ignore[no-untyped-def]
-                 dry_run: bool):
+                 dry_run: bool, paths: list[Path]):
+        from partyday_cli.store.attendance import ImportCache
+
         self.ws, self.ledger = ws, ledger
         self.day, self.branch, self.replace, self.dry_run = day, branch, replace, dry_run
         conf = ws.section("attendance")
@@ -57,52 +117,153 @@ class _Importer:
         self.aliases = conf.get("aliases") or {}
         self.min_minutes = conf.get("min_minutes")
         self.totals: Counter[str] = Counter()
+        self.cache = ImportCache(ledger)
+        self.paths = list(paths)
+        self._loaded: dict[int, _Loaded] = {}
+        self._prepared: dict[int, _Prepared] = {}
+        self._next_load = self._next_prepare = 0
+        self._memos: list[tuple[list, tuple]] = []  # (candidates, (memo, match function))
+        self._archiver: ThreadPoolExecutor | None = None
 
-    def run(self, path: Path) -> str:
-        from partyday_cli.core.matching import match_rows
-        from partyday_cli.io.archive import archive_file, sha256_hex
+    def close(self) -> None:
+        if self._archiver is not None:
+            self._archiver.shutdown(wait=True, cancel_futures=True)
+
+    def run_at(self, index: int) -> str:
+        """Import `self.paths[index]`: its summary line, or its `UserError`. Files are
+        taken in order, each once."""
+        last = min(index + self.PREPARE_AHEAD, len(self.paths) - 1)
+        while self._next_prepare <= last:
+            self._prepared[self._next_prepare] = self._prepare(self._take(self._next_prepare))
+            self._next_prepare += 1
+        return self._finish(self._prepared.pop(index))
+
+    # ------------------------------------------------------------------ reading ahead
+
+    def _take(self, index: int) -> _Loaded:
+        last = min(index + self.READ_AHEAD, len(self.paths) - 1)
+        while self._next_load <= last:
+            self._loaded[self._next_load] = self._load(self.paths[self._next_load])
+            self._next_load += 1
+        return self._loaded.pop(index)
+
+    def _load(self, path: Path) -> _Loaded:
+        from partyday_cli.io.archive import sha256_hex
         from partyday_cli.io.files import read_bytes
-        from partyday_cli.io.signin import read_signin
+        from partyday_cli.io.signin import read_signin_later
         from partyday_cli.store.ledger import find_import
-        from partyday_cli.store.roster import members_on_with_ids
 
-        data = read_bytes(path, "签到文件")
+        try:
+            data = read_bytes(path, "签到文件")
+        except UserError as exc:
+            return _Loaded(path, error=exc)
         sha = sha256_hex(data)
         if find_import(self.ledger, "attendance", sha) is not None:
-            self.totals["unchanged"] += 1
-            return f"{path.name}：已导入过（内容完全相同），未作改动"
-        signin = read_signin(path, extra_layouts=self.layouts, min_minutes=self.min_minutes)
+            return _Loaded(path, data, sha)  # in the ledger already: no need to parse it
+        return _Loaded(path, data, sha, pending=read_signin_later(
+            path, data, extra_layouts=self.layouts, min_minutes=self.min_minutes))
+
+    # ------------------------------------------------------------------ one file
+
+    def _prepare(self, loaded: _Loaded) -> _Prepared:
+        path = loaded.path
+        if loaded.error is not None:
+            return _Prepared(path, "", error=loaded.error)
+        if loaded.pending is None:
+            return _Prepared(path, loaded.sha, known=True)
+        try:
+            return self._read(loaded)
+        except UserError as exc:
+            return _Prepared(path, loaded.sha, error=exc)
+
+    def _read(self, loaded: _Loaded) -> _Prepared:
+        from partyday_cli.store.activities import Activity, activity_on
+
+        path = loaded.path
+        signin = loaded.pending.result()
         day = self._date(path, signin)
-        candidates = members_on_with_ids(self.ledger, day, self.branch)
-        matches = match_rows([r for r in signin.rows if not r.visitor], candidates, aliases=self.aliases)
+        candidates = self.cache.members(day, self.branch)
+        matches = self._match([r for r in signin.rows if not r.visitor], candidates)
         branch = self._branch(path, day, matches, candidates)
-        activity = self._activity(path, day, branch)
-        by_id = dict(candidates)
-        marks, unmatched, lines = self._split(path, matches, by_id, branch)
+        found = activity_on(self.ledger, day, branch)
+        activity = found[0] if found else None
+        if activity is None:
+            if self.day is None:
+                raise UserError(f"{path.name}：{day.isoformat()} 不是{branch}计划中的活动日（先运行 partyday plan，"
+                                f"或确有此次活动时加 --date {day.isoformat()} 确认）")
+            if self.dry_run:
+                activity = Activity(None, branch, day, day, "", ("主题党日",))
+        marks, unmatched, lines = self._split(path, matches, dict(candidates), branch)
         visitors = [(r.raw_name, r.reason) for r in signin.rows if r.visitor]
         summary = (f"{path.name}：{signin.layout_zh}，{day.isoformat()} {branch}，"
                    f"匹配 {len(marks)} 人" + (f"，未能匹配 {len(unmatched)} 个姓名" if unmatched else "")
                    + (f"，列席 {len(visitors)} 人（不计入应到）" if visitors else ""))
-        for warning in signin.warnings:
-            warn(f"{path.name}：{warning}")
-        for line in lines:
+        lines = [f"{path.name}：{warning}" for warning in signin.warnings] + lines
+        archived = None
+        if not self.dry_run:
+            from partyday_cli.io.archive import archive_file
+
+            if self._archiver is None:
+                self._archiver = ThreadPoolExecutor(max_workers=self.ARCHIVE_THREADS, thread_name_prefix="archive")
+            archived = self._archiver.submit(archive_file, loaded.data, path.name, self.ws.root / "archive")
+        return _Prepared(path, loaded.sha, signin, day, branch, activity, marks, unmatched, visitors, lines,
+                         summary, archived)
+
+    def _finish(self, ready: _Prepared) -> str:
+        from partyday_cli.store.ledger import find_import
+
+        if ready.error is not None:
+            raise ready.error
+        path = ready.path
+        if ready.known or find_import(self.ledger, "attendance", ready.sha) is not None:  # again: at its turn
+            self.totals["unchanged"] += 1
+            return f"{path.name}：已导入过（内容完全相同），未作改动"
+        activity = ready.activity or self._activity(path, ready.day, ready.branch)
+        for line in ready.lines:
             warn(line)
-        self.totals["matched"] += len(marks)
-        self.totals["unknown"] += len(unmatched)
+        self.totals["matched"] += len(ready.marks)
+        self.totals["unknown"] += len(ready.unmatched)
         if self.dry_run:
             self.totals["dry"] += 1
-            return summary + "（--dry-run，未写入）"
+            return ready.summary + "（--dry-run，未写入）"
         from partyday_cli.store.attendance import save_signin
 
-        archived = archive_file(data, path.name, self.ws.root / "archive")
+        archived = ready.archived.result()
+        signin = ready.signin
         _, change = save_signin(
-            self.ledger, activity_id=activity.id, activity_date=day, branch=branch, sha256=sha,
+            self.ledger, activity_id=activity.id, activity_date=ready.day, branch=ready.branch, sha256=ready.sha,
             original_name=path.name, archived_path=str(archived.relative_to(self.ws.root)),
-            layout=signin.layout, present_only=signin.present_only, marks=marks,
-            unmatched=unmatched, visitors=visitors, replace=self.replace)
+            layout=signin.layout, present_only=signin.present_only, marks=ready.marks,
+            unmatched=ready.unmatched, visitors=ready.visitors, replace=self.replace, cache=self.cache)
         self.totals["imported"] += 1
         verb = "（取代之前的签到文件）" if self.replace else ""
-        return f"{summary}{verb}；{change.text()}"
+        return f"{ready.summary}{verb}；{change.text()}"
+
+    def _match(self, rows, candidates):  # type: ignore[no-untyped-def]
+        """(row, Match) for each row. A Match depends only on the row's name and hints and
+        on the candidates, so each distinct row is matched once per distinct candidate list
+        (the days of a year usually share one)."""
+        memo, match = self._matcher(candidates)
+        keys = [(r.raw_name, r.phone_tail, r.group_hint, r.branch_hint) for r in rows]
+        todo: dict[tuple, object] = {}
+        for key, row in zip(keys, rows, strict=True):
+            if key not in memo and key not in todo:
+                todo[key] = row
+        if todo:
+            memo.update(zip(todo, match(list(todo.values())), strict=True))
+        return [(row, memo[key]) for key, row in zip(keys, rows, strict=True)]
+
+    def _matcher(self, candidates):  # type: ignore[no-untyped-def]
+        """(memo, match) for a candidate list: an equal list (another day, or the same
+        after a roster import that left these people as they were) shares both."""
+        for known, found in self._memos:
+            if known is candidates:
+                return found
+        found = next((f for known, f in self._memos if known == candidates), None)
+        if found is None:
+            found = ({}, _match_function(candidates, self.aliases))
+        self._memos.append((candidates, found))
+        return found
 
     def _date(self, path: Path, signin) -> date:  # type: ignore[no-untyped-def]
         if self.day is not None:
@@ -121,31 +282,31 @@ class _Importer:
         if len(names) == 1:
             return names[0]
         by_id = dict(candidates)
-        votes = Counter(by_id[m.member_id].branch for m in matches if m.member_id is not None)
+        votes = Counter(by_id[m.member_id].branch for _, m in matches if m.member_id is not None)
         if not votes:
             raise UserError(f"{path.name}：名单里没有一个姓名能对上 {day.isoformat()} 在册的党员，"
                             "无法判断是哪个支部。请检查日期，或加 --branch 指定")
         return votes.most_common(1)[0][0]
 
     def _activity(self, path: Path, day: date, branch: str):  # type: ignore[no-untyped-def]
-        from partyday_cli.store.activities import Activity, activity_on, save_plan
+        """The activity of a file dated outside the plan (confirmed with --date): found,
+        if an earlier file created it, or recorded now, keeping the rest of the plan."""
+        from partyday_cli.store.activities import (
+            Activity,
+            activities_in_year,
+            activity_on,
+            save_plan,
+        )
 
         found = activity_on(self.ledger, day, branch)
         if found:
             return found[0]
-        if self.day is None:
-            raise UserError(f"{path.name}：{day.isoformat()} 不是{branch}计划中的活动日（先运行 partyday plan，"
-                            f"或确有此次活动时加 --date {day.isoformat()} 确认）")
-        if self.dry_run:
-            return Activity(None, branch, day, day, "", ("主题党日",))
-        # a confirmed activity outside the plan: record it, keep the rest of the plan
-        from partyday_cli.store.activities import activities_in_year
-
         year = activities_in_year(self.ledger, day.year, branch)
         extra = Activity(None, branch, day, day, "", ("主题党日",),
                          place=str(self.ws.section("schedule").get("place", "")),
                          host=self.ws.branch(branch).secretary, rule="attend --date")
         save_plan(self.ledger, branch, day.year, [*year, extra])
+        self.cache.forget()
         warn(f"{day.isoformat()} 不在年度计划中，已按 --date 记为一次活动")
         return activity_on(self.ledger, day, branch)[0]
 
@@ -155,15 +316,14 @@ class _Importer:
 
         marks, unmatched, lines = [], [], []
         seen: set[int] = set()
-        for m in matches:
-            row = m.row
-            where = f"{path.name} {('工作表“' + row.sheet + '” ') if row.sheet else ''}第{row.row}行"
+        for row, m in matches:
             if m.member_id is not None:
                 if m.member_id in seen and row.status is None:
                     continue  # the same person joined twice: one attendance
                 seen.add(m.member_id)
                 marks.append(FileMark(m.member_id, row.status, row.reason, row.answers, row.sheet, row.row))
                 continue
+            where = f"{path.name} {('工作表“' + row.sheet + '” ') if row.sheet else ''}第{row.row}行"
             if m.candidates:
                 who = "、".join(f"{by_id[c].name}（{by_id[c].group or by_id[c].branch}）" for c in m.candidates)
                 lines.append(f"{where}：“{row.raw_name}”有同名党员 {who}，无法确定是谁，已留待处理"
@@ -202,6 +362,7 @@ def import_files(
 
       partyday attend import 腾讯会议参会明细.csv --date 2017-04-12
     """
+    from partyday_cli.io.workbook import start_worker
     from partyday_cli.store.ledger import open_ledger
 
     ws = require_workspace(ctx, workspace)
@@ -209,19 +370,26 @@ def import_files(
     if branch is not None:
         ws.branch(branch)
     paths = _expand(files)
+    if paths:
+        start_worker("partyday_cli.io.signin")  # it starts while the ledger opens
     if not paths:
         raise UserError("没有找到可导入的签到文件（.xlsx、.xls、.csv）")
     failures = 0
     with open_ledger(ws.ledger_path) as ledger:
-        importer = _Importer(ws, ledger, day=when, branch=branch, replace=replace, dry_run=dry_run)
-        for i, path in enumerate(paths, start=1):
-            prefix = f"[{i}/{len(paths)}] " if len(paths) > 1 else ""
-            try:
-                info(prefix + importer.run(path))
-            except UserError as exc:
-                failures += 1
-                for line in exc.lines():
-                    typer.echo(f"{prefix}错误：{line}", err=True)
+        importer = _Importer(ws, ledger, day=when, branch=branch, replace=replace, dry_run=dry_run,
+                             paths=paths)
+        try:
+            with importer.cache.batch():
+                for i in range(len(paths)):
+                    prefix = f"[{i + 1}/{len(paths)}] " if len(paths) > 1 else ""
+                    try:
+                        info(prefix + importer.run_at(i))
+                    except UserError as exc:
+                        failures += 1
+                        for line in exc.lines():
+                            typer.echo(f"{prefix}错误：{line}", err=True)
+        finally:
+            importer.close()
     t = importer.totals
     if len(paths) > 1 or failures:
         info(f"合计：{len(paths)} 个文件，导入 {t['imported']}，已导入过未改动 {t['unchanged']}，"

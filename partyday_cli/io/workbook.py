@@ -16,21 +16,26 @@ that read dates and amounts the way people type them. Money is never a float.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 import multiprocessing
 import os
+import pickle
+import queue
 import re
+import signal
+import struct
+import threading
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Mapping
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
 
@@ -90,19 +95,31 @@ class HeaderMatch:
 # --------------------------------------------------------------------------- reading
 
 
-def read_grid(path: Path) -> list[Sheet]:
-    """Every worksheet of `path` (one pseudo-sheet for a CSV), or a `UserError`."""
+def read_grid(path: Path, data: bytes | None = None) -> list[Sheet]:
+    """Every worksheet of `path` (one pseudo-sheet for a CSV), or a `UserError`.
+    `data`: the file's bytes when the caller has read them already (they are not read
+    again); `path` then only names the file."""
     path = Path(path)
-    data = read_bytes(path, "文件")
-    name = path.name
+    if data is None:
+        data = read_bytes(path, "文件")
+    return _grid(data, path.name, path.suffix.lower(), _read_calamine)
+
+
+def grid_here(data: bytes, name: str, suffix: str) -> list[Sheet]:
+    """`read_grid` for code that already runs in the parsing worker (see `submit`):
+    workbooks are parsed in this process."""
+    return _grid(data, name, suffix, _parse_here)
+
+
+def _grid(data: bytes, name: str, suffix: str, parse: Callable[[bytes, str], list[Sheet]]) -> list[Sheet]:
     if not data.strip():
         raise UserError(f"文件 {name} 是空的，请确认选对了文件，或在 Excel/WPS 中重新保存后再导入")
     if data.startswith(_ZIP_MAGIC):
         _check_zip(data, name)
-        return _read_calamine(data, name)
+        return parse(data, name)
     if data.startswith(_OLE_MAGIC):
-        return _read_calamine(data, name)
-    if path.suffix.lower() in SPREADSHEET_SUFFIXES:
+        return parse(data, name)
+    if suffix in SPREADSHEET_SUFFIXES:
         raise UserError(_fake_spreadsheet_message(data, name))
     return [_read_csv(data, name)]
 
@@ -134,9 +151,10 @@ def _fake_spreadsheet_message(data: bytes, name: str) -> str:
 
 
 _PASSWORD = "文件 {} 设有打开密码，请在 Excel/WPS 中取消密码后另存，再导入"
-_WORKER: ProcessPoolExecutor | bool | None = None
+_WORKER: _Worker | bool | None = None  # None: not started yet; False: none can start here
 _WORKER_MEMORY = 4 << 30  # bytes of address space for the parsing process (POSIX only)
 _MAX_CELLS = 5_000_000  # rows × columns of one sheet; 30,000 members × 40 columns fit
+_START_TIMEOUT = 60  # seconds for a new worker to answer its first call
 
 
 def _read_calamine(data: bytes, name: str) -> list[Sheet]:
@@ -145,30 +163,308 @@ def _read_calamine(data: bytes, name: str) -> list[Sheet]:
     (it allocates the whole rows × columns grid), it aborts the process it runs in
     (tafia/calamine#684, #714; dimastbk/python-calamine#130). In a worker that costs
     the worker, and the user gets one Chinese line."""
-    global _WORKER
-    if _WORKER is None:
-        _WORKER = _start_worker()
-    if _WORKER is False:  # no worker can start here (e.g. an embedding with no main file)
-        outcome = _parse_workbook(data)
-        return _outcome(outcome, data, name)
     try:
-        outcome = _WORKER.submit(_parse_workbook, data).result()
-    except BrokenProcessPool:
-        _WORKER.shutdown(wait=False, cancel_futures=True)
-        _WORKER = None
+        outcome = submit(_parse_workbook, data).result()
+    except WorkerCrashed:
         outcome = ("crashed",)
     return _outcome(outcome, data, name)
 
 
-def _start_worker() -> ProcessPoolExecutor | bool:
-    """A one-process pool, proven able to run a task; False when it cannot start."""
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=_mp_context(), initializer=_worker_setup)
+def _parse_here(data: bytes, name: str) -> list[Sheet]:
+    return _outcome(_parse_workbook(data), data, name)
+
+
+class WorkerCrashed(Exception):
+    """The call took the worker process down with it (it did so when it ran alone)."""
+
+
+class WorkerCall:
+    """`fn(*args)` sent to the parsing worker at once; `result()` waits for its value.
+
+    Calls queue up in the one worker, so a caller can send the next files while it
+    works on this one. When the worker dies, every call in it fails; each is then run
+    again, and only a call that kills a worker when nothing else runs there is
+    `WorkerCrashed` — the files sent along with a damaged one are not blamed for it.
+    Where no worker can start, the call runs in this process when its result is asked."""
+
+    def __init__(self, fn: Callable[..., Any], *args: Any):
+        self.fn, self.args = fn, args
+        self._worker: _Worker | None = None
+        self._job = 0
+        self._alone = False
+        self._outcome: tuple[bool, Any] | None = None
+        self._send()
+
+    def _send(self) -> None:
+        global _WORKER
+        while True:
+            if _WORKER is None:
+                _WORKER = _start_worker()
+            if _WORKER is False:
+                self._worker = None
+                return
+            worker = _WORKER
+            self._alone = not worker.busy()
+            try:
+                self._job = worker.send(self.fn, self.args)
+            except _WorkerDied:  # died since the last call returned, or never started
+                worker.drain()
+                _drop_worker(worker)
+                if not worker.started and _WORKER is None:
+                    _WORKER = False  # no worker can start here
+                continue
+            self._worker = worker
+            return
+
+    def result(self) -> Any:
+        if self._outcome is None:
+            try:
+                self._outcome = (True, self._result())
+            except Exception as exc:
+                self._outcome = (False, exc)
+        ok, value = self._outcome
+        if ok:
+            return value
+        raise value
+
+    def _result(self) -> Any:
+        global _WORKER
+        while True:
+            if self._worker is None:
+                return self.fn(*self.args)
+            try:
+                ok, value = self._worker.wait(self._job)
+            except _WorkerDied:
+                worker = self._worker
+                _drop_worker(worker)  # the next call starts a new one
+                if not worker.started:  # it never ran anything: no worker can start here
+                    if _WORKER is None:
+                        _WORKER = False
+                    self._worker = None
+                    continue
+                if self._alone:
+                    raise WorkerCrashed() from None
+                self._send()  # again, now alone in a new worker
+                continue
+            if ok:
+                return value
+            raise value
+
+
+def start_worker(*modules: str) -> None:
+    """Start the parsing worker now, in the background: a caller about to send it work
+    lets it start while doing its own preparations. `modules`: what its calls will
+    import, loaded once for every worker of this process (where processes are forked
+    from a server: Linux)."""
+    global _WORKER
+    _PRELOAD.update(dict.fromkeys(modules))
+    if _WORKER is None:
+        _WORKER = _start_worker()
+
+
+def submit(fn: Callable[..., Any], *args: Any) -> WorkerCall:
+    """Run `fn(*args)` in the parsing worker (memory-capped, stderr silenced); `fn` must
+    be a module-level function and its arguments and value picklable."""
+    return WorkerCall(fn, *args)
+
+
+class _WorkerDied(Exception):
+    pass
+
+
+class _Worker:
+    """One worker process and two pipes, driven from the calling thread alone: no helper
+    threads here (they would contend for the GIL with the caller's work), except one
+    that starts the process, so that the caller need not wait for that. The worker
+    reads every call as soon as it arrives (so a send never waits for it to finish one)
+    and answers them in order; a call's answer is kept until asked for."""
+
+    def __init__(self) -> None:
+        ctx = _mp_context()
+        if ctx.get_start_method() == "forkserver":
+            ctx.set_forkserver_preload(list(_PRELOAD))  # takes effect when the server starts
+        _lean_start()
+        calls_in, self._calls = ctx.Pipe(duplex=False)
+        self._answers, answers_out = ctx.Pipe(duplex=False)
+        self.process = ctx.Process(target=_serve, args=(calls_in, answers_out), daemon=True, name=_WORKER_NAME)
+        self._start_error: BaseException | None = None
+
+        def start() -> None:
+            try:
+                self.process.start()
+            except BaseException as exc:
+                self._start_error = exc
+            finally:
+                calls_in.close()
+                answers_out.close()
+
+        self._starting: threading.Thread | None = threading.Thread(target=start, name="partyday-parser-start",
+                                                                   daemon=True)
+        self._starting.start()
+        self._next = 0
+        self.pending: set[int] = set()  # sent, answer not yet read
+        self._answered: dict[int, tuple[bool, Any]] = {}
+        self.dead = False
+        self.started = False  # it has answered a call: it can run here
+        self._probe = self.send(int, ("1",))
+
+    def _join_start(self) -> None:
+        if self._starting is not None:
+            self._starting.join()
+            self._starting = None
+        if self._start_error is not None:
+            self.dead = True
+
+    def busy(self) -> bool:
+        """Whether calls sent earlier may still run (the start-up check aside)."""
+        return bool(self.pending - {self._probe})
+
+    def send(self, fn: Callable[..., Any], args: tuple) -> int:
+        """Queue a call (in the pipe, if the process is still starting); its number."""
+        if self.dead or self._start_error is not None:
+            self.dead = True
+            raise _WorkerDied()
+        self._next += 1
+        call = pickle.dumps((fn, args), protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            self._calls.send_bytes(_NUMBER.pack(self._next) + call)
+        except (OSError, EOFError):
+            self.dead = True
+            raise _WorkerDied() from None
+        self.pending.add(self._next)
+        return self._next
+
+    def wait(self, job: int) -> tuple[bool, Any]:
+        """(True, value) or (False, exception) of call `job`."""
+        self._join_start()
+        while job not in self._answered:
+            if self.dead or job not in self.pending:
+                raise _WorkerDied()
+            if not self.started and not self._answers.poll(_START_TIMEOUT):
+                self.dead = True  # not up after a minute: the start hangs
+                raise _WorkerDied()
+            try:
+                number, ok, value = self._answers.recv()
+            except (OSError, EOFError):  # the process is gone: everything in it is lost
+                self.dead = True
+                raise _WorkerDied() from None
+            self._keep(number, ok, value)
+        return self._answered.pop(job)
+
+    def _keep(self, number: int, ok: bool, value: Any) -> None:
+        self.pending.discard(number)
+        if number == self._probe:
+            self.started = ok
+        else:
+            self._answered[number] = (ok, value)
+
+    def drain(self) -> None:
+        """Read what a dead worker answered before it died (did it ever start?)."""
+        self._join_start()
+        with contextlib.suppress(OSError, EOFError):
+            while self._answers.poll(0):
+                self._keep(*self._answers.recv())
+
+    def close(self) -> None:
+        self._join_start()
+        self.dead = True
+        for conn in (self._calls, self._answers):
+            with contextlib.suppress(OSError):
+                conn.close()
+        if self._start_error is None and self.process.is_alive():
+            self.process.kill()
+        with contextlib.suppress(Exception):
+            self.process.join(timeout=5)
+
+
+_NUMBER = struct.Struct("<Q")  # a call's number, ahead of the pickled call
+_WORKER_NAME = "partyday-parser"
+_PRELOAD: dict[str, None] = {"partyday_cli.io.workbook": None}  # loaded by the fork server
+
+
+def _lean_start() -> None:
+    """Start workers without re-running the program's main module in them.
+
+    multiprocessing imports the parent's `__main__` in each new process, so that calls
+    defined there can be found. Ours are all module-level functions of partyday, and
+    the main module is the whole command line (typer and every command): leaving it out
+    makes a worker ready in a fraction of the time. Only processes named `_WORKER_NAME`
+    are affected; where Python prepares processes otherwise, nothing changes."""
+    from multiprocessing import spawn
+
+    original = getattr(spawn, "get_preparation_data", None)
+    if original is None or getattr(original, "_partyday", False):
+        return
+
+    def get_preparation_data(name: str) -> dict[str, Any]:
+        data = original(name)
+        if name == _WORKER_NAME:
+            data.pop("init_main_from_path", None)
+            data.pop("init_main_from_name", None)
+        return data
+
+    get_preparation_data._partyday = True  # type: ignore[attr-defined]
+    spawn.get_preparation_data = get_preparation_data
+
+
+def _serve(calls: Any, answers: Any) -> None:
+    """The worker's main loop: a thread takes calls off the pipe as they come, this one
+    runs them in order and sends each answer back. Ctrl-C is the caller's to handle."""
+    _worker_setup()
+    with contextlib.suppress(ValueError, OSError):
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    inbox: queue.SimpleQueue = queue.SimpleQueue()
+
+    def take() -> None:
+        try:
+            while True:
+                inbox.put(calls.recv_bytes())
+        except (OSError, EOFError):
+            inbox.put(None)
+
+    threading.Thread(target=take, daemon=True).start()
+    while (message := inbox.get()) is not None:
+        number = _NUMBER.unpack_from(message)[0]
+        name = "call"
+        try:
+            fn, args = pickle.loads(memoryview(message)[_NUMBER.size:])
+            name = getattr(fn, "__name__", name)
+            answer = (number, True, fn(*args))
+        except Exception as exc:
+            answer = (number, False, exc)
+        try:
+            answers.send(answer)
+        except (OSError, EOFError):
+            return
+        except Exception as exc:  # an answer that does not pickle: a bug, said as one
+            answers.send((number, False, RuntimeError(f"worker answer of {name}: {exc!r}")))
+
+
+def _drop_worker(worker: _Worker | None = None) -> None:
+    global _WORKER
+    if isinstance(_WORKER, _Worker) and (worker is None or worker is _WORKER):
+        _WORKER.close()
+        _WORKER = None
+    elif worker is not None:
+        worker.close()
+
+
+def _start_worker() -> _Worker | bool:
+    """A worker process, starting (its first answer tells whether it can run here);
+    False when no process can be started at all."""
     try:
-        pool.submit(int, "1").result(timeout=60)
-    except Exception:  # the worker could not import its main module, or was refused
-        pool.shutdown(wait=False, cancel_futures=True)
+        return _Worker()
+    except Exception:  # e.g. no process can be created here
         return False
-    return pool
+
+
+def crashed_error(data: bytes, name: str) -> UserError:
+    """The error for a file whose reading took the worker down (see `WorkerCall`)."""
+    try:
+        _outcome(("crashed",), data, name)
+    except UserError as exc:
+        return exc
+    raise AssertionError("unreachable")
 
 
 def _outcome(outcome: list[Sheet] | tuple, data: bytes, name: str) -> list[Sheet]:
@@ -234,8 +530,20 @@ def _parse_workbook(data: bytes) -> list[Sheet] | tuple:
 
 def _clean_row(row: list[object]) -> list[object]:
     """calamine's 6200.0 → 6200, None → '', trailing empty cells dropped."""
-    cells = ["" if v is None else int(v) if isinstance(v, float) and v.is_integer() and abs(v) < 1e15 else v
-             for v in row]
+    cells = [v if v.__class__ is str else _clean_cell(v) for v in row]
+    while cells and cells[-1] == "":
+        cells.pop()
+    return cells
+
+
+def _clean_cell(v: object) -> object:
+    if v is None:
+        return ""
+    return int(v) if isinstance(v, float) and v.is_integer() and abs(v) < 1e15 else v
+
+
+def _trim_text_row(cells: list[str]) -> list[str]:
+    """A CSV row (text only): trailing empty cells dropped, in place."""
     while cells and cells[-1] == "":
         cells.pop()
     return cells
@@ -247,6 +555,10 @@ def _trim(rows: list[list[object]]) -> list[list[object]]:
     while end and all(v == "" for v in rows[end - 1]):
         end -= 1
     return rows[:end]
+
+
+# Control characters (Unicode category Cc) other than tab, line feed, form feed, return.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
 
 def _decode_text(data: bytes) -> str | None:
@@ -263,7 +575,7 @@ def _decode_text(data: bytes) -> str | None:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\r\n\f")
+        controls = len(_CONTROLS.findall(text))
         if "\x00" in text or controls > len(text) // 100:
             return None
         return text
@@ -276,7 +588,7 @@ def _read_csv(data: bytes, name: str) -> Sheet:
         raise UserError(f"文件 {name} 不是电子表格或 CSV 文本，无法读取。请导入 .xlsx/.xls/.ods/.csv 文件")
     delimiter = _sniff_delimiter(text)
     try:
-        rows = [_clean_row(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        rows = [_trim_text_row(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
     except csv.Error:
         raise UserError(f"文件 {name} 无法按 CSV 读取，请在 Excel/WPS 中打开后另存为 .xlsx 再导入") from None
     return Sheet("", _trim(rows))

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple
 
 from partyday_cli.core.members import Member
 from partyday_cli.core.presence import Mark, derive
@@ -14,8 +20,9 @@ from partyday_cli.store.roster import members_on_with_ids
 MANUAL = "手工登记"
 
 
-@dataclass(frozen=True)
-class FileMark:
+class FileMark(NamedTuple):
+    """What a sign-in file says of one member (a tuple: a file makes hundreds)."""
+
     member_id: int
     status: str | None
     reason: str = ""
@@ -52,49 +59,206 @@ def _now() -> str:
     return datetime.now().astimezone().isoformat(timespec="seconds")
 
 
+class ImportCache:
+    """What the saves of one import keep from file to file, so that each file costs about
+    its own rows and not the whole activity's evidence again.
+
+    - who is expected on a day: `members_on_with_ids` is asked once per day and branch.
+      A roster import never changes what it says of a day, so the lists hold until a new
+      roster import lands (checked at each `members`: one indexed query);
+    - each activity's evidence and derived rows as this connection left them. They hold
+      while no other connection writes to the ledger (`PRAGMA data_version`, checked
+      inside each save's transaction, under its write lock); else they are read again.
+
+    Lists handed out are shared: callers must not change them."""
+
+    def __init__(self, ledger: Ledger):
+        self.ledger = ledger
+        self._roster: object = None
+        self._members: dict[tuple[date, str | None], list[tuple[int, Member]]] = {}
+        self._version: object = None
+        self._activities: dict[int, _Activity] = {}
+
+    def members(self, day: date, branch: str | None) -> list[tuple[int, Member]]:
+        token = tuple(self.ledger.conn.execute(
+            "SELECT max(id), count(*) FROM imports WHERE kind = 'roster'").fetchone())
+        if token != self._roster:
+            self._members.clear()
+            self._activities.clear()
+            self._roster = token
+        found = self._members.get((day, branch))
+        if found is None:
+            everyone = self._members.get((day, None)) if branch is not None else None
+            found = ([(mid, m) for mid, m in everyone if m.branch == branch] if everyone is not None
+                     else members_on_with_ids(self.ledger, day, branch))  # the same list, read once
+            self._members[(day, branch)] = found
+        return found
+
+    def forget(self) -> None:
+        """Drop what is known of the activities (after this connection changed them otherwise)."""
+        self._activities.clear()
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Many saves, each still its own transaction, committed without waiting for the
+        disk each time: the ledger is synced once, at the end.
+
+        In WAL mode with `synchronous = NORMAL` every commit is atomic and stays
+        committed when the process is killed; only a power cut or an OS crash can undo
+        the last commits, never half of one, and the ledger stays sound (sqlite.org,
+        "WAL mode … is always consistent with synchronous=NORMAL"). A file so lost is
+        imported again by the next run: its archived copy is kept and synced before its
+        commit. Leaving the block (normally or not) syncs the write-ahead log, so every
+        file reported imported is then on disk."""
+        conn = self.ledger.conn
+        mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+        level = conn.execute("PRAGMA synchronous").fetchone()[0]
+        if str(mode).lower() != "wal" or level < 1:
+            yield
+            return
+        conn.execute("PRAGMA synchronous = NORMAL")
+        try:
+            yield
+        finally:
+            conn.execute(f"PRAGMA synchronous = {int(level)}")
+            _sync_wal(self.ledger)
+
+    def _activity(self, activity_id: int) -> _Activity | None:
+        """Inside a transaction: the activity as last saved, if nobody else wrote since."""
+        version = self.ledger.conn.execute("PRAGMA data_version").fetchone()[0]
+        if version != self._version:
+            self._activities.clear()
+            self._version = version
+        return self._activities.get(activity_id)
+
+
+def _sync_wal(ledger: Ledger) -> None:
+    """fsync the ledger's write-ahead log (it holds every commit not yet checkpointed)."""
+    wal = Path(f"{ledger.path}-wal")
+    try:
+        fd = os.open(wal, os.O_RDWR)
+    except FileNotFoundError:
+        return  # checkpointed and removed: nothing pending
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@dataclass
+class _Activity:
+    """One activity's evidence and its rows in `attendance`, as a save left them."""
+
+    marks: dict[int, list[Mark]]  # member id → marks of files in force and by hand, in id order
+    signed: bool  # a sign-in file is in force
+    expected: list[tuple[int, Member]]  # the list the rows were derived for
+    rows: dict[int, tuple[str, str, str]]  # member id → (status, reason, source), in row order
+    best: dict[int, int] = field(default_factory=dict)  # member id → what a later file mark must beat
+    counts: dict[str, int] = field(default_factory=dict)  # status → rows, kept by `_add_file`
+
+
+# `derive` (core/presence.py) picks, among a member's file marks, the earliest of the best
+# kind: listed with no status word, then 出席, 迟到, 早退, then 请假, 补学, 缺席; with none of
+# these, 缺席 from the earliest mark. A hand-set mark beats every file, and an exempt member
+# stays 免参加. So a mark added after the others can change the row only when it is of a
+# better kind than the best so far; `_add_file` derives again only then.
+_RANK = {None: 0, "出席": 1, "迟到": 2, "早退": 3, "请假": 4, "补学": 5, "缺席": 6}
+_UNRANKED = len(_RANK)  # a status `derive` does not choose by (免参加 in a file)
+_NO_MARK = _UNRANKED + 1
+_SETTLED = -1  # set by hand, or exempt: no file mark changes the row
+
+
+class _FileMarkSeen(NamedTuple):
+    """A `Mark` of a sign-in file, as `derive` reads it (a tuple: a file makes hundreds)."""
+
+    status: str | None
+    reason: str
+    source: str
+    manual: bool = False
+
+
+def _best(marks: list[Mark], exempt: bool) -> int:
+    if exempt or any(m.manual for m in marks):
+        return _SETTLED
+    return min((_RANK.get(m.status, _UNRANKED) for m in marks), default=_NO_MARK)
+
+
 def _counts(conn, activity_id: int) -> dict[str, int]:  # type: ignore[no-untyped-def]
     rows = conn.execute("SELECT status, count(*) FROM attendance WHERE activity_id = ? GROUP BY status",
                         (activity_id,))
     return {status: n for status, n in rows}
 
 
+def _tally(rows: dict[int, tuple[str, str, str]]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for status, _, _ in rows.values():
+        out[status] = out.get(status, 0) + 1
+    return out
+
+
 def save_signin(ledger: Ledger, *, activity_id: int, activity_date: date, branch: str, sha256: str,
                 original_name: str, archived_path: str, layout: str, present_only: bool,
                 marks: list[FileMark], unmatched: list[Unmatched], visitors: list[tuple[str, str]],
-                replace: bool) -> tuple[int, AttendanceChange]:
+                replace: bool, cache: ImportCache | None = None) -> tuple[int, AttendanceChange]:
     """One sign-in file, in one transaction: its evidence, then the activity's rows re-derived.
-    With `replace`, the files already in force for the activity are superseded."""
-    with ledger.transaction() as conn:
-        change = AttendanceChange(before=_counts(conn, activity_id))
-        import_id = record_import(ledger, kind="attendance", sha256=sha256, original_name=original_name,
-                                  archived_path=archived_path, effective_date=activity_date,
-                                  rows=len(marks) + len(unmatched) + len(visitors))
-        file_id = conn.execute(
-            "INSERT INTO attendance_files (import_id, activity_id, layout, present_only) VALUES (?,?,?,?)",
-            (import_id, activity_id, layout, int(present_only))).lastrowid
-        if replace:
-            conn.execute("UPDATE attendance_files SET superseded_by = ? WHERE activity_id = ? "
-                         "AND id != ? AND superseded_by IS NULL", (file_id, activity_id, file_id))
-        conn.executemany(
-            "INSERT INTO attendance_marks (activity_id, member_id, file_id, status, reason, answers, "
-            "sheet, row, set_at) VALUES (?,?,?,?,?,?,?,?,?)",
-            [(activity_id, m.member_id, file_id, m.status, m.reason,
-              json.dumps(m.answers, ensure_ascii=False), m.sheet, m.row, _now()) for m in marks])
-        conn.executemany(
-            "INSERT INTO unmatched_names (import_id, activity_id, file_id, raw_name, normalised, sheet, "
-            "row, suggestions, status, reason) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            [(import_id, activity_id, file_id, u.raw_name, u.normalised, u.sheet, u.row,
-              json.dumps(u.suggestions, ensure_ascii=False), u.status, u.reason) for u in unmatched])
-        conn.executemany("INSERT INTO visitors (activity_id, file_id, name, note) VALUES (?,?,?,?)",
-                         [(activity_id, file_id, n, note) for n, note in visitors])
-        rederive(ledger, activity_id, activity_date, branch)
-        change.after = _counts(conn, activity_id)
+    With `replace`, the files already in force for the activity are superseded. `cache`:
+    for a caller saving many files (see `ImportCache`); the outcome is the same."""
+    now = _now()
+    try:
+        with ledger.transaction() as conn:
+            expected = (cache.members(activity_date, branch) if cache is not None
+                        else members_on_with_ids(ledger, activity_date, branch))
+            known = cache._activity(activity_id) if cache is not None and not replace else None
+            change = AttendanceChange(before=dict(known.counts) if known else _counts(conn, activity_id))
+            import_id = record_import(ledger, kind="attendance", sha256=sha256, original_name=original_name,
+                                      archived_path=archived_path, effective_date=activity_date,
+                                      rows=len(marks) + len(unmatched) + len(visitors))
+            file_id = conn.execute(
+                "INSERT INTO attendance_files (import_id, activity_id, layout, present_only) VALUES (?,?,?,?)",
+                (import_id, activity_id, layout, int(present_only))).lastrowid
+            if replace:
+                conn.execute("UPDATE attendance_files SET superseded_by = ? WHERE activity_id = ? "
+                             "AND id != ? AND superseded_by IS NULL", (file_id, activity_id, file_id))
+            conn.executemany(
+                "INSERT INTO attendance_marks (activity_id, member_id, file_id, status, reason, answers, "
+                "sheet, row, set_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                [(activity_id, m.member_id, file_id, m.status, m.reason, _answers_json(m.answers), m.sheet,
+                  m.row, now) for m in marks])
+            if unmatched:
+                conn.executemany(
+                    "INSERT INTO unmatched_names (import_id, activity_id, file_id, raw_name, normalised, sheet, "
+                    "row, suggestions, status, reason) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    [(import_id, activity_id, file_id, u.raw_name, u.normalised, u.sheet, u.row,
+                      json.dumps(u.suggestions, ensure_ascii=False), u.status, u.reason) for u in unmatched])
+            if visitors:
+                conn.executemany("INSERT INTO visitors (activity_id, file_id, name, note) VALUES (?,?,?,?)",
+                                 [(activity_id, file_id, n, note) for n, note in visitors])
+            if known is None:
+                state = _rederive(conn, activity_id, activity_date, expected)
+            else:
+                state = _add_file(conn, known, activity_id, activity_date, expected, marks, original_name)
+            change.after = dict(state.counts)
+    except BaseException:
+        if cache is not None:
+            cache.forget()
+        raise
+    if cache is not None:
+        cache._activities[activity_id] = state
     return import_id, change
+
+
+@lru_cache(maxsize=4096)
+def _answers_json(answers: tuple[tuple[str, str], ...]) -> str:
+    return json.dumps(answers, ensure_ascii=False)
 
 
 def rederive(ledger: Ledger, activity_id: int, activity_date: date, branch: str) -> None:
     """Rewrite the activity's attendance rows from its evidence (inside a transaction)."""
-    conn = ledger.conn
+    _rederive(ledger.conn, activity_id, activity_date, members_on_with_ids(ledger, activity_date, branch))
+
+
+def _rederive(conn, activity_id: int, activity_date: date,  # type: ignore[no-untyped-def]
+              expected: list[tuple[int, Member]]) -> _Activity:
     rows = conn.execute(
         "SELECT k.member_id, k.status, k.reason, k.file_id, i.original_name FROM attendance_marks k "
         "LEFT JOIN attendance_files f ON f.id = k.file_id LEFT JOIN imports i ON i.id = f.import_id "
@@ -106,17 +270,68 @@ def rederive(ledger: Ledger, activity_id: int, activity_date: date, branch: str)
         marks.setdefault(member_id, []).append(
             Mark(status, reason or "", MANUAL if manual else (name or ""), manual))
     conn.execute("DELETE FROM attendance WHERE activity_id = ?", (activity_id,))
-    expected: list[tuple[int, Member]] = members_on_with_ids(ledger, activity_date, branch)
-    signed = has_signin(ledger, activity_id)
-    out = []
+    signed = bool(conn.execute(
+        "SELECT 1 FROM attendance_files WHERE activity_id = ? AND superseded_by IS NULL LIMIT 1",
+        (activity_id,)).fetchone())
+    state = _Activity(marks, signed, expected, {})
     for member_id, member in expected:
         if not signed and member_id not in marks:
             continue  # before any sign-in file, only what was set by hand (a leave asked ahead)
-        status, reason, source = derive(marks.get(member_id, []),
-                                        exempt=member.is_exempt_on(activity_date))
-        out.append((activity_id, member_id, status, reason, source))
+        _derive_row(state, member_id, member, activity_date)
     conn.executemany("INSERT INTO attendance (activity_id, member_id, status, reason, source) "
-                     "VALUES (?,?,?,?,?)", out)
+                     "VALUES (?,?,?,?,?)", [(activity_id, mid, *row) for mid, row in state.rows.items()])
+    state.counts = _tally(state.rows)
+    return state
+
+
+def _derive_row(state: _Activity, member_id: int, member: Member, day: date) -> tuple[str, str, str]:
+    marks = state.marks.get(member_id, [])
+    exempt = member.is_exempt_on(day)
+    row = state.rows[member_id] = derive(marks, exempt=exempt)
+    state.best[member_id] = _best(marks, exempt)
+    return row
+
+
+def _add_file(conn, known: _Activity, activity_id: int, activity_date: date,  # type: ignore[no-untyped-def]
+              expected: list[tuple[int, Member]], new: list[FileMark], name: str) -> _Activity:
+    """`_rederive` after one more file in force, from what the last save left (changed in
+    place: a failed save drops it). The new marks go last (their ids are the highest), so
+    only their members' rows can change, and only by a mark better than their best so far
+    (see `_RANK`); the rows are updated in place, keeping the order a rewrite gives them."""
+    touched: dict[int, None] = {}
+    best = known.best
+    for m in new:
+        known.marks.setdefault(m.member_id, []).append(_FileMarkSeen(m.status, m.reason, name))
+        if _RANK.get(m.status, _UNRANKED) < best.get(m.member_id, _NO_MARK):
+            touched[m.member_id] = None
+    if not (known.signed and known.expected is expected):  # everyone's row may change
+        conn.execute("DELETE FROM attendance WHERE activity_id = ?", (activity_id,))
+        state = _Activity(known.marks, True, expected, {})
+        for member_id, member in expected:
+            _derive_row(state, member_id, member, activity_date)
+        conn.executemany("INSERT INTO attendance (activity_id, member_id, status, reason, source) "
+                         "VALUES (?,?,?,?,?)", [(activity_id, mid, *row) for mid, row in state.rows.items()])
+        state.counts = _tally(state.rows)
+        return state
+    by_id = dict(expected)
+    counts = known.counts
+    updates = []
+    for member_id in touched:
+        member = by_id.get(member_id)
+        if member is None:
+            continue  # not expected at this activity: evidence only
+        before = known.rows[member_id]
+        row = _derive_row(known, member_id, member, activity_date)
+        if row != before:
+            updates.append((*row, activity_id, member_id))
+            counts[before[0]] -= 1
+            if not counts[before[0]]:
+                del counts[before[0]]
+            counts[row[0]] = counts.get(row[0], 0) + 1
+    if updates:
+        conn.executemany("UPDATE attendance SET status = ?, reason = ?, source = ? "
+                         "WHERE activity_id = ? AND member_id = ?", updates)
+    return known
 
 
 def has_signin(ledger: Ledger, activity_id: int) -> bool:

@@ -17,7 +17,15 @@ from pathlib import Path
 from partyday_cli.core.attendance import SignInFile
 from partyday_cli.errors import UserError
 from partyday_cli.io.signin import checkin, handwritten, mapped, tencent, wjx
-from partyday_cli.io.workbook import Sheet, read_grid
+from partyday_cli.io.workbook import (
+    Sheet,
+    WorkerCall,
+    WorkerCrashed,
+    crashed_error,
+    grid_here,
+    read_grid,
+    submit,
+)
 
 LAYOUTS: dict[str, str] = {
     handwritten.LAYOUT: handwritten.LAYOUT_ZH,
@@ -57,11 +65,52 @@ def importers(extra_layouts: Mapping[str, Mapping[str, list[str]]] | None = None
     return user + built_in
 
 
-def read_signin(path: Path, *, extra_layouts: Mapping[str, Mapping[str, list[str]]] | None = None,
+def read_signin(path: Path, *, data: bytes | None = None,
+                extra_layouts: Mapping[str, Mapping[str, list[str]]] | None = None,
                 min_minutes: float | None = None) -> SignInFile:
-    """The sign-in records of one file, or a Chinese `UserError` naming what is wrong."""
+    """The sign-in records of one file, or a Chinese `UserError` naming what is wrong.
+    `data`: the file's bytes, when the caller has read them already."""
     path = Path(path)
-    return read_sheets(read_grid(path), path.name, extra_layouts=extra_layouts, min_minutes=min_minutes)
+    return read_sheets(read_grid(path, data), path.name, extra_layouts=extra_layouts, min_minutes=min_minutes)
+
+
+class PendingSignIn:
+    """A sign-in file being read in the parsing worker (`read_signin_later`)."""
+
+    def __init__(self, call: WorkerCall, data: bytes, name: str):
+        self._call, self._data, self._name = call, data, name
+
+    def result(self) -> SignInFile:
+        """The file's records, or its `UserError`; waits for the worker if need be."""
+        try:
+            outcome = self._call.result()
+        except WorkerCrashed:
+            raise crashed_error(self._data, self._name) from None
+        if outcome[0] == "ok":
+            return outcome[1]
+        raise UserError(outcome[1], problems=outcome[2])
+
+
+def read_signin_later(path: Path, data: bytes, *,
+                      extra_layouts: Mapping[str, Mapping[str, list[str]]] | None = None,
+                      min_minutes: float | None = None) -> PendingSignIn:
+    """Start reading a sign-in file (its bytes `data`) in the parsing worker, parse and
+    layout both, and return at once: the caller goes on with other files meanwhile.
+    `.result()` is what `read_signin` would give. Calls queue in the worker in order."""
+    path = Path(path)
+    call = submit(_read_in_worker, data, path.name, path.suffix.lower(),
+                  dict(extra_layouts or {}), min_minutes)
+    return PendingSignIn(call, data, path.name)
+
+
+def _read_in_worker(data: bytes, name: str, suffix: str, extra_layouts: Mapping[str, Mapping[str, list[str]]],
+                    min_minutes: float | None) -> tuple:
+    """Runs in the worker: ('ok', SignInFile) or ('error', message, problems)."""
+    try:
+        sheets = grid_here(data, name, suffix)
+        return ("ok", read_sheets(sheets, name, extra_layouts=extra_layouts, min_minutes=min_minutes))
+    except UserError as exc:
+        return ("error", exc.message, exc.problems)
 
 
 def read_sheets(sheets: Sequence[Sheet], name: str, *,
@@ -89,4 +138,5 @@ def unknown_message(name: str) -> str:
             f"其他格式请在 partyday.toml 中写明姓名等列的列名，例如 {mapped.EXAMPLE}")
 
 
-__all__ = ["LAYOUTS", "Importer", "importers", "read_sheets", "read_signin", "unknown_message"]
+__all__ = ["LAYOUTS", "Importer", "PendingSignIn", "importers", "read_sheets", "read_signin",
+           "read_signin_later", "unknown_message"]
