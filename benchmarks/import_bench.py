@@ -15,9 +15,13 @@ and a GBK CSV saved by Windows Excel. Then, interleaved so machine noise hits bo
 
 Prints the median of each, files per second, and product / floor (target ≤ 2). Also
 prints a digest of the ledger's attendance, which must not change between versions of
-the importer (compare it before and after an optimisation).
+the importer (compare it before and after an optimisation: `--source` times another
+checkout, e.g. `git archive HEAD~3 | tar -x -C /tmp/old`, on the same files).
 
-    python benchmarks/import_bench.py [--files 500] [--rows 150] [--runs 3] [--keep DIR]
+The floor is short (well under a second), so it moves with the machine's load more
+than the product does; read the ratio with the runs printed beside it.
+
+    python benchmarks/import_bench.py [--files 500] [--rows 150] [--runs 3] [--keep DIR] [--source DIR]
 """
 
 from __future__ import annotations

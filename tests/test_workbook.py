@@ -322,6 +322,35 @@ def test_calls_in_flight_with_a_file_that_kills_the_worker(tmp_path):
     assert read_grid(_roster_xlsx(tmp_path / "ok.xlsx"))[0].rows[4][0] == "张三"  # and it goes on
 
 
+def test_where_no_worker_can_start_files_are_read_here(tmp_path, monkeypatch):
+    from partyday_cli.io import workbook
+
+    real = workbook._mp_context()
+
+    class NoProcesses:
+        def __getattr__(self, name):  # type: ignore[no-untyped-def]
+            return getattr(real, name)
+
+        def Process(self, *args, **kwargs):  # type: ignore[no-untyped-def]  # noqa: N802
+            process = real.Process(*args, **kwargs)
+
+            def refuse() -> None:
+                raise OSError("no processes here")
+
+            process.start = refuse
+            return process
+
+    workbook._drop_worker()
+    monkeypatch.setattr(workbook, "_mp_context", NoProcesses)
+    try:
+        calls = [workbook.submit(int, str(i)) for i in range(3)]
+        assert [call.result() for call in calls] == [0, 1, 2]
+        assert workbook._WORKER is False
+        assert read_grid(_roster_xlsx(tmp_path / "ok.xlsx"))[0].rows[4][0] == "张三"
+    finally:
+        workbook._WORKER = None
+
+
 def test_bytes_already_read_are_used_as_given(tmp_path):
     path = _roster_xlsx(tmp_path / "花名册.xlsx")
     data = path.read_bytes()

@@ -83,11 +83,13 @@ class _Prepared:
     marks: list = field(default_factory=list)
     unmatched: list = field(default_factory=list)
     visitors: list = field(default_factory=list)
-    lines: list[str] = field(default_factory=list)  # warnings, printed at its turn
+    lines: list[str] = field(default_factory=list)  # warnings about its rows, printed at its turn
     summary: str = ""
     archived: Future | None = None  # the archive write, started at once
     error: UserError | None = None
     known: bool = False  # its bytes were in the ledger when it was read
+    early: list[str] = field(default_factory=list)  # warnings printed first (before its error, if any)
+    data: bytes = b""  # its bytes, when its archive copy waits for its turn
 
 
 class _Importer:
@@ -124,6 +126,7 @@ class _Importer:
         self._next_load = self._next_prepare = 0
         self._memos: list[tuple[list, tuple]] = []  # (candidates, (memo, match function))
         self._archiver: ThreadPoolExecutor | None = None
+        self._unfinished: dict[str, int] = {}  # sha256 → files prepared and not yet at their turn
 
     def close(self) -> None:
         if self._archiver is not None:
@@ -171,17 +174,18 @@ class _Importer:
             return _Prepared(path, "", error=loaded.error)
         if loaded.pending is None:
             return _Prepared(path, loaded.sha, known=True)
+        early: list[str] = []
         try:
-            return self._read(loaded)
+            return self._read(loaded, early)
         except UserError as exc:
-            return _Prepared(path, loaded.sha, error=exc)
+            return _Prepared(path, loaded.sha, error=exc, early=early)
 
-    def _read(self, loaded: _Loaded) -> _Prepared:
+    def _read(self, loaded: _Loaded, early: list[str]) -> _Prepared:
         from partyday_cli.store.activities import Activity, activity_on
 
         path = loaded.path
         signin = loaded.pending.result()
-        day = self._date(path, signin)
+        day = self._date(path, signin, early)
         candidates = self.cache.members(day, self.branch)
         matches = self._match([r for r in signin.rows if not r.visitor], candidates)
         branch = self._branch(path, day, matches, candidates)
@@ -200,24 +204,37 @@ class _Importer:
                    + (f"，列席 {len(visitors)} 人（不计入应到）" if visitors else ""))
         lines = [f"{path.name}：{warning}" for warning in signin.warnings] + lines
         archived = None
-        if not self.dry_run:
+        if not self.dry_run and loaded.sha not in self._unfinished:  # a copy of an earlier file: at its turn
             from partyday_cli.io.archive import archive_file
 
             if self._archiver is None:
                 self._archiver = ThreadPoolExecutor(max_workers=self.ARCHIVE_THREADS, thread_name_prefix="archive")
             archived = self._archiver.submit(archive_file, loaded.data, path.name, self.ws.root / "archive")
+        self._unfinished[loaded.sha] = self._unfinished.get(loaded.sha, 0) + 1
         return _Prepared(path, loaded.sha, signin, day, branch, activity, marks, unmatched, visitors, lines,
-                         summary, archived)
+                         summary, archived, early=early, data=loaded.data)
 
     def _finish(self, ready: _Prepared) -> str:
+        if ready.signin is not None:
+            left = self._unfinished[ready.sha] - 1
+            if left:
+                self._unfinished[ready.sha] = left
+            else:
+                del self._unfinished[ready.sha]
+        return self._turn(ready)
+
+    def _turn(self, ready: _Prepared) -> str:
+        """What importing the file one at a time would do and say, from here on."""
         from partyday_cli.store.ledger import find_import
 
+        path = ready.path
+        if ready.sha and (ready.known or find_import(self.ledger, "attendance", ready.sha) is not None):
+            self.totals["unchanged"] += 1  # checked again at its turn: an earlier file may be the same
+            return f"{path.name}：已导入过（内容完全相同），未作改动"
+        for line in ready.early:
+            warn(line)
         if ready.error is not None:
             raise ready.error
-        path = ready.path
-        if ready.known or find_import(self.ledger, "attendance", ready.sha) is not None:  # again: at its turn
-            self.totals["unchanged"] += 1
-            return f"{path.name}：已导入过（内容完全相同），未作改动"
         activity = ready.activity or self._activity(path, ready.day, ready.branch)
         for line in ready.lines:
             warn(line)
@@ -228,7 +245,12 @@ class _Importer:
             return ready.summary + "（--dry-run，未写入）"
         from partyday_cli.store.attendance import save_signin
 
-        archived = ready.archived.result()
+        if ready.archived is not None:
+            archived = ready.archived.result()
+        else:
+            from partyday_cli.io.archive import archive_file
+
+            archived = archive_file(ready.data, path.name, self.ws.root / "archive")
         signin = ready.signin
         _, change = save_signin(
             self.ledger, activity_id=activity.id, activity_date=ready.day, branch=ready.branch, sha256=ready.sha,
@@ -265,11 +287,11 @@ class _Importer:
         self._memos.append((candidates, found))
         return found
 
-    def _date(self, path: Path, signin) -> date:  # type: ignore[no-untyped-def]
+    def _date(self, path: Path, signin, early: list[str]) -> date:  # type: ignore[no-untyped-def]
         if self.day is not None:
             if signin.date is not None and signin.date != self.day:
-                warn(f"{path.name}：文件里的日期是 {signin.date.isoformat()}，与 --date {self.day.isoformat()} 不一致；"
-                     "按 --date 导入，请核对")
+                early.append(f"{path.name}：文件里的日期是 {signin.date.isoformat()}，与 --date {self.day.isoformat()} "
+                             "不一致；按 --date 导入，请核对")
             return self.day
         if signin.date is None:
             raise UserError(f"{path.name}：文件里看不出活动日期。请加 --date 2017-04-12 指明是哪次活动")

@@ -240,7 +240,7 @@ class WorkerCall:
                 if not worker.started:  # it never ran anything: no worker can start here
                     if _WORKER is None:
                         _WORKER = False
-                    self._worker = None
+                    self._send()  # to a worker started since, if any; else it runs here
                     continue
                 if self._alone:
                     raise WorkerCrashed() from None

@@ -133,12 +133,16 @@ class ImportCache:
 
 
 def _sync_wal(ledger: Ledger) -> None:
-    """fsync the ledger's write-ahead log (it holds every commit not yet checkpointed)."""
+    """fsync the ledger's write-ahead log (it holds every commit not yet checkpointed);
+    where the file cannot be opened for that, a checkpoint syncs it instead."""
     wal = Path(f"{ledger.path}-wal")
     try:
         fd = os.open(wal, os.O_RDWR)
     except FileNotFoundError:
         return  # checkpointed and removed: nothing pending
+    except OSError:
+        ledger.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        return
     try:
         os.fsync(fd)
     finally:
