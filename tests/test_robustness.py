@@ -362,9 +362,6 @@ def test_two_imports_started_together_both_land(reference, ws, first, second):
     assert sorted(check_whole(ws, reference, in_order=False)) == sorted([first, second])
 
 
-@pytest.mark.xfail(strict=True, reason="product bug: the already-imported check runs outside the import's "
-                                       "transaction; when another process imports the same bytes in between, this "
-                                       "one dies on UNIQUE(imports.kind, sha256), exit 70 (see the report)")
 def test_the_same_file_imported_meanwhile_by_another_process_is_already_imported(reference, ws):
     """Two people import the same downloaded file at the same moment. The race, made
     certain: the other process imports the file after this one has looked it up in the
@@ -512,8 +509,6 @@ def test_a_ledger_from_a_newer_schema_is_refused_untouched(ws):
         assert listing(ws / "archive") == archive
 
 
-@pytest.mark.xfail(strict=True, reason="product bug: with no roster imported, `attend import` imports the "
-                                       "file with every name unmatched and exits 0 (see the report)")
 def test_attend_import_with_no_roster_imported_is_a_clear_message(tmp_path):
     ws = tmp_path / "ws"
     shutil.copytree(SAMPLE, ws)

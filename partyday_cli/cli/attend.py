@@ -168,6 +168,9 @@ class _Importer:
 
     # ------------------------------------------------------------------ one file
 
+    def _has_roster(self) -> bool:
+        return bool(self.ledger.query("SELECT 1 FROM members LIMIT 1"))
+
     def _prepare(self, loaded: _Loaded) -> _Prepared:
         path = loaded.path
         if loaded.error is not None:
@@ -187,6 +190,9 @@ class _Importer:
         signin = loaded.pending.result()
         day = self._date(path, signin, early)
         candidates = self.cache.members(day, self.branch)
+        if not candidates and not self._has_roster():
+            raise UserError("还没有导入花名册，无法核对签到名单。请先运行 partyday roster import 花名册.xlsx，"
+                            "再导入签到")
         matches = self._match([r for r in signin.rows if not r.visitor], candidates)
         branch = self._branch(path, day, matches, candidates)
         found = activity_on(self.ledger, day, branch)
@@ -252,11 +258,20 @@ class _Importer:
 
             archived = archive_file(ready.data, path.name, self.ws.root / "archive")
         signin = ready.signin
-        _, change = save_signin(
-            self.ledger, activity_id=activity.id, activity_date=ready.day, branch=ready.branch, sha256=ready.sha,
-            original_name=path.name, archived_path=str(archived.relative_to(self.ws.root)),
-            layout=signin.layout, present_only=signin.present_only, marks=ready.marks,
-            unmatched=ready.unmatched, visitors=ready.visitors, replace=self.replace, cache=self.cache)
+        from partyday_cli.store.attendance import AlreadyImported
+
+        try:
+            _, change = save_signin(
+                self.ledger, activity_id=activity.id, activity_date=ready.day, branch=ready.branch,
+                sha256=ready.sha, original_name=path.name,
+                archived_path=str(archived.relative_to(self.ws.root)), layout=signin.layout,
+                present_only=signin.present_only, marks=ready.marks, unmatched=ready.unmatched,
+                visitors=ready.visitors, replace=self.replace, cache=self.cache)
+        except AlreadyImported:
+            self.totals["matched"] -= len(ready.marks)
+            self.totals["unknown"] -= len(ready.unmatched)
+            self.totals["unchanged"] += 1
+            return f"{path.name}：已导入过（内容完全相同），未作改动"
         self.totals["imported"] += 1
         verb = "（取代之前的签到文件）" if self.replace else ""
         return f"{ready.summary}{verb}；{change.text()}"

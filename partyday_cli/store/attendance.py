@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from partyday_cli.core.members import Member
 from partyday_cli.core.presence import Mark, derive
-from partyday_cli.store.ledger import Ledger, record_import
+from partyday_cli.store.ledger import Ledger, find_import, record_import
 from partyday_cli.store.roster import members_on_with_ids
 
 MANUAL = "手工登记"
@@ -145,6 +145,11 @@ def _sync_wal(ledger: Ledger) -> None:
         return
     try:
         os.fsync(fd)
+    except OSError as exc:
+        from partyday_cli.errors import UserError
+
+        raise UserError(f"无法把账本写入磁盘（{exc.strerror}）：可能磁盘已满或出错。请检查磁盘后重新运行"
+                        "同一条导入命令，已导入的文件会自动跳过") from None
     finally:
         os.close(fd)
 
@@ -200,6 +205,14 @@ def _tally(rows: dict[int, tuple[str, str, str]]) -> dict[str, int]:
     return out
 
 
+class AlreadyImported(Exception):
+    """The same bytes landed (from another process) between the caller's check and the save."""
+
+    def __init__(self, import_id: int):
+        super().__init__(import_id)
+        self.import_id = import_id
+
+
 def save_signin(ledger: Ledger, *, activity_id: int, activity_date: date, branch: str, sha256: str,
                 original_name: str, archived_path: str, layout: str, present_only: bool,
                 marks: list[FileMark], unmatched: list[Unmatched], visitors: list[tuple[str, str]],
@@ -212,6 +225,9 @@ def save_signin(ledger: Ledger, *, activity_id: int, activity_date: date, branch
         with ledger.transaction() as conn:
             expected = (cache.members(activity_date, branch) if cache is not None
                         else members_on_with_ids(ledger, activity_date, branch))
+            earlier = find_import(ledger, "attendance", sha256)
+            if earlier is not None:  # another process imported the same bytes meanwhile
+                raise AlreadyImported(earlier)
             known = cache._activity(activity_id) if cache is not None and not replace else None
             change = AttendanceChange(before=dict(known.counts) if known else _counts(conn, activity_id))
             import_id = record_import(ledger, kind="attendance", sha256=sha256, original_name=original_name,
