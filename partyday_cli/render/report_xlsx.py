@@ -9,8 +9,6 @@ openpyxl is imported only inside `report_workbook`.
 
 from __future__ import annotations
 
-import io
-import zipfile
 from copy import copy
 from dataclasses import dataclass
 from decimal import Decimal
@@ -20,7 +18,7 @@ from typing import Any
 from partyday_cli.core.dues import months_list_zh
 from partyday_cli.core.report import DuesLine, MemberStat, Report, day_zh, percent_text, rate_number
 from partyday_cli.render.table import Column, Table, neutralise
-from partyday_cli.render.xlsx import FIXED_TIMESTAMP, display_width, line_count
+from partyday_cli.render.xlsx import display_width, line_count, workbook_bytes
 
 SONG = "宋体"
 CHART_ROWS = 60  # at most this many bars in a chart
@@ -430,7 +428,6 @@ def _room_for(ws: Any, anchor: int, chart_cm: float, width_chars: int) -> bool:
 def report_workbook(sheets: list[Sheet]) -> bytes:
     """The sheets as one workbook, byte-identical for the same report."""
     from openpyxl import Workbook
-    from openpyxl.writer.excel import ExcelWriter
 
     wb = Workbook()
     wb.remove(wb.active)
@@ -439,17 +436,7 @@ def report_workbook(sheets: list[Sheet]) -> bytes:
         header = _write_sheet(ws, sheet)
         _add_chart(ws, sheet, header)
     wb.properties.creator = "partyday"
-    wb.properties.created = wb.properties.modified = FIXED_TIMESTAMP
-    raw = io.BytesIO()
-    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(wb, archive).save()  # save_workbook() would stamp "now"
-    out = io.BytesIO()
-    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dest:
-        for info in source.infolist():  # zip entries carry the time they were written
-            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_TIMESTAMP.timetuple()[:6])
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            dest.writestr(entry, source.read(info.filename))
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 def report_csv(sheets: list[Sheet]) -> bytes:
