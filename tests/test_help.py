@@ -13,8 +13,9 @@ ROOT = get_command(app)
 def walk(command, path=()):  # type: ignore[no-untyped-def]
     subcommands = getattr(command, "commands", None)
     if subcommands:
-        for name, sub in subcommands.items():
-            yield from walk(sub, (*path, name))
+        for name in list(subcommands):
+            real = command.real_command(name) if hasattr(command, "real_command") else subcommands[name]
+            yield from walk(real, (*path, name))
     else:
         yield path, command
 

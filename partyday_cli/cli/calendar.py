@@ -163,6 +163,3 @@ def _render(days, request, arrangement, fmt: Format, output: Path | None) -> Non
         table.notes.append("不安排的月份：" + "、".join(f"{m}月" for m in sorted(request.skip_months)))
     emit_table(table, fmt, output)
 
-
-def register(app: typer.Typer) -> None:
-    app.command("calendar")(calendar)

@@ -25,8 +25,78 @@ def _debug(ctx) -> bool:  # type: ignore[no-untyped-def]
     return bool(ctx.find_root().params.get("debug") or os.environ.get("PARTYDAY_DEBUG"))
 
 
+# Every command, loaded only when it runs: building all of them costs more than a bare
+# Typer app's whole `--help`. name → (module, attribute, the line `partyday --help` shows).
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "demo": ("demo", "demo", "用自带的示例支部演示一年的主要工作（先试试这个）"),
+    "init": ("init", "init", "新建工作区：配置、花名册模板和账本"),
+    "calendar": ("calendar", "calendar", "排出某年的党员活动日，遇法定节假日和调休按规定顺延或提前"),
+    "holidays": ("holidays", "app", "法定节假日和调休安排：查看来源，导入国务院办公厅的放假通知"),
+    "roster": ("roster", "app", "花名册：导入党员名单，查看某天的党员情况"),
+    "plan": ("plan", "plan", "排出全年活动并分配主题，生成《年度活动安排表》"),
+    "signsheet": ("plan", "signsheet", "生成某次活动的签到表，预先填好应到党员"),
+    "record": ("plan", "record", "生成某次活动的《记实表》，登记报送日期"),
+    "attend": ("attend", "app", "签到与出勤：导入签到表、腾讯会议、问卷星、企业微信/钉钉导出"),
+    "dues": ("dues", "app", "党费：交纳标准、导入党费台账、收缴情况"),
+    "report": ("report", "app", "报表：季度、年度和个人的出勤、党费、主题与“三会一课”"),
+    "export": ("unattended", "export_app", "定期导出：每月把上个月的材料打包给党委"),
+    "remind": ("unattended", "remind", "生成活动通知和记实表、安排表到期提醒"),
+    "doctor": ("unattended", "doctor", "检查工作区，逐项说明怎么处理"),
+}
+
+
+class _Listed(typer.core.TyperCommand):
+    """A command as `partyday --help` lists it, before its module is loaded."""
+
+
+def build_command(name: str):  # type: ignore[no-untyped-def]
+    """The real click command for `name`, built from its module."""
+    import importlib
+
+    from typer.main import get_command
+
+    module, attribute, _ = COMMANDS[name]
+    target = getattr(importlib.import_module(f"partyday_cli.cli.{module}"), attribute)
+    wrapper = typer.Typer(rich_markup_mode="rich", add_completion=False)
+    if isinstance(target, typer.Typer):
+        wrapper.add_typer(target, name=name)
+        return get_command(wrapper).commands[name]  # type: ignore[attr-defined]
+    wrapper.command(name)(target)
+    command = get_command(wrapper)
+    command.name = name
+    return command
+
+
 class PartydayGroup(TyperGroup):
-    """Turns a `UserError` raised anywhere below into Chinese lines on stderr, exit 1."""
+    """Turns a `UserError` raised anywhere below into Chinese lines on stderr, exit 1,
+    and builds each command only when it is the one being run."""
+
+    _resolving = False
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        for name, (_, _, short) in COMMANDS.items():
+            self.commands.setdefault(name, _Listed(name=name, help=short, short_help=short))
+
+    def get_command(self, ctx, cmd_name):  # type: ignore[no-untyped-def]
+        command = self.commands.get(cmd_name)
+        if isinstance(command, _Listed) and self._resolving:
+            command = self.commands[cmd_name] = build_command(cmd_name)
+        return command
+
+    def resolve_command(self, ctx, args):  # type: ignore[no-untyped-def]
+        self._resolving = True
+        try:
+            return super().resolve_command(ctx, args)
+        finally:
+            self._resolving = False
+
+    def real_command(self, name: str):  # type: ignore[no-untyped-def]
+        """The built command (tests walk the whole tree with this)."""
+        command = self.commands.get(name)
+        if isinstance(command, _Listed):
+            command = self.commands[name] = build_command(name)
+        return command
 
     def main(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         from partyday_cli.cli import zh
@@ -88,33 +158,6 @@ def main(
     ctx.obj = {"workspace": workspace}
 
 
-def _register() -> None:
-    from partyday_cli.cli import (
-        attend,
-        calendar,
-        demo,
-        dues,
-        holidays,
-        init,
-        plan,
-        report,
-        roster,
-        unattended,
-    )
-
-    app.command("demo")(demo.demo)
-    app.command("init")(init.init)
-    calendar.register(app)
-    plan.register(app)
-    app.add_typer(holidays.app, name="holidays")
-    app.add_typer(roster.app, name="roster")
-    app.add_typer(attend.app, name="attend")
-    app.add_typer(dues.app, name="dues")
-    app.add_typer(report.app, name="report")
-    unattended.register(app)
-
-
-_register()
 
 
 def run() -> None:

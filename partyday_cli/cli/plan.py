@@ -359,8 +359,3 @@ def record_workbook(ws, ledger, cal, act, template: Path | None = None) -> tuple
     data = render_workbook(read_bytes(tpl, "模板文件"), context, template_name=tpl.name)
     return data, deadline, attendance is not None
 
-
-def register(app: typer.Typer) -> None:
-    app.command("plan")(plan)
-    app.command("signsheet")(signsheet)
-    app.command("record")(record)

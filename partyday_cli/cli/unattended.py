@@ -252,8 +252,3 @@ def doctor(ctx: typer.Context, workspace: WorkspaceOpt = None) -> None:
         raise typer.Exit(1)
     typer.echo("工作区一切正常")
 
-
-def register(app: typer.Typer) -> None:
-    app.add_typer(export_app, name="export")
-    app.command("remind")(remind)
-    app.command("doctor")(doctor)
