@@ -184,3 +184,22 @@ def test_readme_crontab_lines_run_as_written(sample, tmp_path):
                                "sh", "-c", command], capture_output=True, text=True, timeout=120)
         assert proc.returncode == 0, (command, proc.stderr)
     assert "export monthly" in (sample / "partyday.log").read_text(encoding="utf-8")
+
+
+def test_readme_task_scheduler_commands_run_as_written(sample):
+    """The partyday part of each README `schtasks /TR "…"` line, with the paths put in,
+    runs here exactly as Task Scheduler would start it (the scheduling itself needs Windows)."""
+    import re
+    import shlex
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    commands = re.findall(r'^schtasks .*?/TR "(.+)"$', readme, flags=re.MULTILINE)
+    assert len(commands) == 2
+    exe = shutil.which("partyday") or str(Path(sys.executable).with_name("partyday"))
+    for command in commands:
+        command = command.replace("C:\\partyday\\.venv\\Scripts\\partyday.exe", exe)
+        command = command.replace("D:\\党委工作区", str(sample)).replace("\\", "/")
+        proc = subprocess.run(shlex.split(command), capture_output=True, text=True, timeout=120,
+                              env={"PATH": os.environ.get("PATH", ""), "HOME": str(sample.parent)},
+                              stdin=subprocess.DEVNULL)
+        assert proc.returncode == 0, (command, proc.stderr)
