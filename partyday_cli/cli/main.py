@@ -7,6 +7,7 @@ libraries are imported inside the commands that need them.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -113,7 +114,7 @@ class PartydayGroup(TyperGroup):
             for line in exc.lines():
                 typer.echo(f"错误：{line}" if line is exc.lines()[0] else f"  {line}", err=True)
             raise typer.Exit(exc.exit_code) from None
-        except (typer.Exit, typer.Abort, typer.TyperException, KeyboardInterrupt):
+        except (typer.Exit, typer.Abort, typer.TyperException, KeyboardInterrupt, BrokenPipeError):
             raise  # click's own exits and usage errors (exit 2) pass through
         except Exception as exc:  # a bug: a distinct exit code, so cron can tell it apart
             if _debug(ctx) or os.environ.get("PARTYDAY_RAISE"):
@@ -162,6 +163,12 @@ def main(
 
 def run() -> None:
     """Console-script entry point."""
+    for stream in (sys.stdout, sys.stderr):
+        # Windows redirects (Task Scheduler, `> 通知.txt`) use the GBK code page: a character
+        # it lacks (✓, •) must not end the run with UnicodeEncodeError
+        if (getattr(stream, "encoding", "") or "").lower().replace("-", "") not in ("utf8",):
+            with contextlib.suppress(AttributeError, ValueError):
+                stream.reconfigure(errors="replace")
     try:
         app()
     except BrokenPipeError:  # `partyday … | head`
