@@ -21,3 +21,17 @@ def test_readme_has_the_two_commands():
 def test_ci_runs_the_readme_test_command_exactly():
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     assert readme_commands()[1] in ci.splitlines()
+
+
+def test_every_shipped_template_file_is_packaged():
+    """A file under templates/ that pyproject's package-data misses is absent after a plain
+    `pip install .` (editable installs hide this): every one must match a pattern."""
+    import fnmatch
+    import tomllib
+
+    patterns = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))[
+        "tool"]["setuptools"]["package-data"]["partyday_cli.templates"]
+    for path in (REPO / "templates").rglob("*"):
+        if path.is_file() and path.suffix in (".xlsx", ".toml"):
+            rel = path.relative_to(REPO / "templates").as_posix()
+            assert any(fnmatch.fnmatch(rel, p) and rel.count("/") == p.count("/") for p in patterns), rel
