@@ -183,3 +183,15 @@ def test_set_rejects_unknown_status_and_ambiguous_names(sample):
     assert result.exit_code == 1 and "张伟#第一党小组" in result.stderr
     result = invoke("attend", "set", "2017-04-12", "李建国", "到了")
     assert result.exit_code == 1 and "出席、迟到" in result.stderr
+
+
+def test_an_unsigned_sheet_from_signsheet_is_refused(sample):
+    """Importing the blank 签到表 partyday printed (nobody signed yet) must not mark
+    everyone present over the real absences and leaves."""
+    invoke("attend", "import", "签到")
+    before = snapshot(sample)
+    assert invoke("signsheet", "2017-04-12").exit_code == 0
+    blank = next((sample / "out").glob("2017-04-12签到表-*.xlsx"))
+    result = invoke("attend", "import", str(blank))
+    assert result.exit_code == 1 and "空白签到表" in result.stderr
+    assert snapshot(sample) == before

@@ -84,6 +84,7 @@ class _Sheet:
     expected: int | None = None
     present: int | None = None
     signed: bool = False  # the 签名 column is in use: an empty one means not there
+    sign_column: bool = False  # the header has a 签名 column at all
     status_full: bool = True  # every member row has its 状态 cell filled
     warnings: list[str] = field(default_factory=list)
 
@@ -100,6 +101,11 @@ def read_tables(sheets: Sequence[Sheet], name: str, lookup: Mapping[str, str], l
     if not any(not r.visitor for r in rows):
         raise UserError(f"文件 {name} 中找到了“姓名”表头，但下面没有任何党员姓名。请确认选对了文件")
     members = [r for r in rows if not r.visitor and r.status != "免参加"]
+    listed = [p for p in parts if any(not r.visitor for r in p.rows)]
+    if listed and all(p.sign_column and not p.signed and not p.status_full for p in listed) and all(
+            r.status in (None, "出席") for r in members):
+        raise UserError(f"文件 {name} 的“签名”栏全部是空的，像是还没签名的空白签到表（如 partyday signsheet "
+                        "生成的表）。请导入会后签好名的签到表；若只是到会名单，请删去“签名”列后再导入")
     full = all(p.signed or p.status_full for p in parts if any(not r.visitor for r in p.rows))
     expected = _total(p.expected for p in parts)
     present = _total(p.present for p in parts)
@@ -147,6 +153,7 @@ def _read_sheet(header: Header, lookup: Mapping[str, str]) -> _Sheet:
     context = {"group": named if "小组" in named else "", "branch": named if named.endswith("支部") else "",
                "visitor": ""}
     any_status_col = any("status" in b for b in blocks)
+    out.sign_column = any("sign" in b for b in blocks)
     pending: list[SignInRow | tuple[list[object], str]] = []  # statuses wait until we know if 签名 is in use
     for r in range(header.row + 1, len(sheet.rows)):
         row = sheet.rows[r]
