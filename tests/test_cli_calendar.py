@@ -227,3 +227,12 @@ def test_real_process_help_is_chinese_and_no_traceback():
     proc = run_cli("calendar", "2099", "-r", "month.week2.wed")
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_outputs_that_cannot_be_given_are_refused(tmp_path):
+    result = invoke("calendar", "2017", "-r", "month.week2.wed", "-o", str(tmp_path / "a.pdf"))
+    assert result.exit_code == 1 and ".pdf" in result.stderr and not (tmp_path / "a.pdf").exists()
+    result = invoke("holidays", "show", "2026", "--format", "ics")
+    assert result.exit_code == 1 and "ics" in result.stderr
+    result = invoke("calendar", "2017", "-r", "month.week2.wed", "-o", str(tmp_path))
+    assert result.exit_code == 1 and "是文件夹" in result.stderr

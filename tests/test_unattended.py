@@ -85,6 +85,10 @@ def test_remind_under_cron_matches_golden(sample):
     out = sample / "通知.txt"
     assert cron(sample, "remind", "--today", "2017-04-09", "-o", str(out)).returncode == 0
     assert out.read_text(encoding="utf-8") == result.stdout
+    assert cron(sample, "remind", "--today", "2017-04-30", "-o", str(out)).returncode == 0
+    assert out.read_text(encoding="utf-8") == ""  # nothing to say: yesterday's notice is gone
+    early = invoke("record", "2017-04-12", "--filed-on", "2017-04-01")
+    assert early.exit_code == 1 and "早于活动日期" in early.stderr
 
 
 def test_a_second_run_waits_then_stops_with_a_clear_message(sample):

@@ -50,6 +50,9 @@ def format_from_output(fmt: Format | None, output: Path | None, default: Format)
         suffix = output.suffix.lower().lstrip(".")
         if suffix in {f.value for f in Format}:
             return Format(suffix)
+        if suffix not in ("", "txt"):
+            raise UserError(f"不能写成 .{suffix} 文件。请把 -o 的扩展名写成 .xlsx、.csv、.json 或 .txt，"
+                            "或用 --format 指定格式")
     return default
 
 
@@ -138,6 +141,8 @@ def parse_day(text: str, what: str = "日期"):  # type: ignore[no-untyped-def]
 
 def emit_table(table, fmt: Format, output: Path | None) -> None:  # type: ignore[no-untyped-def]
     """A `render.table.Table` as CSV, xlsx, or a rich table with its notes under it."""
+    if fmt is Format.ics:
+        raise UserError("这个命令不能输出 ics（日历文件只用于 partyday calendar），请用 table、json、csv 或 xlsx")
     if fmt is Format.csv:
         from partyday_cli.render.table import to_csv
 

@@ -327,6 +327,8 @@ def record(
 def _mark_filed(ledger, act, filed: date, cal, ws) -> None:  # type: ignore[no-untyped-def]
     if act.id is None:
         raise UserError(f"{act.date.isoformat()} 不是计划中的活动，无法登记记实表报送日期")
+    if filed < act.date:
+        raise UserError(f"报送日期 {filed.isoformat()} 早于活动日期 {act.date.isoformat()}，请核对 --filed-on")
     with ledger.transaction() as conn:
         conn.execute("UPDATE activities SET record_filed_on = ? WHERE id = ?", (filed.isoformat(), act.id))
     workdays = int(ws.section("deadlines").get("record_within_workdays", 5))

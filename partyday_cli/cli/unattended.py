@@ -222,7 +222,7 @@ def remind(
         text = reminders(acts, today=now, days=ahead, deadlines=ws.section("deadlines"),
                          schedule=ws.section("schedule"), org=ws.org_name,
                          add_workdays=cal.add_workdays, branches=[b.name for b in ws.branches])
-        if text and output is not None:
+        if output is not None:  # an empty file when there is nothing: no stale notice stays
             write_atomic(output, text.encode("utf-8"))
         elif text:
             typer.echo(text, nl=False)

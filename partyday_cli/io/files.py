@@ -19,6 +19,8 @@ def write_atomic(path: Path, data: bytes) -> None:
     disk each become one Chinese line.
     """
     path = Path(path)
+    if path.is_dir():
+        raise UserError(f"{path} 是文件夹。请写出文件名，如 -o {path / ('输出' + (path.suffix or '.xlsx'))}")
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise UserError(f"输出目录不存在：{folder}。请先创建该目录，或换一个 -o 路径")
