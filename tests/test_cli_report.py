@@ -276,13 +276,16 @@ def test_member_report(story):
     data = json.loads(result.stdout)
     assert data["absences"] == 3 and "talk" in data["flag_codes"]
     assert [a["status"] for a in data["activities"]] == ["缺席", "出席", "缺席", "出席", "缺席", "出席"]
-    assert data["dues"]["owed"] == "792.00"  # paid to June only; the year is over: 6 × 132.00
+    # paid to June, and the branch's 台账 is recorded only to June: July–December are
+    # 未登记 (not recorded yet), not 未交 — so nothing is owed and nobody is accused
+    assert data["dues"]["owed"] == "0.00"
+    assert {m["status"] for m in data["dues"]["months"] if m["month"] >= "2017-07"} == {"未登记"}
     same = invoke("report", "member", "张伟", "-y", "2017")
     assert same.exit_code == 1 and "张伟#第一党小组" in same.output and "张伟#第二党小组" in same.output
     one = invoke("report", "member", "张伟#第二党小组", "-y", "2017", "-f", "json")
     assert json.loads(one.stdout)["group"] == "第二党小组"
     lin = json.loads(invoke("report", "member", "林涛", "-y", "2017", "-f", "json").stdout)
-    assert lin["dues"]["owed"] == "936.00"  # the whole of 2017 is over: 12 × 78.00
+    assert lin["dues"]["owed"] == "468.00"  # unpaid January–June, as recorded: 6 × 78.00
 
 
 def test_user_mistakes_are_one_chinese_line(story):

@@ -47,14 +47,15 @@ def year(tmp_path_factory):
         assert invoke("dues", "import", "2017党费台账.xlsx").exit_code == 0
         result = invoke("report", "quarterly", "--year", "2017", "--quarter", "2", "-f", "json")
         table = invoke("report", "quarterly", "--year", "2017", "--quarter", "2")
+        annual = json.loads(invoke("report", "annual", "--year", "2017", "-f", "json").stdout)
     finally:
         os.chdir(here)
     assert result.exit_code == 0, result.output
-    return json.loads(result.stdout), table.stdout
+    return json.loads(result.stdout), table.stdout, annual
 
 
 def test_each_activity_of_the_quarter(year):
-    report, _ = year
+    report, _, _ = year
     assert (report["year"], report["quarter"]) == (2017, 2)
     got = {a["date"]: (a["expected"], a["present"], a["excused"], a["absent"], a["rate"], a["below_threshold"])
            for a in report["activities"]}
@@ -70,7 +71,7 @@ def flags_of(report: dict, name: str) -> str:
 
 
 def test_the_members_the_rules_flag(year):
-    report, _ = year
+    report, _, _ = year
     assert "谈话提醒" in flags_of(report, "宋佳")
     assert "1月11日、3月8日、5月11日" in flags_of(report, "宋佳")
     assert "连续缺勤" in flags_of(report, "韩梅") and "4月12日、5月11日" in flags_of(report, "韩梅")
@@ -82,7 +83,15 @@ def test_the_members_the_rules_flag(year):
 
 
 def test_the_screen_marks_the_breaches(year):
-    _, table = year
+    _, table, _ = year
     assert "79.3%" in table and "低于要求" in table
     assert "宋佳" in table and "韩梅" in table and "邓超" in table
     assert "138****" in table and "13800001023" not in table  # phone masked on screen
+
+
+def test_the_annual_report_does_not_read_unrecorded_months_as_unpaid(year):
+    """The sample 台账 is filled January–June: July–December are 未登记, so only 邓超
+    (unpaid January–June) carries the 党章第九条 dues flag, not the whole branch."""
+    _, _, annual = year
+    flagged = {m["name"] for m in annual["members"] if any("党章第九条" in f for f in m["flags"])}
+    assert flagged == {"邓超"}

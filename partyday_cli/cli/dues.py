@@ -367,7 +367,7 @@ def match_rows(rows, members):  # type: ignore[no-untyped-def]
 
 def _run_report(ws, year: int, branch: str | None, fmt: Format | None, output: Path | None,  # type: ignore[no-untyped-def]
                 template: Path | None, as_of: date) -> None:
-    from partyday_cli.core.dues import dues_status
+    from partyday_cli.core.dues import dues_status, last_recorded_month
     from partyday_cli.store.dues import payments
     from partyday_cli.store.ledger import open_ledger
 
@@ -377,7 +377,8 @@ def _run_report(ws, year: int, branch: str | None, fmt: Format | None, output: P
     members = _members(ws, year, branch)
     with open_ledger(ws.ledger_path) as ledger:
         paid = payments(ledger, year)
-    results = dues_status(members, paid, year=year, today=as_of, policy=dues_policy(ws))
+    results = dues_status(members, paid, year=year, today=as_of, policy=dues_policy(ws),
+                          recorded_until=last_recorded_month(paid, year))
     if fmt is Format.json:
         emit_json(_report_json(results, year, as_of, branch), output)
     elif fmt is Format.xlsx:

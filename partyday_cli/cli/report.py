@@ -424,12 +424,15 @@ def _member_report(ws: Any, name: str, year: int, branch: str | None, fmt: Forma
         people = [p for p in q.dues_people(ledger, year) if p.member_id == member_id]
         payments = q.payments_of(ledger, [member_id], f"{year}-01", f"{year}-12")
         has_dues = q.branch_has_dues(ledger, year, who.branch)
+        until = ledger.conn.execute("SELECT max(month) FROM dues_payments WHERE month BETWEEN ? AND ?",
+                                    (f"{year}-01", f"{year}-12")).fetchone()[0]
     events = [(d, s) for d, _, _, s, _ in rows if d <= as_of]
     flags = attendance_flags(events, thresholds)
     dues = None
     if people and has_dues:
         dues = dues_status([(member_id, people[0].member())], payments, year=year,
-                           today=min(today, date(year, 12, 31) + timedelta(days=1)), policy=_dues_policy(ws))[0]
+                           today=min(today, date(year, 12, 31) + timedelta(days=1)), policy=_dues_policy(ws),
+                           recorded_until=until)[0]
         flags += [_flag("dues", text) for text in dues.flags]
     counts = {s: sum(1 for _, st in events if st == s) for s in ("出席", "迟到", "早退", "请假", "缺席", "补学")}
     phone = who.phone if show_private or not who.phone else mask_phone(who.phone)

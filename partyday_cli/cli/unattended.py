@@ -119,7 +119,7 @@ def _summary_table(ledger, ws, acts, year: int, month: int):  # type: ignore[no-
 
 def _dues_table(ws, year: int, end: date):  # type: ignore[no-untyped-def]
     from partyday_cli.cli.dues import _report_table, dues_policy
-    from partyday_cli.core.dues import dues_status
+    from partyday_cli.core.dues import dues_status, last_recorded_month
     from partyday_cli.store.dues import members_for_year, payments
     from partyday_cli.store.ledger import open_ledger
 
@@ -129,7 +129,8 @@ def _dues_table(ws, year: int, end: date):  # type: ignore[no-untyped-def]
     if not members:
         return None
     as_of = end + timedelta(days=1)
-    results = dues_status(members, paid, year=year, today=as_of, policy=dues_policy(ws))
+    results = dues_status(members, paid, year=year, today=as_of, policy=dues_policy(ws),
+                          recorded_until=last_recorded_month(paid, year))
     return _report_table(ws, results, year, as_of, None)
 
 

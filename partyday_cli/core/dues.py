@@ -49,6 +49,7 @@ FIXED_CATEGORIES = ("农民", "学生", "下岗失业", "低保")
 
 OVERRIDE_NOTE = "按花名册“党费标准”"
 PAID, UNPAID, PENDING, IN_QUARTER, LATE, NOT_DUE = "已交", "未交", "待交", "季度内", "补交", "不适用"
+UNRECORDED = "未登记"  # after the last month anyone's payment is recorded: the 台账 stops there
 
 
 @dataclass(frozen=True)
@@ -216,30 +217,41 @@ def dues_status(
     year: int,
     today: date,
     policy: DuesPolicy,
+    recorded_until: str | None = None,
 ) -> list[MemberDues]:
     """What each member owed and paid in `year` as of `today`, with Chinese flags.
 
     `payments` may hold several rows for one member and month (they add up). A month
     of the year is listed when it is owed up to `today`, or paid (a payment in advance,
     or one for a month the member did not belong to the branch: 不适用, flagged).
+    An unpaid month after `recorded_until` ('YYYY-MM': the last month anyone's payment
+    is recorded, see `last_recorded_month`) is 未登记, not 未交: a 台账 filled to June
+    says nothing yet of July. None: no such cut-off.
     """
     by_member: dict[int, dict[str, list[Payment]]] = defaultdict(lambda: defaultdict(list))
     prefix = f"{year:04d}-"
     for p in payments:
         if p.month.startswith(prefix):
             by_member[p.member_id][p.month].append(p)
-    return [_member_dues(mid, m, by_member.get(mid, {}), year, today, policy) for mid, m in members]
+    return [_member_dues(mid, m, by_member.get(mid, {}), year, today, policy, recorded_until)
+            for mid, m in members]
+
+
+def last_recorded_month(payments: Sequence[Payment], year: int) -> str | None:
+    """The latest month of `year` with any payment recorded (where the 台账 stops)."""
+    months = [p.month for p in payments if p.month.startswith(f"{year:04d}-")]
+    return max(months) if months else None
 
 
 def _member_dues(member_id: int, member: Member, paid: dict[str, list[Payment]], year: int,
-                 today: date, policy: DuesPolicy) -> MemberDues:
+                 today: date, policy: DuesPolicy, recorded_until: str | None = None) -> MemberDues:
     standard = monthly_standard(member, policy)
     owed = set(months_due(member, year, today))
     whole_year = set(months_due(member, year, date(year, 12, 31)))
     keys = sorted(owed | set(paid))
     months = tuple(
-        _month(key, standard.monthly, paid.get(key, []), member=key in whole_year,
-               started=key in owed, today=today, policy=policy)
+        _unrecorded(_month(key, standard.monthly, paid.get(key, []), member=key in whole_year,
+                           started=key in owed, today=today, policy=policy), recorded_until)
         for key in keys
     )
     arrears = tuple(md.month for md in months if md.status == UNPAID)
@@ -278,6 +290,12 @@ def _month(key: str, due: Decimal, payments: list[Payment], *, member: bool, sta
     else:
         status = UNPAID
     return MonthDues(key, due, paid, status, paid_on)
+
+
+def _unrecorded(md: MonthDues, recorded_until: str | None) -> MonthDues:
+    if md.status == UNPAID and recorded_until is not None and md.month > recorded_until:
+        return MonthDues(md.month, md.due, md.paid, UNRECORDED, md.paid_on)
+    return md
 
 
 def _quarter_last_month(key: str) -> str:

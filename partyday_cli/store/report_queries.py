@@ -320,7 +320,9 @@ def report_dues(ledger: Ledger, period: Period, today: date, policy: Any, branch
     if suspects:
         dues_today = min(today, period.end + timedelta(days=1))
         payments = payments_of(ledger, (p.member_id for p in suspects), first, last)
+        until = _cursor(ledger).execute(
+            "SELECT max(month) FROM dues_payments WHERE month BETWEEN ? AND ?", (first, last)).fetchone()[0]
         for md in dues_status([(p.member_id, p.member()) for p in suspects], payments,
-                              year=period.year, today=dues_today, policy=policy):
+                              year=period.year, today=dues_today, policy=policy, recorded_until=until):
             lines[md.member_id] = dues_line(md, period)
     return [lines[p.member_id] for p in people if p.member_id in lines]
