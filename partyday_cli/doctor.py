@@ -74,9 +74,10 @@ def _holidays(ws, year: int) -> list[tuple[bool, str]]:  # type: ignore[no-untyp
             arr = arrangement_for(y, holiday_dirs(ws.root), allow_provisional=False)
             out.append((True, f"{y} 年节假日数据：{arr.note or arr.source}"))
         except UserError:
-            out.append((y != year + 1 or date.today().month < 11,
-                        f"没有 {y} 年的节假日安排。国务院办公厅通知发布后运行 partyday holidays import 通知.txt；"
-                        f"在此之前排 {y} 年的活动需加 --provisional"))
+            # next year's notice comes out late in the year: a reminder, not a failure
+            out.append((y == year + 1,
+                        f"{'提醒：' if y == year + 1 else ''}没有 {y} 年的节假日安排。国务院办公厅通知发布后运行 "
+                        f"partyday holidays import 通知.txt；在此之前排 {y} 年的活动需加 --provisional"))
     return out
 
 

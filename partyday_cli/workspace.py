@@ -93,6 +93,11 @@ def find_root(explicit: Path | None = None, cwd: Path | None = None) -> Path | N
     """The workspace folder, or None when there is none (calendar needs none)."""
     if explicit is not None:
         root = Path(explicit)
+        if root.name == CONFIG_NAME and root.is_file():  # -w …/partyday.toml
+            root = root.parent
+        elif root.is_dir() and not (root / CONFIG_NAME).is_file():
+            # -w …/工作区/out: the nearest parent holding partyday.toml, as for the current folder
+            root = next((p for p in root.resolve().parents if (p / CONFIG_NAME).is_file()), root)
         if not (root / CONFIG_NAME).is_file():
             raise UserError(f"{root} 不是 partyday 工作区（找不到 {CONFIG_NAME}）。"
                             "请检查 --workspace 路径，或先运行 partyday init 创建工作区")

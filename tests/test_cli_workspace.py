@@ -76,6 +76,9 @@ def test_workspace_discovery_order(tmp_path, monkeypatch):
     assert json.loads(invoke("calendar", "2017", "-f", "json").stdout)[0]["planned"] == "2017-01-20"
     rows = json.loads(invoke("-w", str(a), "calendar", "2017", "-f", "json").stdout)  # flag wins
     assert rows[0]["planned"] == "2017-01-15"
+    for pointer in (a / "partyday.toml", a / "out"):  # the config file, or a folder inside
+        rows = json.loads(invoke("-w", str(pointer), "calendar", "2017", "-f", "json").stdout)
+        assert rows[0]["planned"] == "2017-01-15"
     rows = json.loads(invoke("calendar", "2017", "-w", str(a), "-r", "month.day1", "-f", "json").stdout)
     assert rows[0]["planned"] == "2017-01-01" or rows[0]["date"] >= "2017-01-01"  # option wins
 
