@@ -195,3 +195,13 @@ def test_an_unsigned_sheet_from_signsheet_is_refused(sample):
     result = invoke("attend", "import", str(blank))
     assert result.exit_code == 1 and "空白签到表" in result.stderr
     assert snapshot(sample) == before
+
+
+def test_set_reads_names_as_secretaries_write_them(sample):
+    assert invoke("attend", "set", "2017-04-12", "张伟（二组）", "请假", "--reason", "出差").exit_code == 0
+    rows = json.loads(invoke("roster", "list", "--date", "2017-04-12", "-f", "json").stdout)
+    assert {r["group"] for r in rows if r["name"] == "张伟"} == {"第一党小组", "第二党小组"}
+    gone = invoke("attend", "set", "2017-07-12", "赵磊", "请假")
+    assert gone.exit_code == 1 and "已于 2017-06-01 转出" in gone.stderr
+    early = invoke("attend", "set", "2017-03-08", "李娜", "请假")
+    assert early.exit_code == 1 and "2017-04-10 入党" in early.stderr

@@ -508,16 +508,32 @@ def list_attendance(
 
 
 def _one_member(ledger, day: date, name: str, branch: str | None):  # type: ignore[no-untyped-def]
+    import re
+
+    from partyday_cli.core.matching import _same_numbered_group
     from partyday_cli.core.members import normalise_name
-    from partyday_cli.store.roster import members_on_with_ids
+    from partyday_cli.store.roster import all_members, members_on_with_ids
 
     wanted = normalise_name(name)
     group = None
+    tagged = re.fullmatch(r"(.+?)[(（\[【](.+)[)）\]】]", wanted)
     if "#" in wanted:  # 张伟#第二党小组 tells same-name members apart
         wanted, group = wanted.split("#", 1)
-    found = [(i, m) for i, m in members_on_with_ids(ledger, day, branch)
-             if m.name == wanted and (group is None or group in (m.group, m.branch))]
+    elif tagged:  # 张伟（二组）, as sign-in sheets write it
+        wanted, group = tagged[1], tagged[2]
+
+    def in_group(m) -> bool:  # type: ignore[no-untyped-def]
+        return group is None or group in (m.group, m.branch) or bool(m.group) and (
+            group in m.group or _same_numbered_group(group, m.group))
+
+    found = [(i, m) for i, m in members_on_with_ids(ledger, day, branch) if m.name == wanted and in_group(m)]
     if not found:
+        gone = [m for m in all_members(ledger) if m.name == wanted and not m.is_member_on(day)]
+        if gone and gone[0].transferred_out and gone[0].transferred_out <= day:
+            raise UserError(f"{gone[0].name}已于 {gone[0].transferred_out.isoformat()} 转出，"
+                            f"不在 {day.isoformat()} 的党员名单中")
+        if gone and gone[0].joined and gone[0].joined > day:
+            raise UserError(f"{gone[0].name}于 {gone[0].joined.isoformat()} 入党，{day.isoformat()} 还不是本支部党员")
         raise UserError(f"{day.isoformat()} 在册党员中没有“{name}”。请核对姓名（partyday roster list --date {day.isoformat()}）")
     if len(found) > 1:
         who = "、".join(f"{wanted}#{m.group or m.branch}" for _, m in found)
