@@ -14,12 +14,11 @@ import typer
 from partyday_cli.cli.common import (
     WORKSPACE_HELP,
     Format,
-    emit,
     emit_json,
+    emit_table,
     format_from_output,
     info,
     parse_day,
-    print_rich,
     require_workspace,
     warn,
 )
@@ -478,7 +477,7 @@ def list_attendance(
         return
     if not records:
         raise UserError(f"{start.isoformat()}—{end.isoformat()} 没有出勤记录。请先运行 partyday attend import 签到表.xlsx")
-    from partyday_cli.render.table import Column, Table, to_csv
+    from partyday_cli.render.table import Column, Table
 
     table = Table(title="出勤记录", sheet_name="出勤", columns=[
         Column("日期", 12, "center"), Column("支部", 14), Column("姓名", 10), Column("出勤", 8, "center"),
@@ -490,21 +489,7 @@ def list_attendance(
     table.notes.append("合计：" + "，".join(f"{k} {counts[k]}" for k in STATUSES if counts[k]))
     if pending:
         table.notes.append(f"另有 {len(pending)} 个姓名未能匹配，待处理：partyday attend resolve")
-    if fmt is Format.csv:
-        emit(to_csv(table), output)
-    elif fmt is Format.xlsx:
-        from partyday_cli.render.xlsx import to_xlsx
-
-        emit(to_xlsx(table), output, binary_name="xlsx")
-    else:
-        from partyday_cli.cli.common import plain_output
-        from partyday_cli.render.table import to_rich
-
-        def notes(console) -> None:  # type: ignore[no-untyped-def]
-            for line in table.notes:
-                console.print(line, highlight=False)
-
-        print_rich(to_rich(table, plain=plain_output()), output, extra=notes)
+    emit_table(table, fmt, output)
 
 
 def _one_member(ledger, day: date, name: str, branch: str | None):  # type: ignore[no-untyped-def]

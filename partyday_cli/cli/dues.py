@@ -17,7 +17,6 @@ from partyday_cli.cli.common import (
     format_from_output,
     info,
     parse_day,
-    print_rich,
     require_workspace,
     warn,
 )
@@ -234,26 +233,9 @@ def _org_branch(ws, branch: str | None) -> str:  # type: ignore[no-untyped-def]
 
 
 def _emit_table(table, fmt: Format, output: Path | None) -> None:  # type: ignore[no-untyped-def]
-    from partyday_cli.render.table import to_csv
+    from partyday_cli.cli.common import emit_table
 
-    if fmt is Format.csv:
-        emit(to_csv(table), output)
-    elif fmt is Format.xlsx:
-        from partyday_cli.render.xlsx import to_xlsx
-
-        emit(to_xlsx(table), output, binary_name="xlsx")
-    elif fmt is Format.table:
-        from partyday_cli.cli.common import plain_output
-        from partyday_cli.render.table import to_rich
-
-        def notes(console) -> None:  # type: ignore[no-untyped-def]
-            for line in table.notes:
-                console.print(line, highlight=False)
-
-        print_rich(to_rich(table, plain=plain_output()), output, extra=notes)
-    else:
-        raise UserError(f"不支持的输出格式 {fmt.value}，请用 table、json、csv 或 xlsx")
-
+    emit_table(table, fmt, output)
 
 
 # ------------------------------------------------------------------------ import

@@ -260,7 +260,7 @@ def _print_tables(tables: list[Any], output: Path | None) -> None:
 
 def _emit(ws: Any, report: Any, fmt: Format | None, output: Path | None, show_private: bool,
           stem: str) -> None:
-    from partyday_cli.render.report_xlsx import report_csv, report_sheets, report_workbook
+    from partyday_cli.render.report_xlsx import report_sheets
 
     fmt = format_from_output(fmt, output, Format.table)
     if fmt is Format.ics:
@@ -271,6 +271,13 @@ def _emit(ws: Any, report: Any, fmt: Format | None, output: Path | None, show_pr
         emit(json_text(report_json(report, org=ws.org_name, show_private=show_private)) + "\n", output)
         return
     sheets = report_sheets(report, org=ws.org_name, screen=fmt is Format.table, show_private=show_private)
+    _emit_sheets(ws, sheets, fmt, output, stem)
+
+
+def _emit_sheets(ws: Any, sheets: list, fmt: Format, output: Path | None, stem: str) -> None:  # type: ignore[type-arg]
+    """CSV, a workbook (into out/ by default), or rich tables on the screen."""
+    from partyday_cli.render.report_xlsx import report_csv, report_workbook
+
     if fmt is Format.csv:
         emit(report_csv(sheets), output)
     elif fmt is Format.xlsx:
@@ -463,7 +470,7 @@ def _flag(code: str, text: str) -> Any:
 
 
 def _member_tables(ws: Any, record: dict[str, Any], fmt: Format, output: Path | None) -> None:
-    from partyday_cli.render.report_xlsx import Sheet, report_csv, report_workbook
+    from partyday_cli.render.report_xlsx import Sheet
     from partyday_cli.render.table import Column, Table
 
     title = f"{record['name']}（{record['branch']} {record['group']}）{record['year']}年参加组织生活情况"
@@ -484,12 +491,4 @@ def _member_tables(ws: Any, record: dict[str, Any], fmt: Format, output: Path | 
                      highlight=m["status"] == "未交")
         dues.notes.append(f"已交 {record['dues']['paid']} 元，欠交 {record['dues']['owed']} 元")
         tables.append(Sheet(dues))
-    if fmt is Format.csv:
-        emit(report_csv(tables), output)
-    elif fmt is Format.xlsx:
-        if output is None:
-            output = ws.root / "out" / f"{record['year']}年个人情况-{record['name']}.xlsx"
-            output.parent.mkdir(parents=True, exist_ok=True)
-        emit(report_workbook(tables), output, binary_name="xlsx")
-    else:
-        _print_tables([t.table for t in tables], output)
+    _emit_sheets(ws, tables, fmt, output, f"{record['year']}年个人情况-{record['name']}")
