@@ -115,3 +115,19 @@ def test_matching_is_deterministic_whatever_the_roster_order():
     random.Random(7).shuffle(shuffled)
     assert match_rows(rows, shuffled) == first
     assert [m.row for m in first] == rows
+
+
+@pytest.mark.parametrize("raw, hints, step", [
+    ("张三", {}, "exact"),
+    ("王伟", {"group_hint": "第二党小组"}, "group"),
+    ("王伟", {"phone_tail": "5678"}, "phone"),
+    ("王伟", {}, "ambiguous"),
+    ("张山", {}, "suggestion"),
+    ("路人甲乙丙", {}, "unmatched"),
+    ("钱七", {"visitor": True}, "visitor"),
+])
+def test_every_match_says_which_step_decided(raw, hints, step):
+    """`attend import --explain` prints the step and its note for each row."""
+    match = _one(raw, **hints)
+    assert match.step == step
+    assert match.note  # a short Chinese note for the secretary

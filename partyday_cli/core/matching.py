@@ -19,16 +19,32 @@ from dataclasses import dataclass
 from partyday_cli.core.attendance import SignInRow
 from partyday_cli.core.members import Member, normalise_name
 
+# The steps a match can come from: short stable ids (an `--explain` line and the JSON
+# output carry them; never rename one, add new ones).
+STEPS = ("exact", "alias", "group", "phone", "count", "split", "not-a-person", "visitor",
+         "suggestion", "unmatched", "ambiguous")
+
 
 @dataclass(frozen=True)
 class Match:
     """`member_id` set: matched. Else `candidates` (same-name members, ambiguous) or
-    `suggestions` (closest roster names, unknown)."""
+    `suggestions` (closest roster names, unknown).
+
+    `step` is the matching step that decided (one of `STEPS`), `note` says how in a few
+    Chinese words (for `attend import --explain`). A row shared by several people
+    ('马丽&何志强') has one Match per person in `parts` (each with `part` the text it was
+    read from); `warning` is a Chinese sentence the import should print about the row
+    ('' when none). Fields are only ever added, never renamed."""
 
     row: SignInRow
     member_id: int | None
     candidates: tuple[int, ...] = ()
     suggestions: tuple[str, ...] = ()
+    step: str = ""
+    note: str = ""
+    part: str = ""
+    parts: tuple[Match, ...] = ()
+    warning: str = ""
 
 
 _BRACKETS = re.compile(r"[（(【\[〔<《{]([^）)】\]〕>》}]*)[）)】\]〕>》}]")
@@ -104,6 +120,15 @@ def match_rows(rows: Sequence[SignInRow], members: Sequence[tuple[int, Member]],
     return [index.match(row) for row in rows]
 
 
+def match_file(rows: Sequence[SignInRow], members: Sequence[tuple[int, Member]], *,
+               aliases: Mapping[str, str] | None = None) -> list[Match]:
+    """All rows of one file against the members expected that day: `Matcher.settle` of
+    the row matches. A shared row gives one Match per person in it, so the result is in
+    row order but may be longer than `rows`."""
+    index = _Index(members, aliases or {})
+    return index.settle([index.match(row) for row in rows])
+
+
 class _Index:
     def __init__(self, members: Sequence[tuple[int, Member]], aliases: Mapping[str, str]):
         self.by_name: dict[str, list[tuple[int, Member]]] = {}
@@ -114,9 +139,20 @@ class _Index:
         self.members = sorted(members, key=lambda im: im[0])
         self.branches = sorted({m.branch for _, m in members if m.branch})
 
+    def settle(self, matches: Sequence[Match]) -> list[Match]:
+        """The row matches of one whole file, decided together: a shared row becomes
+        one Match per person. Cheap (one pass); `match` of each row may be memoised."""
+        out: list[Match] = []
+        for m in matches:
+            if m.parts:
+                out.extend(m.parts)
+            else:
+                out.append(m)
+        return out
+
     def match(self, row: SignInRow) -> Match:
         if row.visitor:
-            return Match(row, None)
+            return Match(row, None, step="visitor", note="列席，不计入应到")
         readings = self._readings(row.raw_name)
         for name in readings:
             found = self.by_name.get(name)
@@ -129,9 +165,12 @@ class _Index:
         if row.phone_tail:
             found = [im for im in self.members if im[1].phone.endswith(row.phone_tail)]
             if len(found) == 1:
-                return Match(row, found[0][0])
+                return Match(row, found[0][0], step="phone", note="按手机尾号")
         cleaned = name_readings(row.raw_name, branch_names=self.branches)
-        return Match(row, None, suggestions=self._suggest(cleaned[0] if cleaned else ""))
+        hint = self._suggest(cleaned[0] if cleaned else "")
+        if hint:
+            return Match(row, None, suggestions=hint, step="suggestion", note="相近的姓名，待确认")
+        return Match(row, None, step="unmatched", note="不在当天的党员名单中")
 
     def _readings(self, raw: str) -> list[str]:
         """The name as typed, then its cleaned readings; an alias stands for its roster name."""
@@ -159,7 +198,7 @@ class _Index:
 
     def _pick(self, row: SignInRow, found: list[tuple[int, Member]]) -> Match:
         if len(found) == 1:
-            return Match(row, found[0][0])
+            return Match(row, found[0][0], step="exact", note="姓名一致")
         narrowed = found
         for hint, attr in ((row.phone_tail, "phone"), (row.group_hint, "group"), (row.branch_hint, "branch")):
             if not hint:
@@ -168,15 +207,18 @@ class _Index:
             if kept:
                 narrowed = kept
             if len(narrowed) == 1:
-                return Match(row, narrowed[0][0])
+                step = "phone" if attr == "phone" else "group"
+                return Match(row, narrowed[0][0], step=step,
+                             note="同名，按手机尾号区分" if step == "phone" else "同名，按党小组/支部区分")
         tag = _leftover(row.raw_name, normalise_name(found[0][1].name))
         if tag:  # '张伟（第二党小组）', '张伟-二组': the name carries its own group or branch
             kept = [im for im in narrowed
                     if _agrees(tag, im[1].group, "group") or _agrees(tag, im[1].branch, "branch")
                     or _same_numbered_group(tag, im[1].group)]
             if len(kept) == 1:
-                return Match(row, kept[0][0])
-        return Match(row, None, candidates=tuple(im[0] for im in narrowed))
+                return Match(row, kept[0][0], step="group", note="同名，按姓名后的党小组/支部区分")
+        return Match(row, None, candidates=tuple(im[0] for im in narrowed), step="ambiguous",
+                     note="同名党员无法区分，待处理")
 
     def _suggest(self, name: str) -> tuple[str, ...]:
         if not name:
