@@ -8,7 +8,7 @@ import random
 import pytest
 
 from partyday_cli.core.attendance import SignInRow
-from partyday_cli.core.matching import Match, clean_name, match_rows
+from partyday_cli.core.matching import Match, clean_name, match_file, match_rows
 from partyday_cli.core.members import Member
 
 ROSTER = [
@@ -131,3 +131,126 @@ def test_every_match_says_which_step_decided(raw, hints, step):
     match = _one(raw, **hints)
     assert match.step == step
     assert match.note  # a short Chinese note for the secretary
+
+
+# --------------------------------------------------------------------------- issue 12 / 17 rules
+
+PEOPLE = [
+    (21, Member("迪丽努尔·艾买提", phone="13600002101")),
+    (22, Member("林晓峰", phone="13600002202")),
+    (23, Member("马丽")), (24, Member("何志强")), (25, Member("吴刚")), (26, Member("陈静", phone="13600002606")),
+    (27, Member("马超")), (28, Member("朱红")), (29, Member("和平")),
+    (31, Member("王伟", group="第一党小组", phone="13900003101")),
+    (32, Member("王伟", group="第三党小组", phone="13900003202")),
+]
+
+
+def _file(*rows: SignInRow) -> list[Match]:
+    return match_file(list(rows), PEOPLE)
+
+
+@pytest.mark.parametrize("raw", [
+    "迪丽努尔·艾买提", "迪丽努尔•艾买提", "迪丽努尔・艾买提", "迪丽努尔‧艾买提", "迪丽努尔艾买提",
+    "迪丽努尔 · 艾买提", "迪丽努尔．艾买提",
+])
+def test_minority_name_separators_are_one_name(raw):
+    match = match_rows([SignInRow(raw, "出席")], PEOPLE)[0]
+    assert (match.member_id, match.step) == (21, "exact")
+
+
+@pytest.mark.parametrize("raw", ["林晓峰(林晓峰)", "林晓峰【林晓峰】", "林晓峰（林晓峰）", "林 晓 峰", "林晓峰 "])
+def test_an_app_repeating_the_name_is_an_exact_match_not_a_suggestion(raw):
+    match = match_rows([SignInRow(raw, "出席")], PEOPLE)[0]
+    assert (match.member_id, match.step, match.suggestions) == (22, "exact", ())
+
+
+def test_a_real_spelling_difference_stays_a_suggestion():
+    match = match_rows([SignInRow("吴钢", "出席")], PEOPLE)[0]
+    assert (match.member_id, match.step, match.suggestions) == (None, "suggestion", ("吴刚",))
+
+
+@pytest.mark.parametrize("raw, ids", [
+    ("马丽&何志强", [23, 24]), ("马丽、何志强", [23, 24]), ("马丽和何志强", [23, 24]), ("马丽/何志强", [23, 24]),
+    ("马丽＆何志强", [23, 24]), ("马丽+何志强", [23, 24]),
+    ("马超&朱红(马超)", [27, 28]),  # 腾讯会议: the nickname, then the name the member set
+])
+def test_a_shared_device_counts_every_member_in_it(raw, ids):
+    matches = _file(SignInRow(raw, "出席"))
+    assert [m.member_id for m in matches] == ids
+    assert {m.step for m in matches} == {"split"}
+    assert all("一台设备多人" in m.note for m in matches)
+    assert [m.part for m in matches] == [dict(PEOPLE)[i].name for i in ids]
+
+
+def test_a_shared_row_with_a_stranger_reports_the_stranger():
+    matches = _file(SignInRow("马丽&路人甲", "出席"))
+    assert [(m.member_id, m.step, m.part) for m in matches] == [(23, "split", "马丽"), (None, "unmatched", "路人甲")]
+
+
+def test_a_name_containing_a_shared_word_is_not_split():
+    assert [m.member_id for m in _file(SignInRow("和平", "出席"))] == [29]
+    assert [m.member_id for m in _file(SignInRow("张三-第一支部", "出席"))] == [None]  # one unknown, not two
+
+
+@pytest.mark.parametrize("raw", ["会议室-3F", "微信用户", "测试", "iPhone", "主持人", "HUAWEI Mate 40", "第一党支部",
+                                 "腾讯会议用户"])
+def test_rows_that_are_not_a_person_are_their_own_step(raw):
+    [match] = _file(SignInRow(raw, "出席"))
+    assert (match.member_id, match.step, match.suggestions) == (None, "not-a-person", ())
+
+
+def test_a_nickname_mixing_english_and_chinese():
+    [match] = _file(SignInRow("Jing Chen 陈静(静静)", "出席"))
+    assert (match.member_id, match.step) == (26, "exact")
+
+
+def test_visitors_keep_their_remark():
+    [match] = _file(SignInRow("何婷婷", "出席", "入党积极分子", visitor=True))
+    assert match.step == "visitor" and "入党积极分子" in match.note and match.row.raw_name == "何婷婷"
+
+
+def test_same_names_matching_in_number_and_status_are_all_present():
+    matches = _file(SignInRow("王伟", "出席", row=3), SignInRow("王伟", "出席", row=9))
+    assert sorted(m.member_id for m in matches) == [31, 32]
+    assert {m.step for m in matches} == {"count"}
+
+
+def test_same_names_with_different_statuses_stay_ambiguous():
+    matches = _file(SignInRow("王伟", "出席"), SignInRow("王伟", "请假", "病假"))
+    assert [(m.member_id, m.step) for m in matches] == [(None, "ambiguous")] * 2
+
+
+def test_one_row_for_two_same_name_members_is_a_shortfall_left_to_resolve():
+    [match] = _file(SignInRow("王伟", "出席"))
+    assert (match.member_id, match.candidates, match.step) == (None, (31, 32), "ambiguous")
+
+
+@pytest.mark.parametrize("raw", ["王伟(第三党小组王伟)", "王伟-三组", "王伟（第三党小组）"])
+def test_a_group_tail_decides_and_the_other_row_follows_by_count(raw):
+    matches = _file(SignInRow(raw, "出席"), SignInRow("王伟", "出席"))
+    assert [(m.member_id, m.step) for m in matches] == [(32, "group"), (31, "count")]
+
+
+def test_a_group_column_decides():
+    matches = _file(SignInRow("王伟", "出席", group_hint="第一党小组"))
+    assert [(m.member_id, m.step) for m in matches] == [(31, "group")]
+
+
+def test_a_phone_decides_between_same_names():
+    [match] = _file(SignInRow("王伟", "出席", phone_tail="3202"))
+    assert (match.member_id, match.step) == (32, "phone")
+
+
+def test_a_phone_never_turns_one_name_into_another():
+    """问卷星: a respondent who is not a member typed 陈静's phone number."""
+    [stranger] = _file(SignInRow("陈晶晶", "出席", phone_tail="2606"))
+    assert stranger.member_id is None and "陈静" in stranger.warning
+    [member] = _file(SignInRow("林晓峰", "出席", phone_tail="2606"))
+    assert member.member_id == 22 and "陈静" in member.warning
+    [own] = _file(SignInRow("林晓峰", "出席", phone_tail="2202"))
+    assert (own.member_id, own.warning) == (22, "")
+
+
+def test_a_phone_alone_still_says_who():
+    [match] = _file(SignInRow("136****2606", "出席", phone_tail="2606"))
+    assert (match.member_id, match.step) == (26, "phone")
