@@ -47,10 +47,12 @@ def _roster(ws) -> tuple[bool, str]:  # type: ignore[no-untyped-def]
 
 
 def _ledger(ws) -> list[tuple[bool, str]]:  # type: ignore[no-untyped-def]
+    from partyday_cli.store.backups import list_backups
     from partyday_cli.store.ledger import open_ledger
     from partyday_cli.store.migrations import LATEST_VERSION
 
-    if not ws.ledger_path.exists():
+    backups = list_backups(ws.ledger_path)
+    if not ws.ledger_path.exists() and not backups and not (ws.root / "partyday.log").exists():
         return [(False, "还没有账本 ledger.db。运行 partyday roster import roster.xlsx 会自动创建")]
     try:
         with open_ledger(ws.ledger_path) as ledger:
@@ -62,7 +64,56 @@ def _ledger(ws) -> list[tuple[bool, str]]:  # type: ignore[no-untyped-def]
     out = [(intact, "账本完好（完整性检查通过）" if intact else
             "账本完整性检查未通过。请先备份 ledger.db，再从 archive/ 中的原始文件重新导入")]
     out.append((True, f"账本结构版本 {version}（本程序支持到 {LATEST_VERSION}），已有 {members} 名党员"))
+    out.append((True, f"账本备份 {len(backups)} 份，最新 {backups[0].label}（在 backups/，"
+                      "需要时运行 partyday doctor --restore）" if backups else
+                "账本还没有备份（每次写入账本前自动备份，保留最近 5 份）"))
     return out
+
+
+def restore_ledger(ws, name: str | None = None) -> str:  # type: ignore[no-untyped-def]
+    """Put the newest backup (or the one named) in place of the ledger; what was done."""
+    from partyday_cli.io.runlock import workspace_lock
+    from partyday_cli.store.backups import list_backups, restore
+
+    backups = list_backups(ws.ledger_path)
+    if not backups:
+        raise UserError(f"没有找到账本备份（{ws.ledger_path.parent / 'backups'}），无法恢复")
+    chosen = backups[0]
+    if name:
+        matches = [b for b in backups if name in b.path.name]
+        if len(matches) != 1:
+            raise UserError(f"备份“{name}”{'不存在' if not matches else '不止一个'}。现有备份："
+                            + "、".join(b.label for b in backups))
+        chosen = matches[0]
+    with workspace_lock(ws.root, wait=60):
+        kept = restore(ws.ledger_path, chosen)
+    text = f"已用备份 {chosen.label} 恢复账本 {ws.ledger_path}"
+    return text + (f"；恢复前的账本另存为 {kept.name}" if kept else "")
+
+
+def new_ledger(ws) -> str:  # type: ignore[no-untyped-def]
+    """Start over with an empty ledger, keeping whatever was there as a backup."""
+    import sqlite3
+    from contextlib import closing
+
+    from partyday_cli.io.runlock import workspace_lock
+    from partyday_cli.store.backups import take_backup
+    from partyday_cli.store.ledger import open_ledger
+
+    path = ws.ledger_path
+    kept = None
+    with workspace_lock(ws.root, wait=60):
+        if path.exists() and path.stat().st_size > 0:
+            with closing(sqlite3.connect(str(path))) as conn:
+                kept = take_backup(conn, path)
+            if kept is None:
+                raise UserError(f"无法先备份现有账本 {path}，未新建。请检查 backups/ 文件夹能否写入")
+        for suffix in ("", "-wal", "-shm"):
+            target = path.with_name(path.name + suffix)
+            if target.exists():
+                target.unlink()
+        open_ledger(path, create=True).close()
+    return f"已新建空账本 {path}" + (f"；原账本另存为 backups/{kept.name}" if kept else "")
 
 
 def _holidays(ws, year: int) -> list[tuple[bool, str]]:  # type: ignore[no-untyped-def]

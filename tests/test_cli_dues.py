@@ -87,7 +87,7 @@ def report_json(*extra: str) -> dict:
 
 
 def test_standard_json_gives_the_amounts_checked_by_hand(sample):
-    result = invoke("dues", "standard", "--year", "2017", "--format", "json")
+    result = invoke("dues", "standard", "--year", "2017", "--format", "json", "--show-private")
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
     got = [(r["name"], r["category"], r["base"], r["rate"], r["monthly"]) for r in rows]
@@ -95,13 +95,16 @@ def test_standard_json_gives_the_amounts_checked_by_hand(sample):
     assert "上限" in next(r["note"] for r in rows if r["name"] == "孙浩")
 
 
-def test_standard_table_masks_income_unless_asked(sample):
+def test_every_format_masks_income_unless_asked(sample):
     masked = invoke("dues", "standard", "--year", "2017")
     assert masked.exit_code == 0 and "***" in masked.stdout
     assert "6200" not in masked.stdout and "76.50" in masked.stdout and "1.5%" in masked.stdout
     shown = invoke("dues", "standard", "--year", "2017", "--show-private")
     assert "6200.00" in shown.stdout
-    csv = invoke("dues", "standard", "--year", "2017", "-f", "csv").stdout
+    for fmt in ("csv", "json"):  # a file or a pipe is no less private than the screen
+        out = invoke("dues", "standard", "--year", "2017", "-f", fmt).stdout
+        assert "6200" not in out and "***" in out and "76.50" in out
+    csv = invoke("dues", "standard", "--year", "2017", "-f", "csv", "--show-private").stdout
     assert "6200.00" in csv and csv.startswith("\ufeff序号")
 
 

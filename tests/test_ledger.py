@@ -151,17 +151,21 @@ def test_a_folder_in_place_of_the_ledger_is_a_user_error(tmp_path):
         open_ledger(tmp_path / "ledger.db")
 
 
-def test_a_read_only_ledger_file_is_refused_before_any_write(tmp_path, monkeypatch):
+def test_a_read_only_ledger_file_opens_for_reading_and_refuses_the_first_write(tmp_path, monkeypatch):
     path = tmp_path / "ledger.db"
-    open_ledger(path).close()
+    with open_ledger(path) as ledger, ledger.transaction():
+        _import(ledger)
     before = path.read_bytes()
     # Root ignores file modes, so the permission check itself is what is simulated.
     real_access = os.access
     monkeypatch.setattr(
         os, "access", lambda p, mode: False if Path(p) == path else real_access(p, mode)
     )
-    with pytest.raises(UserError, match="只读"):
-        open_ledger(path)
+    with open_ledger(path) as ledger:
+        assert ledger.read_only
+        assert _count(ledger, "imports") == 1
+        with pytest.raises(UserError, match="只读"), ledger.transaction():
+            _import(ledger)
     assert path.read_bytes() == before
 
 
@@ -172,7 +176,7 @@ def test_a_read_only_folder_is_refused_before_the_ledger_is_created(tmp_path, mo
     monkeypatch.setattr(
         os, "access", lambda p, mode: False if Path(p) == folder else real_access(p, mode)
     )
-    with pytest.raises(UserError, match="没有写入权限"):
+    with pytest.raises(UserError, match="只读"):
         open_ledger(folder / "ledger.db")
     assert list(folder.iterdir()) == []
 
@@ -184,8 +188,9 @@ def test_a_really_read_only_folder_is_a_user_error(tmp_path):
     open_ledger(folder / "ledger.db").close()
     folder.chmod(0o555)
     try:
-        with pytest.raises(UserError):
-            open_ledger(folder / "ledger.db")
+        with open_ledger(folder / "ledger.db") as ledger, pytest.raises(UserError, match="只读"), \
+                ledger.transaction():
+            _import(ledger)
     finally:
         folder.chmod(0o755)
 

@@ -10,6 +10,7 @@ import typer
 
 from partyday_cli.cli.common import (
     WORKSPACE_HELP,
+    ForceOpt,
     Format,
     emit,
     emit_json,
@@ -102,6 +103,7 @@ def calendar(
     fmt: Annotated[Format | None, typer.Option(
         "--format", "-f", help="输出格式：table、json、csv、xlsx、ics。", show_default=False)] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="写入文件而不是屏幕。")] = None,
+    force: ForceOpt = False,
     branch: Annotated[str | None, typer.Option(
         "--branch", "-b", help="党委工作区里按哪个支部的规则排期。")] = None,
     workspace: Annotated[Path | None, typer.Option("--workspace", "-w", help=WORKSPACE_HELP)] = None,
@@ -131,19 +133,20 @@ def calendar(
              "通知发布后请运行 partyday holidays import 导入，再重新排期")
     days = build_schedule(request, cal)
     fmt = format_from_output(fmt, output, Format.table)
-    _render(days, request, arrangement, fmt, output)
+    _render(days, request, arrangement, fmt, output, force)
 
 
-def _render(days, request, arrangement, fmt: Format, output: Path | None) -> None:  # type: ignore[no-untyped-def]
+def _render(days, request, arrangement, fmt: Format, output: Path | None,  # type: ignore[no-untyped-def]
+            force: bool = False) -> None:
     from partyday_cli.render.table import Column, Table
 
     if fmt is Format.json:
-        emit_json([d.as_json() for d in days], output)
+        emit_json([d.as_json() for d in days], output, force=force)
         return
     if fmt is Format.ics:
         from partyday_cli.io.ics import calendar_ics
 
-        emit(calendar_ics(days, request.year), output)
+        emit(calendar_ics(days, request.year), output, force=force)
         return
     rule_zh = "、".join(r.describe(request.week_def) for r in request.rules)
     table = Table(title=f"{request.year}年党员活动日安排", sheet_name=f"{request.year}年活动日",
@@ -161,5 +164,5 @@ def _render(days, request, arrangement, fmt: Format, output: Path | None) -> Non
     table.notes.append(f"节假日数据来源：{arrangement.note or arrangement.source}")
     if request.skip_months:
         table.notes.append("不安排的月份：" + "、".join(f"{m}月" for m in sorted(request.skip_months)))
-    emit_table(table, fmt, output)
+    emit_table(table, fmt, output, force=force)
 

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -56,15 +57,15 @@ def format_from_output(fmt: Format | None, output: Path | None, default: Format)
     return default
 
 
-def emit(data: bytes | str, output: Path | None, *, binary_name: str = "") -> None:
-    """Send data to `-o FILE` (atomically) or to stdout."""
-    from partyday_cli.io.files import write_atomic
-
+def emit(data: bytes | str, output: Path | None, *, binary_name: str = "", force: bool = False,
+         reads: tuple[Path, ...] = ()) -> None:
+    """Send data to `-o FILE` or to stdout. A file goes through the output guard (never
+    the ledger, the config, an input, a device; an existing file only when partyday wrote
+    it, or with --force) and is written atomically."""
     if isinstance(data, str):
         data = data.encode("utf-8")
     if output is not None:
-        write_atomic(output, data)
-        info(f"已写入 {output}")
+        write_file(output, data, force=force, reads=reads)
         return
     if binary_name and sys.stdout.isatty():
         raise UserError(f"{binary_name} 是二进制文件，不能直接显示在终端上。请加上 -o 文件名.{binary_name}")
@@ -72,14 +73,46 @@ def emit(data: bytes | str, output: Path | None, *, binary_name: str = "") -> No
     sys.stdout.flush()
 
 
-def emit_json(records: object, output: Path | None) -> None:
+def write_file(path: Path, data: bytes, *, force: bool = False, reads: tuple[Path, ...] = (),
+               make_folder: bool = False) -> None:
+    """A guarded, atomic write of one output file, and the line saying so."""
+    from partyday_cli.io.outputs import write_output
+
+    force = force or _FORCE[0]
+    if make_folder:
+        check_output(path, force=force, reads=reads)
+        path.parent.mkdir(parents=True, exist_ok=True)
+    replaced = write_output(path, data, force=force, reads=reads)
+    info(f"已覆盖 {path}（原文件由 partyday 生成）" if replaced and not force
+         else f"已覆盖 {path}" if replaced else f"已写入 {path}")
+
+
+def check_output(path: Path | None, *, force: bool = False, reads: tuple[Path, ...] = ()) -> None:
+    """Refuse a bad output path before the command changes anything else."""
+    if path is None:
+        return
+    from partyday_cli.io.outputs import OutputGuard
+
+    if path.parent.is_dir():
+        OutputGuard(force=force or _FORCE[0], reads=reads).check(path)
+
+
+def out_file(ws, stem: str, branch: str, suffix: str = ".xlsx") -> Path:  # type: ignore[no-untyped-def]
+    """`out/STEM-BRANCH.xlsx` in the workspace, the branch name made safe for a path."""
+    from partyday_cli.io.outputs import inside, safe_name
+
+    folder = ws.root / "out"
+    return inside(folder, folder / f"{safe_name(stem)}-{safe_name(branch)}{suffix}")
+
+
+def emit_json(records: object, output: Path | None, *, force: bool = False) -> None:
     import json
 
-    emit(json.dumps(records, ensure_ascii=False, indent=2) + "\n", output)
+    emit(json.dumps(records, ensure_ascii=False, indent=2) + "\n", output, force=force)
 
 
 def print_rich(renderable: object, output: Path | None = None,
-               extra: Callable[[object], None] | None = None) -> None:
+               extra: Callable[[object], None] | None = None, *, force: bool = False) -> None:
     """Render a rich table to stdout (or to a text file with -o)."""
     from rich.console import Console
 
@@ -90,7 +123,7 @@ def print_rich(renderable: object, output: Path | None = None,
         console.print(renderable)
         if extra:
             extra(console)
-        emit(console.export_text(), output)
+        emit(console.export_text(), output, force=force)
         return
     plain = plain_output()
     console = Console(
@@ -101,6 +134,18 @@ def print_rich(renderable: object, output: Path | None = None,
     if extra:
         extra(console)
 
+
+FORCE_HELP = "-o 指向的文件已存在、又不是 partyday 生成的（或生成后被改动过）时，也覆盖它。"
+_FORCE: list[bool] = [False]  # set by --force's callback, read by every output write
+
+
+def remember_force(value: bool) -> bool:
+    """Callback of every --force option: outputs this run may replace existing files."""
+    _FORCE[0] = bool(value)
+    return value
+
+
+ForceOpt = Annotated[bool, typer.Option("--force", help=FORCE_HELP, callback=remember_force)]
 
 WORKSPACE_HELP = ("工作区文件夹（含 partyday.toml）。默认取环境变量 PARTYDAY_WORKSPACE，"
                   "或当前文件夹及其上级中最近的工作区。")
@@ -139,18 +184,19 @@ def parse_day(text: str, what: str = "日期"):  # type: ignore[no-untyped-def]
     raise UserError(f"{what}“{text}”不是有效日期，请写成 2017-04-12")
 
 
-def emit_table(table, fmt: Format, output: Path | None) -> None:  # type: ignore[no-untyped-def]
+def emit_table(table, fmt: Format, output: Path | None, *,  # type: ignore[no-untyped-def]
+               force: bool = False) -> None:
     """A `render.table.Table` as CSV, xlsx, or a rich table with its notes under it."""
     if fmt is Format.ics:
         raise UserError("这个命令不能输出 ics（日历文件只用于 partyday calendar），请用 table、json、csv 或 xlsx")
     if fmt is Format.csv:
         from partyday_cli.render.table import to_csv
 
-        emit(to_csv(table), output)
+        emit(to_csv(table), output, force=force)
     elif fmt is Format.xlsx:
         from partyday_cli.render.xlsx import to_xlsx
 
-        emit(to_xlsx(table), output, binary_name="xlsx")
+        emit(to_xlsx(table), output, binary_name="xlsx", force=force)
     else:
         from partyday_cli.render.table import to_rich
 
@@ -158,4 +204,4 @@ def emit_table(table, fmt: Format, output: Path | None) -> None:  # type: ignore
             for line in table.notes:
                 console.print(line, highlight=False)
 
-        print_rich(to_rich(table, plain=plain_output()), output, extra=notes)
+        print_rich(to_rich(table, plain=plain_output()), output, extra=notes, force=force)

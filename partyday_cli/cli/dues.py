@@ -11,11 +11,13 @@ import typer
 
 from partyday_cli.cli.common import (
     WORKSPACE_HELP,
+    ForceOpt,
     Format,
     emit,
     emit_json,
     format_from_output,
     info,
+    out_file,
     parse_day,
     require_workspace,
     warn,
@@ -42,8 +44,9 @@ def standard(
     branch: BranchOpt = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
+    force: ForceOpt = False,
     show_private: Annotated[bool, typer.Option(
-        "--show-private", help="在屏幕上显示月收入（默认打码）。")] = False,
+        "--show-private", help="显示完整月收入（默认打码，屏幕和 json/csv/xlsx 文件都一样）。")] = False,
     workspace: WorkspaceOpt = None,
 ) -> None:
     """按花名册核定每名党员每月应交党费（中组发〔2008〕3号）。
@@ -53,7 +56,8 @@ def standard(
     下岗失业、低保党员按 partyday.toml 中 dues 一节的标准，花名册“党费标准”列可逐人指定。
     基数以当年1月1日的花名册为准。
 
-    月收入属个人信息：屏幕上打码（--show-private 显示），写入文件（json/csv/xlsx）时完整输出。
+    月收入属个人信息：无论显示在屏幕上还是写成 json/csv/xlsx 文件，都打码；
+    需要完整金额时加 --show-private。
 
     示例：
 
@@ -69,7 +73,7 @@ def standard(
     members = _members(ws, year, branch)
     rows = [(m, monthly_standard(m, policy)) for _, m in members]
     fmt = format_from_output(fmt, output, Format.table)
-    private = show_private or _to_file(fmt, output)
+    private = show_private  # every format masks the same fields
     if fmt is Format.json:
         emit_json([{"name": m.name, "branch": m.branch, "group": m.group, "category": s.category,
                     "base": _base_text(s.base, private), "rate": None if s.rate is None else str(s.rate),
@@ -126,6 +130,7 @@ def report(
     branch: BranchOpt = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
+    force: ForceOpt = False,
     template: Annotated[Path | None, typer.Option(
         "--template", "-t", help="自己的党费台账 xlsx 模板（党委下发的格式）；不填则用自带模板。")] = None,
     as_of: Annotated[str | None, typer.Option(
@@ -197,11 +202,6 @@ def _members(ws, year: int, branch: str | None):  # type: ignore[no-untyped-def]
         raise UserError(f"账本里没有 {year} 年的党员名单。请先运行 partyday roster import 花名册.xlsx"
                         "（补录历史名册可加 --as-of 2017-01-01）")
     return members
-
-
-def _to_file(fmt: Format, output: Path | None) -> bool:
-    """Income shows in full in data written to a file or a pipe, never on the screen."""
-    return fmt is not Format.table and (output is not None or not sys.stdout.isatty())
 
 
 def _base_text(base, private: bool) -> str | None:  # type: ignore[no-untyped-def]
@@ -510,6 +510,6 @@ def _write_ledger(ws, results, year: int, as_of: date, branch: str | None,  # ty
     context = ledger_context(ws.org_name, name, results, year, as_of)
     data = render_workbook(read_bytes(template, "模板文件"), context, template_name=template.name)
     if output is None and sys.stdout.isatty():
-        output = ws.root / "out" / f"{year}年党费台账-{name}.xlsx"
+        output = out_file(ws, f"{year}年党费台账", name)
         output.parent.mkdir(parents=True, exist_ok=True)
-    emit(data, output, binary_name="xlsx")
+    emit(data, output, binary_name="xlsx", reads=(template,))

@@ -9,6 +9,7 @@ import typer
 
 from partyday_cli.cli.common import (
     WORKSPACE_HELP,
+    ForceOpt,
     Format,
     emit_json,
     emit_table,
@@ -39,6 +40,7 @@ def show(
     fmt: Annotated[Format | None, typer.Option("--format", "-f", help="输出格式：table、json、csv。",
                                                show_default=False)] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="写入文件而不是屏幕。")] = None,
+    force: ForceOpt = False,
     workspace: Annotated[Path | None, typer.Option("--workspace", "-w", help=WORKSPACE_HELP)] = None,
 ) -> None:
     """显示某年的放假日期和调休上班日，并说明数据来自哪里。

@@ -74,7 +74,7 @@ def init(
     if roster_bytes is not None:
         write_atomic(roster, roster_bytes)
     write_atomic(config_path, text.encode("utf-8"))
-    with open_ledger(directory / "ledger.db"):
+    with open_ledger(directory / "ledger.db", create=True):
         pass
     info(f"已创建工作区 {directory.resolve()}（方案预设：{preset.title}）")
     info(f"  配置：{config_path}")

@@ -106,6 +106,9 @@ class PartydayGroup(TyperGroup):
         return super().main(*args, **kwargs)
 
     def invoke(self, ctx):  # type: ignore[no-untyped-def]
+        from partyday_cli.cli.common import remember_force
+
+        remember_force(False)  # each run starts without --force (tests run many in one process)
         try:
             return super().invoke(ctx)
         except UserError as exc:

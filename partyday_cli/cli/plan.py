@@ -10,11 +10,16 @@ import typer
 
 from partyday_cli.cli.common import (
     WORKSPACE_HELP,
+    ForceOpt,
+    check_output,
     info,
+    out_file,
     parse_day,
     print_rich,
+    remember_force,
     require_workspace,
     warn,
+    write_file,
 )
 from partyday_cli.errors import UserError
 
@@ -45,14 +50,12 @@ def _list_vars(template: Path, described: dict[str, str]) -> None:
         typer.echo(f"  {name:14s} {text}")
 
 
-def _fill(template: Path, context: dict, output: Path) -> None:  # type: ignore[type-arg]
-    from partyday_cli.io.files import read_bytes, write_atomic
+def _fill(template: Path, context: dict, output: Path, force: bool = False) -> None:  # type: ignore[type-arg]
+    from partyday_cli.io.files import read_bytes
     from partyday_cli.io.xltemplate import render_workbook
 
     data = render_workbook(read_bytes(template, "模板文件"), context, template_name=template.name)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(output, data)
-    info(f"已写入 {output}")
+    write_file(output, data, force=force, reads=(template,), make_folder=True)
 
 
 def _branch_names(ws, branch: str | None) -> list[str]:  # type: ignore[no-untyped-def]
@@ -92,7 +95,8 @@ def plan(
     output: OutputOpt = None,
     branch: BranchOpt = None,
     force: Annotated[bool, typer.Option(
-        "--force", help="该年已有签到记录时仍重新排期（已有记录保留）。")] = False,
+        "--force", callback=remember_force, help="该年已有签到记录时仍重新排期（已有记录保留）；"
+                        "输出文件已存在且不是 partyday 生成的时也覆盖。")] = False,
     provisional: Annotated[bool, typer.Option(
         "--provisional", help="放假安排尚未公布的年份按农历估算（暂定）。")] = False,
     list_vars: ListVarsOpt = False,
@@ -130,6 +134,9 @@ def plan(
     sched = ws.section("schedule")
     themes_conf = ws.section("themes")
     deadlines = ws.section("deadlines")
+    targets = {name: output or out_file(ws, f"{year}年度活动安排表", name) for name in names}
+    for target in targets.values():  # a refused output stops before the ledger changes
+        check_output(target, force=force, reads=(template,) if template else ())
     for name in names:
         request = build_request(year, None, None, None, None, False, ws, name)
         days = build_schedule(request, cal)
@@ -163,8 +170,7 @@ def plan(
             plan_due=plan_due, unmet=result.unmet, time=str(sched.get("time", "")),
             today=date.today())
         _show_plan(context)
-        target = output or ws.root / "out" / f"{year}年度活动安排表-{name}.xlsx"
-        _fill(template or shipped_template("年度活动安排表.xlsx"), context, target)
+        _fill(template or shipped_template("年度活动安排表.xlsx"), context, targets[name], force)
         if plan_due and date.today() > plan_due and date.today().year == year:
             warn(f"年度活动安排表应于 {plan_due.isoformat()} 前报送，已过期；请尽快报送")
 
@@ -223,6 +229,7 @@ def signsheet(
     output: OutputOpt = None,
     branch: BranchOpt = None,
     list_vars: ListVarsOpt = False,
+    force: ForceOpt = False,
     workspace: WorkspaceOpt = None,
 ) -> None:
     """生成某次活动的签到表，预先填好当天应到党员的姓名（免参加的不列入，单列说明）。
@@ -257,8 +264,8 @@ def signsheet(
                                 activity=activity_dict(act, time=time), expected=expected,
                                 exempt=exempt, day=when)
     default = "签到表-双栏.xlsx" if len(expected) > TWO_COLUMN_OVER else "签到表.xlsx"
-    target = output or ws.root / "out" / f"{when.isoformat()}签到表-{name}.xlsx"
-    _fill(template or shipped_template(default), context, target)
+    target = output or out_file(ws, f"{when.isoformat()}签到表", name)
+    _fill(template or shipped_template(default), context, target, force)
     info(f"应到 {len(expected)} 人" + (f"；免参加 {len(exempt)} 人：{'、'.join(m.name for m in exempt)}"
                                        if exempt else ""))
 
@@ -281,6 +288,7 @@ def record(
     list_vars: ListVarsOpt = False,
     filed_on: Annotated[str | None, typer.Option(
         "--filed-on", help="登记记实表已于某天报送（如 2017-04-18），用于逾期统计和提醒；不生成文件。")] = None,
+    force: ForceOpt = False,
     workspace: WorkspaceOpt = None,
 ) -> None:
     """生成某次活动的《记实表》：时间、地点、主题、应到/实到/请假/缺席（已有签到记录时自动填入）、
@@ -310,12 +318,8 @@ def record(
             _mark_filed(ledger, act, parse_day(filed_on, "--filed-on"), cal, ws)
             return
         data, deadline, filled = record_workbook(ws, ledger, cal, act, template)
-    target = output or ws.root / "out" / f"{when.isoformat()}记实表-{name}.xlsx"
-    from partyday_cli.io.files import write_atomic
-
-    target.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(target, data)
-    info(f"已写入 {target}")
+    target = output or out_file(ws, f"{when.isoformat()}记实表", name)
+    write_file(target, data, force=force, reads=(template,) if template else (), make_folder=True)
     deadlines = ws.section("deadlines")
     copies = int(deadlines.get("record_copies", 1))
     info(f"记实表须在 {deadline.isoformat()}（活动后{int(deadlines.get('record_within_workdays', 5))}"

@@ -12,10 +12,12 @@ import typer
 
 from partyday_cli.cli.common import (
     WORKSPACE_HELP,
+    ForceOpt,
     Format,
     emit,
     emit_json,
     format_from_output,
+    out_file,
     plain_output,
     print_rich,
     require_workspace,
@@ -259,7 +261,7 @@ def _print_tables(tables: list[Any], output: Path | None) -> None:
 
 
 def _emit(ws: Any, report: Any, fmt: Format | None, output: Path | None, show_private: bool,
-          stem: str) -> None:
+          stem: tuple[str, str]) -> None:
     from partyday_cli.render.report_xlsx import report_sheets
 
     fmt = format_from_output(fmt, output, Format.table)
@@ -274,7 +276,8 @@ def _emit(ws: Any, report: Any, fmt: Format | None, output: Path | None, show_pr
     _emit_sheets(ws, sheets, fmt, output, stem)
 
 
-def _emit_sheets(ws: Any, sheets: list, fmt: Format, output: Path | None, stem: str) -> None:  # type: ignore[type-arg]
+def _emit_sheets(ws: Any, sheets: list, fmt: Format, output: Path | None,  # type: ignore[type-arg]
+                 stem: tuple[str, str]) -> None:
     """CSV, a workbook (into out/ by default), or rich tables on the screen."""
     from partyday_cli.render.report_xlsx import report_csv, report_workbook
 
@@ -282,15 +285,15 @@ def _emit_sheets(ws: Any, sheets: list, fmt: Format, output: Path | None, stem: 
         emit(report_csv(sheets), output)
     elif fmt is Format.xlsx:
         if output is None:
-            output = ws.root / "out" / f"{stem}.xlsx"
+            output = out_file(ws, *stem)
             output.parent.mkdir(parents=True, exist_ok=True)
         emit(report_workbook(sheets), output, binary_name="xlsx")
     else:
         _print_tables([s.table for s in sheets], output)
 
 
-def _stem(ws: Any, report: Any) -> str:
-    return f"{report.period.label}党员活动情况报告-{report.branch or ws.org_name or '全部支部'}"
+def _stem(ws: Any, report: Any) -> tuple[str, str]:
+    return f"{report.period.label}党员活动情况报告", report.branch or ws.org_name or "全部支部"
 
 
 @app.command("quarterly")
@@ -302,6 +305,7 @@ def quarterly(
     branch: BranchOpt = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
+    force: ForceOpt = False,
     show_private: PrivateOpt = False,
     workspace: WorkspaceOpt = None,
 ) -> None:
@@ -349,6 +353,7 @@ def annual(
     branch: BranchOpt = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
+    force: ForceOpt = False,
     show_private: PrivateOpt = False,
     workspace: WorkspaceOpt = None,
 ) -> None:
@@ -379,6 +384,7 @@ def member(
     branch: BranchOpt = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
+    force: ForceOpt = False,
     show_private: PrivateOpt = False,
     workspace: WorkspaceOpt = None,
 ) -> None:
@@ -491,4 +497,4 @@ def _member_tables(ws: Any, record: dict[str, Any], fmt: Format, output: Path | 
                      highlight=m["status"] == "未交")
         dues.notes.append(f"已交 {record['dues']['paid']} 元，欠交 {record['dues']['owed']} 元")
         tables.append(Sheet(dues))
-    _emit_sheets(ws, tables, fmt, output, f"{record['year']}年个人情况-{record['name']}")
+    _emit_sheets(ws, tables, fmt, output, (f"{record['year']}年个人情况", record["name"]))

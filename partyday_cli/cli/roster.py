@@ -10,6 +10,7 @@ import typer
 
 from partyday_cli.cli.common import (
     WORKSPACE_HELP,
+    ForceOpt,
     Format,
     emit_json,
     emit_table,
@@ -94,6 +95,7 @@ def list_roster(
     fmt: Annotated[Format | None, typer.Option("--format", "-f", help="输出格式：table、json、csv、xlsx。",
                                                show_default=False)] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="写入文件而不是屏幕。")] = None,
+    force: ForceOpt = False,
     workspace: Annotated[Path | None, typer.Option("--workspace", "-w", help=WORKSPACE_HELP)] = None,
 ) -> None:
     """列出某天的党员：所在支部、党小组、正式/预备、人员类别，以及免参加、转出等情况。

@@ -12,7 +12,14 @@ from typing import Annotated
 
 import typer
 
-from partyday_cli.cli.common import WORKSPACE_HELP, info, parse_day, require_workspace
+from partyday_cli.cli.common import (
+    WORKSPACE_HELP,
+    ForceOpt,
+    info,
+    parse_day,
+    require_workspace,
+    write_file,
+)
 from partyday_cli.errors import UserError
 
 export_app = typer.Typer(help="定期导出：每月把上个月的记实表、出勤、党费和月度报告打包给党委。",
@@ -44,6 +51,7 @@ def _month_files(ws, year: int, month: int) -> dict[str, bytes]:  # type: ignore
     """Every file of the month's bundle, by name, built in memory (deterministic bytes)."""
     from partyday_cli.cli.plan import record_workbook
     from partyday_cli.io.holidays import holiday_dirs, work_calendar
+    from partyday_cli.io.outputs import safe_name
     from partyday_cli.render.table import to_csv
     from partyday_cli.render.xlsx import to_xlsx
     from partyday_cli.store.activities import activities_in_year
@@ -57,7 +65,7 @@ def _month_files(ws, year: int, month: int) -> dict[str, bytes]:  # type: ignore
         acts = [a for a in activities_in_year(ledger, year) if start <= a.date <= end]
         for act in acts:
             data, _, _ = record_workbook(ws, ledger, cal, act)
-            files[f"记实表-{act.date.isoformat()}-{act.branch}.xlsx"] = data
+            files[f"记实表-{act.date.isoformat()}-{safe_name(act.branch)}.xlsx"] = data
         attendance = _attendance_table(ledger, start, end)
         summary = _summary_table(ledger, ws, acts, year, month)
     for name, table in (("出勤", attendance), ("月度报告", summary)):
@@ -138,6 +146,7 @@ def _dues_table(ws, year: int, end: date):  # type: ignore[no-untyped-def]
 def export_monthly(
     ctx: typer.Context,
     month: Annotated[str | None, typer.Option("--month", "-m", help="哪个月，如 2017-04；默认上个月。")] = None,
+    force: ForceOpt = False,
     today: TodayOpt = None,
     wait: WaitOpt = 600,
     workspace: WorkspaceOpt = None,
@@ -155,7 +164,7 @@ def export_monthly(
     import hashlib
     import json
 
-    from partyday_cli.io.files import write_atomic
+    from partyday_cli.io.outputs import OutputGuard
     from partyday_cli.io.runlock import log_run, workspace_lock
 
     ws = require_workspace(ctx, workspace)
@@ -172,8 +181,11 @@ def export_monthly(
             folder.mkdir(parents=True, exist_ok=True)
             changed = [n for n, d in sorted(files.items())
                        if not (folder / n).is_file() or (folder / n).read_bytes() != d]
+            guard = OutputGuard(force=force, workspace_root=ws.root)
+            for name in changed:  # every refusal before any write: the bundle stays whole
+                guard.check(folder / name)
             for name in changed:
-                write_atomic(folder / name, files[name])
+                guard.write(folder / name, files[name])
     except UserError as exc:
         log_run(ws.root, label, f"失败：{exc.message}")
         raise
@@ -190,6 +202,7 @@ def remind(
     days: Annotated[int | None, typer.Option(
         "--days", "-n", help="提前几天通知；默认取 partyday.toml 的 deadlines.notify_days_before。")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="把通知写入文件（覆盖）。")] = None,
+    force: ForceOpt = False,
     today: TodayOpt = None,
     wait: WaitOpt = 600,
     workspace: WorkspaceOpt = None,
@@ -204,7 +217,6 @@ def remind(
       partyday remind --days 2 -o 通知.txt
     """
     from partyday_cli.core.reminders import reminders
-    from partyday_cli.io.files import write_atomic
     from partyday_cli.io.holidays import holiday_dirs, work_calendar
     from partyday_cli.io.runlock import log_run, workspace_lock
     from partyday_cli.store.activities import activities_in_year
@@ -224,26 +236,48 @@ def remind(
                          schedule=ws.section("schedule"), org=ws.org_name,
                          add_workdays=cal.add_workdays, branches=[b.name for b in ws.branches])
         if output is not None:  # an empty file when there is nothing: no stale notice stays
-            write_atomic(output, text.encode("utf-8"))
+            write_file(output, text.encode("utf-8"))
         elif text:
             typer.echo(text, nl=False)
     log_run(ws.root, f"remind --days {ahead}", f"{text.count(chr(10) + chr(10)) + 1 if text else 0} 条提醒"
             if text else "没有需要提醒的事")
 
 
-def doctor(ctx: typer.Context, workspace: WorkspaceOpt = None) -> None:
-    """检查工作区：配置是否正确、花名册能否读取、账本是否完好及其版本、今明两年的节假日数据、
+def doctor(
+    ctx: typer.Context,
+    restore: Annotated[bool, typer.Option(
+        "--restore", help="用最新的账本备份（backups/ 文件夹）恢复 ledger.db；恢复前的账本也另存一份。")] = False,
+    backup: Annotated[str | None, typer.Option(
+        "--backup", help="与 --restore 一起用：指定用哪一份备份（文件名的一部分，如 20170412）。")] = None,
+    new_ledger: Annotated[bool, typer.Option(
+        "--new-ledger", help="账本丢失且不要恢复时，新建一个空账本（原有账本先另存为备份）。")] = False,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """检查工作区：配置是否正确、花名册能否读取、账本是否完好及其版本和备份、今明两年的节假日数据、
     是否有任务正在运行、输出文件夹能否写入；逐项用中文说明怎么处理。
+
+    每次写入账本之前，partyday 会把账本备份到 backups/（保留最近 5 份）；
+    账本丢失或损坏时用 --restore 恢复。
 
     示例：
 
       partyday doctor
 
-      partyday doctor -w /srv/党委工作区
+      partyday doctor --restore
+
+      partyday doctor --restore --backup 20170412
     """
-    from partyday_cli.doctor import run_checks
+    from partyday_cli import doctor as checks
 
     ws = require_workspace(ctx, workspace)
+    if restore or new_ledger:
+        if restore and new_ledger:
+            raise UserError("--restore 和 --new-ledger 只能选一个")
+        info(checks.restore_ledger(ws, backup) if restore else checks.new_ledger(ws))
+        return
+    if backup:
+        raise UserError("--backup 要和 --restore 一起用，如 partyday doctor --restore --backup 20170412")
+    run_checks = checks.run_checks
     results = run_checks(ws, today=date.today())
     for ok, text in results:
         typer.echo(("✓ " if ok else "✗ ") + text)

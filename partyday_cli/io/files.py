@@ -21,6 +21,8 @@ def write_atomic(path: Path, data: bytes) -> None:
     path = Path(path)
     if path.is_dir():
         raise UserError(f"{path} 是文件夹。请写出文件名，如 -o {path / ('输出' + (path.suffix or '.xlsx'))}")
+    if path.exists() and not path.is_file():  # a FIFO or a device node is never replaced
+        raise UserError(f"{path} 不是普通文件（是设备、管道或套接字），partyday 不会写入它。请换一个文件名")
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise UserError(f"输出目录不存在：{folder}。请先创建该目录，或换一个 -o 路径")

@@ -17,8 +17,13 @@ LOG_NAME = "partyday.log"
 def workspace_lock(root: Path, *, wait: float) -> Iterator[None]:
     """Hold the workspace's lock (filelock: an OS lock, released if the process dies).
     A second run waits up to `wait` seconds, then stops with one Chinese line."""
+    import os
+
     from filelock import FileLock, Timeout
 
+    if not os.access(root, os.W_OK):  # read-only media: nothing can write, nothing to wait for
+        yield
+        return
     lock = FileLock(str(root / LOCK_NAME), timeout=wait)
     try:
         lock.acquire()

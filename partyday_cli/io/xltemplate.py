@@ -607,4 +607,4 @@ def _shift_refs(formula: str, title: str, same_sheet: bool, row: int, added: int
 def _save(workbook) -> bytes:
     from partyday_cli.render.xlsx import workbook_bytes
 
-    return workbook_bytes(workbook)
+    return workbook_bytes(workbook, keep_formulas=True)

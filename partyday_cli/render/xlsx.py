@@ -11,13 +11,21 @@ from partyday_cli.render.table import Table, _text, neutralise
 FIXED_TIMESTAMP = datetime(2000, 1, 1, 0, 0, 0)
 
 
-def workbook_bytes(workbook) -> bytes:  # type: ignore[no-untyped-def]
+def workbook_bytes(workbook, *, keep_formulas: bool = False) -> bytes:  # type: ignore[no-untyped-def]
     """The workbook as bytes, with fixed timestamps so equal input gives equal output
-    (monthly exports run twice must write the same bytes)."""
+    (monthly exports run twice must write the same bytes).
+
+    Every cell that would be a formula is written as text instead, whatever its source
+    (a branch name `=HYPERLINK(…)` in a title, a sign-in name in a table): partyday writes
+    data, never formulas. Only the template engine, which already writes every rendered
+    value as text and keeps the user template's own formulas, passes `keep_formulas`.
+    """
     import zipfile
 
     from openpyxl.writer.excel import ExcelWriter
 
+    if not keep_formulas:
+        neutralise_formulas(workbook)
     workbook.properties.created = workbook.properties.modified = FIXED_TIMESTAMP
     raw = io.BytesIO()
     with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -29,6 +37,15 @@ def workbook_bytes(workbook) -> bytes:  # type: ignore[no-untyped-def]
             entry.compress_type = zipfile.ZIP_DEFLATED
             dest.writestr(entry, source.read(info.filename))
     return out.getvalue()
+
+
+def neutralise_formulas(workbook) -> None:  # type: ignore[no-untyped-def]
+    """Turn every formula cell of `workbook` into a text cell showing the same characters."""
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
 
 
 def display_width(text: str) -> int:

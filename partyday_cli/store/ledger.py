@@ -30,10 +30,12 @@ _USER_VERSION_OFFSET = 60  # big-endian 4 bytes in the database header
 class Ledger:
     """An open ledger. Use as a context manager, or call `close()`."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path):
+    def __init__(self, conn: sqlite3.Connection, path: Path, *, read_only: bool = False):
         self.conn = conn
         self.path = path
+        self.read_only = read_only
         self._depth = 0
+        self._backed_up = read_only
 
     @property
     def schema_version(self) -> int:
@@ -49,6 +51,13 @@ class Ledger:
         if self._depth:
             yield from self._savepoint()
             return
+        if self.read_only:
+            raise _read_only_workspace(self.path)
+        if not self._backed_up:  # the command's first write: keep the state before it
+            self._backed_up = True
+            from partyday_cli.store.backups import take_backup
+
+            take_backup(self.conn, self.path)
         with _mapped_errors(self.path):
             self.conn.execute("BEGIN IMMEDIATE")
         self._depth = 1
@@ -103,14 +112,22 @@ class Ledger:
         self.close()
 
 
-def open_ledger(path: Path) -> Ledger:
-    """Open the ledger at `path`, creating it if missing, and migrate it forward.
+def open_ledger(path: Path, *, create: bool = False) -> Ledger:
+    """Open the ledger at `path` and migrate it forward.
+
+    A missing ledger is created only when `create` is set (`init`) or when the workspace
+    has never held records; a ledger that disappeared or was emptied is refused, naming
+    the newest backup. A ledger in a folder that cannot be written (a CD, a read-only
+    share) opens read-only: reading commands work, the first write is refused.
 
     Raises a Chinese `UserError` for a file that is not a SQLite database, a ledger
-    written by a newer partyday (left untouched), or a read-only file or folder.
+    written by a newer partyday (left untouched), or a missing or emptied ledger.
     """
     path = Path(path)
     _preflight(path)
+    _refuse_if_lost(path, create)
+    if not _writable(path):
+        return _open_read_only(path)
     conn = None
     try:
         with _mapped_errors(path):
@@ -119,14 +136,78 @@ def open_ledger(path: Path) -> Ledger:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
             conn.execute("PRAGMA foreign_keys = ON")
             # Checked again on the connection: a newer version may sit in the WAL only.
-            _refuse_if_newer(path, int(conn.execute("PRAGMA user_version").fetchone()[0]))
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            _refuse_if_newer(path, version)
             _enable_wal(conn)
+            if 0 < version < LATEST_VERSION:  # a migration is a write: keep the old state
+                from partyday_cli.store.backups import take_backup
+
+                take_backup(conn, path)
             apply_migrations(conn)
     except BaseException:
         if conn is not None:
             conn.close()
         raise
     return Ledger(conn, path)
+
+
+def _writable(path: Path) -> bool:
+    folder = path.parent
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return False
+    return not path.exists() or os.access(path, os.W_OK)
+
+
+def _open_read_only(path: Path) -> Ledger:
+    """A ledger on read-only media: SQLite's read-only mode, or `immutable` when the WAL
+    index cannot be created there (a copied folder has no -shm)."""
+    from urllib.parse import quote
+
+    if not path.exists():
+        raise UserError(f"工作区是只读的，且没有账本 {path}。请把工作区复制到可写的文件夹后再运行")
+    uri = "file:" + quote(str(path.resolve()))
+    conn = None
+    for query in ("?mode=ro", "?mode=ro&immutable=1"):
+        try:
+            conn = sqlite3.connect(uri + query, uri=True, timeout=BUSY_TIMEOUT_SECONDS)
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            break
+        except sqlite3.Error:
+            if conn is not None:
+                conn.close()
+            conn = None
+    if conn is None:
+        raise UserError(f"无法以只读方式打开账本 {path}。请把工作区复制到可写的文件夹后再运行")
+    conn.row_factory = sqlite3.Row
+    _refuse_if_newer(path, version)
+    if version < LATEST_VERSION:
+        conn.close()
+        raise UserError(f"账本 {path} 需要升级到新的结构版本，但所在文件夹是只读的。"
+                        "请把工作区复制到可写的文件夹后再运行；账本未作任何改动")
+    return Ledger(conn, path, read_only=True)
+
+
+def _refuse_if_lost(path: Path, create: bool) -> None:
+    """A ledger that is gone or empty while the workspace shows it once held records
+    (backups, archived inputs, a run log) is never silently replaced by an empty one."""
+    from partyday_cli.store.backups import list_backups
+
+    exists = path.exists()
+    if create or (exists and path.stat().st_size > 0):
+        return
+    root = path.parent
+    backups = list_backups(path)
+    # An empty file with no such trace is a ledger being created by another process.
+    had_records = bool(backups) or (root / "partyday.log").exists() or any(
+        (root / "archive").glob("*/*")) or any((root / "archive").glob("*.*"))
+    if not had_records:
+        return
+    what = f"账本 {path} 是空文件（0 字节）" if exists else f"账本 {path} 不见了"
+    if backups:
+        raise UserError(f"{what}。最新的备份是 {backups[0].label}：运行 partyday doctor --restore 恢复；"
+                        "确实要从空账本重新开始，运行 partyday doctor --new-ledger")
+    raise UserError(f"{what}，也没有找到备份（{path.parent / 'backups'}）。如果账本被移走了，请把它放回原处；"
+                    "确实要从空账本重新开始，运行 partyday doctor --new-ledger")
 
 
 def _enable_wal(conn: sqlite3.Connection) -> None:
@@ -227,13 +308,7 @@ def _preflight(path: Path) -> None:
                 raise _not_a_database(path)
             offset = _USER_VERSION_OFFSET
             _refuse_if_newer(path, int.from_bytes(header[offset : offset + 4], "big"))
-        if not os.access(path, os.W_OK):
-            raise _read_only_file(path)
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise UserError(
-            f"没有写入权限：{folder}。账本需要在该文件夹中写入，请检查文件夹权限，"
-            "或把工作区复制到可写的位置；账本未作任何改动"
-        )
+
 
 
 def _read_header(path: Path) -> bytes:
@@ -258,6 +333,13 @@ def _not_a_database(path: Path) -> UserError:
     return UserError(
         f"{path} 不是 partyday 账本（不是 SQLite 数据库文件）。"
         "请检查该文件是否被替换或损坏，如有备份请恢复；文件未作任何改动"
+    )
+
+
+def _read_only_workspace(path: Path) -> UserError:
+    return UserError(
+        f"账本 {path} 所在的文件夹或账本文件是只读的，只能查看，不能写入。请把工作区复制到"
+        "可写的文件夹（或取消只读属性）后再运行；账本未作任何改动"
     )
 
 
