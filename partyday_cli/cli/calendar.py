@@ -119,7 +119,7 @@ def calendar(
       partyday calendar 2027 --rule 每月第一个星期五 --holiday-policy 顺延一周 --provisional
     """
     from partyday_cli import workspace as wsmod
-    from partyday_cli.core.schedule import build_schedule
+    from partyday_cli.core.schedule import build_schedule, pending_message, pending_months
     from partyday_cli.io.holidays import check_year, holiday_dirs, work_calendar
 
     check_year(year)
@@ -132,12 +132,18 @@ def calendar(
         warn(f"{year} 年的放假安排尚未公布，以下日期按农历估算法定节假日排出，标为“暂定”；"
              "通知发布后请运行 partyday holidays import 导入，再重新排期")
     days = build_schedule(request, cal)
+    for d in days:
+        if d.flagged and d.moved:
+            warn(f"{d.planned.isoformat()}：{d.reason}")
+    pending = pending_months(request)
+    if pending:
+        warn(pending_message(request, pending))
     fmt = format_from_output(fmt, output, Format.table)
-    _render(days, request, arrangement, fmt, output, force)
+    _render(days, request, arrangement, fmt, output, force, pending)
 
 
 def _render(days, request, arrangement, fmt: Format, output: Path | None,  # type: ignore[no-untyped-def]
-            force: bool = False) -> None:
+            force: bool = False, pending: list[int] = ()) -> None:  # type: ignore[assignment]
     from partyday_cli.render.table import Column, Table
 
     if fmt is Format.json:
@@ -161,6 +167,10 @@ def _render(days, request, arrangement, fmt: Format, output: Path | None,  # typ
         table.add([i, d.date.isoformat(), d.weekday, d.planned.isoformat(),
                    "已调整" if d.moved else ("需确认" if d.flagged else ""), note],
                   highlight=d.moved or d.flagged)
+    for m in pending:  # 每月开展一次: the day is the branch's to decide
+        table.add(["", "待定", "", "", "需确认",
+                   f"{m}月日期未定：请在 partyday.toml 的 schedule.dates 一节填写 \"{request.year}-{m:02d}\""],
+                  highlight=True)
     table.notes.append(f"节假日数据来源：{arrangement.note or arrangement.source}")
     if request.skip_months:
         table.notes.append("不安排的月份：" + "、".join(f"{m}月" for m in sorted(request.skip_months)))

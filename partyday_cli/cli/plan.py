@@ -117,7 +117,7 @@ def plan(
         _list_vars(template or shipped_template("年度活动安排表.xlsx"), PLAN_VARS)
         return
     from partyday_cli.cli.calendar import build_request
-    from partyday_cli.core.schedule import build_schedule
+    from partyday_cli.core.schedule import build_schedule, pending_message, pending_months
     from partyday_cli.core.themes import plan_themes
     from partyday_cli.io.holidays import check_year
     from partyday_cli.io.themes import load_catalogue
@@ -143,7 +143,11 @@ def plan(
         conf_branch = ws.branch(name)
         catalogue = load_catalogue(conf_branch.themes or themes_conf.get("catalogue") or "9+3",
                                    workspace_root=ws.root)
-        result = plan_themes([d.date for d in days], catalogue, themes_conf.get("pins") or {})
+        result = plan_themes([d.date for d in days], catalogue, themes_conf.get("pins") or {},
+                             one_per_day=bool(themes_conf.get("one_per_day", False)))
+        pending = pending_months(request)
+        if pending:
+            warn(f"{name}：" + pending_message(request, pending))
         activities = [
             Activity(None, name, d.date, d.planned, "、".join(item.themes), item.kinds,
                      item.content, item.form, str(sched.get("place", "")),

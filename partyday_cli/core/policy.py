@@ -30,6 +30,39 @@ _ZH_POLICIES: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+# 提前N天 of a notice or an approval is a deadline, not "move the day earlier" (issue 13):
+# 提前2——3天通知党员 / 必须提前5天报上级党组织批准备案.
+_N = r"(?:\d{1,2}|[一二两三四五六七八九十]{1,2})"
+_AHEAD = rf"提前\s*(?P<a>{_N})(?:\s*[—–\-~～至到]+\s*(?P<b>{_N}))?\s*(?:个工作日|天|日)"
+NOTICE_AHEAD = re.compile(_AHEAD + r"[^。；;，,]{0,12}?(?:通知|告知)")
+APPROVAL_AHEAD = re.compile(_AHEAD + r"[^。；;，,]{0,16}?(?:批准|报批|备案|报告|请示|审批)")
+
+
+def ahead_days(text: str) -> tuple[str, int, str] | None:
+    """('notify_days_before' | 'change_report_days', days, the phrase) for a notice or
+    approval deadline stated in `text`; None when it states neither. 提前2——3天 → 3."""
+    from partyday_cli.core.rules import zh_number
+
+    for key, pattern in (("change_report_days", APPROVAL_AHEAD), ("notify_days_before", NOTICE_AHEAD)):
+        m = pattern.search(text)
+        if m:
+            days = max(zh_number(m["a"]), zh_number(m["b"]) if m["b"] else 0)
+            return key, days, m.group(0)
+    return None
+
+
+def _not_a_policy(text: str, found: tuple[str, int, str]) -> UserError:
+    key, days, _ = found
+    phrase = " ".join(text.split())
+    what = ("提前几天通知党员的期限" if key == "notify_days_before"
+            else "改期须提前几天报上级党组织批准的期限")
+    return UserError(
+        f"“{phrase}”是{what}，不是节假日处理方式，不能用作 -p/--holiday-policy。"
+        f"请写在 partyday.toml 的 [deadlines] {key} = {days}（partyday init --from-text 会自动读取）；"
+        "节假日处理方式请写如 顺延一周、收假后三个工作日内、可顺延或提前"
+    )
+
+
 @dataclass(frozen=True)
 class Policy:
     name: str
@@ -68,7 +101,8 @@ def parse_policy(text: str) -> Policy:
         return Policy(low)
     found = find_policy(raw)
     if found is None:
-        raise _bad_policy(raw)
+        ahead = ahead_days(raw)
+        raise _not_a_policy(raw, ahead) if ahead else _bad_policy(raw)
     return found
 
 
@@ -76,6 +110,7 @@ def find_policy(text: str) -> Policy | None:
     """The policy a Chinese sentence states, or None when it states none."""
     from partyday_cli.core.rules import zh_number
 
+    text = APPROVAL_AHEAD.sub("", NOTICE_AHEAD.sub("", text))  # deadlines, not moves
     for name, pattern in _ZH_POLICIES:
         m = pattern.search(text)
         if not m:

@@ -549,6 +549,11 @@ def theme_checks(branch: str, held: Sequence[ActivityCounts], catalogue: Any, pe
     if catalogue.min_activities and _in_scope(year, period, as_of):
         out.append(_judge(branch, "theme", "全年活动", f"全年活动不少于{catalogue.min_activities}次", year,
                           catalogue.min_activities, [a.date for a in held], as_of, pace=True))
+    per_month = getattr(catalogue, "min_per_month", 0)  # 每月至少两次: month by month
+    for w in (_windows("monthly", period.year) if per_month else []):
+        if _in_scope(w, period, as_of):
+            out.append(_judge(branch, "theme", "每月活动", f"每月至少{per_month}次", w, per_month,
+                              [a.date for a in held], as_of, pace=False))
     if catalogue.min_chosen and _in_scope(year, period, as_of):
         firsts: dict[str, date] = {}
         for a in sorted(held, key=lambda a: a.date):

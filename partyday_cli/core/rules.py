@@ -48,7 +48,8 @@ def zh_weekday(text: str) -> int:
 
 @dataclass(frozen=True)
 class Rule:
-    """One rule spec. `kind` is one of week, first, last, day, workday, lastworkday, lunar."""
+    """One rule spec. `kind` is one of week, first, last, day, workday, lastworkday, lunar,
+    once (每月开展一次: once a month on a day the branch decides, [schedule.dates])."""
 
     kind: str
     n: int = 0  # week number, day of month, workday index or lunar day
@@ -65,6 +66,7 @@ class Rule:
             "workday": f"month.workday{self.n}",
             "lastworkday": "month.lastworkday",
             "lunar": f"lunar.day{self.n}",
+            "once": "month.once",
         }[self.kind]
 
     def describe(self, week_def: str = "nth") -> str:
@@ -80,6 +82,7 @@ class Rule:
             "workday": f"每月第{ZH_NUMERALS[self.n] if self.n < 11 else self.n}个工作日",
             "lastworkday": "每月最后一个工作日",
             "lunar": f"每月农历{self.n}日",
+            "once": "每月开展一次（日期由支部确定）",
         }[self.kind]
 
 
@@ -94,7 +97,7 @@ _DOTTED = re.compile(
     r"|(?P<fl>first|last)\.(?P<wd2>mon|tue|wed|thu|fri|sat|sun)"
     r"|day(?P<day>[1-9]|[12]\d|3[01])"
     r"|workday(?P<wdn>[1-9]|1\d|2[0-3])"
-    r"|(?P<lastwd>lastworkday))"
+    r"|(?P<lastwd>lastworkday)|(?P<once>once))"
     r"|lunar\.day(?P<lunar>[1-9]|[12]\d|30))$"
 )
 
@@ -113,6 +116,8 @@ _ZH_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("lunar", re.compile(r"农历(?:每月)?(?:每月)?(?P<n>初[一二三四五六七八九十]|十[一二三四五六七八九]?"
                          r"|二十[一二三四五六七八九]?|廿[一二三四五六七八九]|三十|\d{1,2})(?:日|号)?")),
     ("day", re.compile(rf"每月(?P<n>{_NUM})\s*(?:日|号)")),
+    # 每月开展一次 / 每月确定一天 / 每月固定一天: no day stated, the branch fills [schedule.dates]
+    ("once", re.compile(r"每月(?:开展|举行|举办|组织|安排)?(?:一次|1次)|每月(?:确定|固定)(?:一|1)天")),
 ]
 
 
@@ -120,8 +125,8 @@ def _bad_rule(text: str) -> UserError:
     text = " ".join(str(text).split())  # pasted text may hold line breaks: one line
     return UserError(
         f"无法识别活动日规则“{text}”。请写成如 month.week2.wed、month.first.fri、"
-        "month.last.fri、month.day15、month.workday1、month.lastworkday、lunar.day15，"
-        "或方案原文如“每月第二周星期三”“每月第一个星期五”“每月15日”“每月农历十五”"
+        "month.last.fri、month.day15、month.workday1、month.lastworkday、lunar.day15、month.once，"
+        "或方案原文如“每月第二周星期三”“每月第一个星期五”“每月15日”“每月农历十五”“每月开展一次”"
     )
 
 
@@ -164,6 +169,8 @@ def _from_dotted(m: re.Match[str]) -> Rule:
         return Rule("workday", int(g["wdn"]))
     if g["lastwd"]:
         return Rule("lastworkday")
+    if g["once"]:
+        return Rule("once")
     return Rule("lunar", int(g["lunar"]))
 
 
@@ -198,8 +205,8 @@ def _rules_from_match(kind: str, m: re.Match[str]) -> list[Rule]:
         if not 1 <= n <= 5:
             raise ValueError(n)
         return [Rule("week", n, wd)]
-    if kind == "lastworkday":
-        return [Rule("lastworkday")]
+    if kind in ("lastworkday", "once"):
+        return [Rule(kind)]
     n = zh_number(g["n"])
     limit = {"workday": 23, "lunar": 30, "day": 31}[kind]
     if not 1 <= n <= limit:
@@ -256,8 +263,11 @@ def month_dates(rule: Rule, year: int, month: int, week_def: str,
     """The date(s) the rule gives in one month, before any holiday move.
 
     Every kind gives one date, except `lunar`, which gives each date of the month whose
-    lunar day is `n` (zero, one or two).
+    lunar day is `n` (zero, one or two), and `once`, which gives none: the branch
+    decides the day ([schedule.dates]).
     """
+    if rule.kind == "once":
+        return []
     if rule.kind == "week":
         return [_week_day(rule, year, month, week_def)]
     if rule.kind == "first":

@@ -103,11 +103,10 @@ def _move(planned: date, policy: Policy, days: _Days) -> tuple[date, str]:
     assert why is not None
     name = policy.name
     if name == "after-holiday":
-        target = days.step(planned, 1)
         if days.cal.info(planned).holiday is None:  # a weekend or a blackout, not a holiday
+            target = days.step(planned, 1)
             return target, f"{why}，顺延至{_landing(target, days)}"
-        return target, (f"{why}，顺延至收假后第一个工作日{_landing(target, days)}，"
-                        f"在{policy.window}个工作日内")
+        return _after_holiday(planned, why, policy.window, days)
     if name == "next-workday" or (name == "next-week" and planned.weekday() >= 5):
         # a week later is the same weekend day again: 顺延一周 is meant for weekday holidays
         target = days.step(planned, 1)
@@ -138,6 +137,35 @@ def _move(planned: date, policy: Policy, days: _Days) -> tuple[date, str]:
     raise AssertionError(name)
 
 
+_ORDINAL = "一二三四五六七八九十"
+
+
+def _after_holiday(planned: date, why: str, window: int, days: _Days) -> tuple[date, str]:
+    """收假后N个工作日内: the first free day among the first N working days after the
+    holiday; each one passed over is named with its own reason. When none is free, the
+    first free day after the window, and the reason says it is outside (flagged)."""
+    workdays: list[date] = []
+    day = planned
+    for _ in range(_MAX_STEPS):
+        day += timedelta(days=1)
+        if days.workday(day):
+            workdays.append(day)
+            if len(workdays) == window:
+                break
+    passed: list[str] = []
+    for k, day in enumerate(workdays, start=1):
+        blocked = days.why_not(day)
+        if blocked is None:
+            nth = _ORDINAL[k - 1] if k <= 10 else str(k)
+            skipped = f"（{'；'.join(passed)}）" if passed else ""
+            return day, (f"{why}，顺延至收假后第{nth}个工作日{_landing(day, days)}{skipped}，"
+                         f"在{window}个工作日内")
+        passed.append(blocked)
+    target = days.step(workdays[-1] if workdays else planned, 1)
+    return target, (f"{why}，收假后{window}个工作日内均不能安排（{'；'.join(passed)}），"
+                    f"顺延至{_landing(target, days)}，超出{window}个工作日，请与党委确认")
+
+
 def _place(planned: date, rule: str, request: ScheduleRequest, days: _Days) -> ActivityDay:
     provisional = days.cal.info(planned).provisional
     why = days.why_not(planned)
@@ -150,7 +178,8 @@ def _place(planned: date, rule: str, request: ScheduleRequest, days: _Days) -> A
     if target.month != planned.month:
         reason += f"（已移至{target.month}月）"
     provisional = provisional or days.cal.info(target).provisional
-    return ActivityDay(target, planned, True, reason, rule, provisional)
+    return ActivityDay(target, planned, True, reason, rule, provisional,
+                       flagged=reason.endswith("请与党委确认"))
 
 
 def build_schedule(request: ScheduleRequest, cal: WorkCalendar) -> list[ActivityDay]:
@@ -170,3 +199,20 @@ def build_schedule(request: ScheduleRequest, cal: WorkCalendar) -> list[Activity
                 planned.setdefault(day, rule.spec)
         out.extend(_place(d, spec, request, days) for d, spec in sorted(planned.items()))
     return sorted(out, key=lambda a: (a.date, a.planned))
+
+
+def pending_months(request: ScheduleRequest) -> list[int]:
+    """Months the rule gives no date for (每月开展一次) and [schedule.dates] does not fill."""
+    if not request.rules or any(r.kind != "once" for r in request.rules):
+        return []
+    return [m for m in range(1, 13)
+            if m not in request.skip_months and m not in request.fixed_dates]
+
+
+def pending_message(request: ScheduleRequest, months: list[int]) -> str:
+    """The Chinese line asking for the days a 每月开展一次 scheme leaves to the branch."""
+    y = request.year
+    shown = "、".join(f"{m}月" for m in months)
+    return (f"{y}年{shown}还没有确定活动日期（规则“每月开展一次”不规定哪一天，由党支部确定）。"
+            f"请在 partyday.toml 的 [schedule.dates] 逐月填写，如 \"{y}-{months[0]:02d}\" = "
+            f"\"{y}-{months[0]:02d}-15\"")

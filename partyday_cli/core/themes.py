@@ -31,8 +31,8 @@ QUARTERS = tuple((f"第{_CN_NUM[q]}季度", (3 * q + 1, 3 * q + 2, 3 * q + 3)) f
 HALVES = (("上半年", (1, 2, 3, 4, 5, 6)), ("下半年", (7, 8, 9, 10, 11, 12)))
 _REQ_KEYS = ("name", "type", "frequency", "count", "anchor", "around", "months",
              "prefer_months", "kinds", "content", "form")
-_TOP_KEYS = ("title", "source", "min_activities", "min_chosen", "chosen", "filler",
-             "requirement")
+_TOP_KEYS = ("title", "source", "min_activities", "min_per_month", "min_chosen", "chosen",
+             "filler", "requirement")
 # the order requirements are placed in: the most constrained first
 _ORDER = ("monthly", "year-start", "around", "halfyearly", "quarterly", "yearly",
           "atleast", "any")
@@ -84,6 +84,7 @@ class Catalogue:
     min_activities: int = 0
     min_chosen: int = 0
     filler: str | None = None
+    min_per_month: int = 0  # 每月至少两次: checked month by month, not over the year
 
     def theme_names(self) -> list[str]:
         names = [r.name for r in self.requirements]
@@ -251,7 +252,7 @@ def catalogue_from_dict(data: dict, name: str) -> Catalogue:
     return Catalogue(
         name=name, title=_text(where, data, "title", name), source=_text(where, data, "source", ""),
         requirements=reqs, chosen=chosen, min_activities=_int(where, data, "min_activities", 0),
-        min_chosen=min_chosen, filler=filler,
+        min_chosen=min_chosen, filler=filler, min_per_month=_int(where, data, "min_per_month", 0),
     )
 
 
@@ -290,6 +291,21 @@ def _impossible(req: Requirement, months: set[int], n_dates: int) -> str | None:
     return None
 
 
+def _per_month_short(catalogue: Catalogue, dates: list[date]) -> list[str]:
+    """每月至少两次: the months (with any activity planned in the year) holding fewer."""
+    need = catalogue.min_per_month
+    if not need or not dates:
+        return []
+    year = dates[0].year
+    counts = {m: sum(1 for d in dates if d.month == m) for m in range(1, 13)}
+    short = [f"{m}月只有{n}次" for m, n in counts.items() if n < need]
+    return [f"每月至少{_cn_count(need)}次：{year}年" + "、".join(short)] if short else []
+
+
+def _cn_count(n: int) -> str:
+    return "一两三四五六七八九十"[n - 1] if 1 <= n <= 10 else str(n)
+
+
 def _activities_short(catalogue: Catalogue, n_dates: int) -> str | None:
     if n_dates < catalogue.min_activities:
         return f"全年活动不少于{catalogue.min_activities}次：只有{n_dates}个活动日"
@@ -323,11 +339,16 @@ def _missed(req: Requirement, months: set[int], hits: set[date], n_dates: int) -
     return [] if hits else ["计划中未安排"]
 
 
-def check_plan(items: list[PlannedTheme], catalogue: Catalogue) -> list[str]:
+def check_plan(items: list[PlannedTheme], catalogue: Catalogue, *,
+               one_per_day: bool = False) -> list[str]:
     """Every requirement of `catalogue` the plan does not meet, as Chinese sentences."""
     dates = {it.date for it in items}
     months = {d.month for d in dates}
     out = [s for s in [_activities_short(catalogue, len(dates))] if s]
+    out += _per_month_short(catalogue, sorted(d for d in dates))
+    if one_per_day:
+        out += [f"每次一个主题：{it.date.month}月{it.date.day}日安排了{len(it.themes)}个主题"
+                f"（{'、'.join(it.themes)}）" for it in items if len(it.themes) > 1]
     for req in catalogue.planned():
         hits = {it.date for it in items if req.name in it.themes}
         why = _impossible(req, months, len(dates))
@@ -351,9 +372,10 @@ def kind_counts(items: list[PlannedTheme]) -> dict[str, int]:
 class _Board:
     """The activity dates and the themes put on each so far."""
 
-    def __init__(self, dates: list[date]):
+    def __init__(self, dates: list[date], one_per_day: bool = False):
         self.dates = dates
         self.themes: list[list[str]] = [[] for _ in dates]
+        self.one_per_day = one_per_day  # 每次一主题 / 每月一主题: never a second theme on a day
 
     def load(self, i: int) -> int:
         return len(self.themes[i])
@@ -361,16 +383,25 @@ class _Board:
     def slots(self, months: tuple[int, ...] | set[int] | None = None) -> list[int]:
         return [i for i, d in enumerate(self.dates) if months is None or d.month in months]
 
+    def open(self, slots: list[int]) -> list[int]:
+        """The slots a new theme may still go on."""
+        return [i for i in slots if not (self.one_per_day and self.themes[i])]
+
     def hits(self, name: str, slots: list[int] | None = None) -> list[int]:
         return [i for i in (self.slots() if slots is None else slots) if name in self.themes[i]]
 
-    def put(self, name: str, i: int) -> None:
-        if name not in self.themes[i]:
+    def put(self, name: str, i: int | None) -> None:
+        if i is not None and name not in self.themes[i]:
             self.themes[i].append(name)
 
-    def pick(self, slots: list[int], prefer: tuple[int, ...] = (), ideal: float | None = None) -> int:
+    def pick(self, slots: list[int], prefer: tuple[int, ...] = (),
+             ideal: float | None = None) -> int | None:
         """The slot to use: nearest the preferred months, then least loaded, then nearest
-        the ideal position (spreading one-off themes over the year), then earliest."""
+        the ideal position (spreading one-off themes over the year), then earliest.
+        None when one theme a day is asked and every slot already has one."""
+        slots = self.open(slots)
+        if not slots:
+            return None
 
         def key(i: int) -> tuple:
             m = self.dates[i].month
@@ -395,7 +426,8 @@ def _place(req: Requirement, board: _Board, ideal: float) -> None:
                 board.put(name, board.pick(slots, _anchor_months(req, period)))
     elif f == "year-start":
         if not board.hits(name, board.slots(set(YEAR_START))):
-            board.put(name, 0)  # the year's first activity, even when it is after March
+            # the year's first activity, even when it is after March
+            board.put(name, next(iter(board.open(board.slots())), None) if board.one_per_day else 0)
     elif f == "around":
         windows = [board.slots(set(w)) for w in req.windows]
         if not any(board.hits(name, w) for w in windows):
@@ -424,7 +456,7 @@ def _place_atleast(req: Requirement, board: _Board) -> None:
         return {board.dates[i] for i in board.hits(name)}
 
     def free() -> list[int]:
-        return [i for i in board.slots() if board.dates[i] not in used()]
+        return board.open([i for i in board.slots() if board.dates[i] not in used()])
 
     if not req.prefer_months:
         half = n / (2 * req.count)
@@ -476,13 +508,16 @@ def _item(day: date, names: list[str], catalogue: Catalogue) -> PlannedTheme:
 
 
 def plan_themes(dates: list[date], catalogue: Catalogue,
-                pins: Mapping[int, str] | None = None) -> PlanResult:
-    """Themes for the year's activity dates (one item per date, in date order)."""
+                pins: Mapping[int, str] | None = None, *, one_per_day: bool = False) -> PlanResult:
+    """Themes for the year's activity dates (one item per date, in date order).
+
+    `one_per_day` (每次一主题 / 每月一主题): each date gets exactly one theme; a
+    requirement with no date left is named in `unmet`."""
     dates = sorted(dates)
     if len({d.year for d in dates}) > 1:
         raise UserError("活动日期不在同一年，请按年份分别安排主题："
                         + "、".join(str(y) for y in sorted({d.year for d in dates})))
-    board = _Board(dates)
+    board = _Board(dates, one_per_day)
     pin_notes = _pin(pins, catalogue, board)
     planned = catalogue.planned()
     oneoff = [r for r in planned if r.frequency in ("yearly", "any") and not r.prefer_months]
@@ -496,7 +531,8 @@ def plan_themes(dates: list[date], catalogue: Catalogue,
             board.put(catalogue.filler, i)
     items = [_item(d, board.themes[i], catalogue) for i, d in enumerate(dates)]
     unmet = _unmet(catalogue, dates)
-    unmet += [s for s in check_plan(items, catalogue) if s not in unmet]  # never hide a miss
+    checked = check_plan(items, catalogue, one_per_day=one_per_day)
+    unmet += [s for s in checked if s not in unmet]  # never hide a miss
     return PlanResult(items, unmet + pin_notes)
 
 
@@ -504,6 +540,7 @@ def _unmet(catalogue: Catalogue, dates: list[date]) -> list[str]:
     """What the dates themselves cannot allow, in catalogue order."""
     n, months = len(set(dates)), {d.month for d in dates}
     out = [s for s in [_activities_short(catalogue, n)] if s]
+    out += _per_month_short(catalogue, sorted(set(dates)))
     out += [s for r in catalogue.planned() if (s := _impossible(r, months, n))]
     if not dates and catalogue.min_chosen:
         out.append(f"{_chosen_label(catalogue)}：全年没有活动日，无法安排")

@@ -1,0 +1,113 @@
+"""Rule and policy fixes of issue 13, each quoting the seed sentence it serves."""
+
+from datetime import date
+
+import pytest
+
+from typer.testing import CliRunner
+
+from partyday_cli.cli.main import app
+from partyday_cli.core.policy import Policy, ahead_days, find_policy, parse_policy
+from partyday_cli.core.rules import parse_rules
+from partyday_cli.core.schedule import ScheduleRequest, build_schedule, pending_months
+from partyday_cli.core.themes import plan_themes
+from partyday_cli.errors import UserError
+from partyday_cli.io.holidays import work_calendar
+from partyday_cli.io.themes import load_catalogue
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(app, list(args), catch_exceptions=False)
+
+
+def test_cli_refuses_a_notice_sentence_as_policy():
+    result = invoke("calendar", "2017", "-r", "每月第二周星期三", "-p", "提前2——3天通知党员")
+    assert result.exit_code == 1 and "提前几天通知党员的期限" in result.output
+
+
+def _schedule(year, rule, policy, **kw):
+    req = ScheduleRequest(year=year, rules=parse_rules(rule), policy=policy, **kw)
+    return build_schedule(req, work_calendar([], allow_provisional=False))
+
+
+# seed 000 方案一: 逢国家法定节假日顺延至收假后三个工作日内进行…各党支部原则上不在“党员活动日”安排其他重大活动及会议
+# 2024: 2月14日 (second Wednesday) is in 春节 (2月10—17日); the first working days after it
+# are 2月18日 (调休上班), 19日, 20日.
+SEED_000_1 = "逢国家法定节假日顺延至收假后三个工作日内进行"
+
+
+def test_after_holiday_skips_a_blackout_and_stays_inside_the_window():
+    days = _schedule(2024, "每月第二周星期三", parse_policy(SEED_000_1),
+                     blackouts={date(2024, 2, 18): "县党代会"})
+    feb = next(d for d in days if d.planned.month == 2)
+    assert feb.date == date(2024, 2, 19)
+    assert "收假后第二个工作日2月19日" in feb.reason      # not "第一个", which it is not
+    assert "2月18日有重大活动（县党代会）" in feb.reason  # the blackout's own reason
+    assert "在3个工作日内" in feb.reason and not feb.flagged
+
+
+def test_after_holiday_warns_when_no_day_in_the_window_is_free():
+    blackouts = {date(2024, 2, d): "县党代会" for d in (18, 19, 20)}
+    days = _schedule(2024, "每月第二周星期三", parse_policy(SEED_000_1), blackouts=blackouts)
+    feb = next(d for d in days if d.planned.month == 2)
+    assert feb.date == date(2024, 2, 21) and feb.flagged
+    assert "收假后3个工作日内均不能安排" in feb.reason and "超出3个工作日" in feb.reason
+    assert "在3个工作日内" not in feb.reason
+
+
+# seed 002: 每月的活动主题可结合当前任务做适当调整和完善,并提前2——3天通知党员
+# seed 000 方案二: 确有困难无法开展的,必须提前5天报上级党组织批准备案
+@pytest.mark.parametrize(("sentence", "key", "days", "what"), [
+    ("每月的活动主题可结合当前任务做适当调整和完善,并提前2——3天通知党员", "notify_days_before", 3,
+     "提前几天通知党员的期限"),
+    ("确有困难无法开展的,必须提前5天报上级党组织批准备案", "change_report_days", 5,
+     "改期须提前几天报上级党组织批准的期限"),
+])
+def test_a_notice_or_approval_deadline_is_not_a_policy(sentence, key, days, what):
+    with pytest.raises(UserError) as err:
+        parse_policy(sentence)
+    assert what in err.value.message and f"{key} = {days}" in err.value.message
+    assert find_policy(sentence) is None  # a pasted rule sentence does not move days earlier
+    assert ahead_days(sentence)[:2] == (key, days)
+
+
+def test_move_earlier_still_reads_as_a_policy():
+    # seed 001: 遇节假日可顺延或提前
+    assert parse_policy("遇节假日可顺延或提前").name == "nearest"
+    assert parse_policy("提前").name == "prev-workday"
+
+
+# seed 002: “支部主题党日”活动每月开展一次。结合学院工作实际,由党支部依据计划举行主题党日活动。
+def test_once_a_month_is_a_rule_that_asks_for_the_day():
+    rules = parse_rules("“支部主题党日”活动每月开展一次")
+    assert [r.spec for r in rules] == ["month.once"]
+    req = ScheduleRequest(year=2017, rules=rules, policy=Policy("nearest"),
+                          fixed_dates={3: date(2017, 3, 10)})
+    days = build_schedule(req, work_calendar([], allow_provisional=False))
+    assert [d.date for d in days] == [date(2017, 3, 10)]  # no invented day for the other months
+    assert pending_months(req) == [1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12]
+
+
+def test_cli_once_a_month_names_schedule_dates():
+    result = invoke("calendar", "2017", "--rule", "每月开展一次")
+    assert result.exit_code == 0
+    assert "[schedule.dates]" in result.stderr and "待定" in result.stdout
+
+
+# seed 001: 党员固定活动日的活动内容以每次一主题的形式统一组织实施
+def test_one_theme_a_day_when_the_scheme_says_so():
+    dates = [d.date for d in _schedule(2017, "每月第二周、第四周的星期五", Policy("nearest"))]
+    catalogue = load_catalogue("5+X")
+    loose = plan_themes(dates, catalogue)
+    assert any(len(it.themes) > 1 for it in loose.items)  # the case the rule is about
+    strict = plan_themes(dates, catalogue, one_per_day=True)
+    assert all(len(it.themes) == 1 for it in strict.items)
+    assert not any(s.startswith("每次一个主题") for s in strict.unmet)
+
+
+# seed 001: 党员固定活动日每月至少两次
+def test_twice_a_month_is_checked_per_month():
+    dates = [d.date for d in _schedule(2017, "每月第二周、第四周的星期五", Policy("nearest"))]
+    dates = [d for d in dates if d != max(d for d in dates if d.month == 5)]  # May loses one
+    plan = plan_themes(dates, load_catalogue("5+X"))
+    assert "每月至少两次：2017年5月只有1次" in plan.unmet
