@@ -111,3 +111,18 @@ def test_twice_a_month_is_checked_per_month():
     dates = [d for d in dates if d != max(d for d in dates if d.month == 5)]  # May loses one
     plan = plan_themes(dates, load_catalogue("5+X"))
     assert "每月至少两次：2017年5月只有1次" in plan.unmet
+
+
+# seed 000 方案二: 党员每年不参加活动累计3次的,党支部将及时谈话提醒、提出限期整改意见
+# seed 001: 党员无特殊情况不得无故迟到、早退,或不参加活动;因事因病不能参加的,必须经党支部批准
+def test_which_absences_count_is_a_setting():
+    from partyday_cli.core.report import attendance_flags, thresholds_from_config
+
+    events = [(date(2017, 1, 6), "请假"), (date(2017, 2, 10), "请假"), (date(2017, 3, 3), "缺席"),
+              (date(2017, 4, 7), "出席")]
+    every = attendance_flags(events, thresholds_from_config({"absences_count": "all"}))
+    assert [f.code for f in every] == ["talk"] and "全年不参加活动3次" in every[0].text
+    only_unexcused = attendance_flags(events, thresholds_from_config({"absences_count": "unexcused"}))
+    assert not any(f.code == "talk" for f in only_unexcused)
+    with pytest.raises(UserError):
+        thresholds_from_config({"absences_count": "sometimes"})

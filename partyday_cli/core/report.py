@@ -55,6 +55,9 @@ class Thresholds:
     consecutive_absences: int = 2
     lapse_warn_months: int = 3
     lapse_flag_months: int = 6
+    # which absences count toward absences_talk/unqualified: "unexcused" 无故缺席 only, or
+    # "all" every non-attendance, 请假 included (seed 000 方案二: 不参加活动累计3次)
+    absences_count: str = "unexcused"
 
     @property
     def rate_text(self) -> str:
@@ -81,6 +84,11 @@ def thresholds_from_config(section: Mapping[str, Any]) -> Thresholds:
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise UserError(f"partyday.toml [thresholds] {key} = {value!r} 无效，应为正整数")
         values[key] = value
+    counted = section.get("absences_count", base.absences_count)
+    if counted not in ("unexcused", "all"):
+        raise UserError(f"partyday.toml [thresholds] absences_count = {counted!r} 无效，"
+                        "应为 \"unexcused\"（只计无故缺席）或 \"all\"（请假也计入不参加次数）")
+    values["absences_count"] = counted
     return Thresholds(**values)
 
 
@@ -305,14 +313,16 @@ def _runs(events: Sequence[tuple[date, str]], *, exempt_breaks: bool) -> list[li
 
 def attendance_flags(events: Sequence[tuple[date, str]], t: Thresholds) -> list[Flag]:
     """The attendance flags of one member from their rows of the year, in date order."""
-    absent = sorted(d for d, s in events if s == "缺席")
+    counted = ("缺席", "请假") if t.absences_count == "all" else ("缺席",)
+    absent = sorted(d for d, s in events if s in counted)
+    what = "不参加活动" if t.absences_count == "all" else "无故缺席"
     flags = []
     n = len(absent)
     if n >= t.absences_unqualified:
-        flags.append(Flag("unqualified", f"不合格党员处置参考：全年无故缺席{n}次（{_dates_zh(absent)}），"
+        flags.append(Flag("unqualified", f"不合格党员处置参考：全年{what}{n}次（{_dates_zh(absent)}），"
                                          f"达到{t.absences_unqualified}次及以上，作为民主评议中确定不合格党员的重要依据"))
     elif n >= t.absences_talk:
-        flags.append(Flag("talk", f"谈话提醒：全年无故缺席{n}次（{_dates_zh(absent)}），"
+        flags.append(Flag("talk", f"谈话提醒：全年{what}{n}次（{_dates_zh(absent)}），"
                                   f"达到{t.absences_talk}次，支部应及时谈话提醒、提出限期整改意见"))
     for run in _runs(events, exempt_breaks=False):
         if len(run) >= t.consecutive_absences:
