@@ -11,6 +11,7 @@ from partyday_cli.errors import UserError
 def run_checks(ws, *, today: date) -> list[tuple[bool, str]]:  # type: ignore[no-untyped-def]
     results: list[tuple[bool, str]] = [(True, f"配置 {ws.config_path} 格式正确")]
     results.append(_schedule(ws, today.year))
+    results.extend(pending(ws, today.year))
     results.append(_roster(ws))
     results.extend(_ledger(ws))
     results.extend(_holidays(ws, today.year))
@@ -28,6 +29,36 @@ def _schedule(ws, year: int) -> tuple[bool, str]:  # type: ignore[no-untyped-def
     except UserError as exc:
         return False, f"活动日规则有误：{exc.message}"
     return True, "活动日规则和节假日处理方式可以识别"
+
+
+def pending(ws, year: int) -> list[tuple[None, str]]:  # type: ignore[no-untyped-def]
+    """The config's placeholders (待确认), one line each: a notice, not a failure (ok = None)."""
+    from partyday_cli.io.schemes import PENDING, pending_keys
+
+    try:
+        text = ws.config_path.read_text(encoding="utf-8-sig")
+    except OSError:
+        return []
+    out: list[tuple[None, str]] = []
+    for key, why in pending_keys(text):
+        if key == "[schedule.dates] YYYY-MM":
+            continue  # named below, month by month, for the year in question
+        out.append((None, f"{PENDING}：{key} —— {why}"))
+    from partyday_cli.cli.calendar import build_request
+    from partyday_cli.core.schedule import pending_months
+
+    for branch in ws.branches or [None]:
+        try:
+            request = build_request(year, None, None, None, None, False, ws, getattr(branch, "name", None))
+        except UserError:
+            continue  # _schedule says what is wrong
+        months = pending_months(request)
+        if months:
+            shown = "、".join(f"{m}月" for m in months)
+            out.append((None, f"{PENDING}：[schedule.dates] —— {year}年{shown}的活动日期"
+                              "（方案只规定每月开展一次，由党支部确定），请逐月填写"))
+            break
+    return out
 
 
 def _roster(ws) -> tuple[bool, str]:  # type: ignore[no-untyped-def]

@@ -279,11 +279,12 @@ def doctor(
         raise UserError("--backup 要和 --restore 一起用，如 partyday doctor --restore --backup 20170412")
     run_checks = checks.run_checks
     results = run_checks(ws, today=date.today())
-    for ok, text in results:
-        typer.echo(("✓ " if ok else "✗ ") + text)
-    bad = sum(1 for ok, _ in results if not ok)
+    for ok, text in results:  # ok None: to be confirmed (待确认), not a failure
+        typer.echo(("？ " if ok is None else "✓ " if ok else "✗ ") + text)
+    bad = sum(1 for ok, _ in results if ok is False)
     if bad:
         typer.echo(f"发现 {bad} 个问题，请按上面的说明处理", err=True)
         raise typer.Exit(1)
-    typer.echo("工作区一切正常")
+    unsure = sum(1 for ok, _ in results if ok is None)
+    typer.echo(f"工作区可以使用；有 {unsure} 项待确认（见上面标“？”的行）" if unsure else "工作区一切正常")
 

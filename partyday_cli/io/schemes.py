@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
@@ -61,39 +62,129 @@ def _q(value: object) -> str:
     return json.dumps(str(value), ensure_ascii=False)
 
 
+PENDING = "待确认"
+PENDING_HINT = f"确认（或改好）后删去该行的“{PENDING}”字样，partyday doctor 就不再列出"
+
+# (key, value used until confirmed, what the scheme would have to say) for every key a
+# scheme states. A key its text does not state is written with this value and 待确认.
+# None as the value: nothing is assumed (no invented deadline).
+_PLACEHOLDERS: dict[str, tuple[object, str]] = {
+    "schedule.holiday_policy": ("nearest", "方案未写明遇节假日怎么办，暂按就近顺延或提前"),
+    "schedule.week_def": ("nth", "方案未写明“第N周”怎么算，暂按第N个星期X"),
+    "schedule.place": ("党员活动室", "活动地点请按本支部实际填写"),
+    "schedule.time": ("15:00", "开始时间请按本支部实际填写"),
+    "deadlines.plan_due": ("", "方案未写明年度活动安排表的报送期限，请向上级党组织确认后填写（如 \"04-12\"）"),
+    "deadlines.record_within_workdays": (5, "方案未写明记实表几个工作日内填报，暂按5个工作日"),
+    "deadlines.record_copies": (1, "方案未写明记实表一式几份，暂按一份"),
+    "deadlines.notify_days_before": (3, "方案未写明提前几天通知党员，暂按3天"),
+    "thresholds.attendance_rate": (0.8, "方案未写明到会率要求，暂按80%"),
+    "thresholds.absences_talk": (3, "方案未写明缺席几次谈话提醒，暂按3次"),
+    "thresholds.absences_unqualified": (4, "方案未写明缺席几次作为不合格党员处置参考，暂按4次"),
+    "thresholds.consecutive_absences": (2, "方案未写明连续缺席几次算连续缺勤，暂按2次"),
+    "thresholds.absences_count": ("unexcused", "方案未写明请假是否计入缺席次数，暂只计无故缺席"),
+}
+# keys whose absence from the text means "the scheme asks nothing": written, never 待确认
+_NOT_REQUIRED: dict[str, tuple[object, str]] = {
+    "deadlines.change_report_days": (0, "方案未要求改期报批（0 = 不要求）"),
+    "themes.one_per_day": (False, "方案未限定每次活动的主题个数"),
+    "dues.on_activity_day": (False, "方案未要求在活动当天交纳党费"),
+}
+_KIND_HINTS = {
+    "支部委员会": "monthly", "支部党员大会": "quarterly", "党小组会": "monthly", "党课": "yearly:4",
+    "组织生活会": "yearly:1", "民主评议党员": "yearly:1",
+}
+
+
+def _line(reading, key: str, help_text: str, override: object = None) -> str:  # type: ignore[no-untyped-def]
+    """One key of partyday.toml: the sentence it comes from above it, or 待确认 beside it."""
+    leaf = key.split(".")[-1]
+    if override is not None:
+        return f"# 本支部在 partyday init 时指定（{help_text}）\n{leaf} = {_q(override)}"
+    cite = reading.values.get(key)
+    if cite is not None:
+        return f"# 方案原文：“{cite.quote}”（{help_text}）\n{leaf} = {_q(cite.value)}"
+    if key in _NOT_REQUIRED:
+        value, why = _NOT_REQUIRED[key]
+        return f"# {why}（{help_text}）\n{leaf} = {_q(value)}"
+    value, why = _PLACEHOLDERS[key]
+    return f"# {help_text}\n{leaf} = {_q(value)}  # {PENDING}：{why}"
+
+
+def _kinds(reading) -> str:  # type: ignore[no-untyped-def]
+    out = []
+    for kind, cite in reading.kinds.items():
+        out.append(f"# 方案原文：“{cite.quote}”\n{_q(kind)} = {_q(cite.value)}")
+    for kind, spec in _KIND_HINTS.items():
+        if kind not in reading.kinds:
+            out.append(f"# {_q(kind)} = {_q(spec)}  # {PENDING}：方案未写明{kind}的频次；"
+                       "上级另有规定时去掉行首的 # 并改成规定的频次")
+    return "\n".join(out)
+
+
 def render_config(scheme: Scheme, *, org: str, branch: str, rule: str | None = None,
                   policy: str | None = None) -> str:
-    s = scheme.data.get("schedule", {})
-    th = scheme.data.get("thresholds", {})
-    dl = scheme.data.get("deadlines", {})
-    catalogue = scheme.data.get("themes", {}).get("catalogue", "")
+    """The partyday.toml of a preset: its seed sentences read like a pasted scheme."""
+    from partyday_cli.core.scheme_text import read_scheme
+
+    reading = read_scheme(str(scheme.data.get("text", "")))
+    catalogue = str(scheme.data.get("themes", {}).get("catalogue", ""))
+    return render_reading(reading, title=scheme.title, source=scheme.source, catalogue=catalogue,
+                          org=org, branch=branch, rule=rule, policy=policy)
+
+
+def render_reading(reading, *, title: str, source: str, catalogue: str, org: str, branch: str,  # type: ignore[no-untyped-def]
+                   rule: str | None = None, policy: str | None = None,
+                   catalogue_pending: str = "") -> str:
+    from partyday_cli.core.rules import parse_rules
+
+    rule_cite = reading.values.get("schedule.rule")
+    rules = parse_rules(rule) if rule else (parse_rules(str(rule_cite.value)) if rule_cite else ())
+    if rule:
+        rule_line = _line(reading, "schedule.rule", "活动日规则", rule)
+    elif rule_cite is not None:
+        rule_line = _line(reading, "schedule.rule", "活动日规则")
+    else:
+        rule_line = (f"# 活动日规则\nrule = \"month.once\"  # {PENDING}：方案未写明活动日是哪一天，"
+                     "暂按每月一次、日期逐月填在下面的 [schedule.dates]")
+    once = bool(rules) and all(r.kind == "once" for r in rules)
+    weeks = any(r.kind == "week" for r in rules)
+    week_line = (_line(reading, "schedule.week_def", "“第N周”的算法：nth 第N个星期X；calendar 含1日的那周为"
+                                                      "第1周；full 第一个完整周为第1周")
+                 if weeks else "# “第N周”的算法（本方案的规则不用“第N周”）\nweek_def = \"nth\"")
+    dates_note = (f'# "YYYY-MM" = "YYYY-MM-DD"  # {PENDING}：方案只规定每月开展一次，由党支部确定日期，'
+                  "请逐月填写，如 \"2017-05\" = \"2017-05-12\"") if once else '# "2017-05" = "2017-05-12"'
+    org_line = (f"name = {_q(org)}" + ("" if org != DEFAULT_ORG else
+                                       f"  # {PENDING}：请填写党委（党总支）全称，出现在报表标题里"))
+    branch_line = (f"name = {_q(branch)}" + ("" if branch != DEFAULT_BRANCH else
+                                             f"  # {PENDING}：请填写党支部名称"))
+    cat_line = (f"catalogue = {_q(catalogue)}  # {PENDING}：{catalogue_pending}" if catalogue_pending
+                else f"catalogue = {_q(catalogue)}")
     return f"""# partyday 工作区配置
-# 由 partyday init 按方案预设“{scheme.title}”生成（{scheme.source}）。
+# 由 partyday init 按“{title}”生成（{source}）。
+# 每一项上方的“方案原文”是它所依据的句子；方案没有写明的项标有“{PENDING}”，
+# partyday doctor 会逐项列出。{PENDING_HINT}。
 # 以 # 开头的是说明，可以删改。改完后运行 partyday doctor 检查，或直接运行 partyday calendar 年份 查看效果。
 
 [org]
-name = {_q(org)}                   # 党委（党总支）名称，出现在报表标题里
+{org_line}
 
 [[branches]]
-name = {_q(branch)}                # 党支部名称；党委有多个支部时，复制本段 [[branches]] 逐个填写
+{branch_line}
 # 某个支部的规则与全局不同时，可在本段加 rule = "…"、holiday_policy = "…"
 
 [schedule]
-# 活动日规则：可写 month.week2.wed 等，也可直接写方案原文，如“每月第二周星期三”
-rule = {_q(rule or s.get("rule", "每月第二周星期三"))}
-# 遇法定节假日、周末或重大活动怎么办：after-holiday[:N]（收假后N个工作日内）、next-week（顺延一周）、
-# nearest（可顺延或提前，就近）、next-workday（顺延）、prev-workday（提前）、keep（不调整），也可写原文
-holiday_policy = {_q(policy or s.get("holiday_policy", "after-holiday"))}
-# “第N周”的算法：nth = 第N个星期X；calendar = 含1日的那周为第1周；full = 第一个完整周为第1周
-week_def = {_q(s.get("week_def", "nth"))}
+{rule_line}
+{_line(reading, "schedule.holiday_policy", "遇法定节假日、周末或重大活动怎么办：after-holiday[:N] 收假后N个工作日内、"
+       "next-week 顺延一周、nearest 可顺延或提前、next-workday 顺延、prev-workday 提前、keep 不调整", policy)}
+{week_line}
 skip_months = []                 # 不安排活动的月份，如 [2, 8]（寒暑假）
 avoid_makeup_days = false        # true：调休上班的周末也不安排活动
-place = "党员活动室"              # 默认活动地点，写进签到表、记实表和通知
-time = "15:00"                   # 默认开始时间
+place = "党员活动室"  # {PENDING}：活动地点请按本支部实际填写
+time = "15:00"  # {PENDING}：开始时间请按本支部实际填写
 
 # 每月确定一天的方案：逐月写明日期，优先于上面的规则（仍会避开节假日）
 [schedule.dates]
-# "2017-05" = "2017-05-12"
+{dates_note}
 
 # 重大活动：当天不安排活动，按节假日处理方式挪开，说明里写明原因。可写多段。
 # [[schedule.blackout]]
@@ -101,37 +192,56 @@ time = "15:00"                   # 默认开始时间
 # reason = "县党代会"
 
 [themes]
-catalogue = {_q(catalogue)}       # 主题目录：templates/themes/ 下的文件名，或自己的 .toml 文件路径
+# 主题目录：templates/themes/ 下的文件名，或自己的 .toml 文件路径（目录文件里逐条注明依据）
+{cat_line}
+{_line(reading, "themes.one_per_day", "true：每个活动日只排一个主题")}
 # [themes.pins]                  # 把某个主题固定在某月，如 "7" = "党内关爱"
 
 [thresholds]
-attendance_rate = {_q(th.get("attendance_rate", 0.80))}        # 到会率不得低于（0.80 即 80%）
-absences_talk = {_q(th.get("absences_talk", 3))}               # 全年无故缺席累计达此次数：谈话提醒
-absences_unqualified = {_q(th.get("absences_unqualified", 4))} # 达此次数及以上：作为不合格党员处置参考
-consecutive_absences = {_q(th.get("consecutive_absences", 2))} # 连续缺席达此次数：连续缺勤
-lapse_warn_months = 3            # 连续N个月不参加组织生活或不交党费：提醒（党章第九条）
-lapse_flag_months = 6            # 连续6个月：按党章第九条标记
+{_line(reading, "thresholds.attendance_rate", "每次活动到会率不得低于，0.8 即 80%")}
+{_line(reading, "thresholds.absences_talk", "全年缺席累计达此次数：谈话提醒")}
+{_line(reading, "thresholds.absences_unqualified", "达此次数及以上：作为不合格党员处置参考")}
+{_line(reading, "thresholds.absences_count", "unexcused 只计无故缺席；all 请假也计入不参加次数")}
+{_line(reading, "thresholds.consecutive_absences", "连续缺席达此次数：连续缺勤")}
+lapse_warn_months = 3            # 连续3个月不参加组织生活或不交党费：提前提醒（本程序的提醒，可改）
+# 党章第九条：“党员如果没有正当理由，连续六个月不参加党的组织生活，或不交纳党费，或不做党所分配的工作，就被认为是自行脱党。”
+lapse_flag_months = 6
 
 [deadlines]
-plan_due = {_q(dl.get("plan_due", "01-31"))}                    # 年度活动安排表报送截止（月-日）
-record_within_workdays = {_q(dl.get("record_within_workdays", 5))}  # 记实表在活动后几个工作日内填报
-record_copies = {_q(dl.get("record_copies", 1))}                # 记实表一式几份
-notify_days_before = {_q(dl.get("notify_days_before", 3))}      # 提前几天通知党员
-change_report_days = {_q(dl.get("change_report_days", 0))}      # 改期须提前几天报党委（0 = 不要求）
+{_line(reading, "deadlines.plan_due", "年度活动安排表报送截止，月-日；空 = 不提醒")}
+{_line(reading, "deadlines.record_within_workdays", "记实表在活动后几个工作日内填报")}
+{_line(reading, "deadlines.record_copies", "记实表一式几份")}
+{_line(reading, "deadlines.notify_days_before", "提前几天通知党员")}
+{_line(reading, "deadlines.change_report_days", "改期须提前几天报上级党组织批准")}
 
 [meeting_kinds]
 # 三会一课等组织生活的频次要求：monthly 每月、quarterly 每季度、halfyearly 每半年、yearly:N 每年至少N次
-"主题党日" = "monthly"
-"支部委员会" = "monthly"
-"支部党员大会" = "quarterly"
-"党小组会" = "monthly"
-"党课" = "yearly:4"
-"组织生活会" = "yearly:1"
-"民主评议党员" = "yearly:1"
+{_kinds(reading)}
 
 [dues]
+# 依据《关于中国共产党党费收缴、使用和管理的规定》（中组发〔2008〕3号）
 farmer_monthly = "0.20"          # 农民党员每月党费（0.20–1.00），花名册“党费标准”列可逐人指定
 reduced_monthly = "0.20"         # 学生、下岗失业、低保等
 cap = "1000.00"                  # 每月应交上限（本人自愿多交不限）
 quarterly_payment = false        # true：经支部同意按季度交纳，季度内不算欠交
+{_line(reading, "dues.on_activity_day", "true：通知里写“本月党费请于活动当天交纳”，签到表加党费栏")}
 """
+
+
+DEFAULT_ORG = "中共××委员会"
+DEFAULT_BRANCH = "第一党支部"
+
+
+def pending_keys(text: str) -> list[tuple[str, str]]:
+    """The placeholders (待确认) of a partyday.toml text: ('[deadlines] plan_due', why)."""
+    out = []
+    section = ""
+    for line in text.splitlines():
+        head = re.match(r"^\s*\[+\s*([^\]]+?)\s*\]+\s*(?:#.*)?$", line)
+        if head:
+            section = head.group(1)
+            continue
+        m = re.match(rf"^\s*#?\s*(\"[^\"]+\"|[\w.\-]+)\s*=.*?#\s*{PENDING}[:：]\s*(.*)$", line)
+        if m:
+            out.append((f"[{section}] {m.group(1).strip(chr(34))}", m.group(2).strip()))
+    return out
