@@ -14,6 +14,7 @@ The files are committed; this script documents how they were made and rebuilds t
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -116,9 +117,13 @@ def build_configs(root: Path) -> None:
     ws = root / "workspace"
     ws.mkdir(exist_ok=True)
     text = render_config(load_scheme("wanyuan-xiang"), org=ORG, branch=BRANCH)
-    text = text.replace('place = "党员活动室"', 'place = "乡政府三楼党员活动室"')
+    text = text.replace('place = "党员活动室"  # 待确认：活动地点请按本支部实际填写',
+                        'place = "乡政府三楼党员活动室"')
     text = text.replace('# [[schedule.blackout]]\n# date = "2017-05-10"\n# reason = "县党代会"',
                         '[[schedule.blackout]]\ndate = "2017-05-10"\nreason = "乡第十三次党代会"')
+    # the sample 乡党委 sets the 三会一课 frequencies its scheme leaves unsaid (confirmed: no 待确认)
+    text = re.sub(r'^# ("[^"]+" = "[^"]+")  # 待确认：.*$', r"\1  # 乡党委另行规定（示例工作区）", text,
+                  flags=re.MULTILINE)
     (ws / "partyday.toml").write_text(text, encoding="utf-8")
 
 

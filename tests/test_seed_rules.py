@@ -3,7 +3,6 @@
 from datetime import date
 
 import pytest
-
 from typer.testing import CliRunner
 
 from partyday_cli.cli.main import app

@@ -166,10 +166,12 @@ def render_reading(reading, *, title: str, source: str, catalogue: str, org: str
 # 以 # 开头的是说明，可以删改。改完后运行 partyday doctor 检查，或直接运行 partyday calendar 年份 查看效果。
 
 [org]
+# 党委（党总支）名称，出现在报表标题里
 {org_line}
 
 [[branches]]
 {branch_line}
+# 上一行是党支部名称；党委有多个支部时，复制本段 [[branches]] 逐个填写
 # 某个支部的规则与全局不同时，可在本段加 rule = "…"、holiday_policy = "…"
 
 [schedule]
