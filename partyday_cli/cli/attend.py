@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -28,349 +26,20 @@ app = typer.Typer(help="签到与出勤：导入签到表（手工表、腾讯�
                   no_args_is_help=True)
 
 STATUSES = ("出席", "迟到", "早退", "请假", "缺席", "免参加", "补学")
-SPREADSHEETS = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt"}
 WorkspaceOpt = Annotated[Path | None, typer.Option("--workspace", "-w", help=WORKSPACE_HELP)]
 BranchOpt = Annotated[str | None, typer.Option("--branch", "-b", help="党委工作区里哪个支部（默认按名单自动判断）。")]
 
 
-def _expand(paths: list[Path]) -> list[Path]:
-    """Files as given; a folder gives its spreadsheets, in name order."""
-    out: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            out.extend(sorted(p for p in path.iterdir()
-                              if p.is_file() and p.suffix.lower() in SPREADSHEETS
-                              and not p.name.startswith(("~$", "."))))
-        else:
-            out.append(path)
-    return out
+def _explain_line(row) -> str:  # type: ignore[no-untyped-def]
+    """One row of `--explain`: where, the text read, who it became, by which step."""
+    from partyday_cli.attend_import import STEP_ZH
 
-
-def _match_function(candidates, aliases):  # type: ignore[no-untyped-def]
-    """`match_rows` against `candidates`, its index built once for many calls."""
-    from partyday_cli.core import matching
-
-    index_of = getattr(matching, "_Index", None)  # what match_rows builds on each call
-    if index_of is None:
-        return lambda rows: matching.match_rows(rows, candidates, aliases=aliases)
-    index = index_of(candidates, aliases or {})
-    return lambda rows: [index.match(row) for row in rows]
-
-
-class _Loaded:
-    """A file read ahead of its turn: its bytes, and its sign-in records being read in the
-    parsing worker (unless its bytes are in the ledger already, or it could not be read)."""
-
-    __slots__ = ("path", "data", "sha", "error", "pending")
-
-    def __init__(self, path: Path, data: bytes = b"", sha: str = "", error: UserError | None = None,
-                 pending=None) -> None:  # type: ignore[no-untyped-def]
-        self.path, self.data, self.sha, self.error, self.pending = path, data, sha, error, pending
-
-
-@dataclass
-class _Prepared:
-    """A file read, matched and checked, not yet written: all its turn has left to do is
-    print, wait for its archived copy and save."""
-
-    path: Path
-    sha: str
-    signin: object = None
-    day: date | None = None
-    branch: str = ""
-    activity: object = None  # None: create it at its turn (--date, outside the plan)
-    marks: list = field(default_factory=list)
-    unmatched: list = field(default_factory=list)
-    visitors: list = field(default_factory=list)
-    lines: list[str] = field(default_factory=list)  # warnings about its rows, printed at its turn
-    summary: str = ""
-    archived: Future | None = None  # the archive write, started at once
-    error: UserError | None = None
-    known: bool = False  # its bytes were in the ledger when it was read
-    early: list[str] = field(default_factory=list)  # warnings printed first (before its error, if any)
-    data: bytes = b""  # its bytes, when its archive copy waits for its turn
-
-
-class _Importer:
-    """Imports files one by one, in order; each file is all-or-nothing, the others go on.
-
-    Work is pipelined, so that a file's turn is mostly its own ledger transaction: the
-    next files are read and parsed in the worker process (`READ_AHEAD`), and the next few
-    are matched and checked, with their archive copies written (and synced) in threads
-    (`PREPARE_AHEAD`). Preparing reads only what saving a file never changes (the roster,
-    the plan, the config), and a file's turn checks again whether its bytes are in the
-    ledger; so every file lands exactly as if the files were imported one at a time, and
-    is reported only once committed. Who is expected on a day is asked once per roster
-    import, and a name is matched once per roster (matching is a pure function of both)."""
-
-    READ_AHEAD = 8
-    PREPARE_AHEAD = 3
-    ARCHIVE_THREADS = 2
-
-    def __init__(self, ws, ledger, *, day: date | None, branch: str | None, replace: bool,  # type: ignore[no-untyped-def]
-                 dry_run: bool, paths: list[Path]):
-        from partyday_cli.store.attendance import ImportCache
-
-        self.ws, self.ledger = ws, ledger
-        self.day, self.branch, self.replace, self.dry_run = day, branch, replace, dry_run
-        conf = ws.section("attendance")
-        self.layouts = conf.get("layouts") or {}
-        self.aliases = conf.get("aliases") or {}
-        self.min_minutes = conf.get("min_minutes")
-        self.totals: Counter[str] = Counter()
-        self.cache = ImportCache(ledger)
-        self.paths = list(paths)
-        self._loaded: dict[int, _Loaded] = {}
-        self._prepared: dict[int, _Prepared] = {}
-        self._next_load = self._next_prepare = 0
-        self._memos: list[tuple[list, tuple]] = []  # (candidates, (memo, match function))
-        self._archiver: ThreadPoolExecutor | None = None
-        self._unfinished: dict[str, int] = {}  # sha256 → files prepared and not yet at their turn
-
-    def close(self) -> None:
-        if self._archiver is not None:
-            self._archiver.shutdown(wait=True, cancel_futures=True)
-
-    def run_at(self, index: int) -> str:
-        """Import `self.paths[index]`: its summary line, or its `UserError`. Files are
-        taken in order, each once."""
-        last = min(index + self.PREPARE_AHEAD, len(self.paths) - 1)
-        while self._next_prepare <= last:
-            self._prepared[self._next_prepare] = self._prepare(self._take(self._next_prepare))
-            self._next_prepare += 1
-        return self._finish(self._prepared.pop(index))
-
-    # ------------------------------------------------------------------ reading ahead
-
-    def _take(self, index: int) -> _Loaded:
-        last = min(index + self.READ_AHEAD, len(self.paths) - 1)
-        while self._next_load <= last:
-            self._loaded[self._next_load] = self._load(self.paths[self._next_load])
-            self._next_load += 1
-        return self._loaded.pop(index)
-
-    def _load(self, path: Path) -> _Loaded:
-        from partyday_cli.io.archive import sha256_hex
-        from partyday_cli.io.files import read_bytes
-        from partyday_cli.io.signin import read_signin_later
-        from partyday_cli.store.ledger import find_import
-
-        try:
-            data = read_bytes(path, "签到文件")
-        except UserError as exc:
-            return _Loaded(path, error=exc)
-        sha = sha256_hex(data)
-        if find_import(self.ledger, "attendance", sha) is not None:
-            return _Loaded(path, data, sha)  # in the ledger already: no need to parse it
-        return _Loaded(path, data, sha, pending=read_signin_later(
-            path, data, extra_layouts=self.layouts, min_minutes=self.min_minutes))
-
-    # ------------------------------------------------------------------ one file
-
-    def _has_roster(self) -> bool:
-        return bool(self.ledger.query("SELECT 1 FROM members LIMIT 1"))
-
-    def _prepare(self, loaded: _Loaded) -> _Prepared:
-        path = loaded.path
-        if loaded.error is not None:
-            return _Prepared(path, "", error=loaded.error)
-        if loaded.pending is None:
-            return _Prepared(path, loaded.sha, known=True)
-        early: list[str] = []
-        try:
-            return self._read(loaded, early)
-        except UserError as exc:
-            return _Prepared(path, loaded.sha, error=exc, early=early)
-
-    def _read(self, loaded: _Loaded, early: list[str]) -> _Prepared:
-        from partyday_cli.store.activities import Activity, activity_on
-
-        path = loaded.path
-        signin = loaded.pending.result()
-        day = self._date(path, signin, early)
-        candidates = self.cache.members(day, self.branch)
-        if not candidates and not self._has_roster():
-            raise UserError("还没有导入花名册，无法核对签到名单。请先运行 partyday roster import 花名册.xlsx，"
-                            "再导入签到")
-        matches = self._match([r for r in signin.rows if not r.visitor], candidates)
-        branch = self._branch(path, day, matches, candidates)
-        found = activity_on(self.ledger, day, branch)
-        activity = found[0] if found else None
-        if activity is None:
-            if self.day is None:
-                raise UserError(f"{path.name}：{day.isoformat()} 不是{branch}计划中的活动日（先运行 partyday plan，"
-                                f"或确有此次活动时加 --date {day.isoformat()} 确认）")
-            if self.dry_run:
-                activity = Activity(None, branch, day, day, "", ("主题党日",))
-        marks, unmatched, lines = self._split(path, matches, dict(candidates), branch)
-        visitors = [(r.raw_name, r.reason) for r in signin.rows if r.visitor]
-        summary = (f"{path.name}：{signin.layout_zh}，{day.isoformat()} {branch}，"
-                   f"匹配 {len(marks)} 人" + (f"，未能匹配 {len(unmatched)} 个姓名" if unmatched else "")
-                   + (f"，列席 {len(visitors)} 人（不计入应到）" if visitors else ""))
-        lines = [f"{path.name}：{warning}" for warning in signin.warnings] + lines
-        archived = None
-        if not self.dry_run and loaded.sha not in self._unfinished:  # a copy of an earlier file: at its turn
-            from partyday_cli.io.archive import archive_file
-
-            if self._archiver is None:
-                self._archiver = ThreadPoolExecutor(max_workers=self.ARCHIVE_THREADS, thread_name_prefix="archive")
-            archived = self._archiver.submit(archive_file, loaded.data, path.name, self.ws.root / "archive")
-        self._unfinished[loaded.sha] = self._unfinished.get(loaded.sha, 0) + 1
-        return _Prepared(path, loaded.sha, signin, day, branch, activity, marks, unmatched, visitors, lines,
-                         summary, archived, early=early, data=loaded.data)
-
-    def _finish(self, ready: _Prepared) -> str:
-        if ready.signin is not None:
-            left = self._unfinished[ready.sha] - 1
-            if left:
-                self._unfinished[ready.sha] = left
-            else:
-                del self._unfinished[ready.sha]
-        return self._turn(ready)
-
-    def _turn(self, ready: _Prepared) -> str:
-        """What importing the file one at a time would do and say, from here on."""
-        from partyday_cli.store.ledger import find_import
-
-        path = ready.path
-        if ready.sha and (ready.known or find_import(self.ledger, "attendance", ready.sha) is not None):
-            self.totals["unchanged"] += 1  # checked again at its turn: an earlier file may be the same
-            return f"{path.name}：已导入过（内容完全相同），未作改动"
-        for line in ready.early:
-            warn(line)
-        if ready.error is not None:
-            raise ready.error
-        activity = ready.activity or self._activity(path, ready.day, ready.branch)
-        for line in ready.lines:
-            warn(line)
-        self.totals["matched"] += len(ready.marks)
-        self.totals["unknown"] += len(ready.unmatched)
-        if self.dry_run:
-            self.totals["dry"] += 1
-            return ready.summary + "（--dry-run，未写入）"
-        from partyday_cli.store.attendance import save_signin
-
-        if ready.archived is not None:
-            archived = ready.archived.result()
-        else:
-            from partyday_cli.io.archive import archive_file
-
-            archived = archive_file(ready.data, path.name, self.ws.root / "archive")
-        signin = ready.signin
-        from partyday_cli.store.attendance import AlreadyImported
-
-        try:
-            _, change = save_signin(
-                self.ledger, activity_id=activity.id, activity_date=ready.day, branch=ready.branch,
-                sha256=ready.sha, original_name=path.name,
-                archived_path=str(archived.relative_to(self.ws.root)), layout=signin.layout,
-                present_only=signin.present_only, marks=ready.marks, unmatched=ready.unmatched,
-                visitors=ready.visitors, replace=self.replace, cache=self.cache)
-        except AlreadyImported:
-            self.totals["matched"] -= len(ready.marks)
-            self.totals["unknown"] -= len(ready.unmatched)
-            self.totals["unchanged"] += 1
-            return f"{path.name}：已导入过（内容完全相同），未作改动"
-        self.totals["imported"] += 1
-        verb = "（取代之前的签到文件）" if self.replace else ""
-        return f"{ready.summary}{verb}；{change.text()}"
-
-    def _match(self, rows, candidates):  # type: ignore[no-untyped-def]
-        """(row, Match) for each row. A Match depends only on the row's name and hints and
-        on the candidates, so each distinct row is matched once per distinct candidate list
-        (the days of a year usually share one)."""
-        memo, match = self._matcher(candidates)
-        keys = [(r.raw_name, r.phone_tail, r.group_hint, r.branch_hint) for r in rows]
-        todo: dict[tuple, object] = {}
-        for key, row in zip(keys, rows, strict=True):
-            if key not in memo and key not in todo:
-                todo[key] = row
-        if todo:
-            memo.update(zip(todo, match(list(todo.values())), strict=True))
-        return [(row, memo[key]) for key, row in zip(keys, rows, strict=True)]
-
-    def _matcher(self, candidates):  # type: ignore[no-untyped-def]
-        """(memo, match) for a candidate list: an equal list (another day, or the same
-        after a roster import that left these people as they were) shares both."""
-        for known, found in self._memos:
-            if known is candidates:
-                return found
-        found = next((f for known, f in self._memos if known == candidates), None)
-        if found is None:
-            found = ({}, _match_function(candidates, self.aliases))
-        self._memos.append((candidates, found))
-        return found
-
-    def _date(self, path: Path, signin, early: list[str]) -> date:  # type: ignore[no-untyped-def]
-        if self.day is not None:
-            if signin.date is not None and signin.date != self.day:
-                early.append(f"{path.name}：文件里的日期是 {signin.date.isoformat()}，与 --date {self.day.isoformat()} "
-                             "不一致；按 --date 导入，请核对")
-            return self.day
-        if signin.date is None:
-            raise UserError(f"{path.name}：文件里看不出活动日期。请加 --date 2017-04-12 指明是哪次活动")
-        return signin.date
-
-    def _branch(self, path: Path, day: date, matches, candidates) -> str:  # type: ignore[no-untyped-def]
-        if self.branch is not None:
-            return self.branch
-        names = [b.name for b in self.ws.branches]
-        if len(names) == 1:
-            return names[0]
-        by_id = dict(candidates)
-        votes = Counter(by_id[m.member_id].branch for _, m in matches if m.member_id is not None)
-        if not votes:
-            raise UserError(f"{path.name}：名单里没有一个姓名能对上 {day.isoformat()} 在册的党员，"
-                            "无法判断是哪个支部。请检查日期，或加 --branch 指定")
-        return votes.most_common(1)[0][0]
-
-    def _activity(self, path: Path, day: date, branch: str):  # type: ignore[no-untyped-def]
-        """The activity of a file dated outside the plan (confirmed with --date): found,
-        if an earlier file created it, or recorded now, keeping the rest of the plan."""
-        from partyday_cli.store.activities import (
-            Activity,
-            activities_in_year,
-            activity_on,
-            save_plan,
-        )
-
-        found = activity_on(self.ledger, day, branch)
-        if found:
-            return found[0]
-        year = activities_in_year(self.ledger, day.year, branch)
-        extra = Activity(None, branch, day, day, "", ("主题党日",),
-                         place=str(self.ws.section("schedule").get("place", "")),
-                         host=self.ws.branch(branch).secretary, rule="attend --date")
-        save_plan(self.ledger, branch, day.year, [*year, extra])
-        self.cache.forget()
-        warn(f"{day.isoformat()} 不在年度计划中，已按 --date 记为一次活动")
-        return activity_on(self.ledger, day, branch)[0]
-
-    def _split(self, path: Path, matches, by_id, branch: str):  # type: ignore[no-untyped-def]
-        from partyday_cli.core.matching import clean_name
-        from partyday_cli.store.attendance import FileMark, Unmatched
-
-        marks, unmatched, lines = [], [], []
-        seen: set[int] = set()
-        for row, m in matches:
-            if m.member_id is not None:
-                if m.member_id in seen and row.status is None:
-                    continue  # the same person joined twice: one attendance
-                seen.add(m.member_id)
-                marks.append(FileMark(m.member_id, row.status, row.reason, row.answers, row.sheet, row.row))
-                continue
-            where = f"{path.name} {('工作表“' + row.sheet + '” ') if row.sheet else ''}第{row.row}行"
-            if m.candidates:
-                who = "、".join(f"{by_id[c].name}（{by_id[c].group or by_id[c].branch}）" for c in m.candidates)
-                lines.append(f"{where}：“{row.raw_name}”有同名党员 {who}，无法确定是谁，已留待处理"
-                             "（partyday attend resolve）")
-            else:
-                hint = f"，是否为 {'、'.join(m.suggestions)}？" if m.suggestions else ""
-                lines.append(f"{where}：“{row.raw_name}”不在{branch}当天的党员名单中{hint}已留待处理"
-                             "（partyday attend resolve）")
-            unmatched.append(Unmatched(row.raw_name, clean_name(row.raw_name), row.sheet, row.row,
-                                       tuple(m.suggestions), row.status, row.reason))
-        return marks, unmatched, lines
+    said = f" {row.status}" if row.status else ""
+    said += f"（{row.reason}）" if row.reason and row.step != "visitor" else ""
+    became = "、".join(row.members) or {"ambiguous": "同名待定：" + "、".join(row.candidates),
+                                       "suggestion": "未定（是否为 " + "、".join(row.suggestions) + "？）",
+                                       }.get(row.step, "—")
+    return f"  {row.where()} “{row.text}”{said} → {became}〔{STEP_ZH.get(row.step, row.step)}〕{row.note}"
 
 
 @app.command("import")
@@ -379,8 +48,12 @@ def import_files(
     files: Annotated[list[Path], typer.Argument(help="签到文件或文件夹（可多个）。", show_default=False)],
     day: Annotated[str | None, typer.Option("--date", "-d", help="活动日期；文件里看不出日期、或不在计划中时必填。")] = None,
     branch: BranchOpt = None,
-    replace: Annotated[bool, typer.Option("--replace", help="用这份文件取代该次活动之前导入的签到文件（更正后的签到表）。")] = False,
+    replace: Annotated[bool, typer.Option("--replace", help="用这份文件取代该次活动之前导入的签到文件（更正后的签到表）；"
+                                          "已导入过的文件也可以。")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只显示会发生什么变化，不写入账本。")] = False,
+    explain: Annotated[bool, typer.Option("--explain", help="逐行列出：读到的姓名、对应到哪名党员、按哪一步对上的。")] = False,
+    fmt: Annotated[Format | None, typer.Option("--format", "-f", help="输出格式：table（默认）或 json（逐行结果，见 README）。",
+                                               show_default=False)] = None,
     workspace: WorkspaceOpt = None,
 ) -> None:
     """导入签到记录：手工签到表（含标题行、合并单元格、左右双栏）、腾讯会议参会明细、问卷星导出、
@@ -388,51 +61,56 @@ def import_files(
 
     名单上的姓名与当天在册党员逐一对应；对不上的姓名逐个报告（第几行、可能是谁）并留待处理，不会丢；
     同一份文件重复导入不会重复记录。同一次活动再导入另一份文件（如纸质签到表加腾讯会议）会合并，
-    任一份里到了就算到；加 --replace 则取代之前的文件。每份文件要么全部导入、要么不导入。
+    任一份里到了就算到；加 --replace 则取代之前的文件。每份文件要么全部导入、要么不导入；
+    按 Ctrl-C 中断时，正在写入的那份会写完，并告诉您哪些文件已导入。
 
     示例：
 
       partyday attend import 4月签到表.xlsx
 
-      partyday attend import 签到/ --dry-run
+      partyday attend import 签到/ --dry-run --explain
 
       partyday attend import 腾讯会议参会明细.csv --date 2017-04-12
     """
-    from partyday_cli.io.workbook import start_worker
-    from partyday_cli.store.ledger import open_ledger
+    from partyday_cli.attend_import import ImportOptions, import_signins
 
-    ws = require_workspace(ctx, workspace)
-    when = parse_day(day, "--date") if day else None
-    if branch is not None:
-        ws.branch(branch)
-    paths = _expand(files)
-    if paths:
-        start_worker("partyday_cli.io.signin")  # it starts while the ledger opens
-    if not paths:
-        raise UserError("没有找到可导入的签到文件（.xlsx、.xls、.csv）")
-    failures = 0
-    with open_ledger(ws.ledger_path) as ledger:
-        importer = _Importer(ws, ledger, day=when, branch=branch, replace=replace, dry_run=dry_run,
-                             paths=paths)
-        try:
-            with importer.cache.batch():
-                for i in range(len(paths)):
-                    prefix = f"[{i + 1}/{len(paths)}] " if len(paths) > 1 else ""
-                    try:
-                        info(prefix + importer.run_at(i))
-                    except UserError as exc:
-                        failures += 1
-                        for line in exc.lines():
-                            typer.echo(f"{prefix}错误：{line}", err=True)
-        finally:
-            importer.close()
-    t = importer.totals
-    if len(paths) > 1 or failures:
-        info(f"合计：{len(paths)} 个文件，导入 {t['imported']}，已导入过未改动 {t['unchanged']}，"
-             f"出错 {failures}；匹配 {t['matched']} 人次，未能匹配 {t['unknown']} 个姓名")
-    if t["imported"] == 0 and t["unchanged"] == len(paths) and paths:
+    if fmt not in (None, Format.table, Format.json):
+        raise UserError("attend import 的 --format 只能是 table 或 json")
+    as_json = fmt is Format.json
+    try:
+        ws = require_workspace(ctx, workspace)
+        options = ImportOptions(day=parse_day(day, "--date") if day else None, branch=branch, replace=replace,
+                                dry_run=dry_run)
+
+        def show(index: int, total: int, done) -> None:  # type: ignore[no-untyped-def]
+            prefix = f"[{index + 1}/{total}] " if total > 1 else ""
+            for line in done.warnings:
+                warn(line)
+            if done.error is not None:
+                for line in done.error.lines():
+                    typer.echo(f"{prefix}错误：{line}", err=True)
+                return
+            if explain and not as_json:
+                for row in done.rows:
+                    typer.echo(_explain_line(row))
+            info(prefix + done.summary)
+
+        result = import_signins(ws, files, options, on_file=show)
+    except KeyboardInterrupt:
+        typer.echo("已中断：没有导入任何文件", err=True)
+        raise typer.Exit(130) from None
+    if result.interrupted:
+        typer.echo(result.interrupted_line(), err=True)
+        raise typer.Exit(130)
+    t = result.totals()
+    if as_json:
+        emit_json(result.as_dict(), None)
+    if t["files"] > 1 or t["errors"]:
+        info(f"合计：{t['files']} 个文件，导入 {t['imported']}，已导入过未改动 {t['unchanged']}，"
+             f"出错 {t['errors']}；匹配 {t['matched']} 人次，未能匹配 {t['unmatched']} 个姓名")
+    if t["imported"] == 0 and t["unchanged"] == t["files"]:
         info("所有文件都已导入过，账本没有变化")
-    if failures:
+    if t["errors"]:
         raise typer.Exit(1)
 
 

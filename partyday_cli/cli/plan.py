@@ -337,8 +337,9 @@ def _mark_filed(ledger, act, filed: date, cal, ws) -> None:  # type: ignore[no-u
         raise UserError(f"{act.date.isoformat()} 不是计划中的活动，无法登记记实表报送日期")
     if filed < act.date:
         raise UserError(f"报送日期 {filed.isoformat()} 早于活动日期 {act.date.isoformat()}，请核对 --filed-on")
-    with ledger.transaction() as conn:
-        conn.execute("UPDATE activities SET record_filed_on = ? WHERE id = ?", (filed.isoformat(), act.id))
+    from partyday_cli.store.activities import mark_record_filed
+
+    mark_record_filed(ledger, act.id, filed)
     workdays = int(ws.section("deadlines").get("record_within_workdays", 5))
     deadline = cal.add_workdays(act.date, workdays)
     late = f"，比期限 {deadline.isoformat()} 晚了" if filed > deadline else "，在期限内"

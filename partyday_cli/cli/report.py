@@ -437,8 +437,7 @@ def _member_report(ws: Any, name: str, year: int, branch: str | None, fmt: Forma
         people = [p for p in q.dues_people(ledger, year) if p.member_id == member_id]
         payments = q.payments_of(ledger, [member_id], f"{year}-01", f"{year}-12")
         has_dues = q.branch_has_dues(ledger, year, who.branch)
-        until = ledger.conn.execute("SELECT max(month) FROM dues_payments WHERE month BETWEEN ? AND ?",
-                                    (f"{year}-01", f"{year}-12")).fetchone()[0]
+        until = q.last_dues_month(ledger, year)
     events = [(d, s) for d, _, _, s, _ in rows if d <= as_of]
     flags = attendance_flags(events, thresholds)
     dues = None

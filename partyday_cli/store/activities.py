@@ -118,3 +118,9 @@ def save_plan(ledger: Ledger, branch: str, year: int, activities: list[Activity]
                 conn.execute("DELETE FROM activities WHERE id = ?", (activity_id,))
                 removed += 1
     return PlanSaveResult(added, updated, removed, tuple(sorted(kept)))
+
+
+def mark_record_filed(ledger: Ledger, activity_id: int, filed: date) -> None:
+    """The day the activity's 记实表 was handed in."""
+    with ledger.transaction() as conn:
+        conn.execute("UPDATE activities SET record_filed_on = ? WHERE id = ?", (filed.isoformat(), activity_id))

@@ -419,3 +419,95 @@ def unresolved_names(ledger: Ledger, activity_id: int | None = None) -> list:  #
         sql += " AND u.activity_id = ?"
         params.append(activity_id)
     return ledger.query(sql + " ORDER BY a.date, u.id", params)
+
+
+# --------------------------------------------------------------------------- the files of an activity
+#
+# A file is in force while `superseded_by` is NULL; it is superseded by the file that
+# replaced it (`attend import --replace`), or withdrawn (`attend files --withdraw`), which
+# is recorded as superseded by itself. Its evidence stays in the ledger either way, so a
+# file can be put back in force (`--replace` with the same file).
+
+
+@dataclass(frozen=True)
+class ActivityFile:
+    """One sign-in file of an activity, as `attend files` lists it."""
+
+    file_id: int
+    import_id: int
+    original_name: str
+    archived_path: str
+    imported_at: str
+    layout: str
+    marks: int
+    superseded_by: int | None  # None: in force; == file_id: withdrawn
+
+    @property
+    def in_force(self) -> bool:
+        return self.superseded_by is None
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.superseded_by == self.file_id
+
+
+def activity_files(ledger: Ledger, activity_id: int) -> list[ActivityFile]:
+    """The sign-in files of an activity, in import order."""
+    rows = ledger.conn.execute(
+        "SELECT f.id, f.import_id, i.original_name, i.archived_path, i.imported_at, f.layout, f.superseded_by, "
+        "(SELECT count(*) FROM attendance_marks k WHERE k.file_id = f.id) FROM attendance_files f "
+        "JOIN imports i ON i.id = f.import_id WHERE f.activity_id = ? ORDER BY f.id", (activity_id,)).fetchall()
+    return [ActivityFile(int(r[0]), int(r[1]), r[2], r[3], r[4], r[5], int(r[7]),
+                         None if r[6] is None else int(r[6])) for r in rows]
+
+
+@dataclass(frozen=True)
+class FileInLedger:
+    """A sign-in file whose bytes are in the ledger already: where it stands."""
+
+    file_id: int
+    activity_id: int
+    activity_date: date
+    branch: str
+    in_force: bool
+    withdrawn: bool
+    others_in_force: int  # other files in force for the same activity
+
+
+def file_in_ledger(ledger: Ledger, sha256: str) -> FileInLedger | None:
+    row = ledger.conn.execute(
+        "SELECT f.id, f.activity_id, a.date, a.branch, f.superseded_by, "
+        "(SELECT count(*) FROM attendance_files o WHERE o.activity_id = f.activity_id AND o.id != f.id "
+        "AND o.superseded_by IS NULL) FROM imports i JOIN attendance_files f ON f.import_id = i.id "
+        "JOIN activities a ON a.id = f.activity_id WHERE i.kind = 'attendance' AND i.sha256 = ? "
+        "ORDER BY f.id DESC LIMIT 1", (sha256,)).fetchone()
+    if row is None:
+        return None
+    file_id, superseded = int(row[0]), row[4]
+    return FileInLedger(file_id, int(row[1]), date.fromisoformat(row[2]), row[3], superseded is None,
+                        superseded == file_id, int(row[5]))
+
+
+def put_in_force_alone(ledger: Ledger, found: FileInLedger) -> AttendanceChange:
+    """`--replace` with a file already in the ledger: it alone is in force for its activity
+    (the others superseded by it; itself back in force if it was superseded or withdrawn)."""
+    with ledger.transaction() as conn:
+        change = AttendanceChange(before=_counts(conn, found.activity_id))
+        conn.execute("UPDATE attendance_files SET superseded_by = NULL WHERE id = ?", (found.file_id,))
+        conn.execute("UPDATE attendance_files SET superseded_by = ? WHERE activity_id = ? AND id != ? "
+                     "AND superseded_by IS NULL", (found.file_id, found.activity_id, found.file_id))
+        rederive(ledger, found.activity_id, found.activity_date, found.branch)
+        change.after = _counts(conn, found.activity_id)
+    return change
+
+
+def withdraw_file(ledger: Ledger, file_id: int, activity_id: int, activity_date: date,
+                  branch: str) -> AttendanceChange:
+    """Take a file out of force (its evidence is kept; `--replace` with it puts it back)."""
+    with ledger.transaction() as conn:
+        change = AttendanceChange(before=_counts(conn, activity_id))
+        conn.execute("UPDATE attendance_files SET superseded_by = id WHERE id = ? AND activity_id = ?",
+                     (file_id, activity_id))
+        rederive(ledger, activity_id, activity_date, branch)
+        change.after = _counts(conn, activity_id)
+    return change

@@ -269,6 +269,12 @@ def payments_of(ledger: Ledger, member_ids: Iterable[int], first: str, last: str
     return sorted(newest.values(), key=lambda p: (p.member_id, p.month))
 
 
+def last_dues_month(ledger: Ledger, year: int) -> str | None:
+    """The last month of `year` with any dues payment recorded ('2017-06'), or None."""
+    return ledger.conn.execute("SELECT max(month) FROM dues_payments WHERE month BETWEEN ? AND ?",
+                               (f"{year}-01", f"{year}-12")).fetchone()[0]
+
+
 def branch_has_dues(ledger: Ledger, year: int, branch: str) -> bool:
     """Whether any payment of the year is recorded for a member of the branch."""
     return ledger.conn.execute(

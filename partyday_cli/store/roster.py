@@ -360,3 +360,8 @@ def _money_text(value: Decimal | int) -> str:
     if not value.is_finite():
         raise ValueError(f"money must be a finite amount, not {value}")
     return format(value, "f")
+
+
+def has_roster(ledger: Ledger) -> bool:
+    """Whether any roster was ever imported."""
+    return ledger.conn.execute("SELECT 1 FROM members LIMIT 1").fetchone() is not None

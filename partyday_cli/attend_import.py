@@ -1,0 +1,707 @@
+"""Importing sign-in files into the ledger: what `partyday attend import` does, as a library call.
+
+`import_signins(ws, paths, options)` reads, matches, checks and saves each file in turn
+and returns an `ImportResult`: per file what was read (one `RowResult` per row, with the
+member it became and the matching step that decided), who matched, which names were left
+for `attend resolve`, which rows are not a person, the visitors with their remark, and
+what changed in the ledger. Each file is all-or-nothing; an error in one is kept in its
+`FileResult` and the others go on. The caller (the CLI) only renders the result; an
+`on_file` callback lets it print each file as soon as it is committed.
+
+Ctrl-C: an interrupt while a file is being written waits for that write to end, so a
+file is never half-saved; the import then stops and `ImportResult.interrupted` is set
+(the files not reached are in `files` with outcome "not-reached").
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from partyday_cli.errors import UserError
+
+SPREADSHEETS = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt"}
+PRESENT = (None, "出席", "迟到", "早退")  # a file's status that means the person came
+
+# Chinese names of the matching steps (`core.matching.STEPS`), for `--explain`.
+STEP_ZH = {
+    "exact": "姓名一致", "alias": "别名", "group": "按党小组/支部", "phone": "按手机尾号", "count": "按人数",
+    "split": "一台设备多人", "not-a-person": "不是人名", "visitor": "列席", "suggestion": "相近姓名待确认",
+    "unmatched": "未匹配", "ambiguous": "同名待定",
+}
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    day: date | None = None  # --date: the activity, whatever the file says
+    branch: str | None = None
+    replace: bool = False  # the file supersedes the activity's files in force
+    dry_run: bool = False  # nothing is written
+
+
+@dataclass(frozen=True)
+class RowResult:
+    """One row of a file as read and matched (`--explain`)."""
+
+    sheet: str
+    row: int | None
+    text: str  # the name cell as read
+    status: str | None  # the status the file states (None: listed, no status word)
+    reason: str
+    members: tuple[str, ...]  # who it became (two or more for a shared device)
+    step: str  # the step that decided (a `core.matching.STEPS` id; a shared row: "split")
+    note: str  # how, in a few Chinese words
+    candidates: tuple[str, ...] = ()  # same-name members left to decide (ambiguous)
+    suggestions: tuple[str, ...] = ()  # close roster names (suggestion)
+    parts: tuple[tuple[str, str, str], ...] = ()  # a shared row: (text, member, step) per person
+
+    def where(self) -> str:
+        return (f"工作表“{self.sheet}” " if self.sheet else "") + (f"第{self.row}行" if self.row else "")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"sheet": self.sheet, "row": self.row, "text": self.text, "status": self.status,
+                "reason": self.reason, "members": list(self.members), "step": self.step, "note": self.note,
+                "candidates": list(self.candidates), "suggestions": list(self.suggestions),
+                "parts": [{"text": t, "member": m, "step": s} for t, m, s in self.parts]}
+
+
+@dataclass
+class FileResult:
+    """What importing one file did. `outcome`: "imported", "unchanged" (its bytes were in
+    the ledger already), "dry-run", "error" (`error` says why), "not-reached" (interrupted)."""
+
+    path: Path
+    outcome: str = "not-reached"
+    layout: str = ""
+    layout_zh: str = ""
+    day: date | None = None
+    branch: str = ""
+    rows: list[RowResult] = field(default_factory=list)
+    matched: int = 0
+    unmatched: list[RowResult] = field(default_factory=list)  # left for `attend resolve`
+    not_a_person: list[RowResult] = field(default_factory=list)
+    visitors: list[tuple[str, str]] = field(default_factory=list)  # (name, remark)
+    splits: list[RowResult] = field(default_factory=list)
+    expected: int | None = None  # 应到 of the activity after this file (dry run: by this file alone)
+    present: int | None = None  # 实到, likewise
+    footer: tuple[int | None, int | None] = (None, None)  # the file's own 应到N人，实到M人
+    change: Any = None  # store.attendance.AttendanceChange when written
+    replaced: bool = False
+    warnings: list[str] = field(default_factory=list)  # Chinese lines, in the order to print them
+    summary: str = ""
+    error: UserError | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        change = self.change
+        return {
+            "file": self.path.name, "outcome": self.outcome, "layout": self.layout, "layout_zh": self.layout_zh,
+            "date": self.day.isoformat() if self.day else None, "branch": self.branch,
+            "matched": self.matched, "expected": self.expected, "present": self.present,
+            "footer": {"expected": self.footer[0], "present": self.footer[1]},
+            "unmatched": [r.text for r in self.unmatched],
+            "not_a_person": [r.text for r in self.not_a_person],
+            "visitors": [{"name": n, "remark": remark} for n, remark in self.visitors],
+            "splits": [{"text": r.text, "members": list(r.members)} for r in self.splits],
+            "change": None if change is None else {"before": change.before, "after": change.after},
+            "replaced": self.replaced, "warnings": self.warnings, "summary": self.summary,
+            "error": self.error.lines() if self.error is not None else None,
+            "rows": [r.as_dict() for r in self.rows],
+        }
+
+
+@dataclass
+class ImportResult:
+    files: list[FileResult] = field(default_factory=list)
+    interrupted: bool = False
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for f in self.files if f.outcome == outcome)
+
+    @property
+    def failures(self) -> int:
+        return self.count("error")
+
+    def totals(self) -> dict[str, int]:
+        done = [f for f in self.files if f.outcome in ("imported", "dry-run")]
+        return {"files": len(self.files), "imported": self.count("imported"), "unchanged": self.count("unchanged"),
+                "dry_run": self.count("dry-run"), "errors": self.failures,
+                "matched": sum(f.matched for f in done), "unmatched": sum(len(f.unmatched) for f in done)}
+
+    def interrupted_line(self) -> str:
+        """One Chinese line: which files are in the ledger and which are not."""
+        done = [f.path.name for f in self.files if f.outcome in ("imported", "unchanged")]
+        rest = [f.path.name for f in self.files if f.outcome not in ("imported", "unchanged")]
+        return (f"已中断：已导入 {len(done)} 个文件{_names(done)}，未导入 {len(rest)} 个{_names(rest)}。"
+                "每个文件要么整份导入、要么没有导入；重新运行同一条命令即可继续，已导入的会自动跳过")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"files": [f.as_dict() for f in self.files], "totals": self.totals(),
+                "interrupted": self.interrupted}
+
+
+def _names(names: list[str], most: int = 8) -> str:
+    if not names:
+        return ""
+    shown = "、".join(names[:most])
+    return f"（{shown}{'等' if len(names) > most else ''}）"
+
+
+def expand_paths(paths: Sequence[Path]) -> list[Path]:
+    """Files as given; a folder gives its spreadsheets, in name order."""
+    out: list[Path] = []
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            out.extend(sorted(p for p in path.iterdir()
+                              if p.is_file() and p.suffix.lower() in SPREADSHEETS
+                              and not p.name.startswith(("~$", "."))))
+        else:
+            out.append(path)
+    return out
+
+
+def import_signins(ws, paths: Sequence[Path], options: ImportOptions = ImportOptions(), *,  # type: ignore[no-untyped-def]
+                   on_file: Callable[[int, int, FileResult], None] | None = None) -> ImportResult:
+    """Import the sign-in files `paths` (folders give their spreadsheets) into the ledger
+    of workspace `ws`, in order. `on_file(index, count, result)` is called as each file is done."""
+    from partyday_cli.io.workbook import start_worker
+    from partyday_cli.store.ledger import open_ledger
+
+    if options.branch is not None:
+        ws.branch(options.branch)  # an unknown branch is a clear error
+    files = expand_paths(paths)
+    if not files:
+        raise UserError("没有找到可导入的签到文件（.xlsx、.xls、.csv）")
+    start_worker("partyday_cli.io.signin")  # it starts while the ledger opens
+    result = ImportResult([FileResult(p) for p in files])
+    with _Interrupts() as interrupts, open_ledger(ws.ledger_path) as ledger:
+        importer = _Importer(ws, ledger, options, files, interrupts)
+        try:
+            with importer.cache.batch():
+                for i in range(len(files)):
+                    result.files[i] = importer.run_at(i)
+                    if on_file is not None:
+                        on_file(i, len(files), result.files[i])
+                    interrupts.check()
+        except KeyboardInterrupt:
+            result.interrupted = True
+        finally:
+            interrupts.defer_all()  # cleaning up is not interrupted again
+            importer.close()
+    return result
+
+
+class _Interrupts:
+    """SIGINT (Ctrl-C) handling for an import: raised at once (KeyboardInterrupt), except
+    while a file is being written, when it waits until the write is over (`check`)."""
+
+    def __init__(self) -> None:
+        self.writing = 0
+        self.pending = False
+        self._previous: Any = None
+        self._installed = False
+
+    def __enter__(self) -> _Interrupts:
+        if threading.current_thread() is threading.main_thread():
+            with contextlib.suppress(ValueError, OSError):
+                self._previous = signal.signal(signal.SIGINT, self._handle)
+                self._installed = True
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._installed:
+            signal.signal(signal.SIGINT, self._previous)
+
+    def _handle(self, signum: int, frame: object) -> None:
+        if self.writing:
+            self.pending = True
+            return
+        raise KeyboardInterrupt
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[None]:
+        self.writing += 1
+        try:
+            yield
+        finally:
+            self.writing -= 1
+
+    def check(self) -> None:
+        if self.pending and not self.writing:
+            self.pending = False
+            raise KeyboardInterrupt
+
+    def defer_all(self) -> None:
+        self.writing += 1
+
+
+class _Loaded:
+    """A file read ahead of its turn: its bytes, and its sign-in records being read in the
+    parsing worker (unless its bytes are in the ledger already, or it could not be read)."""
+
+    __slots__ = ("path", "data", "sha", "error", "pending")
+
+    def __init__(self, path: Path, data: bytes = b"", sha: str = "", error: UserError | None = None,
+                 pending=None) -> None:  # type: ignore[no-untyped-def]
+        self.path, self.data, self.sha, self.error, self.pending = path, data, sha, error, pending
+
+
+@dataclass
+class _Prepared:
+    """A file read, matched and checked, not yet written: all its turn has left to do is
+    wait for its archived copy and save."""
+
+    path: Path
+    sha: str
+    result: FileResult
+    signin: Any = None
+    activity: Any = None  # None: create it at its turn (--date, outside the plan)
+    marks: list = field(default_factory=list)
+    unmatched: list = field(default_factory=list)  # store.attendance.Unmatched
+    archived: Future | None = None  # the archive write, started at once
+    known: bool = False  # its bytes were in the ledger when it was read
+    data: bytes = b""  # its bytes, when its archive copy waits for its turn
+    late: int = 0  # members this file marks 迟到
+
+
+class _Importer:
+    """Imports files one by one, in order; each file is all-or-nothing, the others go on.
+
+    Work is pipelined, so that a file's turn is mostly its own ledger transaction: the
+    next files are read and parsed in the worker process (`READ_AHEAD`), and the next few
+    are matched and checked, with their archive copies written (and synced) in threads
+    (`PREPARE_AHEAD`). Preparing reads only what saving a file never changes (the roster,
+    the plan, the config), and a file's turn checks again whether its bytes are in the
+    ledger; so every file lands exactly as if the files were imported one at a time, and
+    is reported only once committed. Who is expected on a day is asked once per roster
+    import, and a name is matched once per roster (matching is a pure function of both)."""
+
+    READ_AHEAD = 8
+    PREPARE_AHEAD = 3
+    ARCHIVE_THREADS = 2
+
+    def __init__(self, ws, ledger, options: ImportOptions, paths: list[Path],  # type: ignore[no-untyped-def]
+                 interrupts: _Interrupts):
+        from partyday_cli.store.attendance import ImportCache
+
+        self.ws, self.ledger, self.options, self.interrupts = ws, ledger, options, interrupts
+        self.day, self.branch = options.day, options.branch
+        self.replace, self.dry_run = options.replace, options.dry_run
+        conf = ws.section("attendance")
+        self.layouts = conf.get("layouts") or {}
+        self.aliases = conf.get("aliases") or {}
+        self.min_minutes = conf.get("min_minutes")
+        self.cache = ImportCache(ledger)
+        self.paths = list(paths)
+        self._loaded: dict[int, _Loaded] = {}
+        self._prepared: dict[int, _Prepared] = {}
+        self._next_load = self._next_prepare = 0
+        self._memos: list[tuple[list, tuple]] = []  # (candidates, (memo, index))
+        self._archiver: ThreadPoolExecutor | None = None
+        self._unfinished: dict[str, int] = {}  # sha256 → files prepared and not yet at their turn
+
+    def close(self) -> None:
+        if self._archiver is not None:
+            self._archiver.shutdown(wait=True, cancel_futures=True)
+
+    def run_at(self, index: int) -> FileResult:
+        """Import `self.paths[index]`. Files are taken in order, each once."""
+        last = min(index + self.PREPARE_AHEAD, len(self.paths) - 1)
+        while self._next_prepare <= last:
+            self._prepared[self._next_prepare] = self._prepare(self._take(self._next_prepare))
+            self._next_prepare += 1
+        ready = self._prepared.pop(index)
+        if ready.signin is not None:
+            left = self._unfinished[ready.sha] - 1
+            if left:
+                self._unfinished[ready.sha] = left
+            else:
+                del self._unfinished[ready.sha]
+        try:
+            self._turn(ready)
+        except UserError as exc:
+            ready.result.outcome, ready.result.error = "error", exc
+        return ready.result
+
+    # ------------------------------------------------------------------ reading ahead
+
+    def _take(self, index: int) -> _Loaded:
+        last = min(index + self.READ_AHEAD, len(self.paths) - 1)
+        while self._next_load <= last:
+            self._loaded[self._next_load] = self._load(self.paths[self._next_load])
+            self._next_load += 1
+        return self._loaded.pop(index)
+
+    def _load(self, path: Path) -> _Loaded:
+        from partyday_cli.io.archive import sha256_hex
+        from partyday_cli.io.files import read_bytes
+        from partyday_cli.io.signin import read_signin_later
+        from partyday_cli.store.ledger import find_import
+
+        try:
+            data = read_bytes(path, "签到文件")
+        except UserError as exc:
+            return _Loaded(path, error=exc)
+        sha = sha256_hex(data)
+        if find_import(self.ledger, "attendance", sha) is not None:
+            return _Loaded(path, data, sha)  # in the ledger already: no need to parse it
+        return _Loaded(path, data, sha, pending=read_signin_later(
+            path, data, extra_layouts=self.layouts, min_minutes=self.min_minutes))
+
+    # ------------------------------------------------------------------ one file
+
+    def _prepare(self, loaded: _Loaded) -> _Prepared:
+        path = loaded.path
+        result = FileResult(path)
+        if loaded.error is not None:
+            result.outcome, result.error = "error", loaded.error
+            return _Prepared(path, "", result)
+        if loaded.pending is None:
+            return _Prepared(path, loaded.sha, result, known=True)
+        try:
+            return self._read(loaded, result)
+        except UserError as exc:
+            result.outcome, result.error = "error", exc
+            return _Prepared(path, loaded.sha, result)
+
+    def _read(self, loaded: _Loaded, result: FileResult) -> _Prepared:
+        from partyday_cli.store.activities import Activity, activity_on
+        from partyday_cli.store.roster import has_roster
+
+        path = loaded.path
+        signin = loaded.pending.result()
+        result.layout, result.layout_zh = signin.layout, signin.layout_zh
+        result.footer = (signin.footer_expected, signin.footer_present)
+        day = result.day = self._date(path, signin, result.warnings)
+        candidates = self.cache.members(day, self.branch)
+        if not candidates and not has_roster(self.ledger):
+            raise UserError("还没有导入花名册，无法核对签到名单。请先运行 partyday roster import 花名册.xlsx，"
+                            "再导入签到")
+        pairs = self._match(signin.rows, candidates)
+        branch = result.branch = self._branch(path, day, pairs, candidates)
+        found = activity_on(self.ledger, day, branch)
+        activity = found[0] if found else None
+        if activity is None:
+            if self.day is None:
+                raise UserError(f"{path.name}：{day.isoformat()} 不是{branch}计划中的活动日（先运行 partyday plan，"
+                                f"或确有此次活动时加 --date {day.isoformat()} 确认）")
+            if self.dry_run:
+                activity = Activity(None, branch, day, day, "", ("主题党日",))
+        prepared = _Prepared(path, loaded.sha, result, signin, activity, data=loaded.data)
+        lines = self._split(prepared, pairs, dict(candidates), branch)
+        self._check_counts(prepared, candidates, day)
+        result.warnings.extend([f"{path.name}：{warning}" for warning in signin.warnings] + lines)
+        if not self.dry_run and loaded.sha not in self._unfinished:  # a copy of an earlier file: at its turn
+            from partyday_cli.io.archive import archive_file
+
+            if self._archiver is None:
+                self._archiver = ThreadPoolExecutor(max_workers=self.ARCHIVE_THREADS, thread_name_prefix="archive")
+            prepared.archived = self._archiver.submit(archive_file, loaded.data, path.name, self.ws.root / "archive")
+        self._unfinished[loaded.sha] = self._unfinished.get(loaded.sha, 0) + 1
+        return prepared
+
+    def _turn(self, ready: _Prepared) -> None:
+        """What importing the file one at a time would do and say, from here on."""
+        from partyday_cli.store.ledger import find_import
+
+        result, path = ready.result, ready.path
+        if ready.sha and (ready.known or find_import(self.ledger, "attendance", ready.sha) is not None):
+            self._known(ready)  # checked again at its turn: an earlier file may be the same
+            return
+        if result.error is not None:
+            raise result.error
+        activity = ready.activity or self._activity(path, result)
+        if self.dry_run:
+            result.outcome = "dry-run"
+            result.expected, result.present = self._file_counts(ready)
+            self._footer(ready)
+            result.summary = self._summary(ready) + "（--dry-run，未写入）"
+            return
+        from partyday_cli.io.archive import archive_file
+        from partyday_cli.store.attendance import AlreadyImported, save_signin
+
+        archived = (ready.archived.result() if ready.archived is not None
+                    else archive_file(ready.data, path.name, self.ws.root / "archive"))
+        signin = ready.signin
+        try:
+            with self.interrupts.write():
+                _, change = save_signin(
+                    self.ledger, activity_id=activity.id, activity_date=result.day, branch=result.branch,
+                    sha256=ready.sha, original_name=path.name,
+                    archived_path=str(archived.relative_to(self.ws.root)), layout=signin.layout,
+                    present_only=signin.present_only, marks=ready.marks, unmatched=ready.unmatched,
+                    visitors=result.visitors, replace=self.replace, cache=self.cache)
+        except AlreadyImported:
+            self._known(ready)
+            return
+        result.outcome, result.change, result.replaced = "imported", change, self.replace
+        after = change.after
+        result.present = sum(after.get(s, 0) for s in ("出席", "迟到", "早退"))
+        result.expected = sum(after.values()) - after.get("免参加", 0)
+        self._footer(ready)
+        verb = "（取代之前的签到文件）" if self.replace else ""
+        result.summary = f"{self._summary(ready)}{verb}；{change.text()}"
+
+    def _known(self, ready: _Prepared) -> None:
+        """A file whose bytes are in the ledger: unchanged; with --replace, it alone is put
+        in force for its activity (a correction first imported without --replace)."""
+        from partyday_cli.store.attendance import file_in_ledger, put_in_force_alone
+
+        result, name = ready.result, ready.path.name
+        result.outcome, result.error = "unchanged", None
+        result.warnings = []
+        found = file_in_ledger(self.ledger, ready.sha)
+        if found is None or (found.in_force and not found.others_in_force):
+            result.summary = f"{name}：已导入过（内容完全相同），未作改动"
+            return
+        result.day, result.branch = found.activity_date, found.branch
+        if not self.replace:
+            state = ("已撤回" if found.withdrawn else "已被后来的文件取代") if not found.in_force else (
+                f"与另外 {found.others_in_force} 份文件合并计算")
+            result.summary = (f"{name}：已导入过（内容完全相同），未作改动；它在 {found.activity_date.isoformat()} "
+                              f"的活动中{state}。要只以这份文件为准，请加 --replace 再导入")
+            return
+        if self.dry_run:
+            result.outcome = "dry-run"
+            result.summary = (f"{name}：已导入过；加 --replace 会改为只以这份文件为准"
+                              f"（{found.activity_date.isoformat()}）（--dry-run，未写入）")
+            return
+        with self.interrupts.write():
+            change = put_in_force_alone(self.ledger, found)
+        self.cache.forget()
+        result.outcome, result.change, result.replaced = "imported", change, True
+        result.summary = (f"{name}：已导入过，现改为只以这份文件为准（{found.activity_date.isoformat()} "
+                          f"{found.branch}，取代之前的签到文件）；{change.text()}")
+
+    def _summary(self, ready: _Prepared) -> str:
+        r = ready.result
+        text = f"{r.path.name}：{r.layout_zh}，{r.day.isoformat()} {r.branch}，匹配 {r.matched} 人"
+        if r.splits:
+            text += "，一台设备多人 " + "、".join(f"“{s.text}”→{'、'.join(s.members) or '无'}" for s in r.splits)
+        if r.unmatched:
+            text += f"，未能匹配 {len(r.unmatched)} 个姓名"
+        if r.not_a_person:
+            text += f"，不是人名 {len(r.not_a_person)} 行（{'、'.join(x.text for x in r.not_a_person)}，未计入）"
+        if r.visitors:
+            who = "、".join(f"{n}（{remark}）" if remark else n for n, remark in r.visitors)
+            text += f"，列席 {len(r.visitors)} 人（不计入应到）：{who}"
+        return text
+
+    # ------------------------------------------------------------------ matching
+
+    def _match(self, rows, candidates):  # type: ignore[no-untyped-def]
+        """(row, [Match, …]) for each row, the file settled as a whole (`Matcher.settle`:
+        same names by count, shared rows split). A row's own match depends only on its
+        name, hints and the candidates, so each distinct row is matched once per
+        distinct candidate list (the days of a year usually share one)."""
+        memo, index = self._matcher(candidates)
+        out = []
+        for row in rows:
+            key = (row.raw_name, row.phone_tail, row.group_hint, row.branch_hint, row.visitor,
+                   row.reason if row.visitor else "")
+            m = memo.get(key)
+            if m is None:
+                m = memo[key] = index.match(row)
+            elif m.row is not row:
+                m = index.match(row) if m.parts else replace(m, row=row)  # parts carry the row's status
+            out.append(m)
+        flat = index.settle(out)
+        pairs, at = [], 0
+        for row, m in zip(rows, out, strict=True):
+            n = len(m.parts) or 1
+            pairs.append((row, m, flat[at:at + n]))
+            at += n
+        return pairs
+
+    def _matcher(self, candidates):  # type: ignore[no-untyped-def]
+        """(memo, index) for a candidate list: an equal list (another day, or the same
+        after a roster import that left these people as they were) shares both."""
+        from partyday_cli.core.matching import Matcher
+
+        for known, found in self._memos:
+            if known is candidates:
+                return found
+        found = next((f for known, f in self._memos if known == candidates), None)
+        if found is None:
+            found = ({}, Matcher(candidates, self.aliases))
+        self._memos.append((candidates, found))
+        return found
+
+    def _date(self, path: Path, signin, warnings: list[str]) -> date:  # type: ignore[no-untyped-def]
+        if self.day is not None:
+            if signin.date is not None and signin.date != self.day:
+                warnings.append(f"{path.name}：文件里的日期是 {signin.date.isoformat()}，与 --date {self.day.isoformat()} "
+                                "不一致；按 --date 导入，请核对")
+            return self.day
+        if signin.date is None:
+            raise UserError(f"{path.name}：文件里看不出活动日期。请加 --date 2017-04-12 指明是哪次活动")
+        return signin.date
+
+    def _branch(self, path: Path, day: date, pairs, candidates) -> str:  # type: ignore[no-untyped-def]
+        if self.branch is not None:
+            return self.branch
+        names = [b.name for b in self.ws.branches]
+        if len(names) == 1:
+            return names[0]
+        by_id = dict(candidates)
+        votes = Counter(by_id[m.member_id].branch for _, _, flat in pairs for m in flat if m.member_id is not None)
+        if not votes:
+            raise UserError(f"{path.name}：名单里没有一个姓名能对上 {day.isoformat()} 在册的党员，"
+                            "无法判断是哪个支部。请检查日期，或加 --branch 指定")
+        return votes.most_common(1)[0][0]
+
+    def _activity(self, path: Path, result: FileResult):  # type: ignore[no-untyped-def]
+        """The activity of a file dated outside the plan (confirmed with --date): found,
+        if an earlier file created it, or recorded now, keeping the rest of the plan."""
+        from partyday_cli.store.activities import (
+            Activity,
+            activities_in_year,
+            activity_on,
+            save_plan,
+        )
+
+        day, branch = result.day, result.branch
+        found = activity_on(self.ledger, day, branch)
+        if found:
+            return found[0]
+        year = activities_in_year(self.ledger, day.year, branch)
+        extra = Activity(None, branch, day, day, "", ("主题党日",),
+                         place=str(self.ws.section("schedule").get("place", "")),
+                         host=self.ws.branch(branch).secretary, rule="attend --date")
+        with self.interrupts.write():
+            save_plan(self.ledger, branch, day.year, [*year, extra])
+        self.cache.forget()
+        result.warnings.append(f"{day.isoformat()} 不在年度计划中，已按 --date 记为一次活动")
+        return activity_on(self.ledger, day, branch)[0]
+
+    def _split(self, ready: _Prepared, pairs, by_id, branch: str) -> list[str]:  # type: ignore[no-untyped-def]
+        """The file's marks, names left unmatched, visitors and rows; warnings about rows."""
+        from partyday_cli.core.matching import clean_name
+        from partyday_cli.store.attendance import FileMark, Unmatched
+
+        result, path = ready.result, ready.path
+        lines: list[str] = []
+        seen: set[int] = set()
+        names = Counter(m.name for m in by_id.values())
+
+        def who(member_id: int) -> str:
+            m = by_id[member_id]
+            return f"{m.name}（{m.group or m.branch}）" if names[m.name] > 1 else m.name
+
+        for row, whole, flat in pairs:
+            where = f"{path.name} {('工作表“' + row.sheet + '” ') if row.sheet else ''}第{row.row}行"
+            members, candidates, suggestions, parts = [], (), (), []
+            for m in flat:
+                if m.warning:
+                    lines.append(f"{where}：{m.warning}")
+                if m.member_id is not None:
+                    members.append(who(m.member_id))
+                    if whole.parts:
+                        parts.append((m.part, who(m.member_id), m.step))
+                    if m.member_id in seen and row.status is None:
+                        continue  # the same person joined twice: one attendance
+                    seen.add(m.member_id)
+                    ready.marks.append(FileMark(m.member_id, row.status, row.reason, row.answers, row.sheet, row.row))
+                    if row.status == "迟到":
+                        ready.late += 1
+                    continue
+                text = m.part or row.raw_name
+                if whole.parts:
+                    parts.append((m.part, "", m.step))
+                if m.step == "visitor":
+                    result.visitors.append((row.raw_name, row.reason))
+                    continue
+                if m.step == "not-a-person":
+                    continue
+                if m.candidates:
+                    candidates = tuple(who(c) for c in m.candidates)
+                    lines.append(f"{where}：“{text}”有同名党员 {'、'.join(candidates)}，无法确定是谁，已留待处理"
+                                 "（partyday attend resolve）")
+                else:
+                    suggestions = tuple(m.suggestions)
+                    hint = f"，是否为 {'、'.join(m.suggestions)}？" if m.suggestions else "，"
+                    lines.append(f"{where}：“{text}”不在{branch}当天的党员名单中{hint}已留待处理"
+                                 "（partyday attend resolve）")
+                ready.unmatched.append(Unmatched(text, clean_name(text), row.sheet, row.row,
+                                                 tuple(m.suggestions), row.status, row.reason))
+            step = "split" if whole.parts else flat[0].step
+            note = whole.note if whole.parts else flat[0].note
+            one = RowResult(row.sheet, row.row, row.raw_name, row.status, row.reason, tuple(members), step, note,
+                            candidates, suggestions, tuple(parts))
+            result.rows.append(one)
+            if whole.parts:
+                result.splits.append(one)
+            if step == "not-a-person":
+                result.not_a_person.append(one)
+            elif any(s in ("unmatched", "suggestion", "ambiguous") for _, _, s in parts) or (
+                    not whole.parts and step in ("unmatched", "suggestion", "ambiguous")):
+                result.unmatched.append(one)
+        result.matched = len(ready.marks)
+        return lines
+
+    # ------------------------------------------------------------------ counts
+
+    def _check_counts(self, ready: _Prepared, candidates, day: date) -> None:  # type: ignore[no-untyped-def]
+        """实到 never above 应到: the people a file shows present are at most those expected."""
+        expected = sum(1 for _, m in candidates if m.is_expected_on(day))
+        exempt = {mid for mid, m in candidates if not m.is_expected_on(day)}
+        present = {k.member_id for k in ready.marks if k.status in PRESENT and k.member_id not in exempt}
+        strangers = [u for u in ready.unmatched if u.status in PRESENT]
+        if len(present) + len(strangers) <= expected:
+            return
+        rows = "、".join(f"第{u.row}行“{u.raw_name}”" for u in strangers[:12]) + ("等" if len(strangers) > 12 else "")
+        raise UserError(f"{ready.path.name}：到会 {len(present) + len(strangers)} 人，多于 {day.isoformat()} 应到的 "
+                        f"{expected} 人；多出的是不在当天党员名单中的 {rows}。请核对：列席人员（入党积极分子、群众等）"
+                        "请在该行写明“列席”，本支部新党员请先导入最新花名册，再重新导入；账本未作改动")
+
+    def _file_counts(self, ready: _Prepared) -> tuple[int, int]:
+        """应到 and 实到 by this file alone (a dry run)."""
+        day = ready.result.day
+        candidates = self.cache.members(day, ready.result.branch)
+        expected = {mid for mid, m in candidates if m.is_expected_on(day)}
+        present = {k.member_id for k in ready.marks if k.status in PRESENT and k.member_id in expected}
+        return len(expected), len(present)
+
+    def _footer(self, ready: _Prepared) -> None:
+        """The file's footer 应到N人，实到M人 against what is recorded: agreed, or why not."""
+        r = ready.result
+        said_expected, said_present = r.footer
+        if said_expected is None and said_present is None:
+            return
+        wrong_expected = said_expected is not None and said_expected != r.expected
+        wrong_present = said_present is not None and said_present != r.present
+        if not (wrong_expected or wrong_present):
+            return
+        why = []
+        if wrong_expected:
+            day = r.day
+            candidates = self.cache.members(day, r.branch)
+            exempt = sum(1 for _, m in candidates if not m.is_expected_on(day))
+            why.append(f"按 {day.isoformat()} 在册党员计应到 {r.expected} 人"
+                       + (f"（免参加的 {exempt} 人不计）" if exempt else "") + "，与页脚不同，请核对花名册")
+        if wrong_present and said_present is not None and r.present is not None:
+            gap = r.present - said_present
+            file_present = len({k.member_id for k in ready.marks if k.status in PRESENT})
+            if gap > 0 and ready.late and gap <= ready.late:
+                why.append(f"多出的 {gap} 人是迟到的（页脚多半未计入迟到）")
+            elif gap > 0 and r.present > file_present:
+                why.append(f"其中 {r.present - file_present} 人由同次活动的其他文件或手工登记记为到会")
+            elif gap < 0 and r.unmatched:
+                why.append(f"有 {len(r.unmatched)} 个姓名未能匹配，待 partyday attend resolve 处理后计入")
+            elif gap < 0 and r.not_a_person:
+                why.append("页脚可能把不是人名的行也算了进去")
+            else:
+                why.append("原因不明，请对照纸质签到表核对")
+        told = f"应到{said_expected}人" if said_expected is not None else ""
+        told += ("，" if told and said_present is not None else "") + (
+            f"实到{said_present}人" if said_present is not None else "")
+        r.warnings.append(f"{r.path.name}：表尾写“{told}”，账本记为应到 {r.expected} 人、实到 {r.present} 人："
+                          + "；".join(why))
