@@ -685,8 +685,15 @@ class _Importer:
             day = r.day
             candidates = self.cache.members(day, r.branch)
             exempt = sum(1 for _, m in candidates if not m.is_expected_on(day))
-            why.append(f"按 {day.isoformat()} 在册党员计应到 {r.expected} 人"
-                       + (f"（免参加的 {exempt} 人不计）" if exempt else "") + "，与页脚不同，请核对花名册")
+            listed = {k.member_id for k in ready.marks}
+            missing = [m.name for mid, m in candidates if m.is_expected_on(day) and mid not in listed]
+            if missing and said_expected == r.expected - len(missing):
+                why.append(f"本表只列了应到党员中的 {said_expected} 人，另有 {len(missing)} 人不在本表"
+                           f"（{'、'.join(missing[:8])}{'等' if len(missing) > 8 else ''}）："
+                           "他们若在别的签到文件里（如线上参会），请一并导入，否则按缺席计")
+            else:
+                why.append(f"按 {day.isoformat()} 在册党员计应到 {r.expected} 人"
+                           + (f"（免参加的 {exempt} 人不计）" if exempt else "") + "，与表尾不同，请核对花名册")
         if wrong_present and said_present is not None and r.present is not None:
             gap = r.present - said_present
             file_present = len({k.member_id for k in ready.marks if k.status in PRESENT})

@@ -286,3 +286,43 @@ def resolve(
             resolve_name(ledger, unmatched_id=p["id"], member_id=member_id, activity_date=day,
                          branch=p["branch"])
             info(f"已将 {p['date']} 的“{raw_name}”记为 {found.name}")
+
+
+@app.command("files")
+def files_of_activity(
+    ctx: typer.Context,
+    day: Annotated[str, typer.Argument(help="活动日期，如 2017-04-12", show_default=False)],
+    withdraw: Annotated[int | None, typer.Option("--withdraw", help="撤回第几份文件（按列表中的序号）；"
+                                                 "它的记录保留，加 --replace 重新导入即可恢复。")] = None,
+    branch: BranchOpt = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """列出某次活动的出勤依据了哪些签到文件（在用、已被取代、已撤回），或撤回其中一份。
+
+    示例：
+
+      partyday attend files 2017-04-12
+
+      partyday attend files 2017-04-12 --withdraw 2
+    """
+    from partyday_cli.attend_files import activity_signin_files, withdraw_signin_file
+
+    ws = require_workspace(ctx, workspace)
+    when = parse_day(day, "活动日期")
+    if withdraw is not None:
+        done = withdraw_signin_file(ws, when, branch, withdraw)
+        info(f"已撤回 {done.file.original_name}（{when.isoformat()} {done.branch}）；{done.change.text()}。"
+             f"要恢复，请运行 partyday attend import {done.file.original_name} --replace")
+        return
+    listing = activity_signin_files(ws, when, branch)
+    from partyday_cli.render.table import Column, Table
+
+    table = Table(title=f"{when.isoformat()} {listing.branch} 的签到文件", sheet_name="签到文件", columns=[
+        Column("序号", 6, "center"), Column("文件", 30), Column("导入时间", 20), Column("记录人数", 8, "right"),
+        Column("状态", 16), Column("存档", 40)])
+    for n, f in enumerate(listing.files, start=1):
+        table.add([n, f.original_name, f.imported_at[:19].replace("T", " "), f.marks, listing.state(f),
+                   f.archived_path], highlight=not f.in_force)
+    table.notes.append("出勤按“在用”的文件合并计算；撤回一份：partyday attend files "
+                       f"{when.isoformat()} --withdraw 序号")
+    emit_table(table, Format.table, None)
