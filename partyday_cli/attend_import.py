@@ -147,7 +147,7 @@ class ImportResult:
                 "interrupted": self.interrupted}
 
 
-def _names(names: list[str], most: int = 8) -> str:
+def _names(names: list[str], most: int = 20) -> str:
     if not names:
         return ""
     shown = "、".join(names[:most])

@@ -1,0 +1,290 @@
+"""`attend import` as a library call (`attend_import.import_signins`) and through the CLI:
+`--explain` and its JSON, what the summary names, 实到 never above 应到, the footer check,
+`--replace` of a file already imported, `attend files --withdraw`, and Ctrl-C mid-import.
+
+The workspace is the sample branch's (sample_data/workspace: its roster, its 2017 plan, its
+sign-in files, built by sample_data/build_signins.py), as in tests/test_cli_attend.py. The
+extra sheets are typed-up 签到表 as tests/factories.py writes them (the sample's layout)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import select
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from partyday_cli.cli.main import app
+from tests import factories
+
+SAMPLE = Path(__file__).resolve().parents[1] / "sample_data" / "workspace"
+SIGNINS = SAMPLE / "签到"
+APRIL = SIGNINS / "2017-04 四月签到表.xlsx"
+APRIL_ONLINE = SIGNINS / "2017-04 腾讯会议.csv"
+TITLE = "机关第一党支部党员活动日签到表"
+runner = CliRunner()
+
+
+def invoke(*args: str):
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory) -> Path:
+    ws = tmp_path_factory.mktemp("imp") / "sample"
+    shutil.copytree(SAMPLE, ws)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PARTYDAY_DATA_DIR", str(ws.parent / "userdata"))
+        mp.delenv("PARTYDAY_WORKSPACE", raising=False)
+        assert invoke("roster", "import", str(ws / "roster.xlsx"), "--as-of", "2017-01-05", "-w", str(ws)).exit_code == 0
+        assert invoke("plan", "2017", "-w", str(ws)).exit_code == 0
+    return ws
+
+
+@pytest.fixture
+def sample(prepared, tmp_path, monkeypatch) -> Path:
+    ws = tmp_path / "ws"
+    shutil.copytree(prepared, ws)
+    monkeypatch.chdir(ws)
+    return ws
+
+
+def rows(ws: Path, sql: str, params: tuple = ()) -> list[tuple]:
+    conn = sqlite3.connect(ws / "ledger.db")
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+
+
+def statuses(ws: Path, day: str) -> dict[str, str]:
+    return {f"{name}#{group}": status for name, group, status in rows(
+        ws, "SELECT m.name, mv.group_name, t.status FROM attendance t JOIN activities a ON a.id = t.activity_id "
+            "JOIN members m ON m.id = t.member_id JOIN member_versions mv ON mv.member_id = m.id "
+            "WHERE a.date = ? GROUP BY t.id", (day,))}
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def signed_sheet(path: Path, names: list[str], **kwargs) -> Path:
+    return factories.handwritten_xlsx(path, title=TITLE, date=date(2017, 4, 12), names=names, **kwargs)
+
+
+# --------------------------------------------------------------------------- the library call
+
+
+def test_import_signins_is_a_library_call(sample):
+    """No Typer: the function imports and returns what each file did, row by row."""
+    from partyday_cli import workspace
+    from partyday_cli.attend_import import ImportOptions, import_signins
+    from partyday_cli.io.signin import read_signin
+
+    seen = []
+    result = import_signins(workspace.load(sample), [APRIL, APRIL_ONLINE], ImportOptions(),
+                            on_file=lambda i, n, f: seen.append((i, n, f.outcome)))
+    assert seen == [(0, 2, "imported"), (1, 2, "imported")]
+    paper, online = result.files
+    assert len(paper.rows) == len(read_signin(APRIL).rows)  # one RowResult per row read
+    assert {r.step for r in paper.rows} <= {"exact", "group", "count", "alias"}
+    assert paper.day == date(2017, 4, 12) and paper.branch == "机关第一党支部"
+    assert online.present == 27 and online.expected == 29  # the activity after both files
+    assert not result.interrupted and result.totals()["imported"] == 2
+    recorded = statuses(sample, "2017-04-12")
+    assert sum(1 for s in recorded.values() if s == "出席") == 27
+    # a second run: both already in the ledger, nothing written
+    before = digest(sample / "ledger.db")
+    again = import_signins(workspace.load(sample), [SIGNINS], ImportOptions(dry_run=True))
+    assert [f.outcome for f in again.files if f.path.name.startswith("2017-04")] == ["unchanged", "unchanged"]
+    assert digest(sample / "ledger.db") == before
+
+
+def test_cli_holds_no_sql():
+    cli = Path(__file__).resolve().parents[1] / "partyday_cli" / "cli"
+    hits = [f"{p.name}:{n}" for p in cli.glob("*.py") for n, line in enumerate(p.read_text("utf-8").splitlines(), 1)
+            if re.search(r"sqlite3|execute\(", line)]
+    assert hits == []
+
+
+# --------------------------------------------------------------------------- --explain and JSON
+
+
+def test_explain_prints_a_line_per_row_of_every_sample_file(sample):
+    from partyday_cli.io.signin import read_signin
+
+    before = digest(sample / "ledger.db")
+    for path in sorted(SIGNINS.iterdir()):
+        result = invoke("attend", "import", str(path), "--explain", "--dry-run")
+        assert result.exit_code == 0, result.output
+        lines = [line for line in result.stdout.splitlines() if line.startswith("  ")]
+        assert len(lines) == len(read_signin(path).rows), path.name
+        assert all("→" in line and "〔" in line for line in lines), lines[:3]
+    assert digest(sample / "ledger.db") == before  # --dry-run writes nothing
+    april = invoke("attend", "import", str(APRIL), "--explain", "--dry-run").stdout
+    assert re.search(r"第\d+行 “张伟（一组）” 出席 → 张伟（第一党小组）〔按党小组/支部〕", april), april
+    assert "“高峰” 请假（出差） → 高峰〔姓名一致〕" in april
+
+
+def test_json_carries_each_row_with_its_step(sample):
+    before = digest(sample / "ledger.db")
+    result = invoke("attend", "import", str(APRIL), "--dry-run", "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert digest(sample / "ledger.db") == before
+    (one,) = data["files"]
+    assert one["outcome"] == "dry-run" and one["date"] == "2017-04-12" and one["layout"] == "handwritten"
+    assert one["footer"] == {"expected": 27, "present": 25}
+    gao = next(r for r in one["rows"] if r["text"] == "高峰")
+    assert gao["members"] == ["高峰"] and gao["step"] == "exact" and gao["status"] == "请假"
+    assert data["totals"]["dry_run"] == 1 and data["interrupted"] is False
+    done = json.loads(invoke("attend", "import", str(APRIL), "-f", "json").stdout)
+    assert done["files"][0]["outcome"] == "imported" and done["files"][0]["change"]["after"]["出席"] == 25
+
+
+# --------------------------------------------------------------------------- what the summary names
+
+
+def test_summary_names_shared_devices_not_a_person_rows_and_visitors(sample):
+    path = signed_sheet(sample / "混合.xlsx", ["李建国", "马丽&何静", "会议室-3F", "王秀英"],
+                        visitors={"钱多多": "入党积极分子"}, footer=False)
+    result = invoke("attend", "import", str(path), "--explain")
+    assert result.exit_code == 0, result.output
+    err = result.stderr
+    assert "一台设备多人 “马丽&何静”→马丽、何静" in err
+    assert "不是人名 1 行（会议室-3F，未计入）" in err
+    assert "列席 1 人（不计入应到）：钱多多（入党积极分子）" in err
+    assert "“会议室-3F” 出席 → —〔不是人名〕" in result.stdout
+    recorded = statuses(sample, "2017-04-12")
+    assert recorded["马丽#第二党小组"] == "出席" and recorded["何静#第三党小组"] == "出席"
+    assert rows(sample, "SELECT raw_name FROM unmatched_names") == []  # a room is not a name to resolve
+    assert rows(sample, "SELECT name, note FROM visitors") == [("钱多多", "入党积极分子")]
+
+
+def test_more_present_than_expected_is_refused_naming_the_rows(sample):
+    from sample_data.build_signins import expected
+
+    strangers = ["钱一", "孙二", "周三"]
+    path = signed_sheet(sample / "多出.xlsx", expected(date(2017, 4, 12)) + strangers, footer=False)
+    before = digest(sample / "ledger.db")
+    result = invoke("attend", "import", str(path))
+    assert result.exit_code == 1
+    assert "到会 32 人，多于 2017-04-12 应到的 29 人" in result.stderr
+    for name in strangers:
+        assert f"“{name}”" in result.stderr
+    assert "Traceback" not in result.output
+    assert digest(sample / "ledger.db") == before
+    assert rows(sample, "SELECT count(*) FROM imports WHERE kind = 'attendance'") == [(0,)]
+
+
+def test_a_footer_that_disagrees_says_why(sample):
+    # the paper half of a hybrid meeting: its footer counts only its own 27 rows
+    result = invoke("attend", "import", str(APRIL))
+    assert "表尾写“应到27人，实到25人”，账本记为应到 29 人、实到 25 人" in result.stderr
+    assert "另有 2 人不在本表（阿依古丽·买买提、唐勇）" in result.stderr
+    # a footer that agrees says nothing
+    names = ["李建国", "王秀英"]
+    path = signed_sheet(sample / "小组.xlsx", names, expected=29)
+    assert "表尾" not in invoke("attend", "import", str(path), "--dry-run").stderr
+
+
+# --------------------------------------------------------------------------- corrections and withdrawals
+
+
+def test_a_correction_imported_without_replace_then_with_it_applies(sample):
+    from sample_data.build_signins import expected
+
+    everyone = expected(date(2017, 4, 12))
+    original = signed_sheet(sample / "原.xlsx", everyone, statuses={"韩梅": "缺席"})
+    corrected = signed_sheet(sample / "更正.xlsx", everyone, statuses={"韩梅": "病假", "高峰": "缺席"})
+    assert invoke("attend", "import", str(original)).exit_code == 0
+    assert invoke("attend", "import", str(corrected)).exit_code == 0  # merged: 高峰 stays 出席 from 原
+    assert statuses(sample, "2017-04-12")["高峰#第一党小组"] == "出席"
+    result = invoke("attend", "import", str(corrected), "--replace")
+    assert result.exit_code == 0, result.output
+    assert "账本没有变化" not in result.stderr and "现改为只以这份文件为准" in result.stderr
+    after = statuses(sample, "2017-04-12")
+    assert after["高峰#第一党小组"] == "缺席" and after["韩梅#第三党小组"] == "请假"
+    in_force = rows(sample, "SELECT i.original_name FROM attendance_files f JOIN imports i ON i.id = f.import_id "
+                            "WHERE f.superseded_by IS NULL")
+    assert in_force == [("更正.xlsx",)]
+    again = invoke("attend", "import", str(corrected), "--replace")  # nothing left to replace
+    assert "已导入过（内容完全相同），未作改动" in again.stderr
+
+
+def test_attend_files_lists_and_withdraws(sample):
+    assert invoke("attend", "import", str(APRIL), str(APRIL_ONLINE)).exit_code == 0
+    listing = invoke("attend", "files", "2017-04-12")
+    assert listing.exit_code == 0
+    assert "2017-04 四月签到表.xlsx" in listing.stdout and "2017-04 腾讯会议.csv" in listing.stdout
+    assert listing.stdout.count("在用") >= 2
+    online = "唐勇#第二党小组"
+    assert statuses(sample, "2017-04-12")[online] == "出席"
+    result = invoke("attend", "files", "2017-04-12", "--withdraw", "2")
+    assert result.exit_code == 0 and "已撤回 2017-04 腾讯会议.csv" in result.stderr
+    assert statuses(sample, "2017-04-12")[online] == "缺席"
+    assert "已撤回" in invoke("attend", "files", "2017-04-12").stdout
+    # the evidence is kept: --replace with the same file puts it back (alone)
+    assert invoke("attend", "import", str(APRIL_ONLINE), "--replace").exit_code == 0
+    assert statuses(sample, "2017-04-12")[online] == "出席"
+    bad = invoke("attend", "files", "2017-04-12", "--withdraw", "9")
+    assert bad.exit_code == 1 and "只有 2 份签到文件" in bad.stderr
+
+
+# --------------------------------------------------------------------------- Ctrl-C
+
+
+def _wait_for(proc: subprocess.Popen, mark: bytes, timeout: float) -> bytes:
+    fd, seen = proc.stderr.fileno(), b""
+    deadline = time.monotonic() + timeout
+    while mark not in seen and time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], max(deadline - time.monotonic(), 0))
+        chunk = os.read(fd, 65536) if ready else b""
+        if not chunk:
+            break
+        seen += chunk
+    return seen
+
+
+@pytest.mark.parametrize("after", [1, 4, 9])
+def test_ctrl_c_mid_import_says_what_was_kept(sample, after):
+    """SIGINT to the process group (as a terminal's Ctrl-C) once file `after` is reported."""
+    from tests.test_robustness import _extra_signins
+
+    folder = sample / "签到"
+    _extra_signins(folder)  # 19 files, as in tests/test_robustness.py
+    env = dict(os.environ, NO_COLOR="1")
+    env.pop("PARTYDAY_RAISE", None)
+    proc = subprocess.Popen([sys.executable, "-m", "partyday_cli", "attend", "import", str(folder), "-w", str(sample)],
+                            cwd=sample, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                            start_new_session=True, env=env)
+    seen = _wait_for(proc, f"[{after}/".encode(), 60)
+    os.killpg(proc.pid, signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    err = (seen + err).decode()
+    total = len(list(folder.iterdir()))
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err
+    assert proc.returncode == 130, err
+    last = err.strip().splitlines()[-1]
+    match = re.fullmatch(r"已中断：已导入 (\d+) 个文件.*，未导入 (\d+) 个.*", last)
+    assert match, last
+    done, left = int(match[1]), int(match[2])
+    assert done + left == total and done >= after
+    landed = rows(sample, "SELECT original_name FROM imports WHERE kind = 'attendance' ORDER BY id")
+    assert len(landed) == done  # what the line says is what the ledger holds
+    for (name,) in landed:
+        assert name in last
+    rerun = subprocess.run([sys.executable, "-m", "partyday_cli", "attend", "import", str(folder), "-w", str(sample)],
+                           cwd=sample, capture_output=True, text=True, env=env, timeout=120)
+    assert rerun.returncode == 0 and f"已导入过未改动 {done}" in rerun.stderr
