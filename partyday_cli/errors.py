@@ -56,5 +56,5 @@ class UserError(Exception):
     def lines(self) -> list[str]:
         """The lines to print: the message, then every further problem."""
         out = [self.message]
-        out += [str(p) for p in self.problems if str(p) != self.message]
+        out += [line for line in map(str, self.problems) if line != self.message]
         return out

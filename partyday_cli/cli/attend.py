@@ -19,6 +19,7 @@ from partyday_cli.cli.common import (
     parse_day,
     require_workspace,
     warn,
+    year_callback,
 )
 from partyday_cli.errors import UserError
 
@@ -118,7 +119,7 @@ def import_files(
 def list_attendance(
     ctx: typer.Context,
     day: Annotated[str | None, typer.Option("--date", "-d", help="某次活动的日期。")] = None,
-    year: Annotated[int | None, typer.Option("--year", "-y", help="某一年的全部活动。")] = None,
+    year: Annotated[int | None, typer.Option("--year", "-y", help="某一年的全部活动。", callback=year_callback)] = None,
     branch: BranchOpt = None,
     fmt: Annotated[Format | None, typer.Option("--format", "-f", help="输出格式：table、json、csv、xlsx。",
                                                show_default=False)] = None,

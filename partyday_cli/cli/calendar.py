@@ -18,6 +18,7 @@ from partyday_cli.cli.common import (
     format_from_output,
     warn,
     workspace_option,
+    year_callback,
 )
 from partyday_cli.errors import UserError
 
@@ -84,7 +85,7 @@ def build_request(year: int, rule: str | None, policy: str | None, week_def: str
 
 def calendar(
     ctx: typer.Context,
-    year: Annotated[int, typer.Argument(help="年份，如 2017", show_default=False)],
+    year: Annotated[int, typer.Argument(help="年份，如 2017", show_default=False, callback=year_callback)],
     rule: Annotated[str | None, typer.Option(
         "--rule", "-r", help="活动日规则：month.week2.wed 等，或方案原文如“每月第二周星期三”。")] = None,
     holiday_policy: Annotated[str | None, typer.Option(

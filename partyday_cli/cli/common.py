@@ -170,6 +170,25 @@ def require_workspace(ctx: typer.Context, local: Path | None):  # type: ignore[n
     return ws
 
 
+# Every year or date read from the command line lies in these bounds, so that no
+# deadline, quarter end or "next year" computed from it overflows `datetime.date`.
+YEAR_MIN, YEAR_MAX = 1921, 2200
+
+
+def check_year(value: int | None, what: str = "年份") -> int | None:
+    """A --year / YEAR within YEAR_MIN..YEAR_MAX, else one Chinese line (exit 1)."""
+    if value is not None and not YEAR_MIN <= value <= YEAR_MAX:
+        shown = str(value) if len(str(value)) <= 12 else str(value)[:10] + "…"
+        raise UserError(f"{what} {shown} 不合理，请写 {YEAR_MIN}–{YEAR_MAX} 之间的四位年份，如 2017")
+    return value
+
+
+def year_callback(param: typer.CallbackParam, value: int | None) -> int | None:
+    """typer callback of every year option and argument ("--year 0" names the option)."""
+    flag = next((o for o in param.opts if o.startswith("--")), None)
+    return check_year(value, flag or "年份")
+
+
 def parse_day(text: str, what: str = "日期"):  # type: ignore[no-untyped-def]
     """'2017-04-12' / '2017.4.12' / '2017年4月12日' → date, else one Chinese line."""
     import re
@@ -177,10 +196,12 @@ def parse_day(text: str, what: str = "日期"):  # type: ignore[no-untyped-def]
 
     m = re.fullmatch(r"\s*(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?\s*", text or "")
     try:
-        if m:
+        if m and YEAR_MIN <= int(m[1]) <= YEAR_MAX:
             return date(int(m[1]), int(m[2]), int(m[3]))
     except ValueError:
         pass
+    if m and not YEAR_MIN <= int(m[1]) <= YEAR_MAX:
+        raise UserError(f"{what}“{text}”的年份不合理，请写 {YEAR_MIN}–{YEAR_MAX} 年之间的日期，如 2017-04-12")
     raise UserError(f"{what}“{text}”不是有效日期，请写成 2017-04-12")
 
 

@@ -21,13 +21,15 @@ from partyday_cli.cli.common import (
     parse_day,
     require_workspace,
     warn,
+    year_callback,
 )
 from partyday_cli.errors import UserError
 
 app = typer.Typer(help="党费：核定每人每月应交党费，导入党费台账，统计已交、欠交和补交。",
                   no_args_is_help=True)
 
-YearOpt = Annotated[int | None, typer.Option("--year", "-y", help="年份（默认今年）。", show_default=False)]
+YearOpt = Annotated[int | None, typer.Option("--year", "-y", help="年份（默认今年）。", show_default=False,
+                                                        callback=year_callback)]
 BranchOpt = Annotated[str | None, typer.Option("--branch", "-b", help="只看某个支部。")]
 FormatOpt = Annotated[Format | None, typer.Option("--format", "-f", help="输出格式：table、json、csv、xlsx。",
                                                   show_default=False)]

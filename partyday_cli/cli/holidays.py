@@ -17,6 +17,7 @@ from partyday_cli.cli.common import (
     info,
     warn,
     workspace_option,
+    year_callback,
 )
 
 app = typer.Typer(
@@ -34,7 +35,7 @@ SOURCE_ZH = {
 @app.command("show")
 def show(
     ctx: typer.Context,
-    year: Annotated[int, typer.Argument(help="年份，如 2026", show_default=False)],
+    year: Annotated[int, typer.Argument(help="年份，如 2026", show_default=False, callback=year_callback)],
     provisional: Annotated[bool, typer.Option(
         "--provisional", help="没有数据的年份按农历估算（暂定）。")] = False,
     fmt: Annotated[Format | None, typer.Option("--format", "-f", help="输出格式：table、json、csv。",
@@ -86,7 +87,7 @@ def import_notice(
     ctx: typer.Context,
     notice: Annotated[Path, typer.Argument(help="通知全文的文本文件（.txt），或另存的网页（.html）。",
                                            show_default=False)],
-    year: Annotated[int | None, typer.Option("--year", help="年份；通知里能看出年份时可省略。")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="年份；通知里能看出年份时可省略。", callback=year_callback)] = None,
     workspace: Annotated[Path | None, typer.Option("--workspace", "-w", help=WORKSPACE_HELP)] = None,
 ) -> None:
     """导入《国务院办公厅关于某年部分节假日安排的通知》，供排期使用。

@@ -20,6 +20,7 @@ from partyday_cli.cli.common import (
     require_workspace,
     warn,
     write_file,
+    year_callback,
 )
 from partyday_cli.errors import UserError
 
@@ -90,7 +91,7 @@ PLAN_VARS = {
 
 def plan(
     ctx: typer.Context,
-    year: Annotated[int, typer.Argument(help="年份，如 2017", show_default=False)],
+    year: Annotated[int, typer.Argument(help="年份，如 2017", show_default=False, callback=year_callback)],
     template: TemplateOpt = None,
     output: OutputOpt = None,
     branch: BranchOpt = None,

@@ -22,13 +22,15 @@ from partyday_cli.cli.common import (
     print_rich,
     require_workspace,
     warn,
+    year_callback,
 )
 from partyday_cli.errors import UserError
 
 app = typer.Typer(help="报表：季度、年度报表（到会率、缺勤提醒、党费、主题和“三会一课”），党委按支部汇总；个人情况。",
                   no_args_is_help=True)
 
-YearOpt = Annotated[int | None, typer.Option("--year", "-y", help="年份，如 2017。", show_default=False)]
+YearOpt = Annotated[int | None, typer.Option("--year", "-y", help="年份，如 2017。", show_default=False,
+                                                        callback=year_callback)]
 BranchOpt = Annotated[str | None, typer.Option(
     "--branch", "-b", help="只看某个支部；党委工作区不写则按支部汇总全部支部。")]
 FormatOpt = Annotated[Format | None, typer.Option(

@@ -21,6 +21,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+from partyday_cli.core.amounts import amount_problem
 from partyday_cli.core.members import normalise_name
 from partyday_cli.errors import Problem, UserError
 from partyday_cli.io.workbook import (
@@ -307,6 +308,9 @@ def _declared(row: list[object], columns: dict[str, int]) -> tuple[dict[str, Dec
             values[key] = _rate(row[c]) if key == "rate" else parse_amount_cell(row[c])
         except ValueError:
             continue
+        if amount_problem(values[key], "", ""):  # a typo here only compared: left out
+            del values[key]
+            continue
         letters[key] = column_letter(c)
     return values, letters
 
@@ -339,10 +343,17 @@ def _read_cell(value: object, key: str, letter: str, where: dict, problems: list
         return DuesCell(text, letter, False)
     try:
         return _amount_cell(text, word, key, letter)
+    except _OutOfBounds as exc:
+        problems.append(Problem(str(exc), **where, column=letter))
+        return None
     except ValueError:
         problems.append(Problem(f"{int(key[5:])}月“{text}”看不懂。请填写金额（如 15.00）、"
                                 "已交/未交（√/×），补交的写“15.00（9月补交）”", **where, column=letter))
         return None
+
+
+class _OutOfBounds(ValueError):
+    """An amount no 党费 cell can hold (core.amounts); the message names the month."""
 
 
 def _amount_cell(text: str, word: str, key: str, letter: str) -> DuesCell:
@@ -357,6 +368,8 @@ def _amount_cell(text: str, word: str, key: str, letter: str) -> DuesCell:
             raise ValueError(text)
         return DuesCell(text, letter, True, None, paid_on, True)
     amount = parse_amount_cell(rest)
+    if too_big := amount_problem(amount, f"{int(key[5:])}月", text):
+        raise _OutOfBounds(too_big)
     if amount < 0 or amount != amount.quantize(Decimal("0.01")):  # no debts, no 0.001 元
         raise ValueError(text)
     if amount == 0:

@@ -17,6 +17,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from partyday_cli.core.amounts import amount_problem
 from partyday_cli.core.members import CATEGORIES, Member, normalise_name
 from partyday_cli.errors import Problem
 from partyday_cli.io.workbook import (
@@ -275,6 +276,9 @@ class _SheetReader:
         if amount is None or amount < 0:
             self.problem(rownum, fld, f"{self.label(fld)}“{cell_text(value)}”不是有效金额。"
                          "请只填数字，如 6200 或 6200.50（可带“元”或千分位逗号）")
+            return None
+        if too_big := amount_problem(amount, self.label(fld), cell_text(value)):
+            self.problem(rownum, fld, too_big)
             return None
         return amount
 
