@@ -25,6 +25,9 @@ def init(
     holiday_policy: Annotated[str | None, typer.Option(
         "--holiday-policy", "-p", help="节假日处理方式，覆盖预设。")] = None,
     themes: Annotated[str | None, typer.Option("--themes", help="主题目录名称或文件，覆盖预设。")] = None,
+    scheme_file: Annotated[Path | None, typer.Option(
+        "--from-text", help="从本党委的实施方案（.txt 或 .docx）逐句读出设置，代替预设；"
+                            "并列出用了哪些句子、哪些读不出。")] = None,
 ) -> None:
     """新建工作区：写入带中文说明的 partyday.toml、花名册模板 roster.xlsx 和所需文件夹。
 
@@ -35,6 +38,8 @@ def init(
       partyday init 我的支部 --scheme fupinban-9plus3 --branch 扶贫办党支部
 
       partyday init . --rule 每月第二周星期三 --holiday-policy 顺延一周
+
+      partyday init 我的支部 --from-text 实施方案.docx --branch 机关党支部
     """
     from dataclasses import replace
 
@@ -44,7 +49,8 @@ def init(
     from partyday_cli.io.roster_template import roster_template
     from partyday_cli.io.schemes import load_scheme, render_config
     from partyday_cli.store.ledger import open_ledger
-    from partyday_cli.workspace import CONFIG_NAME, from_text
+    from partyday_cli.workspace import CONFIG_NAME
+    from partyday_cli.workspace import from_text as check_config
 
     preset = load_scheme(scheme)
     if rule:
@@ -61,12 +67,24 @@ def init(
                         "如要重新开始，请换一个文件夹")
     if directory.exists() and not directory.is_dir():
         raise UserError(f"{directory} 是一个文件，不是文件夹")
+    reading = None
+    if scheme_file is not None:
+        from partyday_cli.core.scheme_text import read_scheme
+        from partyday_cli.io.schemes import guess_catalogue, read_scheme_file, render_reading
+
+        scheme_text = read_scheme_file(scheme_file)
+        reading = read_scheme(scheme_text)
+        catalogue, why = (themes, "") if themes else guess_catalogue(scheme_text)
+        text = render_reading(reading, title=scheme_file.name, source=f"--from-text {scheme_file.name}",
+                              catalogue=catalogue, org=org, branch=branch, rule=rule,
+                              policy=holiday_policy, catalogue_pending=why)
+    else:
+        text = render_config(preset, org=org, branch=branch, rule=rule, policy=holiday_policy)
+    check_config(directory, text)  # what we write must read back, before anything is written
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UserError(f"无法创建文件夹 {directory}：{exc.strerror}") from None
-    text = render_config(preset, org=org, branch=branch, rule=rule, policy=holiday_policy)
-    from_text(directory, text)  # what we write must read back, before anything is written
     roster = directory / "roster.xlsx"
     roster_bytes = roster_template(branch) if not roster.exists() else None
     for name in FOLDERS:
@@ -76,9 +94,36 @@ def init(
     write_atomic(config_path, text.encode("utf-8"))
     with open_ledger(directory / "ledger.db", create=True):
         pass
-    info(f"已创建工作区 {directory.resolve()}（方案预设：{preset.title}）")
+    if reading is not None:
+        _report_reading(reading, scheme_file)
+        info(f"已创建工作区 {directory.resolve()}（按 {scheme_file.name} 逐句读出）")
+    else:
+        info(f"已创建工作区 {directory.resolve()}（方案预设：{preset.title}）")
     info(f"  配置：{config_path}")
     info(f"  花名册模板：{roster}" + ("（已存在，未覆盖）" if roster_bytes is None else ""))
     info(f"  账本：{directory / 'ledger.db'}")
+    from partyday_cli.io.schemes import pending_keys
+
+    unsure = len(pending_keys(text))
+    if unsure:
+        info(f"  有 {unsure} 项方案没有写明，已标为“待确认”：运行 partyday doctor 查看")
     info("下一步：在 roster.xlsx 中填好党员名单，然后运行 partyday roster import roster.xlsx；"
          "查看全年活动日：partyday calendar 年份")
+
+
+def _report_reading(reading, path: Path) -> None:  # type: ignore[no-untyped-def]
+    from partyday_cli.io.schemes import _q
+
+    """Which sentences gave which key, and which rule-like ones could not be placed."""
+    by_quote: dict[str, list[str]] = {}
+    for key, cite in reading.values.items():
+        by_quote.setdefault(cite.quote, []).append(f"{key} = {_q(cite.value)}")
+    for kind, cite in reading.kinds.items():
+        by_quote.setdefault(cite.quote, []).append(f"meeting_kinds.{kind} = {_q(cite.value)}")
+    info(f"从 {path.name} 读出 {len(reading.values) + len(reading.kinds)} 项设置，用了 {len(by_quote)} 句：")
+    for quote, keys in by_quote.items():
+        info(f"  “{quote}” → {'；'.join(keys)}")
+    if reading.unplaced:
+        info(f"以下 {len(reading.unplaced)} 句像是规定，但没有对应的设置项，请自行核对：")
+        for sentence in reading.unplaced:
+            info(f"  “{sentence}”")

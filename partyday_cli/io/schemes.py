@@ -247,3 +247,52 @@ def pending_keys(text: str) -> list[tuple[str, str]]:
         if m:
             out.append((f"[{section}] {m.group(1).strip(chr(34))}", m.group(2).strip()))
     return out
+
+
+def read_scheme_file(path: Path) -> str:
+    """The text of a pasted 实施方案: .txt (UTF-8 or GB18030) or .docx (its paragraphs and
+    table cells, one a line, read from word/document.xml)."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UserError(f"无法读取方案文件 {path}：{exc.strerror or exc}") from None
+    if path.suffix.lower() == ".docx":
+        return _docx_text(path, raw)
+    if path.suffix.lower() == ".doc":
+        raise UserError(f"{path} 是旧版 Word（.doc）文件。请在 Word/WPS 中另存为 .docx 或 .txt 后重试")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UserError(f"{path} 不是文本文件。请把方案另存为 .txt（UTF-8）或 .docx 后重试")
+
+
+def _docx_text(path: Path, raw: bytes) -> str:
+    import io
+    import zipfile
+    from xml.etree import ElementTree
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            root = ElementTree.fromstring(archive.read("word/document.xml"))
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError):
+        raise UserError(f"{path} 不是有效的 .docx 文件。请在 Word/WPS 中另存为 .docx 或 .txt 后重试") from None
+    lines = []
+    for para in root.iter(f"{w}p"):  # table cells hold paragraphs too: one line each
+        text = "".join(t.text or "" for t in para.iter(f"{w}t"))
+        if text.strip():
+            lines.append(text)
+    return "\n".join(lines)
+
+
+def guess_catalogue(text: str) -> tuple[str, str]:
+    """The shipped theme catalogue a scheme's text names, and why (empty: it names one)."""
+    for words, name in (("5+X", "5+X"), ("5+x", "5+X"), ("9项“规定主题”", "9+3"), ("9个活动主题", "9+3"),
+                        ("三会一课", "sanhui-yike"), ("规定动作和自选动作", "guiding-zixuan"),
+                        ("集中交纳党费", "wuxiang-neirong")):
+        if words in text and name != "sanhui-yike":
+            return name, ""
+    return "dangyuan-huodongri", ("方案没有列出主题目录，暂用通用的“党员活动日”主题目录；"
+                                  "可改成 templates/themes/ 下的其他目录或自己的 .toml")

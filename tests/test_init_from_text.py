@@ -1,0 +1,79 @@
+"""`partyday init --from-text`: a pasted 实施方案 (.txt or .docx) read sentence by sentence."""
+
+import tomllib
+import zipfile
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from partyday_cli.cli.main import app
+from partyday_cli.io.schemes import load_scheme, pending_keys
+
+# seed 000 方案二 (扶贫办党支部), the sentences of 时间安排 and 严格纪律约束 as a secretary would paste them
+PASTED = """二、参加对象及时间安排
+2、时间安排。原则上每月固定一天为“党员固定活动日”,确定为每月第一个星期五。“党员固定活动日”当天如遇法定节假日或重大活动等特殊情况,时间顺延一周。
+严格时间规定,不得无故调整,确有困难无法开展的,必须提前5天报上级党组织批准备案;进一步明确和强化党员参加活动的具体要求,原则上每次活动党员出勤率不得低于80%;党员每年不参加活动累计3次的,党支部将及时谈话提醒、提出限期整改意见;4次及以上的,要作为党员民主评议中确定不合格党员的重要依据。
+公开承诺活动一般每年年初进行一次。
+"""
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(app, list(args), catch_exceptions=False)
+
+
+def _docx(path: Path, paragraphs: list[str]) -> Path:
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    body = "".join(f"<w:p><w:r><w:t>{p}</w:t></w:r></w:p>" for p in paragraphs)
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+                   'package/2006/content-types"/>')
+        z.writestr("word/document.xml", f'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="{w}">'
+                   f"<w:body>{body}</w:body></w:document>")
+    return path
+
+
+def _config(ws: Path) -> dict:
+    return tomllib.loads((ws / "partyday.toml").read_text(encoding="utf-8"))
+
+
+def test_pasted_text_gives_the_keys_it_states_and_says_what_it_used(tmp_path):
+    src = tmp_path / "实施方案.txt"
+    src.write_text(PASTED, encoding="gb18030")  # a Windows 记事本 file
+    result = invoke("init", str(tmp_path / "ws"), "--from-text", str(src))
+    assert result.exit_code == 0, result.output
+    conf = _config(tmp_path / "ws")
+    assert conf["schedule"]["rule"] == "month.first.fri"
+    assert conf["schedule"]["holiday_policy"] == "next-week"
+    assert conf["deadlines"]["change_report_days"] == 5  # not read as 提前 = move earlier
+    assert conf["thresholds"]["attendance_rate"] == 0.8
+    assert (conf["thresholds"]["absences_talk"], conf["thresholds"]["absences_unqualified"]) == (3, 4)
+    assert conf["thresholds"]["absences_count"] == "all"
+    assert "“必须提前5天报上级党组织批准备案” → deadlines.change_report_days = 5" in result.output
+    assert "公开承诺活动一般每年年初进行一次" in result.output.split("没有对应的设置项")[1]
+    pending = {k for k, _ in pending_keys((tmp_path / "ws" / "partyday.toml").read_text(encoding="utf-8"))}
+    assert "[deadlines] plan_due" in pending and "[schedule] rule" not in pending
+
+
+def test_the_same_sentences_give_the_same_keys_as_the_preset(tmp_path):
+    src = tmp_path / "方案.txt"
+    src.write_text(str(load_scheme("fupinban-9plus3").data["text"]), encoding="utf-8")
+    invoke("init", str(tmp_path / "a"), "--from-text", str(src), "--themes", "9+3")
+    invoke("init", str(tmp_path / "b"), "--scheme", "fupinban-9plus3")
+    a, b = _config(tmp_path / "a"), _config(tmp_path / "b")
+    for section in ("schedule", "themes", "thresholds", "deadlines", "meeting_kinds", "dues"):
+        assert a[section] == b[section], section
+
+
+def test_docx_is_read_paragraph_by_paragraph(tmp_path):
+    src = _docx(tmp_path / "实施方案.docx", PASTED.splitlines())
+    result = invoke("init", str(tmp_path / "ws"), "--from-text", str(src))
+    assert result.exit_code == 0, result.output
+    assert _config(tmp_path / "ws")["schedule"]["rule"] == "month.first.fri"
+
+
+def test_a_bad_file_is_one_chinese_line(tmp_path):
+    bad = tmp_path / "方案.docx"
+    bad.write_bytes(b"not a zip")
+    result = invoke("init", str(tmp_path / "ws"), "--from-text", str(bad))
+    assert result.exit_code == 1 and "不是有效的 .docx 文件" in result.output
+    assert not (tmp_path / "ws").exists()  # nothing written
