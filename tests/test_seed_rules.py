@@ -125,3 +125,57 @@ def test_which_absences_count_is_a_setting():
     assert not any(f.code == "talk" for f in only_unexcused)
     with pytest.raises(UserError):
         thresholds_from_config({"absences_count": "sometimes"})
+
+
+# --------------------------------------------------------------------------- remind / report
+
+def _act(day, planned=None, filed=None, reason=None):
+    from partyday_cli.store.activities import Activity
+
+    return Activity(1, "扶贫办党支部", day, planned or day, "专题学习", ("主题党日",), moved_reason=reason,
+                    record_filed_on=filed)
+
+
+def _remind(acts, today, deadlines, dues_on_day=False):
+    from partyday_cli.core.reminders import reminders
+
+    cal = work_calendar([], allow_provisional=False)
+    return reminders(acts, today=today, days=3, deadlines=deadlines, schedule={}, org="", dues_on_day=dues_on_day,
+                     add_workdays=cal.add_workdays, branches=["扶贫办党支部"])
+
+
+# seed 000 方案二: 严格时间规定,不得无故调整,确有困难无法开展的,必须提前5天报上级党组织批准备案
+def test_a_moved_date_is_reminded_to_report_in_time():
+    moved = _act(date(2017, 10, 13), planned=date(2017, 10, 6), reason="10月6日为国庆节假期，顺延一周")
+    text = _remind([moved], date(2017, 9, 28), {"change_report_days": 5})
+    assert "原定2017年10月6日（星期五）的活动改在2017年10月13日（星期五）" in text
+    assert "须提前5天报上级党组织批准备案，请于2017年10月1日（星期日）前报送" in text
+    assert _remind([moved], date(2017, 10, 2), {"change_report_days": 5}) == ""  # past: nothing to say
+    assert "报上级党组织" not in _remind([moved], date(2017, 9, 28), {"change_report_days": 0})
+
+
+# seed 000 方案一: 在活动开展后5个工作日内填写《“党员活动日”记实表》一式两份
+def test_remind_speaks_the_day_before_and_on_the_deadline():
+    act = _act(date(2017, 4, 12))  # 5 working days later: 4月19日
+    deadlines = {"record_within_workdays": 5, "record_copies": 2}
+    assert "须于2017年4月19日（星期三）前填报，一式两份（明天到期）" in _remind([act], date(2017, 4, 18), deadlines)
+    assert "（今天是填报截止日）" in _remind([act], date(2017, 4, 19), deadlines)
+    assert "已于2017年4月19日（星期三）到期" in _remind([act], date(2017, 4, 20), deadlines)
+
+
+def test_an_unfiled_record_past_its_deadline_is_counted_overdue():
+    from partyday_cli.core.report import ActivityCounts, Thresholds, activity_stats
+
+    cal = work_calendar([], allow_provisional=False)
+    unfiled = ActivityCounts(1, "乡机关支部", date(2017, 6, 14), rows=10, signed=True)
+    [before] = activity_stats([unfiled], Thresholds(), lambda d: cal.add_workdays(d, 5), date(2017, 6, 21))
+    [after] = activity_stats([unfiled], Thresholds(), lambda d: cal.add_workdays(d, 5), date(2017, 6, 30))
+    assert before.record_late == ""  # due 6月21日: not late on the day itself
+    assert after.record_late == "记实表逾期：乡机关支部6月14日的活动应于6月21日前填报，截至6月30日尚未填报"
+
+
+# seed 004: 各级党组织要组织党员在活动日当天…查验交纳情况、交齐党费 — seed 002 asks nothing of the kind
+def test_the_dues_line_is_only_in_the_notice_of_the_scheme_that_asks_it():
+    act = _act(date(2017, 4, 13))
+    assert "本月党费请于活动当天交纳" in _remind([act], date(2017, 4, 10), {}, dues_on_day=True)
+    assert "党费" not in _remind([act], date(2017, 4, 10), {}, dues_on_day=False)

@@ -234,7 +234,8 @@ def remind(
                     for a in activities_in_year(ledger, y)]
         text = reminders(acts, today=now, days=ahead, deadlines=ws.section("deadlines"),
                          schedule=ws.section("schedule"), org=ws.org_name,
-                         add_workdays=cal.add_workdays, branches=[b.name for b in ws.branches])
+                         add_workdays=cal.add_workdays, branches=[b.name for b in ws.branches],
+                         dues_on_day=bool(ws.section("dues").get("on_activity_day", False)))
         if output is not None:  # an empty file when there is nothing: no stale notice stays
             write_file(output, text.encode("utf-8"))
         elif text:

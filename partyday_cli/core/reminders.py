@@ -14,14 +14,18 @@ def _day(d: date) -> str:
     return f"{d.year}年{d.month}月{d.day}日（{weekday_zh(d)}）"
 
 
-def activity_notice(act, *, time: str, place: str, today: date) -> str:  # type: ignore[no-untyped-def]
+def activity_notice(act, *, time: str, place: str, today: date,  # type: ignore[no-untyped-def]
+                    dues_on_day: bool = False) -> str:
+    """The notice to members. 本月党费请于活动当天交纳 only when the scheme asks it
+    ([dues] on_activity_day, e.g. seed 004: 组织党员在活动日当天…交齐党费)."""
     theme = f"，主题：{act.theme}" if act.theme else ""
     where = act.place or place
+    dues = "；本月党费请于活动当天交纳" if dues_on_day else ""
     return (
         "【党员活动日通知】\n"
         "各位党员：\n"
         f"　　定于{_day(act.date)}{time}在{where or '（地点另行通知）'}开展“党员活动日”活动{theme}。"
-        "请准时参加，带好党章、笔记本和笔；本月党费请于活动当天交纳。"
+        f"请准时参加，带好党章、笔记本和笔{dues}。"
         "因事因病不能参加的，请提前向支部书记请假。\n"
         f"{act.branch}\n"
         f"{today.year}年{today.month}月{today.day}日\n"
@@ -30,17 +34,19 @@ def activity_notice(act, *, time: str, place: str, today: date) -> str:  # type:
 
 def reminders(activities: Sequence, *, today: date, days: int, deadlines: Mapping[str, object],  # type: ignore[type-arg]
               schedule: Mapping[str, object], org: str, add_workdays: Callable[[date, int], date],
-              branches: Sequence[str]) -> str:
+              branches: Sequence[str], dues_on_day: bool = False) -> str:
     """All that falls due: notices for activities `days` ahead, 记实表 deadlines within
-    two days (or passed in the last week and not filed), the year's plan due within two
-    weeks. Empty when there is nothing to say."""
+    two days (or passed in the last week and not filed), a moved date to report to the
+    上级党组织 (deadlines.change_report_days), the year's plan due within two weeks.
+    Empty when there is nothing to say."""
     parts: list[str] = []
     target = today + timedelta(days=days)
     time = str(schedule.get("time", ""))
     place = str(schedule.get("place", ""))
     for act in activities:
         if act.date == target and act.status != "已取消计划":
-            parts.append(activity_notice(act, time=time, place=place, today=today))
+            parts.append(activity_notice(act, time=time, place=place, today=today, dues_on_day=dues_on_day))
+    parts += _change_reports(activities, today, int(deadlines.get("change_report_days", 0) or 0))  # type: ignore[call-overload]
     workdays = int(deadlines.get("record_within_workdays", 5))  # type: ignore[call-overload]
     copies = int(deadlines.get("record_copies", 1))  # type: ignore[call-overload]
     for act in activities:
@@ -49,8 +55,9 @@ def reminders(activities: Sequence, *, today: date, days: int, deadlines: Mappin
         due = add_workdays(act.date, workdays)
         copies_zh = COPIES[copies - 1] if 1 <= copies <= 10 else str(copies)
         if today <= due <= today + timedelta(days=2):
+            when = {0: "今天是填报截止日", 1: "明天到期"}.get((due - today).days, "即将到期")
             parts.append(f"【提醒】{act.branch}{_day(act.date)}活动的《记实表》须于{_day(due)}前填报，"
-                         f"一式{copies_zh}份。\n")
+                         f"一式{copies_zh}份（{when}）。\n")
         elif due < today <= due + timedelta(days=7):
             parts.append(f"【提醒】{act.branch}{_day(act.date)}活动的《记实表》已于{_day(due)}到期，"
                          "请尽快补报（逾期仍须填报）。\n")
@@ -67,3 +74,21 @@ def reminders(activities: Sequence, *, today: date, days: int, deadlines: Mappin
             parts.append(f"【提醒】{'、'.join(missing)}{today.year}年度活动安排表须于{_day(plan_due)}前"
                          f"报{org or '上级党组织'}（partyday plan {today.year}）。\n")
     return "\n".join(parts)
+
+
+def _change_reports(activities: Sequence, today: date, days: int) -> list[str]:  # type: ignore[type-arg]
+    """改期须提前N天报上级批准: for each activity whose date moved, a reminder from a week
+    before the report deadline (N days before the earlier of the two dates) until it."""
+    if days <= 0:
+        return []
+    out = []
+    for act in activities:
+        planned = act.planned
+        if planned is None or planned == act.date or act.status == "已取消计划":
+            continue
+        report_by = min(planned, act.date) - timedelta(days=days)
+        if report_by - timedelta(days=7) <= today <= report_by:
+            why = f"（{act.moved_reason}）" if act.moved_reason else ""
+            out.append(f"【提醒】{act.branch}原定{_day(planned)}的活动改在{_day(act.date)}{why}。"
+                       f"按方案须提前{days}天报上级党组织批准备案，请于{_day(report_by)}前报送。\n")
+    return out

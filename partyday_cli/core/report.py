@@ -224,16 +224,22 @@ class ActivityStat:
 
 
 def activity_stats(acts: Iterable[ActivityCounts], thresholds: Thresholds,
-                   deadline_for: Callable[[date], date] | None = None) -> list[ActivityStat]:
+                   deadline_for: Callable[[date], date] | None = None,
+                   as_of: date | None = None) -> list[ActivityStat]:
+    """Per activity: below the rate, and its 记实表 late — filed after the deadline, or
+    (given `as_of`) not filed by a deadline already passed."""
     out = []
     for a in acts:
         below = a.rate is not None and a.rate < thresholds.attendance_rate
         deadline, late = None, ""
-        if a.record_filed_on is not None and deadline_for is not None:
+        if deadline_for is not None and (a.record_filed_on is not None or as_of is not None):
             deadline = deadline_for(a.date)
-            if a.record_filed_on > deadline:
+            if a.record_filed_on is not None and a.record_filed_on > deadline:
                 late = (f"记实表逾期：{a.branch}{day_zh(a.date)}的活动应于{day_zh(deadline)}前填报，"
                         f"实际{day_zh(a.record_filed_on)}填报")
+            elif a.record_filed_on is None and as_of is not None and deadline < as_of:
+                late = (f"记实表逾期：{a.branch}{day_zh(a.date)}的活动应于{day_zh(deadline)}前填报，"
+                        f"截至{day_zh(as_of)}尚未填报")
         out.append(ActivityStat(a, below, deadline, late))
     return out
 
@@ -692,7 +698,7 @@ def build_report(*, period: Period, today: date, thresholds: Thresholds, branch:
     """The report of `period` from the year's activities up to the period's end."""
     as_of = min(period.end, today)
     in_period = [a for a in activities if period.start <= a.date <= period.end]
-    stats = activity_stats((a for a in in_period if a.recorded), thresholds, deadline_for)
+    stats = activity_stats((a for a in in_period if a.recorded), thresholds, deadline_for, as_of)
     unrecorded = [a for a in in_period if not a.recorded]
     dues_by_member = {d.member_id: d for d in dues or ()}
     members = member_stats(tallies, directory, thresholds, dues_by_member)
