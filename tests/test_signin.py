@@ -34,6 +34,8 @@ def _expected(path: Path) -> dict:
 def test_golden_file_reads_as_expected(path):
     expected = _expected(path)
     options = expected.pop("read_with", {})
+    for key in ("source", "roster", "attended"):  # what matching checks (tests/test_arrivals.py)
+        expected.pop(key, None)
     assert signin_as_dict(read_signin(path, **options)) == expected
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from partyday_cli.core.attendance import SignInFile
 from partyday_cli.errors import UserError
-from partyday_cli.io.signin import checkin, handwritten, mapped, tencent, wjx
+from partyday_cli.io.signin import checkin, dingtalk_daily, handwritten, mapped, tencent, wjx
 from partyday_cli.io.workbook import (
     Sheet,
     WorkerCall,
@@ -30,8 +30,10 @@ from partyday_cli.io.workbook import (
 LAYOUTS: dict[str, str] = {
     handwritten.LAYOUT: handwritten.LAYOUT_ZH,
     tencent.LAYOUT: tencent.LAYOUT_ZH,
+    tencent.FEISHU: tencent.FEISHU_ZH,
     wjx.LAYOUT: wjx.LAYOUT_ZH,
     **checkin.LAYOUTS,
+    dingtalk_daily.LAYOUT: dingtalk_daily.LAYOUT_ZH,
     "mapped": "配置中的自定义格式",
 }
 _HOW = {
@@ -40,6 +42,8 @@ _HOW = {
     "wjx": "按选项文本导出，含“提交答卷时间”",
     "wecom": "签到记录导出",
     "dingtalk": "签到统计导出",
+    "dingtalk-daily": "考勤打卡的每日汇总导出，含“考勤结果”",
+    "feishu": "导出的参会人明细，含入会时间",
 }
 
 
@@ -57,7 +61,10 @@ def importers(extra_layouts: Mapping[str, Mapping[str, list[str]]] | None = None
         Importer(handwritten.LAYOUT, handwritten.LAYOUT_ZH, handwritten.identify, handwritten.extract),
         Importer(tencent.LAYOUT, tencent.LAYOUT_ZH, tencent.identify,
                  partial(tencent.extract, min_minutes=min_minutes)),
+        Importer(tencent.FEISHU, tencent.FEISHU_ZH, tencent.identify_feishu,
+                 partial(tencent.extract_feishu, min_minutes=min_minutes)),
         Importer(wjx.LAYOUT, wjx.LAYOUT_ZH, wjx.identify, wjx.extract),
+        Importer(dingtalk_daily.LAYOUT, dingtalk_daily.LAYOUT_ZH, dingtalk_daily.identify, dingtalk_daily.extract),
         Importer("checkin", "企业微信/钉钉签到", checkin.identify, checkin.extract),
     ]
     user = [Importer(m.name, m.layout_zh, m.identify, m.extract)

@@ -35,15 +35,19 @@ from partyday_cli.io.signin.common import (
 from partyday_cli.io.workbook import Sheet
 
 LAYOUT, LAYOUT_ZH = "tencent", "腾讯会议参会记录"
+FEISHU, FEISHU_ZH = "feishu", "飞书会议参会记录"
 GRACE = timedelta(minutes=5)  # joining this late, or leaving this early, is not 迟到/早退
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "nick": ("用户昵称（入会昵称）", "用户昵称", "入会昵称", "会中昵称", "参会者昵称", "昵称", "参会者",
-             "参会成员", "成员昵称", "用户名"),
+             "参会成员", "成员昵称", "用户名", "用户名称（入会昵称）", "用户名称", "参会人", "观看者", "观众昵称"),
     "name": ("真实姓名", "企业成员姓名", "成员姓名", "姓名"),
-    "join": ("首次入会时间", "入会时间", "加入会议时间", "加入时间", "进入会议时间"),
-    "leave": ("最后退会时间", "退会时间", "离会时间", "最后离会时间", "离开会议时间", "退出时间"),
-    "minutes": ("累计参会时长", "参会时长", "入会时长", "在会时长", "累计入会时长", "时长"),
+    "join": ("首次入会时间", "入会时间", "加入会议时间", "加入时间", "进入会议时间", "进入时间", "开始观看时间",
+             "首次进入时间"),
+    "leave": ("最后退会时间", "退会时间", "离会时间", "最后离会时间", "离开会议时间", "退出时间", "离开时间",
+              "结束观看时间"),
+    "minutes": ("累计参会时长", "参会时长", "入会时长", "在会时长", "累计入会时长", "时长", "观看时长",
+                "累计观看时长"),
     "count": ("入会次数",),
     "phone": ("手机号", "手机号码", "电话", "联系电话"),
     "dept": ("部门", "所属部门"),
@@ -58,15 +62,40 @@ _META = {label(k): v for k, v in (
 
 
 def identify(sheets: Sequence[Sheet]) -> int:
+    return _score(sheets, feishu=False)
+
+
+def identify_feishu(sheets: Sequence[Sheet]) -> int:
+    """飞书's 参会人明细: the same kind of table, told apart by its own words."""
+    return _score(sheets, feishu=True)
+
+
+def _score(sheets: Sequence[Sheet], *, feishu: bool) -> int:
     best = 0
     for sheet in visible_sheets(sheets):
         header = _header(sheet)
-        if header is None:
+        if header is None or _is_feishu(sheet, header) != feishu:
             continue
         meta = _meta(sheet.rows[: header.row])
         score = 30 + 3 * len(header.columns) + (10 if meta else 0)
         best = max(best, score)
     return best
+
+
+_TENCENT_WORDS = {label(w) for w in ("用户昵称（入会昵称）", "用户昵称", "入会昵称", "会中昵称", "入会次数",
+                                     "首次入会时间", "最后退会时间", "累计参会时长", "用户名称（入会昵称）")}
+_FEISHU_WORDS = ("飞书", "lark", "feishu", "参会人明细")
+
+
+def _is_feishu(sheet: Sheet, header: Header) -> bool:
+    """A 飞书 export: it says so (title, sheet name), or its name column is 参会者/参会人
+    without any of 腾讯会议's own headers."""
+    above = " ".join(str(v) for r in sheet.rows[: header.row] for v in r if v != "").lower()
+    if any(w in above or w in sheet.name.lower() for w in _FEISHU_WORDS):
+        return True
+    labels = {label(v) for v in sheet.rows[header.row] if v != ""}
+    nick = labels & {label("参会者"), label("参会人")}
+    return bool(nick) and not labels & _TENCENT_WORDS and "腾讯" not in above
 
 
 def _header(sheet: Sheet) -> Header | None:
@@ -101,22 +130,26 @@ class _Person:
     minutes: float = 0.0
     has_minutes: bool = False
     times: int = 0
+    spans: list[tuple[datetime, datetime]] = field(default_factory=list)
+    open_rows: bool = False  # a row without both times: its duration is added as it is
     phone: str = ""
     dept: str = ""
     role: str = ""
 
 
-def extract(sheets: Sequence[Sheet], name: str, *, min_minutes: float | None = None) -> SignInFile:
+def extract(sheets: Sequence[Sheet], name: str, *, min_minutes: float | None = None,
+            layout: tuple[str, str] = (LAYOUT, LAYOUT_ZH)) -> SignInFile:
     scored = [(h, s) for s in visible_sheets(sheets) if (h := _header(s)) is not None]
     if not scored:
-        raise UserError(f"文件 {name} 不是腾讯会议的参会记录")
-    # The 概况 sheet (one row per person) when there is one, else the 明细 sheet.
-    header, sheet = min(scored, key=lambda hs: ("明细" in hs[1].name, -len(hs[0].columns)))
+        raise UserError(f"文件 {name} 不是{layout[1]}")
+    # A 明细 sheet (成员参会明细, 2025's 成员观看明细: one row per session, so overlapping
+    # sessions can be merged) when it has both times, else the 概况 sheet.
+    header, sheet = min(scored, key=lambda hs: (not _sessions(hs[1].name, hs[0]), -len(hs[0].columns)))
     meta = _meta(sheet.rows[: header.row])
     start, end = _meeting_times(meta)
     people = _people(sheet, header, start.date() if start else None)
     if not people:
-        raise UserError(f"文件 {name} 是腾讯会议的参会记录，但其中没有参会者")
+        raise UserError(f"文件 {name} 是{layout[1]}，但其中没有参会者")
     warnings: list[str] = []
     if end is None:
         leaves = [t for p in people for t in p.leaves]
@@ -124,7 +157,15 @@ def extract(sheets: Sequence[Sheet], name: str, *, min_minutes: float | None = N
     rows = tuple(_row(p, start, end, min_minutes, warnings) for p in people)
     joins = [t for p in people for t in p.joins]
     day = start.date() if start else (min(joins).date() if joins else None)
-    return SignInFile(LAYOUT, LAYOUT_ZH, day, rows, present_only=True, warnings=tuple(warnings))
+    return SignInFile(layout[0], layout[1], day, rows, present_only=True, warnings=tuple(warnings))
+
+
+def extract_feishu(sheets: Sequence[Sheet], name: str, *, min_minutes: float | None = None) -> SignInFile:
+    return extract(sheets, name, min_minutes=min_minutes, layout=(FEISHU, FEISHU_ZH))
+
+
+def _sessions(sheet_name: str, header: Header) -> bool:
+    return "明细" in sheet_name and "join" in header.columns and "leave" in header.columns
 
 
 def _meeting_times(meta: dict[str, object]) -> tuple[datetime | None, datetime | None]:
@@ -164,8 +205,12 @@ def _people(sheet: Sheet, header: Header, day: date | None) -> list[_Person]:
             person.joins.append(joined)
         if left:
             person.leaves.append(left)
-        if minutes is None and joined and left and left > joined:
-            minutes = round((left - joined).total_seconds() / 60, 1)
+        if joined and left and left > joined:
+            person.spans.append((joined, left))
+            if minutes is None:
+                minutes = round((left - joined).total_seconds() / 60, 1)
+        else:
+            person.open_rows = True
         if minutes is not None:
             person.minutes, person.has_minutes = round(person.minutes + minutes, 1), True
         count = text(row, cols["count"])
@@ -182,6 +227,8 @@ def _row(p: _Person, start: datetime | None, end: datetime | None, min_minutes: 
     first = min(p.joins) if p.joins else None
     last = max(p.leaves) if p.leaves else None
     minutes = p.minutes if p.has_minutes else None
+    if len(p.spans) > 1 and not p.open_rows:  # two devices at once count once: the union of the times
+        minutes = _union_minutes(p.spans)
     if p.times > 1:
         warnings.append(f"第{p.row}行“{p.raw}”入会{p.times}次，已合并为一次"
                         + (f"（共{minutes:g}分钟）" if minutes is not None else ""))
@@ -195,3 +242,16 @@ def _row(p: _Person, start: datetime | None, end: datetime | None, min_minutes: 
     visitor = visitor_word(p.role)
     return SignInRow(raw_name=p.raw, status=status, reason=reason or visitor, sheet=p.sheet, row=p.row,
                      branch_hint=p.dept, phone_tail=p.phone, visitor=bool(visitor), minutes=minutes)
+
+
+def _union_minutes(spans: list[tuple[datetime, datetime]]) -> float:
+    """Minutes covered by the sessions, overlaps counted once."""
+    total, end = timedelta(), None
+    for start, stop in sorted(spans):
+        if end is None or start > end:
+            total += stop - start
+            end = stop
+        elif stop > end:
+            total += stop - end
+            end = stop
+    return round(total.total_seconds() / 60, 1)
