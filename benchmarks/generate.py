@@ -145,6 +145,7 @@ def _fill_ledger(path: Path, branches: list[str], people: list[dict], year: int,
     from partyday_cli.core.members import Member
     from partyday_cli.core.themes import plan_themes
     from partyday_cli.io.themes import load_catalogue
+    from partyday_cli.store.dues import save_standards
     from partyday_cli.store.ledger import open_ledger
 
     rng = random.Random(seed * 7919 + 1)
@@ -177,6 +178,7 @@ def _fill_ledger(path: Path, branches: list[str], people: list[dict], year: int,
                   m["phone"], m["id_number"], m["income"], m["dues_override"], _day(m["transferred_out"]),
                   _day(m["exempt_from"]), m["exempt_reason"], m["source_row"])
                  for i, m in enumerate(people, start=1)))
+            save_standards(ledger, roster_id, policy)  # as `partyday roster import` does
             activity_ids: dict[tuple[str, date], int] = {}
             next_id = 1
             for branch in branches:

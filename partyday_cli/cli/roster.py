@@ -48,6 +48,7 @@ def import_roster(
     from partyday_cli.io.archive import archive_file, sha256_hex
     from partyday_cli.io.files import read_bytes
     from partyday_cli.io.roster import read_roster
+    from partyday_cli.store.dues import save_standards
     from partyday_cli.store.ledger import open_ledger
     from partyday_cli.store.roster import save_roster
 
@@ -68,11 +69,14 @@ def import_roster(
     if dry_run:
         info(f"预览：{file.name} 共 {len(members)} 人，检查无误（--dry-run，未写入账本）")
         return
+    policy = _dues_policy_or_none(ws)
     with open_ledger(ws.ledger_path) as ledger:  # a refused ledger stops before the archive
         archived = archive_file(data, file.name, ws.root / "archive")
         result = save_roster(ledger, members, sha256=sha256_hex(data), original_name=file.name,
                              archived_path=str(archived.relative_to(ws.root)),
                              effective_date=effective)
+        if not result.already_imported and result.import_id is not None and policy is not None:
+            save_standards(ledger, result.import_id, policy)  # what reports read (SPEC §8)
     if result.already_imported:
         info(f"{file.name} 已导入过（内容完全相同），账本未作改动")
         return
@@ -82,6 +86,17 @@ def import_roster(
         if names and (label != "新增" or result.changed or result.removed):
             info(f"  {label}：{'、'.join(names)}")
     info(f"原文件已存档：{archived.relative_to(ws.root)}")
+
+
+def _dues_policy_or_none(ws):  # type: ignore[no-untyped-def]
+    """The [dues] amounts, or None when partyday.toml gets them wrong: the roster goes in
+    all the same, and the dues commands say what is wrong."""
+    from partyday_cli.cli.dues import dues_policy
+
+    try:
+        return dues_policy(ws)
+    except UserError:
+        return None
 
 
 @app.command("list")

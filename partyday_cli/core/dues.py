@@ -65,6 +65,12 @@ class DuesPolicy:
     late_flag_months: int = 6  # 补交 more than this many months after the month is flagged
 
 
+def standard_policy(policy: DuesPolicy) -> str:
+    """The [dues] amounts a `Standard` depends on, as text: a stored standard is reused
+    only under the same amounts (`store.dues.save_standards`)."""
+    return "|".join(format(v.normalize(), "f") for v in (policy.farmer_monthly, policy.reduced_monthly, policy.cap))
+
+
 @dataclass(frozen=True)
 class Standard:
     """A member's monthly dues: `base` × `rate`, or a fixed amount (rate None)."""
@@ -189,22 +195,25 @@ def months_due(member: Member, year: int, upto: date) -> list[str]:
     month before `transferred_out` (its first day no longer a member; a transfer on the
     1st owes nothing for that month, one on the 15th owes that month).
     """
-    out = []
-    for month in range(1, 13):
-        key = month_key(year, month)
-        first, last = month_bounds(key)
-        if first > upto:
-            break
-        if _member_during(member, first, last):
-            out.append(key)
-    return out
-
-
-def _member_during(member: Member, first: date, last: date) -> bool:
     start = max((d for d in (member.joined, member.transferred_in) if d is not None), default=None)
-    if start is not None and start > last:
-        return False
-    return member.transferred_out is None or member.transferred_out > first
+    return list(_owed_months(start, member.transferred_out, year, upto))
+
+
+@lru_cache(maxsize=4096)
+def _owed_months(start: date | None, out: date | None, year: int, upto: date) -> tuple[str, ...]:
+    """Months m of `year` with first day ≤ `upto`, `start` ≤ last day and `out` > first day."""
+    last = 12 if upto.year > year else 0 if upto.year < year else upto.month
+    first = 1
+    if start is not None:
+        first = 13 if start.year > year else 1 if start.year < year else start.month
+    if out is not None:  # out > the month's first day: its own month unless on the 1st
+        last = min(last, 0 if out.year < year else 12 if out.year > year else out.month - (out.day == 1))
+    return _MONTH_KEYS(year)[first - 1:last] if first <= last else ()
+
+
+@lru_cache(maxsize=64)
+def _MONTH_KEYS(year: int) -> tuple[str, ...]:  # noqa: N802 - a table, read as a constant
+    return tuple(month_key(year, m) for m in range(1, 13))
 
 
 # ------------------------------------------------------------------------ status
@@ -246,9 +255,10 @@ def last_recorded_month(payments: Sequence[Payment], year: int) -> str | None:
 def _member_dues(member_id: int, member: Member, paid: dict[str, list[Payment]], year: int,
                  today: date, policy: DuesPolicy, recorded_until: str | None = None) -> MemberDues:
     standard = monthly_standard(member, policy)
-    owed = set(months_due(member, year, today))
-    whole_year = set(months_due(member, year, date(year, 12, 31)))
-    keys = sorted(owed | set(paid))
+    start = max((d for d in (member.joined, member.transferred_in) if d is not None), default=None)
+    owed = _owed_months(start, member.transferred_out, year, today)
+    whole_year = _owed_months(start, member.transferred_out, year, date(year, 12, 31))
+    keys = sorted(set(owed).union(paid)) if paid else owed
     months = tuple(
         _unrecorded(_month(key, standard.monthly, paid.get(key, []), member=key in whole_year,
                            started=key in owed, today=today, policy=policy), recorded_until)
@@ -279,7 +289,7 @@ def _month(key: str, due: Decimal, payments: list[Payment], *, member: bool, sta
     if not started:  # a later month of the year, listed because paid in advance
         return MonthDues(key, due, paid, PAID, paid_on)
     first, last = month_bounds(key)
-    quarter_end = month_bounds(_quarter_last_month(key))[1]
+    quarter_end = _quarter_end(key)
     if paid >= due:
         on_time = quarter_end if policy.quarterly_payment else last
         status = LATE if paid_on is not None and paid_on > on_time else PAID
@@ -296,6 +306,11 @@ def _unrecorded(md: MonthDues, recorded_until: str | None) -> MonthDues:
     if md.status == UNPAID and recorded_until is not None and md.month > recorded_until:
         return MonthDues(md.month, md.due, md.paid, UNRECORDED, md.paid_on)
     return md
+
+
+@lru_cache(maxsize=512)
+def _quarter_end(key: str) -> date:
+    return month_bounds(_quarter_last_month(key))[1]
 
 
 def _quarter_last_month(key: str) -> str:

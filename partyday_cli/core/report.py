@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from typing import Any
 
 from partyday_cli.errors import UserError
@@ -459,21 +459,33 @@ def paid_in_full_line(member_id: int, who: tuple[str, str, str], standard: Any, 
     `dues_status` gives every month 已交, nothing owed and no flag.
     """
     monthly = standard.monthly
-    if monthly <= 0 or not due_months or paid is None:
+    if paid is None or not due_months or monthly <= 0:
         return None
     rows, distinct, first, last, low, high, late = paid
-    if rows != distinct or rows != len(due_months) or (first, last) != (due_months[0], due_months[-1]):
+    if rows != distinct or rows != len(due_months) or first != due_months[0] or last != due_months[-1] \
+            or low != high or late:
         return None
-    if low != high or late or Decimal(low) < monthly:
+    figures = _in_full(monthly, low, tuple(due_months), period.start.month)
+    if figures is None:
         return None
-    amount = Decimal(low)
-    start = f"{period.year:04d}-{period.start.month:02d}"
+    return DuesLine(member_id, *who, monthly, standard.base, *figures, _NOTHING_OWED, (), (), 0, (), standard.note)
+
+
+_NOTHING_OWED = Decimal("0.00")
+
+
+@lru_cache(maxsize=8192)
+def _in_full(monthly: Decimal, amount_text: str, due_months: tuple[str, ...], start_month: int
+             ) -> tuple[Decimal, Decimal, Decimal, Decimal] | None:
+    """(due and paid within the period, due and paid year to date) of a member who paid
+    `amount_text` for every one of `due_months`; None when that is less than `monthly`."""
+    amount = Decimal(amount_text)
+    if amount < monthly:
+        return None
+    start = f"{due_months[0][:4]}-{start_month:02d}"
     inside = len(due_months) - bisect_left(due_months, start)
-    return DuesLine(member_id, *who, monthly, standard.base,
-                    due_period=monthly * inside, paid_period=amount * inside,
-                    due_ytd=monthly * rows, paid_ytd=amount * rows, owed=Decimal("0.00"),
-                    arrears_months=(), pending_months=(), max_consecutive_unpaid=0, flags=(),
-                    standard_note=standard.note)
+    rows = len(due_months)
+    return monthly * inside, amount * inside, monthly * rows, amount * rows
 
 
 # ---------------------------------------------------------------------- themes and kinds

@@ -20,7 +20,15 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
-from partyday_cli.core.dues import Payment, cents, months_due
+from partyday_cli.core.dues import (
+    DuesPolicy,
+    Payment,
+    Standard,
+    cents,
+    monthly_standard,
+    months_due,
+    standard_policy,
+)
 from partyday_cli.core.members import Member
 from partyday_cli.store.ledger import Ledger, find_import, record_import
 from partyday_cli.store.roster import _import_in_force, _newest_versions, _versions_of
@@ -158,6 +166,29 @@ def _newest(conn: sqlite3.Connection) -> tuple[dict[int, Member], dict[int, date
                ) WHERE n = 1 AND present = 0 AND effective_date IS NOT NULL""")
     }
     return newest, dropped
+
+
+def save_standards(ledger: Ledger, import_id: int, policy: DuesPolicy) -> int:
+    """Store the 党费标准 of every member listed by roster import `import_id` under
+    `policy` (the rules of `core.dues.monthly_standard`), so that a report over 30,000
+    members reads it instead of deciding it again; a report under other [dues] amounts
+    decides it itself. Returns how many were stored."""
+    key = standard_policy(policy)
+    decided: dict[tuple[str, str | None, str | None], Standard] = {}
+    rows = []
+    for vid, category, income, override in ledger.conn.execute(
+            "SELECT id, category, income, dues_override FROM member_versions WHERE import_id = ? AND present = 1",
+            (import_id,)).fetchall():
+        s = decided.get((category, income, override))
+        if s is None:
+            s = decided[(category, income, override)] = monthly_standard(Member(
+                name="", category=category, income=None if income is None else Decimal(income),
+                dues_override=None if override is None else Decimal(override)), policy)
+        rows.append((vid, key, _money_text(s.monthly), s.note, int(s.missing)))
+    with ledger.transaction() as conn:
+        conn.executemany("INSERT OR REPLACE INTO dues_standards (version_id, policy, monthly, note, missing)"
+                         " VALUES (?, ?, ?, ?, ?)", rows)
+    return len(rows)
 
 
 def _money_text(value: Decimal) -> str:

@@ -60,53 +60,64 @@ def read_attendance(ledger: Ledger, period: Period, branch: str | None = None
     and each member's rows over the same months and within the period, with the dated
     rows (`events`) of the members with at least one 缺席.
 
-    Four reads: the activities with their row counts, the rows per member (both from the
-    attendance index), the rows that are not 出席/迟到/早退 (a tenth of them), and the rows
-    of the members with a 缺席."""
+    Every count is a GROUP BY over the (activity_id, status, member_id) index, one range
+    of it per activity of the year: the cost is the year's rows, not the ledger's. Only
+    the rows that are not 出席/迟到/早退 (a tenth) and those of members with a 缺席 come
+    back one by one."""
     import json
 
     cur = _cursor(ledger)
+    before, before_params = _scope(period.year_start, period.start - timedelta(days=1), branch)
+    inside, inside_params = _scope(period.start, period.end, branch)
     scope, params = _scope(period.year_start, period.end, branch)
-    inner, inner_params = _scope(period.start, period.end, branch)
     where = scope.replace("SELECT id FROM activities WHERE ", "")
     acts = cur.execute(
         "SELECT id, branch, date, theme, kinds, status, record_filed_on,"
-        " (SELECT count(*) FROM attendance t WHERE t.activity_id = a.id),"
         " EXISTS (SELECT 1 FROM attendance_files f WHERE f.activity_id = a.id AND f.superseded_by IS NULL)"
         f" FROM activities a WHERE {where} ORDER BY date, branch", params).fetchall()
-    dates = {row[0]: date.fromisoformat(row[2]) for row in acts}
-    tallies: dict[int, MemberTally] = {}
-    for mid, n, in_period in cur.execute(
-            f"SELECT member_id, count(*), sum(activity_id IN ({inner})) FROM attendance"
-            f" WHERE activity_id IN ({scope}) GROUP BY member_id", [*inner_params, *params]):
-        tallies[mid] = MemberTally(mid, rows=n, period_rows=in_period or 0)
-    field = {"请假": "excused", "缺席": "absent", "补学": "makeup", "免参加": "exempt"}
+    in_period = {row[0]: row[2] >= period.start.isoformat() for row in acts}
     by_activity: dict[int, dict[str, int]] = {}
-    absentees = set()
-    for aid, mid, status in cur.execute(
-            f"SELECT activity_id, member_id, status FROM attendance WHERE activity_id IN ({scope})"
+    for aid, status, n in cur.execute(
+            f"SELECT activity_id, status, count(*) FROM attendance WHERE activity_id IN ({scope})"
+            " GROUP BY activity_id, status", params):
+        by_activity.setdefault(aid, {})[status] = n
+    # [rows, exempt, excused, absent, makeup] over the year to date, then within the period
+    counts: dict[int, list[int]] = {}
+    for offset, (sql, sql_params) in ((0, (before, before_params)), (5, (inside, inside_params))):
+        for mid, n in cur.execute(f"SELECT member_id, count(*) FROM attendance WHERE activity_id IN ({sql})"
+                                  " GROUP BY member_id", sql_params):
+            row = counts.get(mid)
+            if row is None:
+                row = counts[mid] = [0] * 10
+            row[offset] = n
+    slot = {"免参加": 1, "请假": 2, "缺席": 3, "补学": 4}
+    absentees = []
+    for aid, status, mid in cur.execute(
+            f"SELECT activity_id, status, member_id FROM attendance WHERE activity_id IN ({scope})"
             " AND status IN ('请假', '缺席', '补学', '免参加')", params):
-        counts = by_activity.setdefault(aid, {})
-        counts[status] = counts.get(status, 0) + 1
-        tally, name = tallies[mid], field[status]
-        setattr(tally, name, getattr(tally, name) + 1)
-        if period.start <= dates[aid]:
-            setattr(tally, "period_" + name, getattr(tally, "period_" + name) + 1)
-        if status == "缺席":
-            absentees.add(mid)
+        row, k = counts[mid], slot[status]
+        if in_period[aid]:
+            row[k + 5] += 1
+        else:
+            row[k] += 1
+        if k == 3:
+            absentees.append(mid)
+    tallies = {mid: MemberTally(mid, r[0] + r[5], r[1] + r[6], r[2] + r[7], r[3] + r[8], r[4] + r[9],
+                                r[5], r[6], r[7], r[8], r[9]) for mid, r in counts.items()}
+    dates = {row[0]: date.fromisoformat(row[2]) for row in acts}
     if absentees:
         for aid, mid, status in cur.execute(
                 f"SELECT activity_id, member_id, status FROM attendance WHERE activity_id IN ({scope})"
-                " AND +member_id IN (SELECT value FROM json_each(?))", [*params, _json_ids(absentees)]):
+                " AND +member_id IN (SELECT value FROM json_each(?))", [*params, _json_ids(set(absentees))]):
             tallies[mid].events.append((dates[aid], status))
-        for mid in absentees:
+        for mid in set(absentees):
             tallies[mid].events.sort()
     activities = []
-    for aid, br, _, theme, kinds, status, filed, n, signed in acts:
-        counts = by_activity.get(aid, {})
+    for aid, br, _, theme, kinds, status, filed, signed in acts:
+        c = by_activity.get(aid, {})
         activities.append(ActivityCounts(
-            aid, br, dates[aid], theme, tuple(json.loads(kinds or "[]")), status, _day(filed), n,
-            counts.get("请假", 0), counts.get("缺席", 0), counts.get("补学", 0), counts.get("免参加", 0),
+            aid, br, dates[aid], theme, tuple(json.loads(kinds or "[]")), status, _day(filed),
+            sum(c.values()), c.get("请假", 0), c.get("缺席", 0), c.get("补学", 0), c.get("免参加", 0),
             bool(signed)))
     return activities, tallies
 
@@ -180,6 +191,12 @@ def dues_people(ledger: Ledger, year: int, branch: str | None = None) -> list[Du
     income, category, 党费标准, branch and 党小组 from the first roster of the year listing
     them; name and membership dates from the newest roster listing them; a member a later
     roster drops without a 转出 date leaves on that roster's effective date."""
+    return [DuesPerson(*row[:13]) for row in _people(ledger, year, branch, "")]
+
+
+def _people(ledger: Ledger, year: int, branch: str | None, policy: str) -> list[tuple]:
+    """`dues_people` as plain tuples, each followed by the stored 党费标准 (monthly, note,
+    missing) of the version giving its income when stored under `policy`, else None."""
     cur = _cursor(ledger)
     first = _import_in_force(ledger.conn, date(year, 1, 1), fallback=True)
     if first is None:
@@ -187,29 +204,45 @@ def dues_people(ledger: Ledger, year: int, branch: str | None = None) -> list[Du
     order = [first, *(r[0] for r in cur.execute(
         "SELECT id FROM imports WHERE kind = 'roster' AND effective_date > ? AND effective_date <= ?"
         " ORDER BY effective_date, id", (f"{year}-01-01", f"{year}-12-31")))]
-    rank = {imp: k for k, imp in enumerate(order)}
-    base: dict[int, tuple] = {}
-    listed: dict[int, tuple] = {}
-    for mid, imp, br, group, category, income, override, *rest in cur.execute(
-            "SELECT member_id, import_id, branch, group_name, category, income, dues_override, name, joined,"
-            " transferred_in, transferred_out, party_status, full_member_date, phone FROM member_versions"
-            " WHERE present = 1 AND import_id IN (SELECT value FROM json_each(?))", (_json_ids(order),)):
-        if mid not in base or rank[imp] < base[mid][0]:
-            base[mid] = (rank[imp], (br, group, category, income, override))
-        listed[mid] = rest
-    latest, dropped = listed, {}
-    if cur.execute("SELECT count(*) FROM imports WHERE kind = 'roster'").fetchone()[0] > 1:
-        latest, dropped = _newest_listed(cur)
+    rows = cur.execute(
+        "SELECT mv.member_id, mv.import_id, mv.branch, mv.group_name, mv.category, mv.income, mv.dues_override,"
+        " mv.name, mv.joined, mv.transferred_in, mv.transferred_out, mv.party_status, mv.full_member_date,"
+        " mv.phone, s.monthly, s.note, s.missing FROM member_versions mv"
+        " LEFT JOIN dues_standards s ON s.version_id = mv.id AND s.policy = ?"
+        " WHERE mv.present = 1 AND mv.import_id IN (SELECT value FROM json_each(?))",
+        (policy, _json_ids(order))).fetchall()
+    several = cur.execute("SELECT count(*) FROM imports WHERE kind = 'roster'").fetchone()[0] > 1
+    if len(order) > 1 or several:
+        rows = _merged(cur, rows, order)
+    first_day, after, year_end = f"{year:04d}-01-01", f"{year + 1:04d}-01-01", date(year, 12, 31)
     out = []
-    year_end = date(year, 12, 31)
-    for mid, (_, (br, group, category, income, override)) in base.items():
+    for mid, _, br, group, category, income, override, name, joined, t_in, t_out, status, full, phone, \
+            monthly, note, missing in rows:
         if branch is not None and br != branch:
             continue
+        within = (joined if joined and joined > first_day else None,
+                  t_in if t_in and t_in > first_day else None,
+                  t_out if t_out and t_out < after else None)
+        if _months_due(*within, year, year_end):
+            out.append((mid, name, br, group, category, income, override, joined, t_in, t_out, status, full,
+                        phone, within, None if monthly is None else (monthly, note, missing)))
+    return out
+
+
+def _merged(cur: sqlite3.Cursor, rows: list[tuple], order: list[int]) -> list[tuple]:
+    """Rows of several rosters: the first of the year listing a member gives income,
+    category, 党费标准, branch and 党小组; the newest listing them name and dates."""
+    rank = {imp: k for k, imp in enumerate(order)}
+    base: dict[int, tuple] = {}
+    for row in rows:
+        known = base.get(row[0])
+        if known is None or rank[row[1]] < rank[known[1]]:
+            base[row[0]] = row
+    latest, dropped = _newest_listed(cur)
+    out = []
+    for mid, row in base.items():
         name, joined, t_in, t_out, status, full, phone = latest[mid]
-        person = DuesPerson(mid, name, br, group, category, income, override, joined, t_in,
-                            t_out or dropped.get(mid), status, full, phone)
-        if _months_due(*_within(person, year), year, year_end):
-            out.append(person)
+        out.append((*row[:7], name, joined, t_in, t_out or dropped.get(mid), status, full, phone, *row[14:]))
     return out
 
 
@@ -230,15 +263,6 @@ def _newest_listed(cur: sqlite3.Cursor) -> tuple[dict[int, tuple], dict[int, str
     return latest, dropped
 
 
-def _within(p: DuesPerson, year: int) -> tuple[str | None, str | None, str | None]:
-    """The membership dates that matter to `year` (the others as None), so that the
-    months owed are computed once per distinct case."""
-    first, after = f"{year:04d}-01-01", f"{year + 1:04d}-01-01"
-    return (p.joined if p.joined and p.joined > first else None,
-            p.transferred_in if p.transferred_in and p.transferred_in > first else None,
-            p.transferred_out if p.transferred_out and p.transferred_out < after else None)
-
-
 @lru_cache(maxsize=4096)
 def _months_due(joined: str | None, t_in: str | None, t_out: str | None, year: int,
                 upto: date) -> tuple[str, ...]:
@@ -248,11 +272,24 @@ def _months_due(joined: str | None, t_in: str | None, t_out: str | None, year: i
     return tuple(months_due(member, year, upto))
 
 
-def _standard(category: str, income: str | None, override: str | None, policy: Any) -> Any:
+def _standard(category: str, income: str | None, override: str | None, stored: tuple | None,
+              policy: Any) -> Any:
+    """What `paid_in_full_line` needs of a standard: the roster import's stored one, or
+    `core.dues.monthly_standard` (a ledger from before v5, or other [dues] amounts)."""
+    if stored is not None:
+        monthly, note, _ = stored
+        return _Standard(Decimal(monthly), _money(income), note)
     from partyday_cli.core.dues import monthly_standard
 
     member = Member(name="", category=category, income=_money(income), dues_override=_money(override))
-    return monthly_standard(member, policy)
+    s = monthly_standard(member, policy)
+    return _Standard(s.monthly, s.base, s.note)
+
+
+class _Standard(NamedTuple):
+    monthly: Decimal
+    base: Decimal | None
+    note: str
 
 
 def payments_of(ledger: Ledger, member_ids: Iterable[int], first: str, last: str) -> list[Any]:
@@ -283,13 +320,23 @@ def branch_has_dues(ledger: Ledger, year: int, branch: str) -> bool:
         (f"{year}-01", f"{year}-12", branch)).fetchone() is not None
 
 
-PAID_SQL = ("SELECT member_id, count(*), count(DISTINCT month), min(month), max(month), min(amount),"
-            " max(amount), coalesce(max(substr(paid_on, 1, 7) > month), 0)"  # paid after its month
-            " FROM dues_payments NOT INDEXED WHERE month BETWEEN ? AND ? GROUP BY member_id")
+PAID_SQL = ("SELECT m.id, count(*), count(DISTINCT p.month), min(p.month), max(p.month), min(p.amount),"
+            " max(p.amount), coalesce(max(substr(p.paid_on, 1, 7) > p.month), 0)"  # paid after its month
+            " FROM members m JOIN dues_payments p INDEXED BY dues_payments_member"
+            " ON p.member_id = m.id AND p.month BETWEEN ? AND ? GROUP BY m.id")
 
 
 def _paid_aggregates(ledger: Ledger, first: str, last: str) -> dict[int, tuple]:
+    """Per member, over the months first..last: (rows, distinct months, first and last
+    month, smallest and largest amount, any paid after its month), from the
+    (member, month, amount, paid_on) index: the months asked for, not the ledger's years."""
     return {row[0]: row[1:] for row in _cursor(ledger).execute(PAID_SQL, (first, last))}
+
+
+def last_recorded_month(ledger: Ledger, first: str, last: str) -> str | None:
+    """The latest month first..last with any payment recorded (where the 台账 stops)."""
+    return _cursor(ledger).execute(
+        "SELECT max(month) FROM dues_payments WHERE month BETWEEN ? AND ?", (first, last)).fetchone()[0]
 
 
 def report_dues(ledger: Ledger, period: Period, today: date, policy: Any, branch: str | None = None,
@@ -298,37 +345,40 @@ def report_dues(ledger: Ledger, period: Period, today: date, policy: Any, branch
     scope has any payment recorded for the year (no 党费台账 imported: nothing to judge).
 
     A member who paid every owed month in full and on time is read from one aggregate
-    row; every other member goes through `core.dues.dues_status` (`exact_only`: everyone).
+    row and the 党费标准 the roster import stored; every other member goes through
+    `core.dues.dues_status` (`exact_only`: everyone).
     """
-    from partyday_cli.core.dues import dues_status
+    from partyday_cli.core.dues import dues_status, standard_policy
 
     first, last = f"{period.year}-01", f"{period.end:%Y-%m}"
-    people = dues_people(ledger, period.year, branch)
+    people = _people(ledger, period.year, branch, standard_policy(policy))
     paid = _paid_aggregates(ledger, first, last)
-    with_dues = {p.branch for p in people if p.member_id in paid}
-    people = [p for p in people if p.branch in with_dues]
+    with_dues = {p[2] for p in people if p[0] in paid}
+    people = [p for p in people if p[2] in with_dues]
     if not people:
         return None
     upto = min(today, period.end)
     lines: dict[int, DuesLine] = {}
     suspects = []
-    standards: dict[tuple[str, str | None, str | None], Any] = {}
+    standards: dict[tuple, Any] = {}
+    year = period.year
     for p in people:
-        due = _months_due(*_within(p, period.year), period.year, upto)
-        key = (p.category, p.income, p.dues_override)
-        standard = standards.get(key) or standards.setdefault(key, _standard(*key, policy))
-        line = None if exact_only else paid_in_full_line(
-            p.member_id, (p.name, p.branch, p.group), standard, due, paid.get(p.member_id), period)
+        mid = p[0]
+        due = _months_due(*p[13], year, upto)
+        key = (p[4], p[5], p[6], p[14])
+        standard = standards.get(key)
+        if standard is None:
+            standard = standards[key] = _standard(*key, policy)
+        line = None if exact_only else paid_in_full_line(mid, (p[1], p[2], p[3]), standard, due, paid.get(mid), period)
         if line is not None:
-            lines[p.member_id] = line
-        elif due or p.member_id in paid:
-            suspects.append(p)
+            lines[mid] = line
+        elif due or mid in paid:
+            suspects.append(DuesPerson(*p[:13]))
     if suspects:
         dues_today = min(today, period.end + timedelta(days=1))
         payments = payments_of(ledger, (p.member_id for p in suspects), first, last)
-        until = _cursor(ledger).execute(
-            "SELECT max(month) FROM dues_payments WHERE month BETWEEN ? AND ?", (first, last)).fetchone()[0]
         for md in dues_status([(p.member_id, p.member()) for p in suspects], payments,
-                              year=period.year, today=dues_today, policy=policy, recorded_until=until):
+                              year=year, today=dues_today, policy=policy,
+                              recorded_until=last_recorded_month(ledger, first, last)):
             lines[md.member_id] = dues_line(md, period)
-    return [lines[p.member_id] for p in people if p.member_id in lines]
+    return [lines[p[0]] for p in people if p[0] in lines]
