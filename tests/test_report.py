@@ -4,7 +4,6 @@ dues store they stand in for, on the synthetic workspace the benchmarks use)."""
 from __future__ import annotations
 
 import importlib.util
-import time
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -247,8 +246,8 @@ def test_dues_people_and_payments_agree_with_the_dues_store(synthetic, tmp_path)
         assert any(p.amount == Decimal("1.23") for p in payments_of(ledger, [first_id], "2017-03", "2017-03"))
 
 
-def test_reads_are_fast_enough_for_a_large_dangwei(tmp_path):
-    """40 branches × 3,000 members (a tenth of the benchmark): the whole report in well under a second."""
+def test_reads_hold_at_a_tenth_of_the_benchmark(tmp_path):
+    """40 branches × 3,000 members (a tenth of the benchmark; its speed is benchmarks/report_bench.py's)."""
     from partyday_cli.core.dues import DuesPolicy
     from partyday_cli.store import report_queries as q
     from partyday_cli.store.ledger import open_ledger
@@ -256,13 +255,11 @@ def test_reads_are_fast_enough_for_a_large_dangwei(tmp_path):
     root = _generator().generate_workspace(tmp_path / "big", branches=40, members=3000, seed=5)
     period = Period.of_quarter(2017, 2)
     with open_ledger(root / "ledger.db") as ledger:
-        start = time.perf_counter()
         acts, tallies = q.read_attendance(ledger, period)
-        q.member_directory(ledger, period.end)
-        q.report_dues(ledger, period, date(2026, 1, 1), DuesPolicy())
-        elapsed = time.perf_counter() - start
-    assert len(acts) == 40 * 6 and len(tallies) > 2900
-    assert elapsed < 2.0, elapsed
+        directory = q.member_directory(ledger, period.end)
+        fast = q.report_dues(ledger, period, date(2026, 1, 1), DuesPolicy())
+        assert fast == q.report_dues(ledger, period, date(2026, 1, 1), DuesPolicy(), exact_only=True)
+    assert len(acts) == 40 * 6 and len(tallies) > 2900 and len(directory) == 3000
 
 
 def test_generated_workspace_reports_end_to_end(synthetic):

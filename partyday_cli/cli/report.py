@@ -84,8 +84,9 @@ def _catalogues(ws: Any, names: list[str]) -> dict[str, Any]:
     default = ws.section("themes").get("catalogue") or "9+3"
     loaded: dict[str, Any] = {}
     out = {}
+    configured = {b.name for b in ws.branches}
     for name in names:
-        conf = ws.branch(name) if name in {b.name for b in ws.branches} else None
+        conf = ws.branch(name) if name in configured else None
         which = (conf.themes if conf is not None else None) or default
         if which not in loaded:
             loaded[which] = load_catalogue(which, workspace_root=ws.root)
@@ -133,7 +134,6 @@ def _check_json(c: Any) -> dict[str, Any]:
 
 def report_json(report: Any, *, org: str, show_private: bool) -> dict[str, Any]:
     """SPEC §6: {"year", "quarter", "activities", "members", "dues", "themes"} and more keys."""
-    from partyday_cli.core.members import mask_phone
     from partyday_cli.core.report import percent_text, rate_number
 
     multi = report.branch is None
@@ -161,15 +161,7 @@ def report_json(report: Any, *, org: str, show_private: bool) -> dict[str, Any]:
             "record_late": bool(a.record_late)} for a in report.activities],
         "unrecorded": [{"date": a.date.isoformat(), "branch": a.branch, "theme": a.theme,
                         "held": a.date <= report.as_of} for a in report.unrecorded],
-        "members": [{
-            "name": m.info.name, "label": m.label, "branch": m.info.branch, "group": m.info.group,
-            "phone": m.info.phone if show_private or not m.info.phone else mask_phone(m.info.phone),
-            "absences": m.tally.absent, "expected": m.tally.expected, "present": m.tally.present,
-            "excused": m.tally.excused, "makeup": m.tally.makeup,
-            "period": {"expected": m.tally.period_expected, "present": m.tally.period_present,
-                       "excused": m.tally.period_excused, "absent": m.tally.period_absent},
-            "flags": [f.text for f in m.flags], "flag_codes": [f.code for f in m.flags]}
-            for m in report.members],
+        "members": _members_json(report.members, show_private),
         "dues": _dues_json(report, show_private),
         "themes": {"checks": [_check_json(c) for c in checks["theme"]],
                    "shortfalls": [prefix(c) for c in checks["theme"] if c.text],
@@ -185,6 +177,24 @@ def report_json(report: Any, *, org: str, show_private: bool) -> dict[str, Any]:
             "members_flagged": b.members_flagged, "arrears": _money(b.owed),
             "members_in_arrears": b.members_in_arrears, "theme_shortfalls": b.theme_short,
             "kind_shortfalls": b.kind_short, "late_records": b.late_records} for b in report.branches]
+    return out
+
+
+def _members_json(members: list[Any], show_private: bool) -> list[dict[str, Any]]:
+    from partyday_cli.core.members import mask_phone
+
+    out = []
+    for m in members:  # 30,000 at 党委 scale: one plain loop
+        info, t, flags = m.info, m.tally, m.flags
+        phone = info.phone
+        out.append({
+            "name": info.name, "label": m.label, "branch": info.branch, "group": info.group,
+            "phone": phone if show_private or not phone else mask_phone(phone),
+            "absences": t.absent, "expected": t.expected, "present": t.present,
+            "excused": t.excused, "makeup": t.makeup,
+            "period": {"expected": t.period_expected, "present": t.period_present,
+                       "excused": t.period_excused, "absent": t.period_absent},
+            "flags": [f.text for f in flags], "flag_codes": [f.code for f in flags]})
     return out
 
 
@@ -206,30 +216,19 @@ def _dues_json(report: Any, show_private: bool) -> dict[str, Any]:
     }
 
 
-def json_text(value: Any, indent: int = 0, _encode: Any = None) -> str:
+def json_bytes(value: Any, indent: int = 0) -> bytes:
     """JSON laid out for people and fast for 30,000 members: objects one key a line,
-    each record of a list on one line (written by the C encoder)."""
-    encode = _encode or _encoder()
-    pad, inner = " " * indent, " " * (indent + 2)
+    each record of a list on one line (compact, written by orjson)."""
+    import orjson
+
+    pad, inner = b" " * indent, b"\n" + b" " * (indent + 2)
     if isinstance(value, dict) and value:
-        body = ",\n".join(f"{inner}{encode(k)}: {json_text(v, indent + 2, encode)}" for k, v in value.items())
-        return "{\n" + body + "\n" + pad + "}"
+        body = b",".join(inner + orjson.dumps(k) + b": " + json_bytes(v, indent + 2) for k, v in value.items())
+        return b"{" + body + b"\n" + pad + b"}"
     if isinstance(value, list) and value and isinstance(value[0], dict):
-        body = ",\n".join([inner + encode(v) for v in value])
-        return "[\n" + body + "\n" + pad + "]"
-    return encode(value)
-
-
-def _encoder() -> Any:
-    """One JSON encoder for every record (json.dumps would build one per call)."""
-    import json
-    from json import encoder as js
-
-    plain = json.JSONEncoder(ensure_ascii=False)
-    if js.c_make_encoder is None:  # pragma: no cover - CPython always has it
-        return plain.encode
-    make = js.c_make_encoder(None, plain.default, js.encode_basestring, None, ": ", ", ", False, False, True)
-    return lambda value: "".join(make(value, 0))
+        dumps = orjson.dumps
+        return b"[" + b",".join([inner + dumps(v) for v in value]) + b"\n" + pad + b"]"
+    return orjson.dumps(value)
 
 
 @contextmanager
@@ -272,7 +271,7 @@ def _emit(ws: Any, report: Any, fmt: Format | None, output: Path | None, show_pr
     if report.as_of < report.period.end:
         warn(f"{report.period.label}尚未结束，数据截至 {report.as_of.isoformat()}")
     if fmt is Format.json:
-        emit(json_text(report_json(report, org=ws.org_name, show_private=show_private)) + "\n", output)
+        emit(json_bytes(report_json(report, org=ws.org_name, show_private=show_private)) + b"\n", output)
         return
     sheets = report_sheets(report, org=ws.org_name, screen=fmt is Format.table, show_private=show_private)
     _emit_sheets(ws, sheets, fmt, output, stem)

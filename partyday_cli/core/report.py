@@ -362,19 +362,19 @@ class MemberStat:
 def member_stats(tallies: Mapping[int, MemberTally], directory: Mapping[int, MemberInfo],
                  thresholds: Thresholds, dues: Mapping[int, DuesLine] | None = None) -> list[MemberStat]:
     """Every member with attendance rows or dues lines, in branch and roster order."""
+    from collections import Counter
+
     dues = dues or {}
     infos = {i: directory.get(i) or MemberInfo(f"#{i}") for i in {*tallies, *dues}}
-    ids = sorted(infos, key=lambda i: (infos[i].branch, i))
-    names: dict[str, int] = {}
-    for info in infos.values():
-        names[info.name] = names.get(info.name, 0) + 1
+    names = Counter(info.name for info in infos.values())
     out = []
-    for i in ids:
+    for _, i in sorted([(info.branch, i) for i, info in infos.items()]):
         info = infos[i]
         tally = tallies.get(i) or MemberTally(i)
         flags = attendance_flags(tally.events, thresholds) if tally.absent else []
-        if i in dues and dues[i].flags:
-            flags += [Flag("dues", text) for text in dues[i].flags]
+        line = dues.get(i)
+        if line is not None and line.flags:
+            flags += [Flag("dues", text) for text in line.flags]
         label = f"{info.name}#{info.group or info.branch}" if names[info.name] > 1 else info.name
         out.append(MemberStat(i, info, tally, tuple(flags), label))
     return out

@@ -137,9 +137,10 @@ def member_directory(ledger: Ledger, day: date) -> dict[int, MemberInfo]:
                 "SELECT member_id, name, branch, group_name, phone FROM member_versions"
                 " WHERE import_id = ? ORDER BY present", (import_id,)):
             out[mid] = MemberInfo(name, branch, group, phone)
-    for mid, name, branch in cur.execute("SELECT id, name, branch FROM members"):
-        if mid not in out:
-            out[mid] = MemberInfo(name, branch)
+    for mid, name, branch in cur.execute(
+            "SELECT id, name, branch FROM members WHERE id NOT IN"
+            " (SELECT member_id FROM member_versions WHERE import_id = ?)", (import_id or 0,)):
+        out[mid] = MemberInfo(name, branch)
     return out
 
 
