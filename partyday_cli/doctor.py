@@ -12,12 +12,26 @@ def run_checks(ws, *, today: date) -> list[tuple[bool, str]]:  # type: ignore[no
     results: list[tuple[bool, str]] = [(True, f"配置 {ws.config_path} 格式正确")]
     results.append(_schedule(ws, today.year))
     results.extend(pending(ws, today.year))
+    if (org := org_placeholder(ws)) and not any("[org] name" in line for _, line in results):
+        results.append((None, org))
     results.append(_roster(ws))
     results.extend(_ledger(ws))
     results.extend(_holidays(ws, today.year))
     results.append(_lock(ws))
     results.append(_writable(ws))
     return results
+
+
+def org_placeholder(ws) -> str | None:  # type: ignore[no-untyped-def]
+    """The line to show when the 党委 name is not set (titles would read 中共××委员会)."""
+    from partyday_cli.io.schemes import DEFAULT_ORG
+
+    name = ws.org_name.strip()
+    if name and name != DEFAULT_ORG:
+        return None
+    shown = f"“{name}”" if name else "空白"
+    return (f"党委名称未设置，安排表、签到表、记实表和报表标题中是{shown}。"
+            f"请在 {ws.config_path.name} 的 [org] 下把 name 改为党委（党总支）全称")
 
 
 def _schedule(ws, year: int) -> tuple[bool, str]:  # type: ignore[no-untyped-def]

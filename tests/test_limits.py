@@ -113,3 +113,29 @@ def test_ten_thousand_problems_are_all_printed(workspace, tmp_path):
     problems = lines[1:]
     assert len(problems) == 10000
     assert sum("第5001行" in line for line in problems) == 2  # header on row 1: the last member
+
+
+def test_an_xml_bomb_roster_is_one_line(workspace, tmp_path):
+    from tests.test_xltemplate import xml_bomb_xlsx
+
+    bomb = tmp_path / "花名册.xlsx"
+    bomb.write_bytes(xml_bomb_xlsx())
+    one_chinese_line(invoke("roster", "import", str(bomb), "-w", str(workspace)))
+
+
+def test_an_unset_org_name_is_named_by_plan_and_by_doctor(tmp_path):
+    """`partyday init` without --org leaves 中共××委员会 in the config: the 安排表's title
+    would print it; plan says which key to set, and doctor does even when the config's
+    own 待确认 comment has been deleted."""
+    ws = tmp_path / "ws"
+    assert invoke("init", str(ws), "--branch", "第一支部").exit_code == 0
+    result = invoke("plan", "2017", "-w", str(ws))
+    assert result.exit_code == 0, result.output
+    assert "党委名称未设置" in result.stderr and "[org]" in result.stderr
+    config = ws / "partyday.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("# 待确认：请填写党委（党总支）全称，出现在报表标题里", ""), encoding="utf-8")
+    doctor = invoke("doctor", "-w", str(ws))
+    assert "党委名称未设置" in doctor.output and "[org] 下把 name" in doctor.output
+    config.write_text(text.replace('name = "中共××委员会"', 'name = "中共万源市××乡委员会"'), encoding="utf-8")
+    assert "党委名称未设置" not in invoke("plan", "2017", "-w", str(ws), "--force").stderr

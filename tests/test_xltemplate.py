@@ -515,3 +515,96 @@ def test_conditional_formats_filters_and_page_breaks_follow_the_loop_row():
     assert formats == {"B2:B4": [['$B2="缺席"']], "A6": [['$A6<>""']]}
     assert ws.auto_filter.ref == "A1:B4"
     assert [brk.id for brk in ws.row_breaks.brk] == [5]
+
+
+# ------------------------------------------------------------- hostile templates (issue 14)
+
+HOSTILE = [
+    "{{ 'x'|center(10**10) }}",
+    "{{ 'A' * 10**9 }}",
+    "{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}",
+    "{% macro f(n) %}{% if n %}{{ f(n-1) }}{{ f(n-1) }}{% endif %}{% endmacro %}{{ f(60) }}",
+    "{{ 'x'.ljust(10**10) }}",
+    "{{ '{:>10000000000}'.format(1) }}",
+    "{{ '%10000000000s'|format('x') }}",
+    "{{ ('x' * 30000)|replace('x', 'y' * 30000) }}",
+    "{% for i in range(100000) %}{{ i }}{% endfor %}",
+    "{{ 9 ** 99999999 }}",
+    "{{ ('ab' * 16000) ~ ('ab' * 16000) }}",
+]
+
+
+@pytest.mark.parametrize("expr", HOSTILE)
+def test_a_hostile_template_is_refused_naming_the_cell(expr, tmp_path):
+    template = small_template({"A1": "标题", "C4": expr})
+    error = failing(template, {}, tmp_path)
+    assert str(error).startswith("模板 签到表.xlsx 工作表“签到表”C4 单元格："), str(error)
+    assert (error.sheet, error.cell) == ("签到表", "C4")
+
+
+def test_a_cell_over_excels_limit_is_refused_with_its_address(tmp_path):
+    template = small_template({"B2": "{{ text }}", "B3": "前缀{{ text }}"})
+    error = failing(template, {"text": "党" * 32768}, tmp_path)
+    assert "B2 单元格" in str(error) and "32767" in str(error)
+    ok = render_workbook(template, {"text": "党" * 32000}, template_name="签到表.xlsx")
+    assert openpyxl.load_workbook(io.BytesIO(ok)).active["B2"].value == "党" * 32000
+
+
+def test_hostile_templates_are_refused_fast_and_in_little_memory(tmp_path):
+    """In a fresh process (so that the peak is this rendering's): every hostile cell
+    above in one run, each refused; the whole run's peak memory under 500 MB and each
+    refusal well under 5 s."""
+    path = tmp_path / "hostile.py"
+    path.write_text(
+        "import io, resource, sys, time, openpyxl\n"
+        "from partyday_cli.io.xltemplate import TemplateError, render_workbook\n"
+        f"HOSTILE = {HOSTILE!r}\n"
+        "slowest = 0\n"
+        "for expr in HOSTILE:\n"
+        "    wb = openpyxl.Workbook(); wb.active['C4'] = expr; buf = io.BytesIO(); wb.save(buf)\n"
+        "    start = time.perf_counter()\n"
+        "    try:\n"
+        "        render_workbook(buf.getvalue(), {}, template_name='t.xlsx')\n"
+        "        sys.exit('rendered: ' + expr)\n"
+        "    except TemplateError:\n"
+        "        slowest = max(slowest, time.perf_counter() - start)\n"
+        "print(slowest, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    slowest, peak_kb = done.stdout.split()
+    assert float(slowest) < 5
+    assert int(peak_kb) < 500 * 1024
+
+
+@pytest.mark.parametrize(("expr", "shown"), [("{{ '{:,.2f}'.format(amount) }}", "1,234,567.50"),
+                                             ("{{ '%.2f'|format(amount) }}", "1234567.50"),
+                                             ("{{ amount|round(1) }}", "1234567.5"),
+                                             ("{{ '-' * 40 }}", "-" * 40)])
+def test_big_amounts_and_ordinary_formatting_still_render(expr, shown):
+    book = render_workbook(small_template({"A1": expr}), {"amount": 1234567.5}, template_name="t.xlsx")
+    assert str(openpyxl.load_workbook(io.BytesIO(book)).active["A1"].value) == shown
+
+
+def xml_bomb_xlsx() -> bytes:
+    """An xlsx whose sheet XML declares a billion-laughs entity (a DTD is legal XML but no
+    spreadsheet program writes one): the bomb expands to gigabytes if it is parsed."""
+    source = io.BytesIO(small_template({"A1": "{{ org }}"}))
+    out = io.BytesIO()
+    laughs = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
+    dtd = f'<!DOCTYPE worksheet [<!ENTITY l0 "lol">{laughs}]>'
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode("utf-8")
+                head, _, rest = text.partition("?>")
+                text = f"{head}?>{dtd}{rest}"
+                text = text.replace("<sheetData>", "<sheetData><row r=\"9\"><c r=\"A9\" t=\"inlineStr\"><is><t>&l9;</t></is></c></row>", 1)
+                data = text.encode("utf-8")
+            zout.writestr(info, data)
+    return out.getvalue()
+
+
+def test_an_xml_bomb_template_is_refused_in_one_line(tmp_path):
+    error = failing(xml_bomb_xlsx(), {"org": "x"}, tmp_path)
+    assert "无法打开" in str(error)

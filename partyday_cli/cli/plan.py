@@ -175,6 +175,7 @@ def plan(
             plan_due=plan_due, unmet=result.unmet, time=str(sched.get("time", "")),
             today=date.today())
         _show_plan(context)
+        _warn_org(ws)
         _fill(template or shipped_template("年度活动安排表.xlsx"), context, targets[name], force)
         if plan_due and date.today() > plan_due and date.today().year == year:
             warn(f"年度活动安排表应于 {plan_due.isoformat()} 前报送，已过期；请尽快报送")
@@ -265,6 +266,7 @@ def signsheet(
     expected = [m for m in members if m.is_expected_on(when)]
     exempt = [m for m in members if not m.is_expected_on(when)]
     time = str(ws.section("schedule").get("time", ""))
+    _warn_org(ws)
     context = signsheet_context(org=ws.org_name, branch=name,
                                 activity=activity_dict(act, time=time), expected=expected,
                                 exempt=exempt, day=when)
@@ -363,6 +365,7 @@ def record_workbook(ws, ledger, cal, act, template: Path | None = None) -> tuple
     attendance = attendance_by_status(ledger, act.id) if act.id is not None else None
     deadline = cal.add_workdays(act.date, workdays)
     time = str(ws.section("schedule").get("time", ""))
+    _warn_org(ws)
     context = record_context(org=ws.org_name, branch=act.branch,
                              activity=activity_dict(act, time=time), expected=len(expected),
                              attendance=attendance, deadline=deadline, workdays=workdays,
@@ -371,3 +374,10 @@ def record_workbook(ws, ledger, cal, act, template: Path | None = None) -> tuple
     data = render_workbook(read_bytes(tpl, "模板文件"), context, template_name=tpl.name)
     return data, deadline, attendance is not None
 
+
+def _warn_org(ws) -> None:  # type: ignore[no-untyped-def]
+    """A 党委 name left at 中共××委员会 is printed in the title: say which key to set."""
+    from partyday_cli.doctor import org_placeholder
+
+    if line := org_placeholder(ws):
+        warn(line)

@@ -135,7 +135,7 @@ class _Compiled:
     def __init__(self, env, source: str, where: _Where):
         from jinja2 import TemplateSyntaxError, nodes
 
-        self.where = where
+        self.where, self.env = where, env
         try:
             self.ast = env.parse(source)
             body = self.ast.body
@@ -151,15 +151,32 @@ class _Compiled:
     def __call__(self, context: Mapping[str, object], item: int | None = None) -> object:
         from jinja2 import Undefined
 
+        self.env.calls = 0
         try:
             if self.expr is None:
-                return self.template.render(context)
+                return self._render(context)
             value = self.expr(context)
             if isinstance(value, Undefined):
                 str(value)  # raises the UndefinedError / SecurityError it carries
+            if isinstance(value, str) and len(value) > CELL_LIMIT:
+                raise _too_big(f"生成的内容有 {len(value)} 个字符")
             return value
+        except _Limit as exc:
+            raise self.where.fail(str(exc), item) from None
+        except RecursionError:
+            raise self.where.fail("模板嵌套或递归太深（可能是宏调用了自身）。请简化该单元格", item) from None
         except Exception as exc:
             raise _runtime_error(self.where, exc, self.ast, item) from None
+
+    def _render(self, context: Mapping[str, object]) -> str:
+        """The rendered text, stopped as soon as it is longer than a cell can hold."""
+        parts, size = [], 0
+        for part in self.template.generate(context):
+            size += len(part)
+            if size > CELL_LIMIT:
+                raise _too_big(f"生成的内容超过 {CELL_LIMIT} 个字符")
+            parts.append(part)
+        return "".join(parts)
 
 
 @dataclass
@@ -212,14 +229,112 @@ def template_variables(template: bytes, *, template_name: str = "") -> list[str]
 # ------------------------------------------------------------------ reading the template
 
 
+# Limits against a hostile or careless template ({{ 'x'|center(10**10) }}, {{ 'A' * 10**9 }},
+# a macro that calls itself): a cell holds at most Excel's 32,767 characters, no value
+# built while rendering may be much larger, no width or count argument may exceed it,
+# and one cell may make only so many calls and loop steps.
+CELL_LIMIT = 32767
+_VALUE_LIMIT = 4 * CELL_LIMIT
+_CALL_LIMIT = 200_000
+_SIZED_FILTERS = {"center", "indent", "truncate", "wordwrap", "batch", "slice", "format", "replace",
+                  "join", "filesizeformat", "round", "urlize", "truncatewords"}
+_SIZED_METHODS = {"center", "ljust", "rjust", "zfill", "expandtabs", "format", "format_map",
+                  "replace", "join", "split", "rsplit", "splitlines"}
+_WIDTH = re.compile(r"(?:%[-+ #0]*|[<>^=][+\- ]?#?0?|\{[^{}]*:[^{}]*?)(\d{6,}|[1-9]\d{5})")
+
+
+class _Limit(Exception):
+    """The template asked for more than a workbook cell can hold (message: Chinese)."""
+
+
+def _too_big(what: str) -> _Limit:
+    return _Limit(f"{what}，超出单元格上限（Excel 每格最多 {CELL_LIMIT} 个字符）。请检查该单元格的写法")
+
+
+def _check_size(value: object) -> object:
+    if isinstance(value, str | list | tuple | dict) and len(value) > _VALUE_LIMIT:
+        raise _too_big(f"计算出的内容有 {len(value)} 个字符或项")
+    return value
+
+
+def _check_args(args: tuple, kwargs: dict) -> None:
+    for arg in (*args, *kwargs.values()):
+        if isinstance(arg, int) and not isinstance(arg, bool) and abs(arg) > CELL_LIMIT:
+            raise _too_big(f"宽度或次数 {arg if arg < 10**12 else '超过一万亿'} 太大")
+        if isinstance(arg, str) and _WIDTH.search(arg):
+            raise _too_big("格式中的宽度太大")
+
+
+def _product_size(left: object, right: object) -> int:
+    if isinstance(left, int) and isinstance(right, str | list | tuple):
+        left, right = right, left
+    if isinstance(left, str | list | tuple) and isinstance(right, int):
+        return len(left) * right
+    return 0
+
+
 def _environment():
+    import functools
+
     from jinja2 import StrictUndefined
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-    return ImmutableSandboxedEnvironment(
+    class Guarded(ImmutableSandboxedEnvironment):
+        """Sizes checked on every operator, filter and call; calls counted per cell."""
+
+        intercepted_binops = frozenset({"*", "**", "+", "%"})
+        calls = 0
+
+        def call_binop(self, context, operator, left, right):  # type: ignore[no-untyped-def]
+            if operator == "*" and _product_size(left, right) > _VALUE_LIMIT:
+                raise _too_big("重复次数太多")
+            if operator == "**" and isinstance(left, int | float) and isinstance(right, int | float) \
+                    and abs(right) > 64 and abs(left) > 1:
+                raise _too_big(f"乘方 {right} 次太大")
+            if operator == "%" and isinstance(left, str):
+                _check_args((left,), {})
+            return _check_size(super().call_binop(context, operator, left, right))
+
+        def call(__self, __context, __obj, *args, **kwargs):  # type: ignore[no-untyped-def]  # noqa: N805
+            __self.calls += 1
+            if __self.calls > _CALL_LIMIT:
+                raise _Limit("计算量太大（可能是宏调用了自身）。请简化该单元格")
+            method = getattr(__obj, "__wrapped__", __obj)  # the sandbox wraps str.format
+            if getattr(method, "__name__", "") in _SIZED_METHODS and isinstance(getattr(method, "__self__", None), str):
+                if method.__name__.startswith("format"):  # its arguments are values, not sizes
+                    _check_args((method.__self__,), {})
+                else:
+                    _check_args(args, kwargs)
+                if method.__name__ == "replace" and len(args) >= 2 and isinstance(args[1], str):
+                    text, old = method.__self__, args[0]
+                    if isinstance(old, str) and (text.count(old) if old else len(text) + 1) * len(args[1]) > _VALUE_LIMIT:
+                        raise _too_big("替换后的内容太长")
+            return _check_size(super().call(__context, __obj, *args, **kwargs))
+
+    env = Guarded(
         undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True,
         finalize=lambda value: "" if value is None else value,
+        optimized=False,  # no constant folding: {{ 'x'|center(10**10) }} is checked, not run, when parsed
     )
+    for name in _SIZED_FILTERS & set(env.filters):
+        original = env.filters[name]
+
+        @functools.wraps(original)
+        def guarded(*args, __original=original, __name=name, **kwargs):  # type: ignore[no-untyped-def]
+            values = [a for a in args if not hasattr(a, "filters") and not hasattr(a, "environment")]
+            if __name == "format":  # its arguments are values, not sizes
+                _check_args(tuple(v for v in values[:1] if isinstance(v, str)), {})
+            else:
+                _check_args(tuple(values[1:]), kwargs)
+            if __name == "replace" and len(values) >= 3 and all(isinstance(v, str) for v in values[:3]):
+                text, old, new = values[:3]
+                if (text.count(old) if old else len(text) + 1) * len(new) > _VALUE_LIMIT:
+                    raise _too_big("替换后的内容太长")
+            return _check_size(__original(*args, **kwargs))
+
+        env.filters[name] = guarded
+    env.globals.pop("lipsum", None)
+    return env
 
 
 def _load(template: bytes, name: str):
