@@ -7,7 +7,7 @@ the themes `plan_themes` gives the year's dates, attendance rows with a realisti
 statuses (a few chronic absentees, exempt and transferred members) and a 党费 import
 (`dues_payments`, a few members who stop paying). Deterministic for a given seed.
 
-    python benchmarks/generate.py OUT_DIR [--branches 500] [--members 30000] [--year 2017]
+    python benchmarks/generate.py OUT_DIR [--branches 500] [--members 30000] [--year 2017] [--years 5]
 """
 
 from __future__ import annotations
@@ -140,103 +140,115 @@ def _day(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _fill_ledger(path: Path, branches: list[str], people: list[dict], year: int, seed: int) -> dict:
-    from partyday_cli.core.dues import DuesPolicy, monthly_standard, months_due
-    from partyday_cli.core.members import Member
-    from partyday_cli.core.themes import plan_themes
-    from partyday_cli.io.themes import load_catalogue
-    from partyday_cli.store.dues import save_standards
+def _fill_ledger(path: Path, branches: list[str], people: list[dict], year: int, seed: int,
+                 years: int = 1) -> dict:
+    from partyday_cli.core.dues import DuesPolicy
     from partyday_cli.store.ledger import open_ledger
 
     rng = random.Random(seed * 7919 + 1)
-    dates = [_second_wednesday(year, month) for month in range(1, 13)]
-    items = plan_themes(dates, load_catalogue(CATALOGUE)).items
     policy = DuesPolicy()
     counts = {"attendance": 0, "payments": 0}
     with open_ledger(path) as ledger:
         conn = ledger.conn
         conn.execute("PRAGMA synchronous = OFF")
         with ledger.transaction():
-            stamp = f"{year}-01-05T09:00:00+08:00"
-            for kind, effective in (("roster", f"{year}-01-01"), ("dues", None)):
-                sha = hashlib.sha256(f"{kind}-{seed}".encode()).hexdigest()
-                conn.execute("INSERT INTO imports (kind, sha256, original_name, imported_at, effective_date,"
-                             " rows) VALUES (?,?,?,?,?,?)",
-                             (kind, sha, f"合成{kind}.xlsx", stamp, effective, len(people)))
-            roster_id, dues_id = 1, 2
-            conn.executemany(
-                "INSERT INTO members (id, key, name, branch, first_import_id) VALUES (?,?,?,?,?)",
-                ((i, f"{m['name']}|{m['branch']}|{m['group_name']}|{m['phone'][-4:]}", m["name"],
-                  m["branch"], roster_id) for i, m in enumerate(people, start=1)))
-            conn.executemany(
-                "INSERT INTO member_versions (member_id, import_id, present, name, branch, group_name,"
-                " gender, birth_date, party_status, joined, category, phone, id_number, income,"
-                " dues_override, transferred_out, exempt_from, exempt_reason, source_row)"
-                " VALUES (?,?,1,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                ((i, roster_id, m["name"], m["branch"], m["group_name"], m["gender"],
-                  _day(m["birth_date"]), m["party_status"], _day(m["joined"]), m["category"],
-                  m["phone"], m["id_number"], m["income"], m["dues_override"], _day(m["transferred_out"]),
-                  _day(m["exempt_from"]), m["exempt_reason"], m["source_row"])
-                 for i, m in enumerate(people, start=1)))
-            save_standards(ledger, roster_id, policy)  # as `partyday roster import` does
-            activity_ids: dict[tuple[str, date], int] = {}
-            next_id = 1
-            for branch in branches:
-                for item in items:
-                    activity_ids[(branch, item.date)] = next_id
-                    conn.execute(
-                        "INSERT INTO activities (id, branch, date, planned, theme, kinds, content, form,"
-                        " rule, record_filed_on) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                        (next_id, branch, item.date.isoformat(), item.date.isoformat(),
-                         "、".join(item.themes), json.dumps(list(item.kinds), ensure_ascii=False),
-                         item.content, item.form, "month.week2.wed",
-                         (item.date + timedelta(days=rng.choice((2, 3, 6, 14)))).isoformat()))
-                    next_id += 1
-            files = []  # one sign-in file per activity, as `attend import` leaves them
-            for (branch, day), activity_id in activity_ids.items():
-                sha = hashlib.sha256(f"signin-{seed}-{activity_id}".encode()).hexdigest()
-                import_id = conn.execute(
-                    "INSERT INTO imports (kind, sha256, original_name, imported_at, effective_date, rows)"
-                    " VALUES ('attendance',?,?,?,?,0)",
-                    (sha, f"{branch}{day:%m月}签到表.xlsx", stamp, day.isoformat())).lastrowid
-                files.append((import_id, activity_id))
-            conn.executemany("INSERT INTO attendance_files (import_id, activity_id, layout, present_only)"
-                             " VALUES (?,?,'manual',1)", files)
-            rows = []
-            for mid, m in enumerate(people, start=1):
-                for day in dates:
-                    if _is_member_on(m, day):
-                        rows.append((activity_ids[(m["branch"], day)], mid, _status(rng, m, day)))
-            conn.executemany("INSERT INTO attendance (activity_id, member_id, status, source)"
-                             " VALUES (?,?,?,'合成数据')", rows)
-            counts["attendance"] = len(rows)
-            payments = []
-            for mid, m in enumerate(people, start=1):
-                member = Member(m["name"], m["branch"], category=m["category"], joined=m["joined"],
-                                income=Decimal(m["income"]) if m["income"] else None,
-                                dues_override=Decimal(m["dues_override"]) if m["dues_override"] else None,
-                                transferred_out=m["transferred_out"])
-                monthly = str(monthly_standard(member, policy).monthly)
-                stop = rng.randint(2, 9) if m["stops_paying"] else 13
-                for key in months_due(member, year, date(year, 12, 31)):
-                    month = int(key[5:7])
-                    if month >= stop or rng.random() < 0.01:
-                        continue
-                    paid_on = dates[month - 1]
-                    if rng.random() < 0.003:  # 补交 months later
-                        paid_on = min(paid_on + timedelta(days=rng.choice((40, 100, 220))), date(year, 12, 31))
-                    amount = monthly if rng.random() > 0.002 else str(Decimal(monthly) / 2)
-                    payments.append((mid, key, amount, paid_on.isoformat(), dues_id))
-            conn.executemany("INSERT INTO dues_payments (member_id, month, amount, paid_on,"
-                             " source_import_id) VALUES (?,?,?,?,?)", payments)
-            counts["payments"] = len(payments)
+            for k, y in enumerate(range(year, year + years)):
+                _fill_year(ledger, branches, people, y, seed, rng, policy, counts, first=k == 0)
         conn.execute("PRAGMA optimize")
     return counts
 
 
+def _fill_year(ledger, branches: list[str], people: list[dict], year: int, seed: int,  # type: ignore[no-untyped-def]
+               rng: random.Random, policy, counts: dict, *, first: bool) -> None:
+    """One year: a roster import on 1 January (everyone listed again, as a 党委 does each
+    year), the year's activities with their sign-in files and attendance, a 党费 import."""
+    from partyday_cli.core.dues import monthly_standard, months_due
+    from partyday_cli.core.members import Member
+    from partyday_cli.core.themes import plan_themes
+    from partyday_cli.io.themes import load_catalogue
+    from partyday_cli.store.dues import save_standards
+
+    conn = ledger.conn
+    dates = [_second_wednesday(year, month) for month in range(1, 13)]
+    items = plan_themes(dates, load_catalogue(CATALOGUE)).items
+    stamp = f"{year}-01-05T09:00:00+08:00"
+    ids = []
+    for kind, effective in (("roster", f"{year}-01-01"), ("dues", None)):
+        sha = hashlib.sha256(f"{kind}-{seed}".encode() if first else f"{kind}-{seed}-{year}".encode()).hexdigest()
+        ids.append(conn.execute("INSERT INTO imports (kind, sha256, original_name, imported_at, effective_date,"
+                                " rows) VALUES (?,?,?,?,?,?)",
+                                (kind, sha, f"合成{kind}.xlsx", stamp, effective, len(people))).lastrowid)
+    roster_id, dues_id = ids
+    if first:
+        conn.executemany(
+            "INSERT INTO members (id, key, name, branch, first_import_id) VALUES (?,?,?,?,?)",
+            ((i, f"{m['name']}|{m['branch']}|{m['group_name']}|{m['phone'][-4:]}", m["name"],
+              m["branch"], roster_id) for i, m in enumerate(people, start=1)))
+    conn.executemany(
+        "INSERT INTO member_versions (member_id, import_id, present, name, branch, group_name,"
+        " gender, birth_date, party_status, joined, category, phone, id_number, income,"
+        " dues_override, transferred_out, exempt_from, exempt_reason, source_row)"
+        " VALUES (?,?,1,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        ((i, roster_id, m["name"], m["branch"], m["group_name"], m["gender"],
+          _day(m["birth_date"]), m["party_status"] if first else "正式", _day(m["joined"]), m["category"],
+          m["phone"], m["id_number"], m["income"], m["dues_override"], _day(m["transferred_out"]),
+          _day(m["exempt_from"]), m["exempt_reason"], m["source_row"])
+         for i, m in enumerate(people, start=1)))
+    save_standards(ledger, roster_id, policy)  # as `partyday roster import` does
+    activity_ids: dict[tuple[str, date], int] = {}
+    for branch in branches:
+        for item in items:
+            activity_ids[(branch, item.date)] = conn.execute(
+                "INSERT INTO activities (branch, date, planned, theme, kinds, content, form,"
+                " rule, record_filed_on) VALUES (?,?,?,?,?,?,?,?,?)",
+                (branch, item.date.isoformat(), item.date.isoformat(),
+                 "、".join(item.themes), json.dumps(list(item.kinds), ensure_ascii=False),
+                 item.content, item.form, "month.week2.wed",
+                 (item.date + timedelta(days=rng.choice((2, 3, 6, 14)))).isoformat())).lastrowid
+    files = []  # one sign-in file per activity, as `attend import` leaves them
+    for (branch, day), activity_id in activity_ids.items():
+        sha = hashlib.sha256(f"signin-{seed}-{activity_id}".encode()).hexdigest()
+        import_id = conn.execute(
+            "INSERT INTO imports (kind, sha256, original_name, imported_at, effective_date, rows)"
+            " VALUES ('attendance',?,?,?,?,0)",
+            (sha, f"{branch}{day:%m月}签到表.xlsx", stamp, day.isoformat())).lastrowid
+        files.append((import_id, activity_id))
+    conn.executemany("INSERT INTO attendance_files (import_id, activity_id, layout, present_only)"
+                     " VALUES (?,?,'manual',1)", files)
+    rows = []
+    for mid, m in enumerate(people, start=1):
+        for day in dates:
+            if _is_member_on(m, day):
+                rows.append((activity_ids[(m["branch"], day)], mid, _status(rng, m, day)))
+    conn.executemany("INSERT INTO attendance (activity_id, member_id, status, source)"
+                     " VALUES (?,?,?,'合成数据')", rows)
+    counts["attendance"] += len(rows)
+    payments = []
+    for mid, m in enumerate(people, start=1):
+        member = Member(m["name"], m["branch"], category=m["category"], joined=m["joined"],
+                        income=Decimal(m["income"]) if m["income"] else None,
+                        dues_override=Decimal(m["dues_override"]) if m["dues_override"] else None,
+                        transferred_out=m["transferred_out"])
+        monthly = str(monthly_standard(member, policy).monthly)
+        stop = rng.randint(2, 9) if m["stops_paying"] else 13
+        for key in months_due(member, year, date(year, 12, 31)):
+            month = int(key[5:7])
+            if month >= stop or rng.random() < 0.01:
+                continue
+            paid_on = dates[month - 1]
+            if rng.random() < 0.003:  # 补交 months later
+                paid_on = min(paid_on + timedelta(days=rng.choice((40, 100, 220))), date(year, 12, 31))
+            amount = monthly if rng.random() > 0.002 else str(Decimal(monthly) / 2)
+            payments.append((mid, key, amount, paid_on.isoformat(), dues_id))
+    conn.executemany("INSERT INTO dues_payments (member_id, month, amount, paid_on,"
+                     " source_import_id) VALUES (?,?,?,?,?)", payments)
+    counts["payments"] += len(payments)
+
+
 def generate_workspace(root: Path, branches: int = 500, members: int = 30000, year: int = 2017,
-                       seed: int = 1) -> Path:
-    """A fresh synthetic workspace in `root` (its ledger replaced); returns `root`."""
+                       seed: int = 1, years: int = 1) -> Path:
+    """A fresh synthetic workspace in `root` (its ledger replaced), of `years` years from
+    `year` on (the same members, a roster import each 1 January); returns `root`."""
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
     for name in ("ledger.db", "ledger.db-wal", "ledger.db-shm"):
@@ -245,9 +257,10 @@ def generate_workspace(root: Path, branches: int = 500, members: int = 30000, ye
     names = [f"第{i:03d}党支部" for i in range(1, branches + 1)]
     (root / "partyday.toml").write_text(_config(names), encoding="utf-8")
     people = _member_rows(rng, names, members, year)
-    counts = _fill_ledger(root / "ledger.db", names, people, year, seed)
+    counts = _fill_ledger(root / "ledger.db", names, people, year, seed, years)
     (root / "GENERATED.json").write_text(json.dumps(
-        {"branches": branches, "members": members, "year": year, "seed": seed, **counts}), encoding="utf-8")
+        {"branches": branches, "members": members, "year": year, "years": years, "seed": seed, **counts}),
+        encoding="utf-8")
     return root
 
 
@@ -258,9 +271,10 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=30000)
     parser.add_argument("--year", type=int, default=2017)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--years", type=int, default=1, help="years from --year on (5: 2017–2021, ~1.8 M rows)")
     args = parser.parse_args()
     start = time.perf_counter()
-    generate_workspace(args.out, args.branches, args.members, args.year, args.seed)
+    generate_workspace(args.out, args.branches, args.members, args.year, args.seed, args.years)
     info = json.loads((args.out / "GENERATED.json").read_text(encoding="utf-8"))
     print(f"generated {args.out}: {info} in {time.perf_counter() - start:.1f} s", file=sys.stderr)
 

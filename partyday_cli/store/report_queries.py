@@ -239,7 +239,7 @@ def _merged(cur: sqlite3.Cursor, rows: list[tuple], order: list[int]) -> list[tu
         known = base.get(row[0])
         if known is None or rank[row[1]] < rank[known[1]]:
             base[row[0]] = row
-    latest, dropped = _newest_listed(cur)
+    latest, dropped = _newest_listed(cur, base)
     out = []
     for mid, row in base.items():
         name, joined, t_in, t_out, status, full, phone = latest[mid]
@@ -247,20 +247,42 @@ def _merged(cur: sqlite3.Cursor, rows: list[tuple], order: list[int]) -> list[tu
     return out
 
 
-def _newest_listed(cur: sqlite3.Cursor) -> tuple[dict[int, tuple], dict[int, str]]:
-    """Each member's newest listed version (name and dates), and the effective date of a
-    roster that dropped them since. SQLite fills bare columns from the row that gives
-    max(): present first, then the latest effective date and import."""
-    newest_key = "coalesce(i.effective_date, '') || printf('%012d', i.id)"
-    latest = {mid: rest for mid, _, *rest in cur.execute(
-        f"SELECT mv.member_id, max(mv.present || {newest_key}), mv.name, mv.joined, mv.transferred_in,"
-        " mv.transferred_out, mv.party_status, mv.full_member_date, mv.phone"
-        " FROM member_versions mv JOIN imports i ON i.id = mv.import_id GROUP BY mv.member_id")}
-    dropped = {mid: effective for mid, _, present, effective in cur.execute(
-        f"SELECT mv.member_id, max({newest_key}), mv.present, i.effective_date"
-        " FROM member_versions mv JOIN imports i ON i.id = mv.import_id"
-        " WHERE mv.member_id IN (SELECT member_id FROM member_versions WHERE present = 0)"
-        " GROUP BY mv.member_id") if present == 0 and effective}
+def _newest_listed(cur: sqlite3.Cursor, wanted: Iterable[int]) -> tuple[dict[int, tuple], dict[int, str]]:
+    """Of the members `wanted`: each one's newest listed version (name and dates), and the
+    effective date of a roster that dropped them since.
+
+    The newest roster answers for everyone it lists (one import's rows, however many
+    years the ledger keeps); only the members it does not list are looked up among all
+    their versions, where SQLite fills bare columns from the row that gives max():
+    present first, then the latest effective date and import."""
+    newest = cur.execute("SELECT id, effective_date FROM imports WHERE kind = 'roster'"
+                         " ORDER BY effective_date DESC, id DESC LIMIT 1").fetchone()
+    latest: dict[int, tuple] = {}
+    dropped: dict[int, str] = {}
+    for mid, present, *rest in cur.execute(
+            "SELECT member_id, present, name, joined, transferred_in, transferred_out, party_status,"
+            " full_member_date, phone FROM member_versions WHERE import_id = ?", (newest[0],)):
+        if present:
+            latest[mid] = rest
+        elif newest[1]:
+            dropped[mid] = newest[1]
+    others = [mid for mid in wanted if mid not in latest]
+    if others:
+        newest_key = "coalesce(i.effective_date, '') || printf('%012d', i.id)"
+        for mid, _, *rest in cur.execute(
+                f"SELECT mv.member_id, max(mv.present || {newest_key}), mv.name, mv.joined, mv.transferred_in,"
+                " mv.transferred_out, mv.party_status, mv.full_member_date, mv.phone"
+                " FROM member_versions mv JOIN imports i ON i.id = mv.import_id"
+                " WHERE mv.member_id IN (SELECT value FROM json_each(?)) GROUP BY mv.member_id",
+                (_json_ids(others),)):
+            latest[mid] = rest
+        for mid, _, present, effective in cur.execute(
+                f"SELECT mv.member_id, max({newest_key}), mv.present, i.effective_date"
+                " FROM member_versions mv JOIN imports i ON i.id = mv.import_id"
+                " WHERE mv.member_id IN (SELECT value FROM json_each(?)) GROUP BY mv.member_id",
+                (_json_ids(others),)):
+            if present == 0 and effective:
+                dropped[mid] = effective
     return latest, dropped
 
 
