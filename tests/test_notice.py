@@ -316,3 +316,121 @@ def test_random_bytes_parse_or_refuse(data):
         path.write_bytes(data)
         with contextlib.suppress(UserError):
             assert isinstance(read_notice_file(path), Arrangement)
+
+
+# ---------------------------------------------------------------- reposts (issue 14)
+# Layouts as users paste them, built around the corpus's items: a news site's article
+# page (chrome, 来源 line, 新华社 dateline ending 全文如下, 责编, 阅读剩余全文, related
+# links with dates), a WeChat official-account article (account line with time, footer
+# of 阅读原文/在看/写留言…), the same in Traditional characters (港台 reposts), and a
+# forum post (BBCode, 本帖最后由…编辑, zero-width characters, floor lines with times).
+
+SALUTATION = "各省、自治区、直辖市人民政府，国务院各部委、各直属机构："
+CLOSING = ("节假日期间，各地区、各部门要妥善安排好值班和安全、保卫等工作，遇有重大突发事件，"
+           "要按规定及时报告并妥善处置，确保人民群众祥和平安度过节日假期。")
+REPOST_YEARS = (2019, 2023, 2024, 2025)
+
+
+def _items(year: int) -> list[str]:
+    return [line for line in corpus_text(year).splitlines()[1:] if line.strip()]
+
+
+def _signed(year: int) -> list[str]:
+    title = f"国务院办公厅关于{year}年部分节假日安排的通知"
+    return [title, SALUTATION, f"经国务院批准，现将{year}年元旦、春节、清明节、劳动节、端午节、中秋节和国庆节"
+            "放假调休日期的具体安排通知如下。", *_items(year), CLOSING, "国务院办公厅",
+            f"{year - 1}年11月12日", "（此件公开发布）"]
+
+
+def news_page(year: int) -> str:
+    return "\n".join([
+        "首页 > 时政 > 正文", f"国务院办公厅关于{year}年部分节假日安排的通知",
+        f"{year - 1}-11-12 16:21:08 来源：新华网", "字号：大 中 小", "",
+        f"新华社北京11月12日电 经国务院批准，国务院办公厅近日印发《关于{year}年部分节假日安排的通知》。"
+        "通知全文如下：", "", *_signed(year), "", "【纠错】 责编：王某某", "阅读剩余全文",
+        "相关新闻：", f"{year}年春节假期出行指南 {year - 1}-11-13 09:30", "分享到：微信 微博",
+    ])
+
+
+def wechat_article(year: int) -> str:
+    return "\n".join([
+        "原创 中国政府网 中国政府网", f"{year - 1}年11月12日 17:01 北京", *_signed(year), "",
+        "来源：中国政府网", "编辑：李某", "阅读原文", "阅读 10万+", "在看", "分享", "写留言",
+        "喜欢此内容的人还喜欢", "微信扫一扫关注该公众号", "继续滑动看下一个", "轻触阅读原文",
+    ])
+
+
+def traditional(text: str) -> str:
+    import opencc
+
+    converted = opencc.OpenCC("s2t").convert(text)
+    assert "國務院辦公廳" in converted
+    return converted
+
+
+def forum_post(year: int) -> str:
+    junk = "\u200b"
+    body = [f"[b]{line.replace('：', '：' + junk, 1)}[/b]" if line[:2] in ("一、", "二、") else line
+            for line in _signed(year)]
+    return "\n".join([
+        f"【转帖】{year}年放假安排出来了！！！", f"本帖最后由 老张 于 {year - 1}-11-13 08:05 编辑", "",
+        "[color=red]转自中国政府网[/color]", *body, "", f"2楼 {year - 1}-11-13 08:30",
+        "回复 1楼 的帖子：谢谢楼主", "沙发！",
+    ])
+
+
+def expected_calendar(year: int, arrangement: Arrangement) -> list[date]:
+    """The days of `year` where the arrangement (with the corpus for the next year's
+    December) disagrees with chinese-calendar."""
+    def arrangement_for(y: int) -> Arrangement:
+        return arrangement if y == year else read_notice_file(CORPUS / f"{y}.txt")
+
+    calendar = WorkCalendar(arrangement_for)
+    day, wrong = date(year, 1, 1), []
+    while day.year == year:
+        if calendar.is_workday(day) != chinese_calendar.is_workday(day):
+            wrong.append(day)
+        day += timedelta(1)
+    return wrong
+
+
+@needs_corpus
+@pytest.mark.parametrize("year", REPOST_YEARS)
+@pytest.mark.parametrize("layout", [news_page, wechat_article, forum_post,
+                                    lambda y: traditional(news_page(y)), lambda y: traditional(wechat_article(y))],
+                         ids=["news", "wechat", "forum", "news-traditional", "wechat-traditional"])
+def test_a_repost_imports_exactly(year, layout):
+    arrangement = parse_notice(layout(year))
+    assert arrangement.year == year
+    assert same_days(arrangement, read_notice_file(CORPUS / f"{year}.txt"))
+    assert expected_calendar(year, arrangement) == []
+
+
+@needs_corpus
+def test_a_news_page_saved_as_html_imports_exactly(tmp_path):
+    page = "".join(f"<p>{line}</p>\n" for line in news_page(2024).splitlines())
+    path = tmp_path / "通知.html"
+    path.write_text(f"<html><head><title>通知</title><script>var d='11月4日';</script></head>"
+                    f"<body><div class='nav'>首页</div>{page}</body></html>", encoding="utf-8")
+    assert same_days(read_notice_file(path), read_notice_file(CORPUS / "2024.txt"))
+
+
+@needs_corpus
+@pytest.mark.parametrize(("year", "damage", "item", "says"), [
+    (2024, ("2月10日至17日", "0月10日至17日"), "二、春节", "0月"),
+    (2023, ("4月29日至5月3日放假调休，共5天", "4月29日至5月3日放假调休，共6天"), "四、劳动节", "共6天"),
+    (2019, ("2月2日（星期六）", "2月2日（星期五）"), "二、春节", "不是星期五"),
+    (2025, ("10月1日（周三）至8日（周三）", "10月1日（周三）至8日（周四）"), "六、国庆节、中秋节", "不是星期四"),
+])
+@pytest.mark.parametrize("layout", [forum_post, news_page, lambda y: traditional(wechat_article(y))],
+                         ids=["forum", "news", "wechat-traditional"])
+def test_a_damaged_repost_is_refused_naming_the_item(year, damage, item, says, layout):
+    assert damage[0] in corpus_text(year), damage
+    text = layout(year)
+    if layout is not forum_post and layout is not news_page:
+        text = traditional(wechat_article(year).replace(*damage))
+    else:
+        text = text.replace(*damage)
+    message = refused(text)
+    assert f"“{item}" in message, message
+    assert says in message, message

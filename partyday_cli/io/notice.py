@@ -144,6 +144,66 @@ def _page_text(html: str) -> str:
     return "".join(page.parts)
 
 
+# ---------------------------------------------------------------- the notice inside a page
+
+# A page pasted whole: the notice runs from the salutation (各省、自治区…) or its first
+# item (一、元旦：) to the signature (国务院办公厅 and its date); around it are the site's
+# chrome, a news dateline, WeChat and forum footers. Lines before the start that hold a
+# date are dropped (a dateline "新华社北京11月4日电" is no holiday), and so is everything
+# after the signature up to the next address, title or salutation (an amendment);
+# chrome lines are dropped anywhere.
+_SALUTATION = re.compile(r"^各省、自治区")
+_FIRST_ITEM = re.compile(r"^[一1][、.．]\s*\S{1,16}?：")
+_SIGNED = re.compile(r"^国务院办公厅$")
+_CHROME = re.compile(
+    r"^(?:来源|责编|责任编辑|编辑|作者|原标题|字号|打印|关闭|分享|收藏|点赞|在看|写留言|留言|举报|"
+    r"阅读(?:原文|剩余全文|全文|\s*\d)|点击|长按|扫码|扫一扫|微信扫|预览时|继续滑动|轻触|喜欢此内容|"
+    r"相关(?:新闻|阅读|链接)|推荐阅读|版权|免责|本帖最后由|回复|楼主|沙发|\d+楼|上一篇|下一篇|"
+    r"【(?:纠错|打印|关闭|责任编辑)|\[(?:纠错|打印|关闭)|原创)"
+)
+_TIMESTAMP = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*\d{1,2}[:：]\d{2}")
+_TITLE = re.compile(r"关于.*通知")
+# Characters a notice reposted in Traditional Chinese holds and a Simplified one does not.
+_TRADITIONAL = re.compile("[國務辦廳關節慶勞動調週號東僅個這說時間開]")
+_BBCODE = re.compile(r"\[/?(?:b|i|u|s|color|size|font|url|quote|align|backcolor|hr)(?:=[^\]]*)?\]", re.I)
+_INVISIBLE = re.compile("[\u200b-\u200f\u2060-\u2064\ufeff\u00ad]")
+
+
+def _simplified(text: str) -> str:
+    """Text reposted in Traditional characters, converted with OpenCC (t2s)."""
+    if not _TRADITIONAL.search(text):
+        return text
+    import opencc
+
+    return opencc.OpenCC("t2s").convert(text)
+
+
+def _has_date(line: str) -> bool:
+    wide = line.translate(_WIDE)
+    return bool(_SPAN.search(wide) or _LOOSE_DATE.search(wide))
+
+
+def _notice_text(text: str) -> str:
+    """The notice inside a pasted page (see above); dropped lines become blank lines."""
+    text = _simplified(_BBCODE.sub("", _INVISIBLE.sub("", text)))
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    bare = [re.sub(r"\s+", "", line) for line in lines]
+    started = not any(_SALUTATION.match(b) or _FIRST_ITEM.match(b) for b in bare)
+    signed = False
+    out = []
+    for line, b in zip(lines, bare, strict=True):
+        if _ADDRESS.match(b) or (_TITLE.search(b) and not _has_date(b)):
+            signed = False  # what follows a signature is chrome, up to the next notice
+        if _SALUTATION.match(b) or _FIRST_ITEM.match(b):
+            started, signed = True, False
+        if _SIGNED.match(b):
+            signed = True
+        keep = (not signed and not _CHROME.match(b) and not _TIMESTAMP.search(b)
+                and (started or _ADDRESS.match(b) or not _has_date(b)))
+        out.append(line if keep else "")
+    return "\n".join(out)
+
+
 # ---------------------------------------------------------------- first pass: reading
 
 
@@ -179,6 +239,7 @@ class _Sentence:
     number: int
     text: str
     body: str
+    item: str = ""  # the item's heading ("二、春节"), to name a damaged item
     clauses: list[_Clause] = field(default_factory=list)
     days: int | None = None  # 共N天 / 放假N天
     with_weekend: bool = False  # 与周末连休
@@ -207,7 +268,8 @@ class _Reader:
         self.title = ""
 
     def fail(self, s: _Sentence, message: str) -> UserError:
-        return UserError(f"{self.label}第{s.number}句“{_short(s.text)}”：{message}")
+        item = f"“{s.item}”一条 " if s.item else ""
+        return UserError(f"{self.label}{item}第{s.number}句“{_short(s.text)}”：{message}")
 
     # --- lines, notices and items
 
@@ -294,12 +356,13 @@ class _Reader:
             prose = "".join(body for _, body in item.lines)
             item.name = _first_name(prose) or _first_name("".join(context))
         first: _Mention | None = None  # the item's first date gives day-only dates their month
+        heading = item.lines[0][0].split("：", 1)[0] if self._header(item.lines[0][0]) else ""
         for shown, body in item.lines:
             shift = len(shown) - len(body)
             for start, end in _split(shown, "。；！？"):
                 self.count += 1
                 text = shown[start:end]
-                sentence = _Sentence(self.count, text, shown[max(start, shift):end])
+                sentence = _Sentence(self.count, text, shown[max(start, shift):end], heading)
                 first = self._read_sentence(sentence, item, first)
                 item.sentences.append(sentence)
 
@@ -356,6 +419,8 @@ class _Reader:
         if note and (found := _WEEKDAY_NOTE.search(note)):
             weekday = _WEEKDAY_CHARS.index(found[1].replace("天", "日"))
         month = int(month)
+        if not 1 <= month <= 12:
+            raise self.fail(s, f"月份写成了“{month}月”，没有这个月份（转载时可能被改坏），请对照通知原文改正")
         eve = month == 12 and "元旦" in (item.name or "")
         return _Mention(int(year) if year else None, month, int(day), weekday, eve)
 
@@ -421,7 +486,8 @@ def _find_year(text: str, sections: list[_Section], address: str) -> int:
     years, with the address's publication month to break ties (notices come out in the
     autumn before their year); where that still leaves a choice, the user must say.
     """
-    title = _TITLE_YEAR.search(re.sub(r"\s+", "", text))
+    titles = "".join(line for line in re.sub(r"[ \t\u3000]+", "", text).split("\n") if _TITLE.search(line))
+    title = _TITLE_YEAR.search(titles) or _TITLE_YEAR.search(re.sub(r"\s+", "", text))
     if title:
         return int(title[1])
     mentions = list(_mentions(sections))
@@ -583,6 +649,7 @@ def parse_notice(text: str, year: int | None = None, source_name: str = "通知"
     what = "这段文字" if source_name == "通知" else source_name + " "
     not_notice = UserError(f"{what}不是节假日安排通知：没有找到“一、元旦：1月1日放假”这样的放假安排")
     reader = _Reader(label)
+    text = _notice_text(text)
     sections = reader.sections(text)
     if next(_mentions(sections), None) is None:
         raise not_notice
