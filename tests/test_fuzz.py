@@ -17,6 +17,7 @@ import zipfile
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import openpyxl
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
@@ -381,6 +382,7 @@ CELL = st.one_of(
                      "用户昵称（入会昵称）", "首次入会时间", "累计参会时长", "提交答卷时间", "1、您的姓名：", "签到时间",
                      "2017/04/12 星期三", "25:61", "1小时", "-5分钟", "张伟", "张伟（一组）", "王芳#第二党小组"]),
     st.integers(-10**6, 10**7), st.floats(allow_nan=True, allow_infinity=True),
+    st.just("9999999999999999999999999999"), st.just(10**28), st.just("-15.00"), st.just("1e400"),
     st.dates(date(1899, 12, 30), date(2100, 1, 1)), st.datetimes(datetime(1900, 1, 1), datetime(2100, 1, 1)),
     st.times(), st.booleans(), st.just(timedelta(minutes=95)),
 )
@@ -389,6 +391,11 @@ CELL = st.one_of(
 @st.composite
 def mutated_grid(draw) -> tuple[str, list[Sheet], dict]:
     name, sheets, options = draw(st.sampled_from(GRIDS))
+    return name, _mutate_sheets(draw, sheets), options
+
+
+def _mutate_sheets(draw, sheets: list[Sheet]) -> list[Sheet]:  # type: ignore[no-untyped-def]
+    """A copy of `sheets` with cells changed, rows moved, dropped, duplicated or widened."""
     sheets = [Sheet(s.name, [list(r) for r in s.rows], s.merged, s.visible) for s in sheets]
     for _ in range(draw(st.integers(1, 6))):
         sheet = sheets[draw(st.integers(0, len(sheets) - 1))]
@@ -419,7 +426,7 @@ def mutated_grid(draw) -> tuple[str, list[Sheet], dict]:
             del rows[r:]
         elif op == "widen":
             rows[r] = rows[r] + [""] * draw(st.integers(0, 30)) + [draw(CELL)]
-    return name, sheets, options
+    return sheets
 
 
 @fuzz(200)
@@ -511,3 +518,120 @@ def test_cli_attend_import_of_a_mutated_file(workspace, which, edits, extra):
     with open_ledger(workspace / "ledger.db") as ledger:
         assert ledger.integrity_ok()
 
+
+
+# ------------------------------------------------- the roster, the 党费台账 and templates
+
+ROSTER_SHEETS = _grid("roster.xlsx", (SAMPLE / "roster.xlsx").read_bytes())
+DUES_SHEETS = _grid("台账.xlsx", (SAMPLE / "2017党费台账.xlsx").read_bytes())
+
+
+@fuzz(120)
+@given(st.data())
+def test_mutated_rosters_read_into_members_or_problems(data):
+    """The sample 花名册 edited by hand (cells, rows, 28-digit incomes): members with sane
+    amounts and dates, or problems, each one Chinese line."""
+    from partyday_cli.core.amounts import AMOUNT_LIMIT
+    from partyday_cli.io import roster
+
+    sheets = _mutate_sheets(data.draw, ROSTER_SHEETS)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(roster, "read_grid", lambda path: sheets)
+        try:
+            result = roster.read_roster(Path("花名册.xlsx"))
+        except UserError as exc:
+            one_line(exc)
+            return
+    for problem in result.problems:
+        assert "\n" not in str(problem) and CHINESE.search(str(problem))
+    for member in result.members:
+        for amount in (member.income, member.dues_override):
+            assert amount is None or abs(amount) < AMOUNT_LIMIT
+
+
+@fuzz(120)
+@given(st.data(), st.sampled_from([None, 2017, 2016]))
+def test_mutated_dues_ledgers_read_or_refuse(data, year):
+    from partyday_cli.io import dues_ledger
+
+    sheets = _mutate_sheets(data.draw, DUES_SHEETS)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(dues_ledger, "read_grid", lambda path: sheets)
+        try:
+            result = dues_ledger.read_dues_ledger(Path("台账.xlsx"), year)
+        except UserError as exc:
+            one_line(exc)
+            return
+    for problem in result.problems:
+        assert "\n" not in str(problem) and CHINESE.search(str(problem))
+
+
+JINJA_PARTS = st.sampled_from([
+    "{{ org }}", "{{ members|length }}", "{{ 'x' * n }}", "{{ 'x'|center(n) }}", "{{ n ** n }}",
+    "{% for m in members %}{{ m }}{% endfor %}", "{% for i in range(n) %}{{ i }}{% endfor %}",
+    "{% macro f(k) %}{{ f(k) }}{% endmacro %}{{ f(1) }}", "{{ '{:>%d}'.format(1) }}", "{{ '%%%ds'|format(1) }}",
+    "{{ (org * n)|replace('中', org * n) }}", "{{ org.ljust(n) }}", "{{ n|filesizeformat }}",
+    "{{ members|join(org * n) }}", "{{ lipsum(n) }}", "{{ org[n:] }}", "{{ undefined_name }}", "{{ org.__class__ }}",
+    "{% if %}", "文字", "{{ ", "}}",
+])
+
+
+@fuzz(60)
+@given(st.lists(JINJA_PARTS, min_size=1, max_size=4), st.sampled_from([1, 40, 32768, 10**6, 10**10, -5]))
+def test_fuzzed_template_cells_render_or_refuse_naming_the_cell(parts, n):
+    """Hostile and careless template cells: a workbook or one line naming sheet and cell,
+    each within seconds (the deadline) and without building huge values."""
+    from partyday_cli.io.xltemplate import CELL_LIMIT, TemplateError, render_workbook
+
+    text = "".join(parts).replace("%d", str(n))
+    book = openpyxl.Workbook()
+    book.active.title = "表"
+    book.active["B3"] = text
+    buffer = io.BytesIO()
+    book.save(buffer)
+    try:
+        out = render_workbook(buffer.getvalue(), {"org": "中共某委员会", "members": ["甲", "乙"], "n": n},
+                              template_name="t.xlsx")
+    except TemplateError as exc:
+        one_line(exc)
+        assert "工作表“表”B3 单元格" in exc.message, exc.message
+        return
+    value = openpyxl.load_workbook(io.BytesIO(out)).active["B3"].value
+    assert value is None or len(str(value)) <= CELL_LIMIT
+
+
+# ------------------------------------------------------------ every year and date option
+
+YEAR_TEXT = st.one_of(st.integers(-10**25, 10**25).map(str), st.integers(1900, 2300).map(str),
+                      st.sampled_from(["0", "2017", "99999", "12345678901234567890", "-1", "1921", "2200"]))
+DAY_TEXT = st.one_of(
+    st.tuples(st.integers(0, 10**5), st.integers(0, 13), st.integers(0, 32)).map(lambda t: f"{t[0]:04d}-{t[1]:02d}-{t[2]:02d}"),
+    st.sampled_from(["9999-12-31", "0001-01-01", "2017-02-29", "2017-04-12", "2017年4月12日", "2200-12-31"]),
+    st.text(max_size=12),
+)
+YEAR_COMMANDS = [
+    ["report", "annual", "--year"], ["report", "quarterly", "--quarter", "2", "--year"],
+    ["report", "member", "高峰", "--year"], ["dues", "standard", "--year"], ["dues", "report", "--year"],
+    ["attend", "list", "--year"], ["plan"], ["calendar"], ["holidays", "show"],
+]
+DAY_COMMANDS = [
+    ["record"], ["attend", "list", "--date"], ["dues", "report", "--year", "2017", "--as-of"],
+    ["roster", "list", "--date"], ["signsheet"], ["remind", "--today"], ["export", "monthly", "--month"],
+    ["export", "monthly", "--month", "2017-04", "--today"],
+]
+
+
+@fuzz(60)
+@given(st.sampled_from(YEAR_COMMANDS), YEAR_TEXT)
+def test_every_year_option_gives_a_result_or_one_line(workspace, command, year):
+    run_cli(*command, year, "-w", str(workspace))
+
+
+@fuzz(60)
+@given(st.sampled_from(DAY_COMMANDS), DAY_TEXT)
+def test_every_date_option_gives_a_result_or_one_line(workspace, command, day):
+    if command[-1] == "--month":
+        day = day[:7]
+    with tempfile.TemporaryDirectory() as folder:
+        extra = ["-o", str(Path(folder) / "out.xlsx")] if command[0] in ("record", "signsheet") else []
+        run_cli(*command, day, *extra, "-w", str(workspace))

@@ -15,6 +15,7 @@ import typer
 from partyday_cli.cli.common import (
     WORKSPACE_HELP,
     ForceOpt,
+    check_year,
     info,
     parse_day,
     require_workspace,
@@ -44,7 +45,7 @@ def _month(text: str | None, today: date) -> tuple[int, int]:
     m = re.fullmatch(r"\s*(\d{4})\s*[-./年]\s*(\d{1,2})\s*月?\s*", text)
     if not m or not 1 <= int(m[2]) <= 12:
         raise UserError(f"--month“{text}”应写成 2017-04")
-    return int(m[1]), int(m[2])
+    return check_year(int(m[1]), "--month"), int(m[2])
 
 
 def _month_files(ws, year: int, month: int) -> dict[str, bytes]:  # type: ignore[no-untyped-def]
