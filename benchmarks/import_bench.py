@@ -13,7 +13,8 @@ and a GBK CSV saved by Windows Excel. Then, interleaved so machine noise hits bo
 - the product: `partyday attend import <folder>` on a fresh copy of the workspace,
   start-up included.
 
-Prints the median of each, files per second, and product / floor (target ≤ 2). Also
+Prints the median of each, files per second, product / floor (target ≤ 2), the product's
+peak RSS (target < 300 MB at 6,000 files) and the load average before and after. Also
 prints a digest of the ledger's attendance, which must not change between versions of
 the importer (compare it before and after an optimisation: `--source` times another
 checkout, e.g. `git archive HEAD~3 | tar -x -C /tmp/old`, on the same files).
@@ -283,10 +284,32 @@ def ledger_digest(ws: Path) -> str:
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()[:16]
 
 
+PEAK_RSS_MB: list[float] = []  # of each timed command, as resource.getrusage gives a waited child's
+
+
 def timed(cmd: list[str], **kwargs) -> tuple[float, subprocess.CompletedProcess]:  # type: ignore[no-untyped-def, type-arg]
-    start = time.perf_counter()
-    result = subprocess.run(cmd, capture_output=True, text=True, env=env(), **kwargs)
-    return time.perf_counter() - start, result
+    """Run `cmd`; its wall time and result, its peak RSS appended to PEAK_RSS_MB (os.wait4
+    gives the child's own `resource.struct_rusage`, as getrusage would)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=env(), **kwargs)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        result = subprocess.CompletedProcess(cmd, proc.returncode, out.read().decode(errors="replace"),
+                                             err.read().decode(errors="replace"))
+    scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB on Linux
+    PEAK_RSS_MB.append(usage.ru_maxrss * scale / 2**20)
+    return seconds, result
+
+
+def loadavg() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:  # not Linux
+        return "n/a"
 
 
 def main() -> None:
@@ -319,11 +342,13 @@ def main() -> None:
         print(f"built {args.files} files ({size / 1e6:.1f} MB; {', '.join(f'{k} {v}' for k, v in kinds.items())}), "
               f"{len(people)} members in {len(BRANCHES)} branches, in {time.perf_counter() - t0:.1f} s", flush=True)
 
+        print(f"load average before: {loadavg()}", flush=True)
         floor_cmd = [sys.executable, str(top / "floor.py"), str(top / "manifest.json")]
         timed(floor_cmd)  # warm the file cache
         floors: list[float] = []
         products: list[float] = []
         digests: set[str] = set()
+        rss: list[float] = []
         for k in range(args.runs):
             seconds, result = timed(floor_cmd)
             if result.returncode != 0:
@@ -339,8 +364,10 @@ def main() -> None:
                 tail = "\n".join(result.stderr.splitlines()[-15:])
                 sys.exit(f"product run failed ({result.returncode}):\n{tail}")
             products.append(seconds)
+            rss.append(PEAK_RSS_MB[-1])
             digests.add(ledger_digest(ws))
-            print(f"run {k + 1}: floor {floors[-1]:.2f} s, product {products[-1]:.2f} s  ({total[0]})", flush=True)
+            print(f"run {k + 1}: floor {floors[-1]:.2f} s, product {products[-1]:.2f} s, peak RSS {rss[-1]:.0f} MB"
+                  f"  ({total[0]})", flush=True)
             shutil.rmtree(ws)
         floor, product = statistics.median(floors), statistics.median(products)
         print(f"floor   (python-calamine + csv only): median {floor:6.2f} s  {args.files / floor:7.1f} files/s  "
@@ -348,6 +375,7 @@ def main() -> None:
         print(f"product (partyday attend import):     median {product:6.2f} s  {args.files / product:7.1f} files/s  "
               f"(runs {', '.join(f'{s:.2f}' for s in products)})")
         print(f"ratio product / floor = {product / floor:.2f} (target <= 2.00)")
+        print(f"product peak RSS {max(rss):.0f} MB (target < 300 MB); load average after: {loadavg()}")
         print(f"ledger digest {', '.join(sorted(digests))}" + ("" if len(digests) == 1 else "  (RUNS DISAGREE)"))
     finally:
         if not args.keep:
