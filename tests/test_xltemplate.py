@@ -531,6 +531,7 @@ HOSTILE = [
     "{% for i in range(100000) %}{{ i }}{% endfor %}",
     "{{ 9 ** 99999999 }}",
     "{{ ('ab' * 16000) ~ ('ab' * 16000) }}",
+    "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
 ]
 
 

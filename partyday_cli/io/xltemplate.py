@@ -334,6 +334,17 @@ def _environment():
 
         env.filters[name] = guarded
     env.globals.pop("lipsum", None)
+    sandbox_range = env.globals["range"]
+
+    def counted_range(*args: int) -> range:
+        """range() whose items count as calls: nested loops over range() are bounded too."""
+        steps = sandbox_range(*args)
+        env.calls += len(steps)
+        if env.calls > _CALL_LIMIT:
+            raise _Limit("计算量太大（循环次数过多）。请简化该单元格")
+        return steps
+
+    env.globals["range"] = counted_range
     return env
 
 
