@@ -37,7 +37,8 @@ class Problem:
 
     def __str__(self) -> str:
         where = self.location()
-        return f"{where}：{self.message}" if where else self.message
+        text = f"{where}：{self.message}" if where else self.message
+        return " ".join(text.splitlines())  # a cell's Alt+Enter quoted back stays on one line
 
 
 class UserError(Exception):

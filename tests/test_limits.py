@@ -139,3 +139,10 @@ def test_an_unset_org_name_is_named_by_plan_and_by_doctor(tmp_path):
     assert "党委名称未设置" in doctor.output and "[org] 下把 name" in doctor.output
     config.write_text(text.replace('name = "中共××委员会"', 'name = "中共万源市××乡委员会"'), encoding="utf-8")
     assert "党委名称未设置" not in invoke("plan", "2017", "-w", str(ws), "--force").stderr
+
+
+@pytest.mark.parametrize("args", [["record", "\x1e\r"], ["roster", "list", "--date", "2017\n04-12"],
+                                  ["export", "monthly", "--month", "20\x1e17-04"]], ids=repr)
+def test_a_date_with_line_breaks_is_quoted_back_on_one_line(workspace, args):
+    # found by tests/test_fuzz.py: splitlines() breaks at \x1e and \u2028 too
+    one_chinese_line(invoke(*args, "-w", str(workspace)))

@@ -183,6 +183,12 @@ def check_year(value: int | None, what: str = "年份") -> int | None:
     return value
 
 
+def shown(text: str, limit: int = 40) -> str:
+    """A user's value as quoted back in a message: one line, printable, not too long."""
+    text = "".join(ch if ch.isprintable() else "?" for ch in str(text))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def year_callback(param: typer.CallbackParam, value: int | None) -> int | None:
     """typer callback of every year option and argument ("--year 0" names the option)."""
     flag = next((o for o in param.opts if o.startswith("--")), None)
@@ -201,8 +207,8 @@ def parse_day(text: str, what: str = "日期"):  # type: ignore[no-untyped-def]
     except ValueError:
         pass
     if m and not YEAR_MIN <= int(m[1]) <= YEAR_MAX:
-        raise UserError(f"{what}“{text}”的年份不合理，请写 {YEAR_MIN}–{YEAR_MAX} 年之间的日期，如 2017-04-12")
-    raise UserError(f"{what}“{text}”不是有效日期，请写成 2017-04-12")
+        raise UserError(f"{what}“{shown(text)}”的年份不合理，请写 {YEAR_MIN}–{YEAR_MAX} 年之间的日期，如 2017-04-12")
+    raise UserError(f"{what}“{shown(text)}”不是有效日期，请写成 2017-04-12")
 
 
 def emit_table(table, fmt: Format, output: Path | None, *,  # type: ignore[no-untyped-def]

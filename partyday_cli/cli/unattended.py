@@ -19,6 +19,7 @@ from partyday_cli.cli.common import (
     info,
     parse_day,
     require_workspace,
+    shown,
     write_file,
 )
 from partyday_cli.errors import UserError
@@ -44,7 +45,7 @@ def _month(text: str | None, today: date) -> tuple[int, int]:
 
     m = re.fullmatch(r"\s*(\d{4})\s*[-./年]\s*(\d{1,2})\s*月?\s*", text)
     if not m or not 1 <= int(m[2]) <= 12:
-        raise UserError(f"--month“{text}”应写成 2017-04")
+        raise UserError(f"--month“{shown(text)}”应写成 2017-04")
     return check_year(int(m[1]), "--month"), int(m[2])
 
 
