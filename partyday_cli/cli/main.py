@@ -37,6 +37,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "plan": ("plan", "plan", "排出全年活动并分配主题，生成《年度活动安排表》"),
     "signsheet": ("plan", "signsheet", "生成某次活动的签到表，预先填好应到党员"),
     "record": ("plan", "record", "生成某次活动的《记实表》，登记报送日期"),
+    "meeting": ("meeting", "app", "三会一课：登记支部委员会、党小组会、党课等组织生活会议"),
     "attend": ("attend", "app", "签到与出勤：导入签到表、腾讯会议、问卷星、企业微信/钉钉导出"),
     "dues": ("dues", "app", "党费：交纳标准、导入党费台账、收缴情况"),
     "report": ("report", "app", "报表：季度、年度和个人的出勤、党费、主题与“三会一课”"),

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -193,6 +193,8 @@ class ActivityCounts:
     makeup: int = 0  # 补学
     exempt: int = 0  # 免参加
     signed: bool = False  # a sign-in file is in force
+    meeting_kinds: tuple[str, ...] = ()  # kinds recorded as held (`partyday meeting add`)
+    speaker: str = ""  # a 党课's speaker
 
     @property
     def recorded(self) -> bool:
@@ -715,6 +717,9 @@ def build_report(*, period: Period, today: date, thresholds: Thresholds, branch:
     dues_by_member = {d.member_id: d for d in dues or ()}
     members = member_stats(tallies, directory, thresholds, dues_by_member)
     held_by = _by_branch((a for a in activities if a.recorded and a.date <= as_of), lambda a: a.branch)
+    # a meeting recorded as held counts for its kinds before its sign-in file comes in
+    minutes_by = _by_branch((replace(a, kinds=a.meeting_kinds) for a in activities
+                             if not a.recorded and a.meeting_kinds and a.date <= as_of), lambda a: a.branch)
     checks: list[Check] = []
     plan_checks: dict[str, list[str]] = {}
     names = list(dict.fromkeys([*branches, *held_by]))
@@ -725,7 +730,7 @@ def build_report(*, period: Period, today: date, thresholds: Thresholds, branch:
             checks += theme_checks(b, held, catalogue, period, as_of)
             if period.quarter is None and as_of >= period.end:
                 plan_checks[b] = plan_check(held, catalogue)
-        checks += kind_checks(b, held, kind_rules, period, as_of)
+        checks += kind_checks(b, held + minutes_by.get(b, []), kind_rules, period, as_of)
     rollup = branch_rollup(names, stats, unrecorded, members, list(dues or ()), checks)
     return Report(period, as_of, thresholds, branch, stats, unrecorded, members,
                   None if dues is None else list(dues), checks, plan_checks, rollup)

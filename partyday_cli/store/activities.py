@@ -85,15 +85,16 @@ def save_plan(ledger: Ledger, branch: str, year: int, activities: list[Activity]
     added = updated = removed = 0
     kept: list[date] = []
     with ledger.transaction() as conn:
-        existing = {
-            date.fromisoformat(r["date"]): r["id"]
-            for r in conn.execute(
-                "SELECT id, date FROM activities WHERE branch = ? AND date BETWEEN ? AND ?",
-                (branch, f"{year}-01-01", f"{year}-12-31"))
-        }
+        existing = {}
+        held: dict[int, list[str]] = {}  # kinds recorded as held (`partyday meeting add`): kept
+        for r in conn.execute("SELECT id, date, meeting_kinds FROM activities WHERE branch = ? AND date "
+                              "BETWEEN ? AND ?", (branch, f"{year}-01-01", f"{year}-12-31")):
+            existing[date.fromisoformat(r["date"])] = r["id"]
+            held[r["id"]] = json.loads(r["meeting_kinds"] or "[]")
         for act in activities:
+            kinds = list(dict.fromkeys([*act.kinds, *held.get(existing.get(act.date, 0), [])]))
             values = (act.planned.isoformat() if act.planned else None, act.theme,
-                      json.dumps(list(act.kinds), ensure_ascii=False), act.content, act.form,
+                      json.dumps(kinds, ensure_ascii=False), act.content, act.form,
                       act.place, act.host, act.rule, int(act.provisional), act.moved_reason,
                       stamp)
             if act.date in existing:
@@ -109,6 +110,10 @@ def save_plan(ledger: Ledger, branch: str, year: int, activities: list[Activity]
                     "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", (*values, branch, act.date.isoformat()))
                 added += 1
         for day, activity_id in existing.items():
+            if held[activity_id]:  # a meeting held that day stays, with its own kinds
+                conn.execute("UPDATE activities SET planned = NULL, theme = '', kinds = ?, status = '' "
+                             "WHERE id = ?", (json.dumps(held[activity_id], ensure_ascii=False), activity_id))
+                continue
             has_records = conn.execute(
                 "SELECT 1 FROM attendance WHERE activity_id = ? LIMIT 1", (activity_id,)).fetchone()
             if has_records:

@@ -245,5 +245,20 @@ _V5 = Migration(
     ),
 )
 
-MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _V4, _V5)
+# v6: meetings of organisational life recorded as held (SPEC §12, `partyday meeting add`).
+# A meeting is an activity row (one per branch and day, so the reports count its kinds
+# beside the plan's): `meeting_kinds` lists the kinds recorded as held that day (a
+# non-empty list marks the row as a meeting, counted even before a sign-in file),
+# `speaker`/`title` are a 党课's, `meeting_group` the 党小组 of a 党小组会.
+_V6 = Migration(
+    6,
+    (
+        "ALTER TABLE activities ADD COLUMN meeting_kinds TEXT NOT NULL DEFAULT '[]'",
+        "ALTER TABLE activities ADD COLUMN speaker TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE activities ADD COLUMN title TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE activities ADD COLUMN meeting_group TEXT NOT NULL DEFAULT ''",
+    ),
+)
+
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
 LATEST_VERSION: int = MIGRATIONS[-1].version
