@@ -662,10 +662,16 @@ class _Importer:
                         f"{expected} 人；多出的是不在当天党员名单中的 {rows}。请核对：列席人员（入党积极分子、群众等）"
                         "请在该行写明“列席”，本支部新党员请先导入最新花名册，再重新导入；账本未作改动")
 
+    def _expected_at(self, ready: _Prepared, candidates):  # type: ignore[no-untyped-def]
+        """The candidates a meeting of the committee or of one 党小组 expects (SPEC §12)."""
+        from partyday_cli.store.meetings import expected_at_activity
+
+        return expected_at_activity(self.ledger.conn, getattr(ready.activity, "id", None), candidates)
+
     def _file_counts(self, ready: _Prepared) -> tuple[int, int]:
         """应到 and 实到 by this file alone (a dry run)."""
         day = ready.result.day
-        candidates = self.cache.members(day, ready.result.branch)
+        candidates = self._expected_at(ready, self.cache.members(day, ready.result.branch))
         expected = {mid for mid, m in candidates if m.is_expected_on(day)}
         present = {k.member_id for k in ready.marks if k.status in PRESENT and k.member_id in expected}
         return len(expected), len(present)
@@ -683,7 +689,7 @@ class _Importer:
         why = []
         if wrong_expected:
             day = r.day
-            candidates = self.cache.members(day, r.branch)
+            candidates = self._expected_at(ready, self.cache.members(day, r.branch))
             exempt = sum(1 for _, m in candidates if not m.is_expected_on(day))
             listed = {k.member_id for k in ready.marks}
             missing = [m.name for mid, m in candidates if m.is_expected_on(day) and mid not in listed]

@@ -116,6 +116,9 @@ def test_signin_counts_only_the_committee(sample, tmp_path):
     assert invoke("meeting", "add", "2017-01-18", "--kind", "支部委员会").exit_code == 0
     sheet = factories.handwritten_xlsx(tmp_path / "支委会签到表.xlsx", title="支部委员会签到表",
                                        date=date(2017, 1, 18), names=["李建国", "高峰"], footer=False)
+    dry = invoke("attend", "import", str(sheet), "--date", "2017-01-18", "--dry-run", "-f", "json")
+    assert dry.exit_code == 0, dry.output
+    assert '"expected": 3' in dry.stdout and '"present": 2' in dry.stdout
     result = invoke("attend", "import", str(sheet), "--date", "2017-01-18")
     assert result.exit_code == 0, result.output
     rows = ledger_rows(sample, "SELECT v.name, t.status FROM attendance t JOIN activities a ON a.id = t.activity_id "

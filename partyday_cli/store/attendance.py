@@ -278,30 +278,10 @@ def rederive(ledger: Ledger, activity_id: int, activity_date: date, branch: str)
               _in_scope(ledger.conn, activity_id, members_on_with_ids(ledger, activity_date, branch)))
 
 
-_SCOPED: dict[tuple, tuple[list, list]] = {}  # (activity, its scope, id of the list) → (list, scoped)
-
-
 def _in_scope(conn, activity_id: int, expected: list[tuple[int, Member]]) -> list[tuple[int, Member]]:  # type: ignore[no-untyped-def]
-    """Who is expected at the activity: at a meeting of the committee or of one 党小组,
-    only they (SPEC §12), so no one else gets a row (never a 缺席). The same scoped list
-    is handed out for the same list in, as `ImportCache` compares lists by identity."""
-    from partyday_cli.core.meetings import expected_at
-    from partyday_cli.store.meetings import meeting_scope
+    from partyday_cli.store.meetings import expected_at_activity
 
-    scope = meeting_scope(conn, activity_id)
-    if scope is None:
-        return expected
-    key = (activity_id, scope, id(expected))
-    kept = _SCOPED.get(key)
-    if kept is not None and kept[0] is expected:
-        return kept[1]
-    scoped = expected_at(scope[0], scope[1], expected)
-    if len(scoped) == len(expected):
-        return expected
-    if len(_SCOPED) > 256:
-        _SCOPED.clear()
-    _SCOPED[key] = (expected, scoped)
-    return scoped
+    return expected_at_activity(conn, activity_id, expected)
 
 
 def _rederive(conn, activity_id: int, activity_date: date,  # type: ignore[no-untyped-def]

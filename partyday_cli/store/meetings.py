@@ -108,3 +108,29 @@ def meeting_scope(conn, activity_id: int) -> tuple[tuple[str, ...], str] | None:
     if row is None or row[1] in ("", "[]"):
         return None
     return tuple(json.loads(row[0])), row[2]
+
+
+_SCOPED: dict[tuple, tuple[list, list]] = {}  # (activity, its scope, id of the list) → (list, scoped)
+
+
+def expected_at_activity(conn, activity_id: int | None, expected: list) -> list:  # type: ignore[no-untyped-def]
+    """Who of `expected` (id, Member) is expected at the activity: at a meeting of the
+    committee or of one 党小组, only they (SPEC §12), so no one else gets an attendance row
+    (never a 缺席). For the same list in, the same scoped list comes out, as
+    `store.attendance.ImportCache` compares lists by identity."""
+    from partyday_cli.core.meetings import expected_at
+
+    scope = meeting_scope(conn, activity_id) if activity_id is not None else None
+    if scope is None:
+        return expected
+    key = (activity_id, scope, id(expected))
+    kept = _SCOPED.get(key)
+    if kept is not None and kept[0] is expected:
+        return kept[1]
+    scoped = expected_at(scope[0], scope[1], expected)
+    if len(scoped) == len(expected):
+        return expected
+    if len(_SCOPED) > 256:
+        _SCOPED.clear()
+    _SCOPED[key] = (expected, scoped)
+    return scoped
