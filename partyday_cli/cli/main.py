@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -19,6 +21,7 @@ from typer.core import TyperGroup
 from partyday_cli import __version__
 from partyday_cli.errors import UserError
 
+_DIGITS = re.compile(r"-?(?:0|[1-9][0-9]*)")  # an int as pydantic reads it, no sign, space or _
 BUG_EXIT_CODE = 70  # EX_SOFTWARE: exit 1 is a user problem, exit 2 usage, 70 a bug
 
 
@@ -51,6 +54,72 @@ class _Listed(typer.core.TyperCommand):
     """A command as `partyday --help` lists it, before its module is loaded."""
 
 
+class _PlainValues:
+    """Coercion of the plain values a command line gives — a str, a bool, an int written
+    in digits, a path (that is missing or readable), an Enum by its exact value — without
+    pydantic: Typer ≥ 0.2x builds a pydantic TypeAdapter for every parameter it coerces,
+    and importing pydantic costs more than a bare Typer app's whole `--help`. Any other
+    value (one to refuse, with Typer's own message) goes to Typer's own coercion."""
+
+    def __init__(self, param) -> None:  # type: ignore[no-untyped-def]
+        self.param = param
+        self.kind = param.type_descriptor.annotation
+        self.typer_own = None
+
+    def coerce(self, value, param, ctx):  # type: ignore[no-untyped-def]
+        kind = self.kind
+        if value is None or kind is str and isinstance(value, str) or kind is bool and isinstance(value, bool):
+            return value
+        if kind is int and (type(value) is int or isinstance(value, str) and _DIGITS.fullmatch(value)):
+            return int(value)
+        if kind is Path and isinstance(value, str | Path) and str(value) and (
+                os.access(value, os.R_OK) or not os.path.exists(value)):
+            return Path(value)
+        if isinstance(kind, type) and issubclass(kind, Enum) and ctx.token_normalize_func is None:
+            if isinstance(value, kind):
+                return value
+            for member in kind:
+                if member.value == value:
+                    return member
+        if self.typer_own is None:
+            from typer._coercion import build_runtime_param
+
+            self.typer_own = build_runtime_param(self.param.type_descriptor)
+        return self.typer_own.coerce(value, param=param, ctx=ctx)
+
+
+def _plain_coercion(command) -> None:  # type: ignore[no-untyped-def]
+    """`_PlainValues` for the single-valued str/int/Path/Enum parameters of `command`
+    and its subcommands (with a Typer that coerces through pydantic)."""
+    for param in command.params:
+        _plain_param(param)
+    own_help = getattr(command, "get_help_option", None)
+    if own_help is not None:  # made per context, once: `--help` is a bool flag too
+        def get_help_option(ctx):  # type: ignore[no-untyped-def]
+            option = own_help(ctx)
+            if option is not None:
+                _plain_param(option)
+            return option
+
+        command.get_help_option = get_help_option
+    for sub in getattr(command, "commands", {}).values():
+        if not isinstance(sub, _Listed):
+            _plain_coercion(sub)
+
+
+def _plain_param(param) -> None:  # type: ignore[no-untyped-def]
+    desc = getattr(param, "type_descriptor", None)
+    if desc is None or getattr(param, "_runtime_param", 0) is not None or param.multiple or param.nargs != 1:
+        return
+    info, kind = desc.parameter_info, desc.annotation
+    plain = kind in (str, int, bool) or isinstance(kind, type) and issubclass(kind, Enum) and info.case_sensitive
+    plain = plain or kind is Path and not (info.exists or info.resolve_path or info.allow_dash or info.writable
+                                           or info.path_type or not info.file_okay or not info.dir_okay)
+    if plain and info.parser is None and getattr(info, "click_type", None) is None \
+            and info.min is None and info.max is None:
+        param._runtime_param = _PlainValues(param)
+
+
 def build_command(name: str):  # type: ignore[no-untyped-def]
     """The real click command for `name`, built from its module."""
     import importlib
@@ -62,10 +131,12 @@ def build_command(name: str):  # type: ignore[no-untyped-def]
     wrapper = typer.Typer(rich_markup_mode="rich", add_completion=False)
     if isinstance(target, typer.Typer):
         wrapper.add_typer(target, name=name)
-        return get_command(wrapper).commands[name]  # type: ignore[attr-defined]
-    wrapper.command(name)(target)
-    command = get_command(wrapper)
-    command.name = name
+        command = get_command(wrapper).commands[name]  # type: ignore[attr-defined]
+    else:
+        wrapper.command(name)(target)
+        command = get_command(wrapper)
+        command.name = name
+    _plain_coercion(command)
     return command
 
 
@@ -79,6 +150,7 @@ class PartydayGroup(TyperGroup):
         super().__init__(*args, **kwargs)
         for name, (_, _, short) in COMMANDS.items():
             self.commands.setdefault(name, _Listed(name=name, help=short, short_help=short))
+        _plain_coercion(self)
 
     def get_command(self, ctx, cmd_name):  # type: ignore[no-untyped-def]
         command = self.commands.get(cmd_name)
