@@ -361,3 +361,19 @@ def test_dangwei_xlsx_has_branch_sheet(three, tmp_path):
     # without -o, the workbook goes to the workspace's out/ folder
     assert invoke("report", "annual", "-y", "2017", "-f", "xlsx").exit_code == 0
     assert list((three / "out").glob("2017年党员活动情况报告-*.xlsx"))
+
+
+def test_json_records_one_a_line_whatever_the_values_hold():
+    """The report's JSON puts each record of a list on its own line (cli/report.json_bytes,
+    one orjson call per list); a value holding the line marker or JSON punctuation is kept."""
+    import json
+
+    from partyday_cli.cli.report import _MARK, json_bytes
+
+    value = {"members": [{"name": "张伟", "flags": ["},{"]}, {"name": "李娜"}], "odd": [{"name": _MARK}],
+             "dates": ["2017-04-12"], "none": []}
+    out = json_bytes(value)
+    assert json.loads(out) == value
+    lines = out.decode().splitlines()
+    assert '    {"name":"张伟","flags":["},{"]},' in lines and '    {"name":"李娜"}' in lines
+    assert f'    {{"name":"{_MARK}"}}' in lines

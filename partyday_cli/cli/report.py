@@ -226,9 +226,18 @@ def json_bytes(value: Any, indent: int = 0) -> bytes:
         body = b",".join(inner + orjson.dumps(k) + b": " + json_bytes(v, indent + 2) for k, v in value.items())
         return b"{" + body + b"\n" + pad + b"}"
     if isinstance(value, list) and value and isinstance(value[0], dict):
-        dumps = orjson.dumps
-        return b"[" + b",".join([inner + dumps(v) for v in value]) + b"\n" + pad + b"]"
+        # one orjson call for the whole list (a call per record costs 3× the writing): a
+        # marker before each record becomes its line break; the count says that no value
+        # held the marker itself, else a call per record
+        text = orjson.dumps([x for v in value for x in (_MARK, v)])
+        if text.count(_MARK_JSON) == len(value):
+            return text.replace(_MARK_JSON + b",", inner)[:-1] + b"\n" + pad + b"]"
+        return b"[" + b",".join([inner + orjson.dumps(v) for v in value]) + b"\n" + pad + b"]"
     return orjson.dumps(value)
+
+
+_MARK = "\u2063partyday-record\u2063"  # INVISIBLE SEPARATOR: in no name or sentence of a report
+_MARK_JSON = f'"{_MARK}"'.encode()
 
 
 @contextmanager

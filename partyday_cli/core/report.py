@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from functools import cache, cached_property, lru_cache
+from functools import cache, cached_property
 from typing import Any
 
 from partyday_cli.errors import UserError
@@ -449,45 +449,59 @@ def dues_totals(lines: Iterable[DuesLine]) -> DuesTotals:
         members_flagged=sum(1 for x in lines if x.flags))
 
 
-def paid_in_full_line(member_id: int, who: tuple[str, str, str], standard: Any, due_months: Sequence[str],
-                      paid: tuple[int, int, str, str, str, str, int] | None, period: Period) -> DuesLine | None:
-    """The dues line of a member who paid every owed month in full and on time, straight
-    from the ledger's per-member aggregate; None when anything needs `core.dues.dues_status`
-    (a gap, a short, late or doubled payment, a payment for a month not owed, a zero standard).
+class PaidInFull:
+    """The dues lines of members who paid every owed month in full and on time, straight
+    from the ledger's per-member aggregate, for one period; None where anything needs
+    `core.dues.dues_status` (a gap, a short, late or doubled payment, a payment for a month
+    not owed, a zero standard). For such a member `dues_status` gives every month 已交,
+    nothing owed and no flag.
 
-    `who` is (name, branch, 党小组); `standard` a `core.dues.Standard`; `paid` is (rows,
-    distinct months, first month, last month, smallest amount, largest amount (as text),
-    late rows) over the months of the year up to the period's end. For such a member
-    `dues_status` gives every month 已交, nothing owed and no flag.
+    The figures depend only on the 党费标准, the amount and the months owed, so they are
+    worked out once per such triple (thousands of members share one), in `Decimal`.
     """
-    monthly = standard.monthly
-    if paid is None or not due_months or monthly <= 0:
-        return None
-    rows, distinct, first, last, low, high, late = paid
-    if rows != distinct or rows != len(due_months) or first != due_months[0] or last != due_months[-1] \
-            or low != high or late:
-        return None
-    figures = _in_full(monthly, low, tuple(due_months), period.start.month)
-    if figures is None:
-        return None
-    return DuesLine(member_id, *who, monthly, standard.base, *figures, _NOTHING_OWED, (), (), 0, (), standard.note)
+
+    def __init__(self, period: Period) -> None:
+        self.start_month = period.start.month
+        self._figures: dict[tuple[str, str, tuple[str, ...]], tuple[Decimal, ...] | None] = {}
+
+    def line(self, member_id: int, name: str, branch: str, group: str, monthly: str, base: Decimal | None,
+             note: str, due_months: tuple[str, ...], paid: tuple[int, int, str, str, str, str, int] | None
+             ) -> DuesLine | None:
+        """`monthly` is the 党费标准 as text; `paid` is (rows, distinct months, first month,
+        last month, smallest amount, largest amount (as text), late rows) over the months
+        of the year up to the period's end."""
+        if paid is None or not due_months:
+            return None
+        rows, distinct, first, last, low, high, late = paid
+        if rows != distinct or rows != len(due_months) or first != due_months[0] or last != due_months[-1] \
+                or low != high or late:
+            return None
+        key = (monthly, low, due_months)
+        try:
+            figures = self._figures[key]
+        except KeyError:
+            figures = self._figures[key] = _in_full(Decimal(monthly), low, due_months, self.start_month)
+        if figures is None:
+            return None
+        return DuesLine(member_id, name, branch, group, figures[0], base, figures[1], figures[2], figures[3],
+                        figures[4], _NOTHING_OWED, (), (), 0, (), note)
 
 
 _NOTHING_OWED = Decimal("0.00")
 
 
-@lru_cache(maxsize=8192)
 def _in_full(monthly: Decimal, amount_text: str, due_months: tuple[str, ...], start_month: int
-             ) -> tuple[Decimal, Decimal, Decimal, Decimal] | None:
-    """(due and paid within the period, due and paid year to date) of a member who paid
-    `amount_text` for every one of `due_months`; None when that is less than `monthly`."""
+             ) -> tuple[Decimal, Decimal, Decimal, Decimal, Decimal] | None:
+    """(the standard, due and paid within the period, due and paid year to date) of a
+    member who paid `amount_text` for every one of `due_months`; None when that is less
+    than the standard, or the standard is zero (免交: no month is 已交 by paying it)."""
     amount = Decimal(amount_text)
-    if amount < monthly:
+    if monthly <= 0 or amount < monthly:
         return None
     start = f"{due_months[0][:4]}-{start_month:02d}"
     inside = len(due_months) - bisect_left(due_months, start)
     rows = len(due_months)
-    return monthly * inside, amount * inside, monthly * rows, amount * rows
+    return monthly, monthly * inside, amount * inside, monthly * rows, amount * rows
 
 
 # ---------------------------------------------------------------------- themes and kinds

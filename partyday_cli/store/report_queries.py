@@ -21,9 +21,9 @@ from partyday_cli.core.report import (
     DuesLine,
     MemberInfo,
     MemberTally,
+    PaidInFull,
     Period,
     dues_line,
-    paid_in_full_line,
 )
 from partyday_cli.store.ledger import Ledger
 from partyday_cli.store.roster import _import_in_force
@@ -385,15 +385,25 @@ def report_dues(ledger: Ledger, period: Period, today: date, policy: Any, branch
     lines: dict[int, DuesLine] = {}
     suspects = []
     standards: dict[tuple, Any] = {}
+    in_full = PaidInFull(period)
     year = period.year
-    for p in people:
+    for p in people:  # 30,000 at 党委 scale: plain tuples, the 党费标准 as the ledger's text
         mid = p[0]
         due = _months_due(*p[13], year, upto)
-        key = (p[4], p[5], p[6], p[14])
-        standard = standards.get(key)
-        if standard is None:
-            standard = standards[key] = _standard(*key, policy)
-        line = None if exact_only else paid_in_full_line(mid, (p[1], p[2], p[3]), standard, due, paid.get(mid), period)
+        stored = p[14]
+        line = None
+        if exact_only:
+            pass
+        elif stored is not None:
+            line = in_full.line(mid, p[1], p[2], p[3], stored[0], None if p[5] is None else Decimal(p[5]),
+                                stored[1], due, paid.get(mid))
+        else:  # a ledger from before v5, or other [dues] amounts: the rules decide the standard
+            key = (p[4], p[5], p[6])
+            standard = standards.get(key)
+            if standard is None:
+                standard = standards[key] = _standard(*key, None, policy)
+            line = in_full.line(mid, p[1], p[2], p[3], str(standard.monthly), standard.base, standard.note, due,
+                                paid.get(mid))
         if line is not None:
             lines[mid] = line
         elif due or mid in paid:
