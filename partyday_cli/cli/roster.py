@@ -21,7 +21,7 @@ from partyday_cli.cli.common import (
 )
 from partyday_cli.errors import Problem, UserError
 
-app = typer.Typer(help="花名册：导入党员名单，查看某天的党员情况。", no_args_is_help=True)
+app = typer.Typer(help="花名册：生成空白模板（roster template），导入党员名单，查看某天的党员情况。", no_args_is_help=True)
 
 
 @app.command("import")
@@ -168,3 +168,35 @@ def list_roster(
     table.notes.append(f"共 {len(rows)} 人；应参加组织生活 "
                        f"{sum(1 for m, _ in rows if not m.is_exempt_on(day))} 人")
     emit_table(table, fmt, output)
+
+
+@app.command("template")
+def template(
+    ctx: typer.Context,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="写到哪个文件（默认当前文件夹下的 花名册模板.xlsx）。")] = None,
+    branch: Annotated[str | None, typer.Option(
+        "--branch", "-b", help="表头上的党支部名称（默认取工作区第一个支部，没有工作区时为“第一党支部”）。")] = None,
+    force: ForceOpt = False,
+    workspace: Annotated[Path | None, typer.Option("--workspace", "-w", help=WORKSPACE_HELP)] = None,
+) -> None:
+    """生成空白花名册模板（与 partyday init 写入工作区的 roster.xlsx 相同），填好后用 roster import 导入。
+
+    示例：
+
+      partyday roster template
+
+      partyday roster template -o 机关党支部花名册.xlsx --branch 机关党支部
+    """
+    from partyday_cli import workspace as wsmod
+    from partyday_cli.cli.common import workspace_option, write_file
+    from partyday_cli.io.roster_template import roster_template
+
+    if branch is None:
+        ws = wsmod.discover(workspace_option(ctx, workspace))
+        branch = ws.branches[0].name if ws is not None and ws.branches else "第一党支部"
+    path = output if output is not None else Path("花名册模板.xlsx")
+    if path.suffix.lower() != ".xlsx":
+        raise UserError(f"花名册模板是 Excel 文件，请把 -o 的扩展名写成 .xlsx（现在是 {path.name}）")
+    write_file(path, roster_template(branch), force=force)
+    info("填好党员名单后运行：partyday roster import " + str(path))
