@@ -21,7 +21,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -45,6 +45,8 @@ class ImportOptions:
     branch: str | None = None
     replace: bool = False  # the file supersedes the activity's files in force
     dry_run: bool = False  # nothing is written
+    rows: bool = True  # keep every row's RowResult in FileResult.rows (--explain, JSON); the
+    # rows a summary names (unmatched, shared, not a person) are kept either way
 
 
 @dataclass(frozen=True)
@@ -254,6 +256,17 @@ class _Loaded:
         self.path, self.data, self.sha, self.error, self.pending = path, data, sha, error, pending
 
 
+@dataclass(frozen=True)
+class _Roster:
+    """A day's candidate list as `_split` and `_check_counts` use it (see `_roster_of`)."""
+
+    candidates: list
+    by_id: dict
+    who: dict[int, str]  # 王伟（第一党小组） where the name is shared
+    exempt: frozenset[int]  # not expected that day
+    expected: int
+
+
 @dataclass
 class _Prepared:
     """A file read, matched and checked, not yet written: all its turn has left to do is
@@ -305,6 +318,7 @@ class _Importer:
         self._prepared: dict[int, _Prepared] = {}
         self._next_load = self._next_prepare = 0
         self._memos: list[tuple[list, tuple]] = []  # (candidates, (memo, index))
+        self._rosters: dict[tuple[int, date], _Roster] = {}
         self._archiver: ThreadPoolExecutor | None = None
         self._unfinished: dict[str, int] = {}  # sha256 → files prepared and not yet at their turn
 
@@ -396,8 +410,8 @@ class _Importer:
             if self.dry_run:
                 activity = Activity(None, branch, day, day, "", ("主题党日",))
         prepared = _Prepared(path, loaded.sha, result, signin, activity, data=loaded.data)
-        lines = self._split(prepared, pairs, dict(candidates), branch)
-        self._check_counts(prepared, candidates, day)
+        lines = self._split(prepared, pairs, self._roster_of(candidates, day), branch)
+        self._check_counts(prepared, self._roster_of(candidates, day), day)
         result.warnings.extend([f"{path.name}：{warning}" for warning in signin.warnings] + lines)
         if not self.dry_run and loaded.sha not in self._unfinished:  # a copy of an earlier file: at its turn
             from partyday_cli.io.archive import archive_file
@@ -511,7 +525,7 @@ class _Importer:
             if m is None:
                 m = memo[key] = index.match(row)
             elif m.row is not row:
-                m = index.match(row) if m.parts else replace(m, row=row)  # parts carry the row's status
+                m = index.match(row) if m.parts else m.with_row(row)  # parts carry the row's status
             out.append(m)
         flat = index.settle(out)
         pairs, at = [], 0
@@ -582,21 +596,41 @@ class _Importer:
         result.warnings.append(f"{day.isoformat()} 不在年度计划中，已按 --date 记为一次活动")
         return activity_on(self.ledger, day, branch)[0]
 
-    def _split(self, ready: _Prepared, pairs, by_id, branch: str) -> list[str]:  # type: ignore[no-untyped-def]
+    def _roster_of(self, candidates, day: date) -> _Roster:  # type: ignore[no-untyped-def]
+        """What every file of a day's candidate list shares, worked out once for the list."""
+        key = (id(candidates), day)
+        found = self._rosters.get(key)
+        if found is None or found.candidates is not candidates:
+            by_id = dict(candidates)
+            names = Counter(m.name for m in by_id.values())
+            who = {mid: f"{m.name}（{m.group or m.branch}）" if names[m.name] > 1 else m.name
+                   for mid, m in by_id.items()}
+            exempt = frozenset(mid for mid, m in candidates if not m.is_expected_on(day))
+            found = self._rosters[key] = _Roster(candidates, by_id, who, exempt, len(by_id) - len(exempt))
+        return found
+
+    def _split(self, ready: _Prepared, pairs, roster: _Roster, branch: str) -> list[str]:  # type: ignore[no-untyped-def]
         """The file's marks, names left unmatched, visitors and rows; warnings about rows."""
         from partyday_cli.core.matching import clean_name
         from partyday_cli.store.attendance import FileMark, Unmatched
 
         result, path = ready.result, ready.path
+        keep_rows = self.options.rows
         lines: list[str] = []
         seen: set[int] = set()
-        names = Counter(m.name for m in by_id.values())
-
-        def who(member_id: int) -> str:
-            m = by_id[member_id]
-            return f"{m.name}（{m.group or m.branch}）" if names[m.name] > 1 else m.name
+        labels = roster.who
+        who = labels.__getitem__
+        marks, late = ready.marks, 0
 
         for row, whole, flat in pairs:
+            if not keep_rows and not whole.parts and flat[0].member_id is not None and not flat[0].warning:
+                member_id = flat[0].member_id  # the common row: one member, nothing to say
+                if member_id in seen and row.status is None:
+                    continue  # the same person joined twice: one attendance
+                seen.add(member_id)
+                marks.append(FileMark(member_id, row.status, row.reason, row.answers, row.sheet, row.row))
+                late += row.status == "迟到"
+                continue
             where = f"{path.name} {('工作表“' + row.sheet + '” ') if row.sheet else ''}第{row.row}行"
             members, candidates, suggestions, parts = [], (), (), []
             for m in flat:
@@ -609,9 +643,8 @@ class _Importer:
                     if m.member_id in seen and row.status is None:
                         continue  # the same person joined twice: one attendance
                     seen.add(m.member_id)
-                    ready.marks.append(FileMark(m.member_id, row.status, row.reason, row.answers, row.sheet, row.row))
-                    if row.status == "迟到":
-                        ready.late += 1
+                    marks.append(FileMark(m.member_id, row.status, row.reason, row.answers, row.sheet, row.row))
+                    late += row.status == "迟到"
                     continue
                 text = m.part or row.raw_name
                 if whole.parts:
@@ -636,7 +669,8 @@ class _Importer:
             note = whole.note if whole.parts else flat[0].note
             one = RowResult(row.sheet, row.row, row.raw_name, row.status, row.reason, tuple(members), step, note,
                             candidates, suggestions, tuple(parts))
-            result.rows.append(one)
+            if keep_rows:
+                result.rows.append(one)
             if whole.parts:
                 result.splits.append(one)
             if step == "not-a-person":
@@ -644,15 +678,15 @@ class _Importer:
             elif any(s in ("unmatched", "suggestion", "ambiguous") for _, _, s in parts) or (
                     not whole.parts and step in ("unmatched", "suggestion", "ambiguous")):
                 result.unmatched.append(one)
-        result.matched = len(ready.marks)
+        ready.late += late
+        result.matched = len(marks)
         return lines
 
     # ------------------------------------------------------------------ counts
 
-    def _check_counts(self, ready: _Prepared, candidates, day: date) -> None:  # type: ignore[no-untyped-def]
+    def _check_counts(self, ready: _Prepared, roster: _Roster, day: date) -> None:
         """实到 never above 应到: the people a file shows present are at most those expected."""
-        expected = sum(1 for _, m in candidates if m.is_expected_on(day))
-        exempt = {mid for mid, m in candidates if not m.is_expected_on(day)}
+        expected, exempt = roster.expected, roster.exempt
         present = {k.member_id for k in ready.marks if k.status in PRESENT and k.member_id not in exempt}
         strangers = [u for u in ready.unmatched if u.status in PRESENT]
         if len(present) + len(strangers) <= expected:

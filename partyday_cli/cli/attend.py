@@ -81,7 +81,7 @@ def import_files(
     try:
         ws = require_workspace(ctx, workspace)
         options = ImportOptions(day=parse_day(day, "--date") if day else None, branch=branch, replace=replace,
-                                dry_run=dry_run)
+                                dry_run=dry_run, rows=explain or as_json)
 
         def show(index: int, total: int, done) -> None:  # type: ignore[no-untyped-def]
             prefix = f"[{index + 1}/{total}] " if total > 1 else ""

@@ -47,6 +47,14 @@ class Match:
     parts: tuple[Match, ...] = ()
     warning: str = ""
 
+    def with_row(self, row: SignInRow) -> Match:
+        """This match for another row with the same name and hints (`dataclasses.replace`
+        without its per-call field walk: an import makes one for most rows it reads)."""
+        new = object.__new__(Match)
+        new.__dict__.update(self.__dict__)
+        new.__dict__["row"] = row
+        return new
+
 
 _BRACKETS = re.compile(r"[（(【\[〔<《{]([^）)】\]〕>》}]*)[）)】\]〕>》}]")
 _OPEN_TAIL = re.compile(r"[（(【\[〔<《{].*$")  # an unclosed '张三（财务' → '张三'
