@@ -265,6 +265,8 @@ class _Roster:
     who: dict[int, str]  # 王伟（第一党小组） where the name is shared
     exempt: frozenset[int]  # not expected that day
     expected: int
+    expected_ids: frozenset[int]  # expected by their dates
+    if_present: frozenset[int]  # expected only where a file shows them present (`Member.only_if_present_on`)
 
 
 @dataclass
@@ -606,7 +608,10 @@ class _Importer:
             who = {mid: f"{m.name}（{m.group or m.branch}）" if names[m.name] > 1 else m.name
                    for mid, m in by_id.items()}
             exempt = frozenset(mid for mid, m in candidates if not m.is_expected_on(day))
-            found = self._rosters[key] = _Roster(candidates, by_id, who, exempt, len(by_id) - len(exempt))
+            if_present = frozenset(mid for mid, m in candidates
+                                   if mid in exempt and m.only_if_present_on(day) and not m.is_exempt_on(day))
+            found = self._rosters[key] = _Roster(candidates, by_id, who, exempt, len(by_id) - len(exempt),
+                                                 frozenset(by_id) - exempt, if_present)
         return found
 
     def _split(self, ready: _Prepared, pairs, roster: _Roster, branch: str) -> list[str]:  # type: ignore[no-untyped-def]
@@ -680,14 +685,23 @@ class _Importer:
                 result.unmatched.append(one)
         ready.late += late
         result.matched = len(marks)
+        day = result.day
+        for k in marks:
+            m = roster.by_id.get(k.member_id)
+            if m is not None and k.status in PRESENT and m.only_if_present_on(day):
+                out = m.transferred_out
+                lines.append(f"{path.name}：{m.name} 花名册备注 {out.year}年{out.month}月转出（只写了月份），"
+                             f"{day.isoformat()} 签到了，按当月仍在本支部计入应到")
         return lines
 
     # ------------------------------------------------------------------ counts
 
     def _check_counts(self, ready: _Prepared, roster: _Roster, day: date) -> None:
         """实到 never above 应到: the people a file shows present are at most those expected."""
-        expected, exempt = roster.expected, roster.exempt
-        present = {k.member_id for k in ready.marks if k.status in PRESENT and k.member_id not in exempt}
+        shown = {k.member_id for k in ready.marks if k.status in PRESENT}
+        counted = roster.expected_ids | (roster.if_present & shown)
+        expected = len(counted)
+        present = shown & counted
         strangers = [u for u in ready.unmatched if u.status in PRESENT]
         if len(present) + len(strangers) <= expected:
             return
@@ -706,9 +720,9 @@ class _Importer:
         """应到 and 实到 by this file alone (a dry run)."""
         day = ready.result.day
         candidates = self._expected_at(ready, self.cache.members(day, ready.result.branch))
-        expected = {mid for mid, m in candidates if m.is_expected_on(day)}
-        present = {k.member_id for k in ready.marks if k.status in PRESENT and k.member_id in expected}
-        return len(expected), len(present)
+        shown = {k.member_id for k in ready.marks if k.status in PRESENT}
+        expected = _expected_ids(candidates, day, shown)
+        return len(expected), len(shown & expected)
 
     def _footer(self, ready: _Prepared) -> None:
         """The file's footer 应到N人，实到M人 against what is recorded: agreed, or why not."""
@@ -752,3 +766,10 @@ class _Importer:
             f"实到{said_present}人" if said_present is not None else "")
         r.warnings.append(f"{r.path.name}：表尾写“{told}”，账本记为应到 {r.expected} 人、实到 {r.present} 人："
                           + "；".join(why))
+
+
+def _expected_ids(candidates, day: date, shown: set[int]) -> set[int]:  # type: ignore[no-untyped-def]
+    """应到 of a day: the members expected by their dates, and those who count only where
+    present (a transfer known to the month) when `shown` present."""
+    return {mid for mid, m in candidates
+            if m.is_expected_on(day) or (m.only_if_present_on(day) and not m.is_exempt_on(day) and mid in shown)}

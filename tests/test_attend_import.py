@@ -134,7 +134,8 @@ def test_explain_prints_a_line_per_row_of_every_sample_file(sample):
     assert digest(sample / "ledger.db") == before  # --dry-run writes nothing
     april = invoke("attend", "import", str(APRIL), "--explain", "--dry-run").stdout
     assert re.search(r"第\d+行 “张伟（一组）” 出席 → 张伟（第一党小组）〔按党小组/支部〕", april), april
-    assert "“高峰” 请假（出差） → 高峰〔姓名一致〕" in april
+    assert "“高峰” 请假（出差） → 高峰〔姓名一致〕\n" in april  # the step once, not 〔姓名一致〕姓名一致
+    assert "同名，按党小组/支部区分" in april  # a note that says more than the step is kept
 
 
 def test_json_carries_each_row_with_its_step(sample):
@@ -165,7 +166,7 @@ def test_summary_names_shared_devices_not_a_person_rows_and_visitors(sample):
     assert "一台设备多人 “马丽&何静”→马丽、何静" in err
     assert "不是人名 1 行（会议室-3F，未计入）" in err
     assert "列席 1 人（不计入应到）：钱多多（入党积极分子）" in err
-    assert "“会议室-3F” 出席 → —〔不是人名〕" in result.stdout
+    assert "“会议室-3F” 出席 → —〔不是人名（会议室、设备" in result.stdout
     recorded = statuses(sample, "2017-04-12")
     assert recorded["马丽#第二党小组"] == "出席" and recorded["何静#第三党小组"] == "出席"
     assert rows(sample, "SELECT raw_name FROM unmatched_names") == []  # a room is not a name to resolve

@@ -96,11 +96,11 @@ def test_real_roster_reads_every_member(tmp_path):
 def test_real_roster_tells_what_the_notes_said(tmp_path):
     result = read_roster(_real_roster(tmp_path / "花名册.xlsx"))
     assert result.readings == [
-        "第5行 王建国：备注“2017年6月转出” → 2017-06-01 起转出",
+        "第5行 王建国：备注“2017年6月转出” → 2017年6月转出（只写了月份：2017年6月的活动，签到了的仍计入应到，没有签到的不计）",
         "第8行 王建国：备注“年老体弱，经支部委员会研究同意免参加组织生活” → 免参加组织生活（未写起始日期，按一直免参加处理）",
         "第9行“二、预备党员（1人）”看作分节标题，未作为党员读取",
         "第10行 阿依古丽·买买提：备注“2017年4月18日接收为预备党员” → 入党时间 2017-04-18",
-        "第11行 赵强：备注“2015年3月转入” → 2015-03-01 起转入",
+        "第11行 赵强：备注“2015年3月转入” → 2015-03-01 起转入（只写了月份，按当月1日起计入应到；如需准确，请写明日期）",
     ]
 
 
@@ -289,14 +289,15 @@ def test_categories_as_typed(tmp_path, typed, category):
 @pytest.mark.parametrize(
     ("note", "changes"),
     [
-        ("2017年6月转出", {"transferred_out": date(2017, 6, 1)}),
-        ("2017.6转出", {"transferred_out": date(2017, 6, 1)}),
-        ("已转出（2017年6月）", {"transferred_out": date(2017, 6, 1)}),
+        ("2017年6月转出", {"transferred_out": date(2017, 6, 1), "transferred_out_precision": "month"}),
+        ("2017.6转出", {"transferred_out": date(2017, 6, 1), "transferred_out_precision": "month"}),
+        ("已转出（2017年6月）", {"transferred_out": date(2017, 6, 1), "transferred_out_precision": "month"}),
         ("2017年6月18日组织关系转出至市委党校支部", {"transferred_out": date(2017, 6, 18)}),
-        ("2017年6月，转出至XX支部", {"transferred_out": date(2017, 6, 1)}),
+        ("2017年6月，转出至XX支部", {"transferred_out": date(2017, 6, 1), "transferred_out_precision": "month"}),
         ("2017年3月转入", {"transferred_in": date(2017, 3, 1)}),
-        ("2015年3月转入，2017年6月转出", {"transferred_in": date(2015, 3, 1), "transferred_out": date(2017, 6, 1)}),
-        ("2019年3月病故", {"transferred_out": date(2019, 3, 1)}),
+        ("2015年3月转入，2017年6月转出", {"transferred_in": date(2015, 3, 1), "transferred_out": date(2017, 6, 1),
+                                   "transferred_out_precision": "month"}),
+        ("2019年3月病故", {"transferred_out": date(2019, 3, 1), "transferred_out_precision": "month"}),
         ("2017年4月18日转为预备党员", {"joined": date(2017, 4, 18)}),
         ("2018年4月18日按期转正", {"full_member_date": date(2018, 4, 18)}),
         ("2018年4月延期转正", {}),

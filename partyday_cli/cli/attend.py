@@ -40,7 +40,14 @@ def _explain_line(row) -> str:  # type: ignore[no-untyped-def]
     became = "、".join(row.members) or {"ambiguous": "同名待定：" + "、".join(row.candidates),
                                        "suggestion": "未定（是否为 " + "、".join(row.suggestions) + "？）",
                                        }.get(row.step, "—")
-    return f"  {row.where()} “{row.text}”{said} → {became}〔{STEP_ZH.get(row.step, row.step)}〕{row.note}"
+    step = STEP_ZH.get(row.step, row.step)
+    if not row.note or row.note == step:
+        how = f"〔{step}〕"
+    elif row.note.startswith(step):  # 姓名一致（去掉了部门或支部）: the note says the step
+        how = f"〔{row.note}〕"
+    else:
+        how = f"〔{step}〕{row.note}"
+    return f"  {row.where()} “{row.text}”{said} → {became}{how}"
 
 
 @app.command("import")

@@ -18,6 +18,7 @@ from partyday_cli.cli.common import (
     info,
     parse_day,
     require_workspace,
+    warn,
 )
 from partyday_cli.errors import Problem, UserError
 
@@ -66,6 +67,10 @@ def import_roster(
         raise UserError(f"花名册 {file.name} 里没有读到任何党员。请检查是否有“姓名”列和名单")
     for line in read.readings:
         info(f"从表中读到：{line}")
+    if read.ignored_columns:
+        info(f"未识别的列：{'、'.join(read.ignored_columns)}，已忽略")
+    for line in read.warnings:
+        warn(line)
     if dry_run:
         info(f"预览：{file.name} 共 {len(members)} 人，检查无误（--dry-run，未写入账本）")
         return

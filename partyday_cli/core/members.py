@@ -49,6 +49,9 @@ class Member:
     income: Decimal | None = None  # 月收入 or 离退休费 (monthly, after tax)
     dues_override: Decimal | None = None  # a monthly amount the branch set (农民/学生/…)
     transferred_out: date | None = None  # first day no longer a member of the branch
+    # "day", or "month": the roster gave only the month ('2017年6月转出'); transferred_out is
+    # then that month's 1st, and within the month the member counts only where present
+    transferred_out_precision: str = "day"
     transferred_in: date | None = None
     exempt_from: date | None = None  # 免参加 (approved exemption), from this day
     exempt_until: date | None = None  # … to this day inclusive; None = open-ended
@@ -67,6 +70,13 @@ class Member:
         if self.transferred_in is not None and day < self.transferred_in:
             return False
         return not (self.transferred_out is not None and day >= self.transferred_out)
+
+    def only_if_present_on(self, day: date) -> bool:
+        """Within the month of a transfer known to the month only: not a member by the
+        dates (`is_member_on` is False), but expected wherever a file shows them present."""
+        out = self.transferred_out
+        return (self.transferred_out_precision == "month" and out is not None and day >= out
+                and (day.year, day.month) == (out.year, out.month))
 
     def is_exempt_on(self, day: date) -> bool:
         if self.exempt_from is None or day < self.exempt_from:

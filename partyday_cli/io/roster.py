@@ -96,6 +96,8 @@ class RosterRead:
     members: list[Member] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     readings: list[str] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)  # header texts of columns not read
+    warnings: list[str] = field(default_factory=list)  # what the import must say (dues cannot be set, …)
 
 
 def read_roster(path: Path) -> RosterRead:
@@ -110,6 +112,10 @@ def read_roster(path: Path) -> RosterRead:
         return result
     seen: dict[str, tuple[str, int, str]] = {}
     for sheet, rows, header in found:
+        for text in _ignored_columns(rows, header):
+            label = f"工作表“{sheet.name}”的“{text}”" if len(found) > 1 else f"“{text}”"
+            if label not in result.ignored_columns:
+                result.ignored_columns.append(label)
         branch = sheet.name if len(found) > 1 and "branch" not in header.columns else ""
         if branch:
             result.readings.append(f"工作表“{sheet.name}”没有“所在支部”列 → 按工作表名记为所在支部“{branch}”")
@@ -117,7 +123,104 @@ def read_roster(path: Path) -> RosterRead:
         for member in reader.read(rows, default_branch=branch):
             _check_duplicate(member, sheet.name, seen, reader)
             result.members.append(member)
+    _check_income(result, [h for _, _, h in found])
     return result
+
+
+def _ignored_columns(rows: list[list[object]], header: HeaderMatch) -> list[str]:
+    """The header texts of the columns no field was read from."""
+    used = set(header.columns.values())
+    lower, upper = rows[header.row - 1], rows[header.top_row - 1]
+    out = []
+    for c in range(max(len(lower), len(upper))):
+        if c in used:
+            continue
+        text = cell_text(lower[c]) if c < len(lower) else ""
+        if not text and header.top_row != header.row and c < len(upper):
+            text = cell_text(upper[c])
+        if text and normalise_header(text) not in _NOT_WORTH_A_WORD and text not in out:
+            out.append(text)
+    return out
+
+
+def _check_income(result: RosterRead, headers: list[HeaderMatch]) -> None:
+    """在职 members whose dues cannot be set: no income read for any of them."""
+    working = [m for m in result.members if m.category == "在职"]
+    if not working or any(m.income is not None or m.dues_override is not None for m in working):
+        return
+    labels = [h.labels[f] for h in headers for f in ("income", COMBINED_INCOME) if f in h.labels]
+    if labels:
+        where = f"“{labels[0]}”列是空的"
+    else:
+        where = (f"没有找到月收入列（找的是表头为“{'”“'.join(ROSTER_COLUMNS['income'][:5])}”"
+                 f"或“{_COMBINED_LABEL}”的列）")
+    result.warnings.append(f"{len(working)} 名在职党员都没有月收入：{where}，无法核定党费标准。"
+                           "请在花名册中填写税后月收入后重新导入，或在“党费标准”列写明每月金额")
+
+
+# A column whose header names two fields at once: the amount is income or pension by the
+# member's 人员类别 ('月工资收入（税后）/离退休费（元）').
+COMBINED_INCOME = "income_or_pension"
+_COMBINED_LABEL = "月收入或离退休费"
+_LOOKUP = {normalise_header(label): fld for fld, labels in ROSTER_COLUMNS.items() for label in labels}
+_PART_SPLIT = re.compile(r"[/／|｜或及、]+")
+# Columns every roster has and partyday has no use for: not worth a word at import.
+_NOT_WORTH_A_WORD = {"序号", "编号", "序", "no", "no."}
+
+
+def _field_of(text: str) -> str | None:
+    """The field a header cell names, qualifiers allowed: '入党时间（年月）' → joined,
+    '联系电话（手机）' → phone, '月工资收入（税后）/离退休费（元）' → income or pension."""
+    key = normalise_header(text)
+    if not key:
+        return None
+    if key in _LOOKUP:
+        return _LOOKUP[key]
+    parts = [p for p in _PART_SPLIT.split(key) if p]
+    found = {_qualified(p) for p in parts}
+    if None in found or not found:
+        return None
+    if found == {"income", "pension"}:
+        return COMBINED_INCOME
+    return found.pop() if len(found) == 1 else None
+
+
+def _qualified(part: str) -> str | None:
+    """A header part that is a known name with a qualifier before or after it
+    ('税后月工资收入', '离退休费元', '所在党支部全称')."""
+    part = part.strip("*:※()（）")
+    if part in _LOOKUP:
+        return _LOOKUP[part]
+    for qualifier in _QUALIFIERS:
+        for bare in (part.removeprefix(qualifier), part.removesuffix(qualifier)):
+            if bare != part and bare in _LOOKUP:
+                return _LOOKUP[bare]
+    return None
+
+
+# Words written beside a field's name that do not change what the column holds.
+_QUALIFIERS = ("全称", "年月日", "年月", "手机号码", "手机", "号码", "税后", "实发", "每月", "本人", "元", "人民币")
+
+
+def _with_qualified_headers(rows: list[list[object]]) -> list[list[object]]:
+    """The rows, with header cells that name a known field with qualifiers replaced by a
+    plain name `find_header` knows (labels are put back from the original afterwards)."""
+    out = []
+    for r, row in enumerate(rows):
+        if r >= 15:
+            out.extend(rows[r:])
+            break
+        new = list(row)
+        for c, value in enumerate(row):
+            if isinstance(value, str) and normalise_header(value) not in _LOOKUP:
+                fld = _field_of(value)
+                if fld is not None:
+                    new[c] = _COMBINED_LABEL if fld == COMBINED_INCOME else ROSTER_COLUMNS[fld][0]
+        out.append(new)
+    return out
+
+
+_SYNONYMS = {**ROSTER_COLUMNS, COMBINED_INCOME: (_COMBINED_LABEL,)}
 
 
 def _roster_sheets(sheets: list[Sheet]) -> list[tuple[Sheet, list[list[object]], HeaderMatch]]:
@@ -125,8 +228,13 @@ def _roster_sheets(sheets: list[Sheet]) -> list[tuple[Sheet, list[list[object]],
     found = []
     for sheet in visible:
         rows = sheet.filled_rows()
-        header = find_header(rows, ROSTER_COLUMNS, {"name"})
+        header = find_header(_with_qualified_headers(rows), _SYNONYMS, {"name"})
         if header is not None:
+            for fld, c in header.columns.items():  # as the user typed it
+                for r in (header.row - 1, header.top_row - 1):
+                    if c < len(rows[r]) and cell_text(rows[r][c]):
+                        header.labels[fld] = cell_text(rows[r][c])
+                        break
             found.append((sheet, rows, header))
     if len(found) > 1:  # a 说明 sheet that happens to say 姓名 is not a roster
         found = [f for f in found if len(f[2].columns) > 1] or found[:1]
@@ -248,8 +356,9 @@ class _SheetReader:
             fields[fld] = self._date(rownum, fld)
         fields["party_status"] = self._status(rownum)
         income, pension = self._amount(rownum, "income"), self._amount(rownum, "pension")
+        combined = self._amount(rownum, COMBINED_INCOME)
         fields["dues_override"] = self._amount(rownum, "dues_override")
-        fields["category"], fields["income"] = self._category(rownum, name, income, pension)
+        fields["category"], fields["income"] = self._category(rownum, name, income, pension, combined)
         self._check_dates(rownum, fields)
         self._apply_note(rownum, name, fields)
         return Member(**fields)
@@ -291,9 +400,14 @@ class _SheetReader:
         self.problem(rownum, "party_status", f"{self.label('party_status')}“{text}”无法识别。可填：正式（正式党员）、预备（预备党员）")
         return "正式"
 
-    def _category(self, rownum: int, name: str, income, pension) -> tuple[str, Decimal | None]:
+    def _category(self, rownum: int, name: str, income, pension, combined=None) -> tuple[str, Decimal | None]:  # type: ignore[no-untyped-def]
         text = _folded(self.text("category"))
         category = _CATEGORY_LOOKUP.get(re.sub(r"(党员|人员)$", "", text)) or _CATEGORY_LOOKUP.get(text)
+        if combined is not None:  # one column for both: the 人员类别 says which it is
+            if category == "离退休":
+                pension = pension if pension is not None else combined
+            else:
+                income = income if income is not None else combined
         if text and category is None:
             self.problem(rownum, "category", f"{self.label('category')}“{text}”无法识别。可填：{_ACCEPTED_CATEGORIES}")
             return "在职", income
@@ -412,12 +526,20 @@ def _note_event(kind: str, clause: str, dates: list[_NoteDate], text: str, note:
             reading.problems.append(f"备注写了“{clause}”，但没有写明年月，无法确定从哪天起不再计入应到人数。"
                                     "请写成“2017年6月转出”这样的格式")
             return
-        changes["transferred_out"] = dates[0].day
-        said.append(f"{dates[0].day} 起转出" if kind == "out" else f"{dates[0].day} 起不再计入本支部党员")
+        when = dates[0]
+        changes["transferred_out"] = when.day
+        if when.month_only:
+            changes["transferred_out_precision"] = "month"
+            month = f"{when.day.year}年{when.day.month}月"
+            said.append(f"{month}{'转出' if kind == 'out' else '起不再是本支部党员'}（只写了月份：{month}的活动，"
+                        "签到了的仍计入应到，没有签到的不计）")
+        else:
+            said.append(f"{when.day} 起转出" if kind == "out" else f"{when.day} 起不再计入本支部党员")
     elif kind == "in" and "transferred_in" not in changes:
         if dates:
             changes["transferred_in"] = dates[0].day
-            said.append(f"{dates[0].day} 起转入")
+            said.append(f"{dates[0].day} 起转入" + ("（只写了月份，按当月1日起计入应到；如需准确，请写明日期）"
+                                                  if dates[0].month_only else ""))
         else:
             said.append("提到转入但未写日期，按一直在本支部处理（如需准确，请写明转入年月）")
     elif kind == "exempt" and "exempt_from" not in changes:

@@ -90,7 +90,7 @@ class ImportCache:
         if found is None:
             everyone = self._members.get((day, None)) if branch is not None else None
             found = ([(mid, m) for mid, m in everyone if m.branch == branch] if everyone is not None
-                     else members_on_with_ids(self.ledger, day, branch))  # the same list, read once
+                     else members_on_with_ids(self.ledger, day, branch, if_present=True))  # read once
             self._members[(day, branch)] = found
         return found
 
@@ -164,6 +164,7 @@ class _Activity:
     rows: dict[int, tuple[str, str, str]]  # member id → (status, reason, source), in row order
     best: dict[int, int] = field(default_factory=dict)  # member id → what a later file mark must beat
     counts: dict[str, int] = field(default_factory=dict)  # status → rows, kept by `_add_file`
+    if_present: frozenset[int] = frozenset()  # members with a row only when a mark shows them present
 
 
 # `derive` (core/presence.py) picks, among a member's file marks, the earliest of the best
@@ -224,7 +225,7 @@ def save_signin(ledger: Ledger, *, activity_id: int, activity_date: date, branch
     try:
         with ledger.transaction() as conn:
             expected = _in_scope(conn, activity_id, cache.members(activity_date, branch) if cache is not None
-                                 else members_on_with_ids(ledger, activity_date, branch))
+                                 else members_on_with_ids(ledger, activity_date, branch, if_present=True))
             earlier = find_import(ledger, "attendance", sha256)
             if earlier is not None:  # another process imported the same bytes meanwhile
                 raise AlreadyImported(earlier)
@@ -275,7 +276,8 @@ def _answers_json(answers: tuple[tuple[str, str], ...]) -> str:
 def rederive(ledger: Ledger, activity_id: int, activity_date: date, branch: str) -> None:
     """Rewrite the activity's attendance rows from its evidence (inside a transaction)."""
     _rederive(ledger.conn, activity_id, activity_date,
-              _in_scope(ledger.conn, activity_id, members_on_with_ids(ledger, activity_date, branch)))
+              _in_scope(ledger.conn, activity_id, members_on_with_ids(ledger, activity_date, branch,
+                                                                        if_present=True)))
 
 
 def _in_scope(conn, activity_id: int, expected: list[tuple[int, Member]]) -> list[tuple[int, Member]]:  # type: ignore[no-untyped-def]
@@ -300,15 +302,25 @@ def _rederive(conn, activity_id: int, activity_date: date,  # type: ignore[no-un
     signed = bool(conn.execute(
         "SELECT 1 FROM attendance_files WHERE activity_id = ? AND superseded_by IS NULL LIMIT 1",
         (activity_id,)).fetchone())
-    state = _Activity(marks, signed, expected, {})
+    state = _Activity(marks, signed, expected, {}, if_present=_if_present(expected, activity_date))
     for member_id, member in expected:
         if not signed and member_id not in marks:
             continue  # before any sign-in file, only what was set by hand (a leave asked ahead)
+        if member_id in state.if_present and not _shown_present(marks.get(member_id, ())):
+            continue  # transferred out that month (known to the month): not expected unless present
         _derive_row(state, member_id, member, activity_date)
     conn.executemany("INSERT INTO attendance (activity_id, member_id, status, reason, source) "
                      "VALUES (?,?,?,?,?)", [(activity_id, mid, *row) for mid, row in state.rows.items()])
     state.counts = _tally(state.rows)
     return state
+
+
+def _if_present(expected: list[tuple[int, Member]], day: date) -> frozenset[int]:
+    return frozenset(mid for mid, m in expected if m.only_if_present_on(day))
+
+
+def _shown_present(marks) -> bool:  # type: ignore[no-untyped-def]
+    return any(m.manual or m.status is None or m.status in ("出席", "迟到", "早退") for m in marks)
 
 
 def _derive_row(state: _Activity, member_id: int, member: Member, day: date) -> tuple[str, str, str]:
@@ -331,10 +343,13 @@ def _add_file(conn, known: _Activity, activity_id: int, activity_date: date,  # 
         known.marks.setdefault(m.member_id, []).append(_FileMarkSeen(m.status, m.reason, name))
         if _RANK.get(m.status, _UNRANKED) < best.get(m.member_id, _NO_MARK):
             touched[m.member_id] = None
-    if not (known.signed and known.expected is expected):  # everyone's row may change
+    if not (known.signed and known.expected is expected) or any(t in known.if_present for t in touched):
+        # everyone's row may change (or a row may be added)
         conn.execute("DELETE FROM attendance WHERE activity_id = ?", (activity_id,))
-        state = _Activity(known.marks, True, expected, {})
+        state = _Activity(known.marks, True, expected, {}, if_present=_if_present(expected, activity_date))
         for member_id, member in expected:
+            if member_id in state.if_present and not _shown_present(known.marks.get(member_id, ())):
+                continue
             _derive_row(state, member_id, member, activity_date)
         conn.executemany("INSERT INTO attendance (activity_id, member_id, status, reason, source) "
                          "VALUES (?,?,?,?,?)", [(activity_id, mid, *row) for mid, row in state.rows.items()])

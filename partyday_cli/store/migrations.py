@@ -260,5 +260,11 @@ _V6 = Migration(
     ),
 )
 
-MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
+# v7: a transfer known to the month only ('2017年6月转出') keeps its precision.
+_V7 = Migration(
+    7,
+    ("ALTER TABLE member_versions ADD COLUMN transferred_out_precision TEXT NOT NULL DEFAULT 'day'",),
+)
+
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
 LATEST_VERSION: int = MIGRATIONS[-1].version

@@ -116,14 +116,16 @@ def members_on(ledger: Ledger, day: date, branch: str | None = None) -> list[Mem
 
 
 def members_on_with_ids(
-    ledger: Ledger, day: date, branch: str | None = None
+    ledger: Ledger, day: date, branch: str | None = None, *, if_present: bool = False
 ) -> list[tuple[int, Member]]:
-    """Like `members_on`, with each member's ledger id (for attendance and dues rows)."""
+    """Like `members_on`, with each member's ledger id (for attendance and dues rows).
+    `if_present`: also the members who count only where present that day
+    (`Member.only_if_present_on`: a transfer out known to the month only)."""
     import_id = _import_in_force(ledger.conn, day, fallback=True)
     if import_id is None:
         return []
     pairs = _versions_of(ledger.conn, import_id, branch)
-    return [(mid, m) for mid, m in pairs if m.is_member_on(day)]
+    return [(mid, m) for mid, m in pairs if m.is_member_on(day) or (if_present and m.only_if_present_on(day))]
 
 
 def roster_as_of(ledger: Ledger, day: date) -> list[tuple[Member, str]]:
