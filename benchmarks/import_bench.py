@@ -23,6 +23,12 @@ The floor is short (well under a second), so it moves with the machine's load mo
 than the product does; read the ratio with the runs printed beside it.
 
     python benchmarks/import_bench.py [--files 500] [--rows 150] [--runs 3] [--keep DIR] [--source DIR]
+                                      [--baseline DIR]
+
+`--baseline DIR` also times the partyday of another checkout (e.g. `git archive 1fb55b8 |
+tar -x -C /tmp/old`) on the same files, interleaved with the other two, on a workspace
+that checkout builds itself (an older ledger version opens nothing newer), and prints
+product / baseline beside the two ratios to the floor.
 """
 
 from __future__ import annotations
@@ -83,7 +89,7 @@ SOURCE: Path | None = None  # --source: run partyday from this checkout instead
 
 def partyday() -> list[str]:
     if SOURCE is not None:
-        return [sys.executable, "-m", "partyday_cli"]
+        return [sys.executable, "-P", "-m", "partyday_cli"]  # -P: not the current folder's partyday_cli
     exe = Path(sys.executable).parent / "partyday"
     if exe.exists():
         return [str(exe)]
@@ -320,9 +326,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", type=Path, help="build here and keep it (default: a temporary folder, removed)")
     parser.add_argument("--source", type=Path, help="time the partyday of this checkout (e.g. an older one)")
+    parser.add_argument("--baseline", type=Path, help="also time this checkout's partyday, interleaved")
     args = parser.parse_args()
     global SOURCE
     SOURCE = args.source.resolve() if args.source else None
+    baseline = args.baseline.resolve() if args.baseline else None
 
     top = args.keep or Path(tempfile.mkdtemp(prefix="partyday-import-bench-"))
     if args.keep and top.exists():
@@ -334,6 +342,10 @@ def main() -> None:
         people = roster_people(rng, args.rows)
         base = top / "base"
         dates = build_workspace(base, people)
+        if baseline is not None:  # the baseline's own workspace, from the same roster
+            SOURCE, mine = baseline, SOURCE
+            build_workspace(top / "base-baseline", people)
+            SOURCE = mine
         manifest = build_signins(top / "签到", args.files, args.rows, people, dates, rng)
         (top / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
         (top / "floor.py").write_text(FLOOR, encoding="utf-8")
@@ -349,6 +361,7 @@ def main() -> None:
         products: list[float] = []
         digests: set[str] = set()
         rss: list[float] = []
+        baselines: list[float] = []
         for k in range(args.runs):
             seconds, result = timed(floor_cmd)
             if result.returncode != 0:
@@ -366,15 +379,32 @@ def main() -> None:
             products.append(seconds)
             rss.append(PEAK_RSS_MB[-1])
             digests.add(ledger_digest(ws))
-            print(f"run {k + 1}: floor {floors[-1]:.2f} s, product {products[-1]:.2f} s, peak RSS {rss[-1]:.0f} MB"
-                  f"  ({total[0]})", flush=True)
             shutil.rmtree(ws)
+            also = ""
+            if baseline is not None:
+                shutil.copytree(top / "base-baseline", ws)
+                SOURCE, mine = baseline, SOURCE
+                seconds, result = timed([*partyday(), "attend", "import", str(top / "签到"), "-w", str(ws)], cwd=ws)
+                SOURCE = mine
+                if result.returncode != 0:
+                    sys.exit(f"baseline run failed ({result.returncode}):\n{result.stderr[-2000:]}")
+                baselines.append(seconds)
+                digests.add(ledger_digest(ws))
+                also = f", baseline {seconds:.2f} s"
+                shutil.rmtree(ws)
+            print(f"run {k + 1}: floor {floors[-1]:.2f} s, product {products[-1]:.2f} s{also}, peak RSS {rss[-1]:.0f} MB"
+                  f"  ({total[0]})", flush=True)
         floor, product = statistics.median(floors), statistics.median(products)
         print(f"floor   (python-calamine + csv only): median {floor:6.2f} s  {args.files / floor:7.1f} files/s  "
               f"(runs {', '.join(f'{s:.2f}' for s in floors)})")
         print(f"product (partyday attend import):     median {product:6.2f} s  {args.files / product:7.1f} files/s  "
               f"(runs {', '.join(f'{s:.2f}' for s in products)})")
         print(f"ratio product / floor = {product / floor:.2f} (target <= 2.00)")
+        if baselines:
+            old = statistics.median(baselines)
+            print(f"baseline ({baseline}): median {old:6.2f} s  {args.files / old:7.1f} files/s  "
+                  f"(runs {', '.join(f'{s:.2f}' for s in baselines)}); baseline / floor = {old / floor:.2f}; "
+                  f"product / baseline = {product / old:.2f}")
         print(f"product peak RSS {max(rss):.0f} MB (target < 300 MB); load average after: {loadavg()}")
         print(f"ledger digest {', '.join(sorted(digests))}" + ("" if len(digests) == 1 else "  (RUNS DISAGREE)"))
     finally:
