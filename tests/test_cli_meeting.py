@@ -165,3 +165,43 @@ def test_quarterly_no_longer_names_a_month_once_held(story):  # noqa: F811
             assert result.exit_code == 0, result.output
     shortfalls = quarterly_json()["kinds"]["shortfalls"]
     assert not [s for s in shortfalls if s.startswith(("支部委员会", "党小组会"))], shortfalls
+
+
+def annual_shortfalls() -> list[str]:
+    result = invoke("report", "annual", "--year", "2017", "--format", "json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)["kinds"]["shortfalls"]
+
+
+def test_secretary_lecture_checked_when_the_scheme_asks(story):  # noqa: F811
+    """Seed 000: 党支部负责人每年要为本单位党员至少讲一次党课 (the fupinban-9plus3 preset
+    writes [lectures] secretary_yearly = 1 from it); the sample's 书记 is 李建国 (备注)."""
+    said = "支部书记李建国讲党课（每年至少1次）：全年未开展"
+    assert not any("讲党课" in s for s in annual_shortfalls())  # the sample scheme does not ask it
+    toml = story / "partyday.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + "\n[lectures]\nsecretary_yearly = 1\n", encoding="utf-8")
+    assert said in annual_shortfalls()
+    assert invoke("meeting", "add", "2017-05-20", "--kind", "党课", "--speaker", "高峰", "--title", "讲规矩").exit_code == 0
+    assert said in annual_shortfalls()  # a 党课 by another member does not count
+    assert invoke("meeting", "add", "2017-09-20", "--kind", "党课", "--speaker", "李建国", "--title", "学党章").exit_code == 0
+    assert not any("讲党课" in s for s in annual_shortfalls())
+    # the 书记 named in partyday.toml is the one checked
+    text = toml.read_text(encoding="utf-8").replace('name = "机关第一党支部"\n', 'name = "机关第一党支部"\nsecretary = "高峰"\n', 1)
+    toml.write_text(text, encoding="utf-8")
+    assert not any("讲党课" in s for s in annual_shortfalls())  # 高峰's 党课 of 5/20
+    toml.write_text(text.replace("secretary_yearly = 1", "secretary_yearly = 2"), encoding="utf-8")
+    assert "支部书记高峰讲党课（每年至少2次）：全年只开展了1次" in annual_shortfalls()
+    toml.write_text(text.replace("secretary_yearly = 1", 'secretary_yearly = "一次"'), encoding="utf-8")
+    result = invoke("report", "annual", "--year", "2017")
+    assert result.exit_code == 1 and "secretary_yearly" in result.output
+
+
+def test_presets_say_whether_the_secretary_must_lecture(tmp_path):
+    import tomllib
+
+    for scheme, wanted in (("fupinban-9plus3", 1), ("wanyuan-xiang", 0)):
+        result = invoke("init", str(tmp_path / scheme), "--scheme", scheme)
+        assert result.exit_code == 0, result.output
+        text = (tmp_path / scheme / "partyday.toml").read_text(encoding="utf-8")
+        assert tomllib.loads(text)["lectures"]["secretary_yearly"] == wanted
+        assert ("至少讲一次党课" in text) == bool(wanted)

@@ -99,10 +99,12 @@ def build(ws: Any, period: Any, branch: str | None, today: date) -> Any:
     from partyday_cli.core.report import (
         build_report,
         kind_rules_from_config,
+        secretary_lectures_from_config,
         thresholds_from_config,
     )
     from partyday_cli.store import report_queries as q
     from partyday_cli.store.ledger import open_ledger
+    from partyday_cli.store.meetings import secretaries_of
 
     thresholds = thresholds_from_config(ws.section("thresholds"))
     kind_rules = kind_rules_from_config(ws.section("meeting_kinds"))
@@ -115,6 +117,7 @@ def build(ws: Any, period: Any, branch: str | None, today: date) -> Any:
         acts, tallies = q.read_attendance(ledger, period, branch)
         directory = q.member_directory(ledger, min(period.end, today))
         dues = q.report_dues(ledger, period, today, _dues_policy(ws), branch)
+        secretaries = secretaries_of(ws, ledger, min(period.end, today))
     if not acts:
         where = branch or "本工作区"
         raise UserError(f"{where} {period.year} 年截至 {period.end.isoformat()} 没有任何活动记录。"
@@ -123,7 +126,8 @@ def build(ws: Any, period: Any, branch: str | None, today: date) -> Any:
     return build_report(period=period, today=today, thresholds=thresholds, branch=branch, branches=names,
                         activities=acts, tallies=tallies, directory=directory, dues=dues,
                         catalogues=_catalogues(ws, names), kind_rules=kind_rules,
-                        deadline_for=_deadline_for(ws))
+                        deadline_for=_deadline_for(ws), secretaries=secretaries,
+                        secretary_lectures=secretary_lectures_from_config(ws.section("lectures")))
 
 
 def _check_json(c: Any) -> dict[str, Any]:

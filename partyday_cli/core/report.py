@@ -622,6 +622,31 @@ def kind_checks(branch: str, held: Sequence[ActivityCounts], rules: Sequence[Kin
     return out
 
 
+def secretary_lectures_from_config(section: Mapping[str, Any]) -> int:
+    """[lectures] secretary_yearly: how many 党课 the 书记 gives a year (0: not asked)."""
+    value = (section or {}).get("secretary_yearly", 0)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise UserError(f"partyday.toml [lectures] secretary_yearly = “{value}” 无法识别，"
+                        "应为支部书记每年至少讲党课的次数（整数，0 = 不要求）")
+    return value
+
+
+def lecture_speaker_check(branch: str, held: Sequence[ActivityCounts], secretary: str, required: int,
+                          period: Period, as_of: date) -> list[Check]:
+    """负责人每年至少讲一次党课 (seed 000): the 党课 of the year given by the branch's 书记."""
+    year = _windows("yearly", period.year)[0]
+    if required < 1 or not _in_scope(year, period, as_of):
+        return []
+    name = f"支部书记{secretary or ''}讲党课"
+    check = _judge(branch, "kind", "党课主讲人", f"{name}（每年至少{required}次）", year, required,
+                   [a.date for a in held if "党课" in a.kinds and secretary and a.speaker == secretary],
+                   as_of, pace=False)
+    if not secretary and check.status == "short":
+        check = replace(check, text=f"{check.text}（不知道支部书记是谁：请在 partyday.toml 的支部下写 "
+                                    "secretary = \"姓名\"，或在花名册备注中写明“支部书记”）")
+    return [check]
+
+
 def plan_check(held: Sequence[ActivityCounts], catalogue: Any) -> list[str]:
     """`core.themes.check_plan` over the activities held in a whole year."""
     from partyday_cli.core.themes import PlannedTheme, check_plan
@@ -721,8 +746,8 @@ def build_report(*, period: Period, today: date, thresholds: Thresholds, branch:
                  branches: Sequence[str], activities: Sequence[ActivityCounts],
                  tallies: Mapping[int, MemberTally], directory: Mapping[int, MemberInfo],
                  dues: Sequence[DuesLine] | None, catalogues: Mapping[str, Any],
-                 kind_rules: Sequence[KindRule], deadline_for: Callable[[date], date] | None = None
-                 ) -> Report:
+                 kind_rules: Sequence[KindRule], deadline_for: Callable[[date], date] | None = None,
+                 secretaries: Mapping[str, str] | None = None, secretary_lectures: int = 0) -> Report:
     """The report of `period` from the year's activities up to the period's end."""
     as_of = min(period.end, today)
     in_period = [a for a in activities if period.start <= a.date <= period.end]
@@ -745,6 +770,8 @@ def build_report(*, period: Period, today: date, thresholds: Thresholds, branch:
             if period.quarter is None and as_of >= period.end:
                 plan_checks[b] = plan_check(held, catalogue)
         checks += kind_checks(b, held + minutes_by.get(b, []), kind_rules, period, as_of)
+        checks += lecture_speaker_check(b, held + minutes_by.get(b, []), (secretaries or {}).get(b, ""),
+                                        secretary_lectures, period, as_of)
     rollup = branch_rollup(names, stats, unrecorded, members, list(dues or ()), checks)
     return Report(period, as_of, thresholds, branch, stats, unrecorded, members,
                   None if dues is None else list(dues), checks, plan_checks, rollup)

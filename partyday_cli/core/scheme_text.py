@@ -166,6 +166,8 @@ def read_sentence(reading: Reading, s: str) -> bool:
                       lambda m, q: reading.put("dues.on_activity_day", True, q)) or hit
     hit = _read_match(reading, s, _HALF_YEAR_LIFE, once_kind("组织生活会", "halfyearly")) or hit
     hit = _read_match(reading, s, _YEARLY_LESSON, once_kind("党课", "yearly:1")) or hit
+    hit = _read_match(reading, s, _YEARLY_LESSON,
+                      lambda m, q: reading.put("lectures.secretary_yearly", 1, q)) or hit
     hit = _read_match(reading, s, _YEARLY_REVIEW, once_kind("民主评议党员", "yearly:1")) or hit
     return hit
 

@@ -88,6 +88,7 @@ _NOT_REQUIRED: dict[str, tuple[object, str]] = {
     "deadlines.change_report_days": (0, "方案未要求改期报批（0 = 不要求）"),
     "themes.one_per_day": (False, "方案未限定每次活动的主题个数"),
     "dues.on_activity_day": (False, "方案未要求在活动当天交纳党费"),
+    "lectures.secretary_yearly": (0, "方案未要求支部书记讲党课（0 = 不要求）"),
 }
 _KIND_HINTS = {
     "支部委员会": "monthly", "支部党员大会": "quarterly", "党小组会": "monthly", "党课": "yearly:4",
@@ -219,6 +220,9 @@ lapse_flag_months = 6
 [meeting_kinds]
 # 三会一课等组织生活的频次要求：monthly 每月、quarterly 每季度、halfyearly 每半年、yearly:N 每年至少N次
 {_kinds(reading)}
+
+[lectures]
+{_line(reading, "lectures.secretary_yearly", "支部书记（负责人）每年至少讲几次党课，按 meeting add --speaker 核对")}
 
 [dues]
 # 依据《关于中国共产党党费收缴、使用和管理的规定》（中组发〔2008〕3号）

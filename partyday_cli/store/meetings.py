@@ -134,3 +134,17 @@ def expected_at_activity(conn, activity_id: int | None, expected: list) -> list:
         _SCOPED.clear()
     _SCOPED[key] = (expected, scoped)
     return scoped
+
+
+def secretaries_of(ws, ledger: Ledger, day: date) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Each branch's 支部书记: `secretary` in partyday.toml, else the member whose 备注
+    (职务) on `day` says 支部书记."""
+    from partyday_cli.core.meetings import is_secretary
+    from partyday_cli.store.roster import members_on
+
+    out = {}
+    for m in members_on(ledger, day):
+        if is_secretary(m.note):
+            out.setdefault(m.branch, m.name)
+    out.update({b.name: b.secretary for b in ws.branches if b.secretary})
+    return out
