@@ -68,3 +68,77 @@ def list_meetings(ws: Any, year: int, branch: str | None = None) -> list[Any]:
     name = ws.branch(branch).name if branch is not None else None
     with open_ledger(ws.ledger_path) as ledger:
         return meetings_of(ledger, year, name)
+
+
+@dataclass
+class RegisterImport:
+    """What `import_register` did with each meeting of a 会议登记表."""
+
+    file: str
+    added: list[AddResult] = field(default_factory=list)  # new, or joined a day already in the ledger
+    unchanged: list[Any] = field(default_factory=list)  # store.meetings.Meeting already recorded as written
+    would_add: list[Any] = field(default_factory=list)  # --dry-run: the register's rows not yet recorded
+    warnings: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+
+def import_register(ws: Any, path: Any, *, branch: str | None = None, dry_run: bool = False) -> RegisterImport:
+    """Record every meeting of the register at `path` (`io.meetings_register`). Every row
+    is checked first (date, kind, branch, 党小组 on the day's roster); one problem and
+    nothing is recorded. A meeting already recorded as written is left alone, so the
+    register can be imported again as it grows."""
+    from partyday_cli.core.meetings import GROUP
+    from partyday_cli.errors import Problem
+    from partyday_cli.io.meetings_register import read_register
+    from partyday_cli.store.ledger import open_ledger
+    from partyday_cli.store.meetings import meetings_of
+    from partyday_cli.store.roster import has_roster, members_on_with_ids
+
+    read = read_register(path)
+    problems = list(read.problems)
+    if not problems and not read.meetings:
+        raise UserError(f"{path.name} 里没有读到任何会议（表头下面是空的）")
+    result = RegisterImport(path.name, dry_run=dry_run)
+    todo = []
+    with open_ledger(ws.ledger_path) as ledger:
+        if not has_roster(ledger):
+            raise UserError("还没有导入花名册，无法确定会议的应到党员。请先运行 partyday roster import 花名册.xlsx")
+        for m in read.meetings:
+            where = {"file": path.name, "sheet": read.sheet, "row": m.row}
+            found = ws.branch(m.branch or branch)
+            if found is None:
+                names = "、".join(b.name for b in ws.branches)
+                problems.append(Problem(f"支部“{m.branch}”不在 partyday.toml 中（有：{names}）" if m.branch else
+                                        f"工作区有多个支部（{names}），请在表中加“支部”列，或用 --branch 写明",
+                                        **where))
+                continue
+            if GROUP in m.kinds:
+                groups = dict.fromkeys(x.group for _, x in members_on_with_ids(ledger, m.day, found.name) if x.group)
+                if m.group not in groups:
+                    problems.append(Problem(f"{m.day.isoformat()} 的花名册中{found.name}没有“{m.group}”，"
+                                            f"已有的党小组：{'、'.join(groups) or '（花名册没有党小组）'}", **where))
+                    continue
+            before = meetings_of(ledger, m.day.year, found.name, day=m.day)
+            todo.append((m, found.name, before[0] if before else None))
+    if problems:
+        raise UserError(f"会议登记表 {path.name} 有 {len(problems)} 处问题，未登记任何会议，请改正后重新导入：",
+                        problems=problems)
+    for m, name, before in todo:
+        if before is not None and _recorded_as_written(before, m):
+            result.unchanged.append(before)
+        elif dry_run:
+            result.would_add.append(m)
+        else:
+            added = add_meeting(ws, m.day, m.kinds, branch=name, place=m.place, host=m.host, content=m.content,
+                                speaker=m.speaker, title=m.title, group=m.group)
+            result.added.append(added)
+            result.warnings.extend(w for w in added.warnings if w not in result.warnings)
+    return result
+
+
+def _recorded_as_written(meeting: Any, m: Any) -> bool:
+    """Whether the ledger's meeting of the day already holds everything the row says."""
+    return (set(m.kinds) <= set(meeting.meeting_kinds)
+            and all(not new or new == old for new, old in (
+                (m.place, meeting.place), (m.host, meeting.host), (m.content, meeting.content),
+                (m.speaker, meeting.speaker), (m.title, meeting.title), (m.group, meeting.group))))

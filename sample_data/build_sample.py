@@ -7,6 +7,9 @@ It writes, deterministically:
 - sample_data/workspace/roster.xlsx — a 花名册 as an office keeps it: a title row, a merged
   header over two rows, text dates typed several ways, amounts typed as 6200元 / 4,800,
   a footer, and the edge cases a real branch has (see MEMBERS below);
+- sample_data/workspace/2017年会议登记表.xlsx — the branch's 三会一课 register for 2017
+  (支部委员会 and each 党小组's meeting every month, the 党课 with speaker and title, the
+  组织生活会 with 民主评议党员), as `partyday meeting import` reads it;
 - sample_data/configs/<scheme>.toml — one partyday.toml per seed scheme preset.
 
 The files are committed; this script documents how they were made and rebuilds them.
@@ -43,7 +46,7 @@ MEMBERS: list[tuple] = [
     ("王  芳", "女", "汉族", "1986.05.16", "第一党小组", "正式", "2011.07.01", "2012.07.01", "在职", "13800001017", "513001198605160027", "4200", "", ""),
     ("林涛", "男", "汉族", "1983.09.09", "第二党小组", "正式", "2007.11.11", "2008.11.11", "在职", "13800001018", "513001198309090018", "5200", "", ""),
     ("何静", "女", "汉族", "1992.02.14", "第三党小组", "正式", "2015.06.01", "2016.06.01", "在职", "13800001019", "513001199202140029", "3800", "", ""),
-    ("高峰", "男", "汉族", "1978.12.12", "第一党小组", "正式", "2002.07.01", "2003.07.01", "在职", "13800001020", "513001197812120010", "8800", "", ""),
+    ("高峰", "男", "汉族", "1978.12.12", "第一党小组", "正式", "2002.07.01", "2003.07.01", "在职", "13800001020", "513001197812120010", "8800", "", "组织委员"),
     ("罗敏", "女", "汉族", "1987.07.07", "第二党小组", "正式", "2010.07.01", "2011.07.01", "在职", "13800001021", "513001198707070021", "4600", "", ""),
     ("谢军", "男", "汉族", "1965.10.01", "第三党小组", "正式", "1988.07.01", "1989.07.01", "离退休", "13800001022", "513001196510010012", "5600", "", "提前退休"),
     ("宋佳", "女", "汉族", "1994.03.08", "第一党小组", "正式", "2016.01.10", "2017.01.10", "在职", "13800001023", "513001199403080023", "3900", "", ""),
@@ -52,7 +55,7 @@ MEMBERS: list[tuple] = [
     ("冯刚", "男", "汉族", "1976.06.06", "第一党小组", "正式", "2001.07.01", "2002.07.01", "在职", "13800001026", "513001197606060016", "7300", "", ""),
     ("曹丽华", "女", "汉族", "1969.09.19", "第二党小组", "正式", "1995.07.01", "1996.07.01", "在职", "13800001027", "513001196909190027", "5900", "", ""),
     ("邓超", "男", "汉族", "1988.11.11", "第三党小组", "正式", "2011.11.01", "2012.11.01", "在职", "13800001028", "513001198811110018", "4400", "", ""),
-    ("许文", "男", "汉族", "1972.04.30", "第一党小组", "正式", "1998.07.01", "1999.07.01", "在职", "13800001029", "513001197204300019", "9200", "", ""),
+    ("许文", "男", "汉族", "1972.04.30", "第一党小组", "正式", "1998.07.01", "1999.07.01", "在职", "13800001029", "513001197204300019", "9200", "", "宣传委员"),
     ("彭燕", "女", "汉族", "1985.08.08", "第三党小组", "正式", "2009.07.01", "2010.07.01", "在职", "13800001030", "513001198508080020", "3000.01", "", ""),
 ]
 
@@ -105,6 +108,66 @@ def build_roster(path: Path) -> None:
     wb.save(path)
 
 
+# 2017's activity days of the sample plan (每月第二周星期三, moved by the holidays and the
+# blackout of 5月10日); the committee meets the Monday of that week, before the day.
+ACTIVITY_DAYS = ["2017-01-11", "2017-02-08", "2017-03-08", "2017-04-12", "2017-05-11", "2017-06-14",
+                 "2017-07-12", "2017-08-09", "2017-09-13", "2017-10-11", "2017-11-08", "2017-12-13"]
+COMMITTEE_TOPICS = ["研究全年党建工作计划", "研究春节慰问困难党员", "研究发展党员工作", "研究预备党员接收",
+                    "研究党费收缴情况", "研究流动党员管理", "研究“七一”表彰", "研究党员积分管理",
+                    "研究预备党员转正", "研究“两学一做”学习安排", "研究入党积极分子培养", "研究组织生活会准备"]
+LECTURES = [  # 日期, 主讲人, 题目 (the plan's 党课 days get their speaker; two more are held apart)
+    ("2017-02-08", "李建国", "学习党章 做合格党员"),
+    ("2017-04-12", "高峰", "严守政治纪律和政治规矩"),
+    ("2017-06-28", "李建国", "不忘初心 继续前进"),
+    ("2017-10-25", "许文", "学习贯彻党的十九大精神"),
+]
+
+
+def build_register(path: Path) -> None:
+    """The 三会一课 register: 日期, 会议类型, 党小组, 主讲人, 题目, 主持人, 内容 (title row above)."""
+    from datetime import date, timedelta
+
+    from chinese_calendar import is_workday
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    rows: list[list[object]] = []
+    for k, day in enumerate(ACTIVITY_DAYS):
+        d = date.fromisoformat(day)
+        monday = d - timedelta(days=d.weekday())
+        while not is_workday(monday) or monday == d:
+            monday += timedelta(days=1)
+        rows.append([monday, "支委会", "", "", "", "李建国", COMMITTEE_TOPICS[k]])
+        start = date(d.year, d.month, 16)  # each 党小组 in the second half of the month, a day each
+        taken = {date.fromisoformat(x) for x, _, _ in LECTURES}
+        for group, host in (("第一党小组", "冯刚"), ("第二党小组", "曹丽华"), ("第三党小组", "邓超")):
+            while not is_workday(start) or start in taken:
+                start += timedelta(days=1)
+            rows.append([start, "党小组会", group, "", "", host, "学习讨论本月主题党日内容"])
+            start += timedelta(days=1)
+    for day, speaker, title in LECTURES:
+        rows.append([date.fromisoformat(day), "党课", "", speaker, title, "李建国", ""])
+    rows.append([date(2017, 12, 27), "组织生活会、民主评议党员", "", "", "", "李建国",
+                 "对照党章党规，开展批评和自我批评，民主评议党员"])
+    rows.sort(key=lambda r: (r[0], str(r[1])))
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "会议登记"
+    ws.append([f"{BRANCH}2017年“三会一课”登记表"])
+    ws["A1"].font = Font(name="宋体", size=14, bold=True)
+    ws.append(["日期", "会议类型", "党小组", "主讲人", "党课题目", "主持人", "内容"])
+    for row in rows:
+        ws.append(row)
+    for r in range(3, ws.max_row + 1):
+        ws.cell(row=r, column=1).number_format = "yyyy-mm-dd"
+    for j, width in enumerate([12, 26, 12, 10, 26, 10, 40], start=1):
+        ws.column_dimensions[chr(64 + j)].width = width
+    from datetime import datetime
+
+    wb.properties.created = wb.properties.modified = datetime(2017, 12, 28)
+    wb.save(path)
+
+
 def build_configs(root: Path) -> None:
     sys.path.insert(0, str(root.parent))
     from partyday_cli.io.schemes import load_scheme, render_config, scheme_names
@@ -130,6 +193,7 @@ def build_configs(root: Path) -> None:
 def main() -> None:
     build_configs(HERE)
     build_roster(HERE / "workspace" / "roster.xlsx")
+    build_register(HERE / "workspace" / "2017年会议登记表.xlsx")
     print(f"sample written to {HERE}")
 
 

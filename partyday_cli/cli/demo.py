@@ -40,6 +40,7 @@ def steps(out: str) -> list[list[str]]:
         ["signsheet", NEXT_ACTIVITY],
         *[["attend", "set", day, name, status, "--reason", reason]
           for day, name, status, reason in LEAVES],
+        ["meeting", "import", f"{YEAR}年会议登记表.xlsx"],
         ["attend", "import", "签到"],
         ["record", NEXT_ACTIVITY],
         ["dues", "import", "2017党费台账.xlsx"],
@@ -54,7 +55,7 @@ def demo(
 ) -> None:
     """用自带的示例支部（2017年，30名党员）演示一年的主要工作：导入花名册、排出全年活动日、
     生成年度活动安排表和签到表，导入一年的签到记录（手工表、腾讯会议、问卷星、企业微信、钉钉、
-    CSV）和党费台账，生成记实表、季度报告和月度导出包。
+    CSV）、三会一课会议登记表和党费台账，生成记实表、季度报告和月度导出包。
 
     示例：
 

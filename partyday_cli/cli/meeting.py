@@ -1,4 +1,4 @@
-"""`partyday meeting add|list`: meetings of organisational life (三会一课, SPEC §12)."""
+"""`partyday meeting add|import|list`: meetings of organisational life (三会一课, SPEC §12)."""
 
 from __future__ import annotations
 
@@ -70,6 +70,51 @@ def add(
     how = "并入当天的活动" if result.merged else "已登记"
     info(f"{m.date.isoformat()} {m.branch}：{'、'.join(m.meeting_kinds)} {how}"
          f"（当天计入：{'、'.join(m.kinds)}）；应到 {len(result.expected)} 人")
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="会议登记表（xlsx、xls 或 csv），一次会议一行。", show_default=False)],
+    branch: Annotated[str | None, typer.Option("--branch", "-b", help="表里没有“支部”列、工作区又有多个支部时，写明哪个支部。")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查并列出会登记哪些会议，不写入账本。")] = False,
+    workspace: Annotated[Path | None, typer.Option("--workspace", "-w", help=WORKSPACE_HELP)] = None,
+) -> None:
+    """从支部的会议登记表（三会一课记录台账）登记会议：一次会议一行，列出日期、会议类型
+    （支部委员会/支委会、支部党员大会、党小组会、党课、组织生活会、民主评议党员、主题党日，
+    可写多个），党小组会写“党小组”，党课写“主讲人”“题目”，可另有地点、主持人、内容。
+
+    已登记过的会议不会重复登记，表格补充后可以再次导入。有任何一行读不出时，什么都不登记，
+    并逐行说明。签到表照常用 partyday attend import 签到表.xlsx --date 日期 导入。原文件不会被修改。
+
+    示例：
+
+      partyday meeting import 2017年会议登记表.xlsx
+
+      partyday meeting import 2017年会议登记表.xlsx --dry-run
+    """
+    from partyday_cli.meetings import import_register
+
+    ws = require_workspace(ctx, workspace)
+    result = import_register(ws, file, branch=branch, dry_run=dry_run)
+    for line in result.warnings:
+        warn(line)
+    for added in result.added:
+        m = added.meeting
+        info(f"  {m.date.isoformat()} {m.branch}：{'、'.join(m.meeting_kinds)}"
+             f"{'（' + m.group + '）' if m.group else ''}{'，主讲人 ' + m.speaker if m.speaker else ''}"
+             f"{'（并入当天的活动）' if added.merged else ''}；应到 {len(added.expected)} 人")
+    for m in result.would_add:
+        info(f"  第{m.row}行 {m.day.isoformat()}：{'、'.join(m.kinds)}{'（' + m.group + '）' if m.group else ''}")
+    counts: dict[str, int] = {}
+    for kinds in ([a.meeting.meeting_kinds for a in result.added] if not dry_run else [m.kinds for m in result.would_add]):
+        for k in kinds:
+            counts[k] = counts.get(k, 0) + 1
+    by_kind = "（" + "、".join(f"{k} {n} 次" for k, n in counts.items()) + "）" if counts else ""
+    n = len(result.would_add) if dry_run else len(result.added)
+    verb = "将登记" if dry_run else "登记"
+    info(f"{result.file}：{verb} {n} 次会议{by_kind}，已登记过未改动 {len(result.unchanged)} 次"
+         + ("（--dry-run，未写入账本）" if dry_run else ""))
 
 
 @app.command("list")

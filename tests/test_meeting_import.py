@@ -1,0 +1,144 @@
+"""`partyday meeting import 会议登记表.xlsx` (issue 13): the 三会一课 register a branch keeps,
+one meeting a row, recorded as held; and `partyday demo`, whose quarterly report shows
+三会一课 complete from the sample's register (sample_data/workspace/2017年会议登记表.xlsx)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+from typer.testing import CliRunner
+
+from partyday_cli import workspace
+from partyday_cli.cli.main import app
+from partyday_cli.io.meetings_register import kinds_in, read_register
+from partyday_cli.meetings import import_register
+
+SAMPLE = Path(__file__).resolve().parents[1] / "sample_data" / "workspace"
+REGISTER = SAMPLE / "2017年会议登记表.xlsx"
+runner = CliRunner()
+
+
+def invoke(*args: str):
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+@pytest.fixture
+def sample(tmp_path, monkeypatch) -> Path:
+    ws = tmp_path / "sample"
+    shutil.copytree(SAMPLE, ws)
+    monkeypatch.chdir(ws)
+    assert invoke("roster", "import", "roster.xlsx", "--as-of", "2017-01-05").exit_code == 0
+    assert invoke("plan", "2017").exit_code == 0
+    return ws
+
+
+def register(path: Path, header: list[str], rows: list[list[object]]) -> Path:
+    wb = Workbook()
+    sheet = wb.active
+    sheet.append(["机关第一党支部“三会一课”记录台账"])
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize(("text", "kinds"), [
+    ("支委会", ("支部委员会",)),
+    ("主题党日、支部党员大会", ("主题党日", "支部党员大会")),
+    ("第一党小组3月党小组会", ("党小组会",)),
+    ("组织生活会暨民主评议党员", ("组织生活会", "民主评议党员")),
+    ("专题党课", ("党课",)),
+    ("支部委员会（扩大）", ("支部委员会",)),
+    ("学习", ()),
+])
+def test_kinds_read_from_what_a_register_says(text, kinds):
+    assert kinds_in(text) == kinds
+
+
+def test_the_sample_register_is_a_year_of_meetings():
+    read = read_register(REGISTER)
+    assert not read.problems
+    counts: dict[str, int] = {}
+    for m in read.meetings:
+        for k in m.kinds:
+            counts[k] = counts.get(k, 0) + 1
+    assert counts == {"支部委员会": 12, "党小组会": 36, "党课": 4, "组织生活会": 1, "民主评议党员": 1}
+    assert {m.group for m in read.meetings if m.group} == {"第一党小组", "第二党小组", "第三党小组"}
+    lectures = {m.day: (m.speaker, m.title) for m in read.meetings if "党课" in m.kinds}
+    assert lectures[date(2017, 6, 28)] == ("李建国", "不忘初心 继续前进")
+
+
+def test_import_records_every_meeting_once_and_leaves_the_file(sample):
+    before = REGISTER.read_bytes()
+    result = invoke("meeting", "import", str(sample / REGISTER.name))
+    assert result.exit_code == 0, result.output
+    assert "登记 53 次会议（" in result.stderr and "支部委员会 12 次" in result.stderr
+    assert "2017-01-09 机关第一党支部：支部委员会；应到 3 人" in result.stderr  # 书记, 组织委员, 宣传委员
+    assert "2017-01-16 机关第一党支部：党小组会（第一党小组）；应到 11 人" in result.stderr
+    assert "2017-04-12 机关第一党支部：党课，主讲人 高峰（并入当天的活动）" in result.stderr
+    again = invoke("meeting", "import", str(sample / REGISTER.name))
+    assert "登记 0 次会议，已登记过未改动 53 次" in again.stderr
+    assert (sample / REGISTER.name).read_bytes() == before
+    listed = json.loads(invoke("meeting", "list", "--year", "2017", "-f", "json").stdout)
+    assert len(listed) == 53
+    day = next(m for m in listed if m["date"] == "2017-12-27")
+    assert day["meeting_kinds"] == ["组织生活会", "民主评议党员"]
+
+
+def test_the_register_as_a_library_call(sample):
+    result = import_register(workspace.load(sample), sample / REGISTER.name, dry_run=True)
+    assert len(result.would_add) == 53 and not result.added
+    assert json.loads(invoke("meeting", "list", "--year", "2017", "-f", "json").stdout) == []
+
+
+def test_a_register_with_mistakes_records_nothing_and_names_each_row(sample):
+    path = register(sample.parent / "登记.xlsx", ["会议日期", "会议名称", "党小组", "主讲人", "题目"], [
+        ["2017-03-06", "支委会", "", "", ""],
+        ["2017-13-01", "支委会", "", "", ""],
+        ["2017-03-20", "学习讨论", "", "", ""],
+        ["2017-03-21", "党小组会", "", "", ""],
+        ["2017-03-22", "第五党小组会议", "", "", ""],
+    ])
+    result = invoke("meeting", "import", str(path))
+    assert result.exit_code == 1
+    out = " ".join(result.output.split())
+    assert "有 4 处问题，未登记任何会议" in out
+    assert "第4行" in out and "日期“2017-13-01”无法识别" in out
+    assert "第5行" in out and "“学习讨论”看不出是哪种会议" in out
+    assert "第6行" in out and "党小组会没有写明是哪个党小组" in out
+    assert "第7行" in out and "没有“第五党小组”" in out and "第一党小组" in out
+    assert json.loads(invoke("meeting", "list", "--year", "2017", "-f", "json").stdout) == []
+
+
+def test_group_and_speaker_read_from_a_register_without_kind_column(sample):
+    path = register(sample.parent / "台账.xlsx", ["日期", "会议名称", "授课人", "党课主题", "主持人"], [
+        [date(2017, 3, 21), "第二党小组3月党小组会议", "", "", "曹丽华"],
+        [date(2017, 3, 29), "专题党课", "李建国", "学习党章", "高峰"],
+    ])
+    result = invoke("meeting", "import", str(path))
+    assert result.exit_code == 0, result.output
+    listed = {m["date"]: m for m in json.loads(invoke("meeting", "list", "--year", "2017", "-f", "json").stdout)}
+    assert listed["2017-03-21"]["group"] == "第二党小组" and listed["2017-03-21"]["host"] == "曹丽华"
+    assert (listed["2017-03-29"]["speaker"], listed["2017-03-29"]["title"]) == ("李建国", "学习党章")
+
+
+def test_demo_shows_a_quarter_with_san_hui_yi_ke_complete(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = invoke("demo", "示例")
+    assert result.exit_code == 0, result.output
+    assert "$ partyday meeting import 2017年会议登记表.xlsx" in result.output
+    monkeypatch.chdir(tmp_path / "示例")
+    report = invoke("report", "quarterly", "--year", "2017", "--quarter", "2", "-f", "json")
+    data = json.loads(report.stdout)
+    assert data["kinds"]["shortfalls"] == []
+    held = {(c["requirement"], c["window"]): c for c in data["kinds"]["checks"]} if "checks" in data["kinds"] else {}
+    if held:  # every 支部委员会 and 党小组会 month of the quarter is met
+        for month in ("4月", "5月", "6月"):
+            assert held[("支部委员会（每月一次）", month)]["status"] == "met"
+    assert not [a for a in data.get("unrecorded", []) if a["date"] in ("2017-04-10", "2017-04-17")]
