@@ -160,17 +160,17 @@ def record_template() -> None:
     wb = Workbook()
     ws = _sheet(wb, "记实表", [16, 26, 14, 26], landscape=False)
     ws.page_setup.fitToHeight = 1
-    _title(ws, 1, "“党员活动日”记实表", "D", size=18, height=40)
+    _title(ws, 1, "{{ title }}", "D", size=18, height=40)  # “党员活动日”记实表, or a meeting's 记录
     _put(ws, "A2", "党支部：{{ branch.name }}", font=Font(name=SONG, size=11), align=LEFT,
          border=False, merge_to="B2")
     _put(ws, "C2", "编号：{{ activity.number }}", font=Font(name=SONG, size=11), align=LEFT,
          border=False, merge_to="D2")
     bold = Font(name=SONG, size=11, bold=True)
     rows = [
-        (3, [("A", "活动时间", bold), ("B", "{{ activity.date_text }}（{{ activity.weekday }}）"
+        (3, [("A", "{{ labels.time }}", bold), ("B", "{{ activity.date_text }}（{{ activity.weekday }}）"
                                              "{{ activity.time }}", None),
              ("C", "活动地点", bold), ("D", "{{ activity.place }}", None)], 30),
-        (4, [("A", "活动主题", bold), ("B", "{{ activity.theme }}", None, "D")], 36),
+        (4, [("A", "{{ labels.theme }}", bold), ("B", "{{ activity.theme }}", None, "D")], 36),
         (5, [("A", "组织生活形式", bold), ("B", "{{ activity.kinds }}", None, "D")], 24),
         (6, [("A", "主持人", bold), ("B", "{{ activity.host }}", None),
              ("C", "记录人", bold), ("D", "{{ recorder }}", None)], 26),
@@ -178,8 +178,8 @@ def record_template() -> None:
              ("C", "实到人数", bold), ("D", "{{ present_text }}", None)], 26),
         (8, [("A", "请假人员及原因", bold), ("B", "{{ excused_text }}", None, "D")], 44),
         (9, [("A", "缺席人员", bold), ("B", "{{ absent_text }}", None, "D")], 36),
-        (10, [("A", "活动内容", bold), ("B", "{{ activity.content }}", None, "D")], 230),
-        (11, [("A", "活动成效及党员反映", bold), ("B", "", None, "D")], 120),
+        (10, [("A", "{{ labels.content }}", bold), ("B", "{{ activity.content }}", None, "D")], 230),
+        (11, [("A", "{{ labels.result }}", bold), ("B", "", None, "D")], 120),
         (12, [("A", "支部书记（签字）", bold), ("B", "", None),
               ("C", "填报日期", bold), ("D", "", None)], 30),
     ]

@@ -140,5 +140,30 @@ def test_demo_shows_a_quarter_with_san_hui_yi_ke_complete(tmp_path, monkeypatch)
     held = {(c["requirement"], c["window"]): c for c in data["kinds"]["checks"]} if "checks" in data["kinds"] else {}
     if held:  # every 支部委员会 and 党小组会 month of the quarter is met
         for month in ("4月", "5月", "6月"):
-            assert held[("支部委员会（每月一次）", month)]["status"] == "met"
+            assert held[("支部委员会（每月一次）", month)]["status"] == "ok"
     assert not [a for a in data.get("unrecorded", []) if a["date"] in ("2017-04-10", "2017-04-17")]
+
+
+def test_a_meeting_gets_its_own_record_opened_by_libreoffice(sample, tmp_path):
+    from tests.realclient import is_a4, pdf_pages, pdf_text, to_pdf
+
+    assert invoke("meeting", "import", str(sample / REGISTER.name)).exit_code == 0
+    wanted = {
+        "2017-01-09": ("支部委员会会议记录", "会议议题", "研究全年党建工作计划", "3"),
+        "2017-01-16": ("第一党小组会议记录", "会议议题", "学习讨论本月主题党日内容", "11"),
+        "2017-06-28": ("党课记录", "党课题目及主讲人", "《不忘初心 继续前进》（主讲人：李建国）", "28"),
+        "2017-12-27": ("组织生活会、民主评议党员记录", "会议议题", "对照党章党规", "28"),
+        "2017-04-12": ("“党员活动日”记实表", "活动主题", "“两学一做”学习教育", "29"),
+    }
+    for day, (title, label, theme, expected) in wanted.items():
+        out = tmp_path / f"{day}.xlsx"
+        result = invoke("record", day, "-o", str(out))
+        assert result.exit_code == 0, result.output
+        text = " ".join(pdf_text(to_pdf(out)).split())
+        assert title in text and label in text and theme in text, (day, text[:300])
+        assert f"应到人数 {expected}" in text, (day, text[:300])
+        assert all(is_a4(size) for size in pdf_pages(to_pdf(out)))
+        if day != "2017-04-12":
+            assert "15:00" not in text  # the activity day's [schedule] time is not a meeting's
+    text = " ".join(pdf_text(to_pdf(tmp_path / "2017-04-12.xlsx")).split())
+    assert "党课《严守政治纪律和政治规矩》（主讲人：高峰）" in text  # the day's 党课, from the register

@@ -278,7 +278,8 @@ def signsheet(
 
 
 RECORD_VARS = {
-    "org": "党委名称", "branch.name": "支部名称",
+    "org": "党委名称", "branch.name": "支部名称", "title": "表名（“党员活动日”记实表，或 支部委员会会议记录、党课记录……）",
+    "labels": "行名：time theme content result（活动时间/会议时间……）",
     "activity": "活动：date date_text weekday time place theme kinds host content form number",
     "expected": "应到人数", "present_text": "实到人数（尚无签到记录时为空白）",
     "excused_text": "请假人员及原因", "absent_text": "缺席人员", "recorder": "记录人",
@@ -352,24 +353,49 @@ def _mark_filed(ledger, act, filed: date, cal, ws) -> None:  # type: ignore[no-u
 def record_workbook(ws, ledger, cal, act, template: Path | None = None) -> tuple[bytes, date, bool]:  # type: ignore[no-untyped-def]
     """The filled 记实表 of one activity, its filing deadline, and whether attendance was
     there to fill in (used by `record` and by the monthly export)."""
+    from partyday_cli.core.meetings import expected_at
     from partyday_cli.io.files import read_bytes
     from partyday_cli.io.xltemplate import render_workbook
-    from partyday_cli.render.contexts import activity_dict, record_context
+    from partyday_cli.render.contexts import (
+        ACTIVITY_LABELS,
+        activity_dict,
+        record_context,
+        record_title,
+    )
     from partyday_cli.store.attendance import attendance_by_status
-    from partyday_cli.store.roster import members_on
+    from partyday_cli.store.meetings import meetings_of
+    from partyday_cli.store.roster import members_on_with_ids
 
     deadlines = ws.section("deadlines")
     workdays = int(deadlines.get("record_within_workdays", 5))
     copies = int(deadlines.get("record_copies", 1))
-    expected = [m for m in members_on(ledger, act.date, act.branch) if m.is_expected_on(act.date)]
+    meeting = next(iter(meetings_of(ledger, act.date.year, act.branch, day=act.date)), None)
+    members = members_on_with_ids(ledger, act.date, act.branch)
+    if meeting is not None:  # 应到 by kind: the committee, the 党小组, or everyone
+        members = expected_at(meeting.kinds, meeting.group, members)
+    expected = [m for _, m in members if m.is_expected_on(act.date)]
     attendance = attendance_by_status(ledger, act.id) if act.id is not None else None
     deadline = cal.add_workdays(act.date, workdays)
     time = str(ws.section("schedule").get("time", ""))
     _warn_org(ws)
-    context = record_context(org=ws.org_name, branch=act.branch,
-                             activity=activity_dict(act, time=time), expected=len(expected),
+    activity = activity_dict(act, time=time)
+    title, labels = record_title(meeting.meeting_kinds if meeting else (), bool(meeting and meeting.planned),
+                                 meeting.group if meeting else "")
+    if labels is not ACTIVITY_LABELS:
+        activity["time"] = ""  # [schedule] time is the activity day's, not a meeting's
+    if meeting is not None:
+        lecture = (f"《{meeting.title}》" if meeting.title else "") + (f"（主讲人：{meeting.speaker}）"
+                                                                       if meeting.speaker else "")
+        if meeting.group:
+            activity["kinds"] = f"{activity['kinds']}（{meeting.group}）"
+        if labels is not ACTIVITY_LABELS:
+            activity["theme"] = lecture or meeting.content or activity["theme"]
+            activity["content"] = meeting.content if lecture else ""
+        elif lecture:  # a 党课 on the activity day: said in the content
+            activity["content"] = "；".join(x for x in (str(activity["content"]), f"党课{lecture}") if x)
+    context = record_context(org=ws.org_name, branch=act.branch, activity=activity, expected=len(expected),
                              attendance=attendance, deadline=deadline, workdays=workdays,
-                             copies=copies)
+                             copies=copies, title=title, labels=labels)
     tpl = template or shipped_template("记实表.xlsx")
     data = render_workbook(read_bytes(tpl, "模板文件"), context, template_name=tpl.name)
     return data, deadline, attendance is not None

@@ -98,9 +98,28 @@ def signsheet_context(*, org: str, branch: str, activity: dict[str, object], exp
     }
 
 
+ACTIVITY_LABELS = {"time": "活动时间", "theme": "活动主题", "content": "活动内容", "result": "活动成效及党员反映"}
+MEETING_LABELS = {"time": "会议时间", "theme": "会议议题", "content": "会议内容", "result": "会议决定及效果"}
+LECTURE_LABELS = {"time": "党课时间", "theme": "党课题目及主讲人", "content": "党课内容", "result": "党员反映"}
+
+
+def record_title(meeting_kinds: tuple[str, ...], planned: bool, group: str = "") -> tuple[str, dict[str, str]]:
+    """The 记实表's title and row labels: an activity day's, or, for a meeting held on a day
+    of its own, the 记录 of its kinds (支部委员会会议记录, 第一党小组会议记录, 党课记录 …)."""
+    if planned or not meeting_kinds or "主题党日" in meeting_kinds:
+        return "“党员活动日”记实表", ACTIVITY_LABELS
+    if meeting_kinds == ("党课",):
+        return "党课记录", LECTURE_LABELS
+    if meeting_kinds == ("党小组会",):
+        return f"{group or '党小组'}会议记录", MEETING_LABELS
+    kinds = "、".join(meeting_kinds)
+    return f"{kinds}{'会议' if kinds.endswith(('委员会', '大会')) else ''}记录", MEETING_LABELS
+
+
 def record_context(*, org: str, branch: str, activity: dict[str, object], expected: int,
                    attendance: dict[str, list[tuple[str, str]]] | None, deadline: date,
-                   workdays: int, copies: int, recorder: str = "") -> dict[str, object]:
+                   workdays: int, copies: int, recorder: str = "", title: str = "“党员活动日”记实表",
+                   labels: dict[str, str] | None = None) -> dict[str, object]:
     """`attendance` maps a status (出席 迟到 早退 请假 缺席 补学) to (name, reason) pairs, or
     None before any attendance is recorded (the sheet then leaves blanks to fill in)."""
     if attendance is None:
@@ -119,6 +138,8 @@ def record_context(*, org: str, branch: str, activity: dict[str, object], expect
                      f"一式{copies_zh(copies)}份" + (f"（{copies_note}）" if copies_note else "") + "。")
     return {
         "org": org,
+        "title": title,
+        "labels": labels or ACTIVITY_LABELS,
         "branch": {"name": branch},
         "activity": activity,
         "expected": expected,
