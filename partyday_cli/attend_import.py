@@ -475,6 +475,14 @@ class _Importer:
         result.outcome, result.error = "unchanged", None
         result.warnings = []
         found = file_in_ledger(self.ledger, ready.sha)
+        if found is not None and self.day is not None and found.activity_date != self.day:
+            # --date names another activity: the same bytes cannot be two days' sign-in
+            result.outcome = "error"
+            result.error = UserError(
+                f"{name}：这份文件（内容完全相同）已作为 {found.activity_date.isoformat()} {found.branch}的签到导入过，"
+                f"没有记入 {self.day.isoformat()}。请核对是否拿错了文件；两次活动的签到表应各是一份")
+            result.summary = str(result.error.message)
+            return
         if found is None or (found.in_force and not found.others_in_force):
             result.summary = f"{name}：已导入过（内容完全相同），未作改动"
             return

@@ -289,3 +289,16 @@ def test_ctrl_c_mid_import_says_what_was_kept(sample, after):
     rerun = subprocess.run([sys.executable, "-m", "partyday_cli", "attend", "import", str(folder), "-w", str(sample)],
                            cwd=sample, capture_output=True, text=True, env=env, timeout=120)
     assert rerun.returncode == 0 and f"已导入过未改动 {done}" in rerun.stderr
+
+
+def test_the_same_file_for_another_date_is_refused(sample):
+    """--date names another activity than the one the identical file was imported for: the
+    same bytes are not two days' sign-in (it was silently 'already imported' before)."""
+    assert invoke("attend", "import", str(APRIL)).exit_code == 0
+    before = digest(sample / "ledger.db")
+    result = invoke("attend", "import", str(APRIL), "--date", "2017-05-11")
+    assert result.exit_code == 1
+    assert "已作为 2017-04-12 机关第一党支部的签到导入过，没有记入 2017-05-11" in " ".join(result.output.split())
+    assert digest(sample / "ledger.db") == before
+    again = invoke("attend", "import", str(APRIL), "--date", "2017-04-12")
+    assert again.exit_code == 0 and "已导入过（内容完全相同）" in again.output

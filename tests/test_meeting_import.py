@@ -167,3 +167,20 @@ def test_a_meeting_gets_its_own_record_opened_by_libreoffice(sample, tmp_path):
             assert "15:00" not in text  # the activity day's [schedule] time is not a meeting's
     text = " ".join(pdf_text(to_pdf(tmp_path / "2017-04-12.xlsx")).split())
     assert "党课《严守政治纪律和政治规矩》（主讲人：高峰）" in text  # the day's 党课, from the register
+
+
+def test_each_group_must_hold_its_own_monthly_meeting(sample):
+    """党小组会 每月一次 is each 党小组's: the other groups' meetings do not stand in for a
+    group that did not meet (the sample has three groups)."""
+    read = read_register(REGISTER)
+    skipped = next(m for m in read.meetings if m.group == "第二党小组" and m.day.month == 5)
+    rows = [[m.day, "、".join(m.kinds), m.group, m.speaker, m.title, m.host, m.content]
+            for m in read.meetings if m is not skipped]
+    path = register(sample.parent / "少一次.xlsx", ["日期", "会议类型", "党小组", "主讲人", "党课题目", "主持人", "内容"],
+                    rows)
+    assert invoke("meeting", "import", str(path)).exit_code == 0
+    assert invoke("attend", "import", "签到").exit_code == 0
+    data = json.loads(invoke("report", "quarterly", "--year", "2017", "--quarter", "2", "-f", "json").stdout)
+    assert data["kinds"]["shortfalls"] == ["党小组会（第二党小组，每月一次）：5月未开展"]
+    groups = {c["requirement"] for c in data["kinds"]["checks"] if c["requirement"].startswith("党小组会")}
+    assert groups == {f"党小组会（{g}，每月一次）" for g in ("第一党小组", "第二党小组", "第三党小组")}

@@ -19,6 +19,7 @@ Pure computations over what the ledger holds (read by `store.report_queries`): n
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -195,6 +196,7 @@ class ActivityCounts:
     signed: bool = False  # a sign-in file is in force
     meeting_kinds: tuple[str, ...] = ()  # kinds recorded as held (`partyday meeting add`)
     speaker: str = ""  # a 党课's speaker
+    group: str = ""  # a 党小组会's 党小组 ('' : the whole branch)
 
     @property
     def recorded(self) -> bool:
@@ -609,16 +611,41 @@ def theme_checks(branch: str, held: Sequence[ActivityCounts], catalogue: Any, pe
     return out
 
 
+_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九十")}
+
+
+def _group_order(name: str) -> tuple[int, str]:
+    """第一党小组 before 第二党小组 before 第十党小组; other names after, by name."""
+    found = re.match(r"第([一二三四五六七八九十]+|\d+)", name)
+    if not found:
+        return (1000, name)
+    text = found.group(1)
+    if text.isdigit():
+        return (int(text), name)
+    n = 0
+    for c in text:
+        n = n * 10 + _CN_DIGITS[c] if c != "十" else (n or 1) * 10
+    return (n, name)
+
+
 def kind_checks(branch: str, held: Sequence[ActivityCounts], rules: Sequence[KindRule], period: Period,
-                as_of: date) -> list[Check]:
-    """三会一课 and the other kinds counted against `[meeting_kinds]` over the period's windows."""
+                as_of: date, groups: Sequence[str] = ()) -> list[Check]:
+    """三会一课 and the other kinds counted against `[meeting_kinds]` over the period's windows.
+    A 党小组会 is required of each 党小组 of the branch (`groups`); one held by the whole
+    branch (no group, e.g. a plan day's) counts for every group."""
     out = []
     for rule in rules:
-        hits = [a.date for a in held if rule.kind in a.kinds]
-        for w in _windows(rule.frequency, period.year):
-            if _in_scope(w, period, as_of):
-                out.append(_judge(branch, "kind", rule.kind, f"{rule.kind}（{rule.text}）", w, rule.count,
-                                  hits, as_of, pace=rule.frequency == "yearly"))
+        scopes: list[tuple[str, list[date]]]
+        if rule.kind == "党小组会" and groups:
+            scopes = [(f"{rule.kind}（{g}，{rule.text}）",
+                       [a.date for a in held if rule.kind in a.kinds and a.group in ("", g)]) for g in groups]
+        else:
+            scopes = [(f"{rule.kind}（{rule.text}）", [a.date for a in held if rule.kind in a.kinds])]
+        for requirement, hits in scopes:
+            for w in _windows(rule.frequency, period.year):
+                if _in_scope(w, period, as_of):
+                    out.append(_judge(branch, "kind", rule.kind, requirement, w, rule.count,
+                                      hits, as_of, pace=rule.frequency == "yearly"))
     return out
 
 
@@ -762,6 +789,12 @@ def build_report(*, period: Period, today: date, thresholds: Thresholds, branch:
     # a meeting recorded as held counts for its kinds before its sign-in file comes in
     minutes_by = _by_branch((replace(a, kinds=a.meeting_kinds) for a in activities
                              if not a.recorded and a.meeting_kinds and a.date <= as_of), lambda a: a.branch)
+    groups: dict[str, list[str]] = {}  # each branch's 党小组, as the roster names them
+    for info in directory.values():
+        if info.group and info.group not in groups.setdefault(info.branch, []):
+            groups[info.branch].append(info.group)
+    for g in groups.values():
+        g.sort(key=_group_order)
     checks: list[Check] = []
     plan_checks: dict[str, list[str]] = {}
     names = list(dict.fromkeys([*branches, *held_by]))
@@ -772,7 +805,7 @@ def build_report(*, period: Period, today: date, thresholds: Thresholds, branch:
             checks += theme_checks(b, held, catalogue, period, as_of)
             if period.quarter is None and as_of >= period.end:
                 plan_checks[b] = plan_check(held, catalogue)
-        checks += kind_checks(b, held + minutes_by.get(b, []), kind_rules, period, as_of)
+        checks += kind_checks(b, held + minutes_by.get(b, []), kind_rules, period, as_of, groups.get(b, ()))
         checks += lecture_speaker_check(b, held + minutes_by.get(b, []), (secretaries or {}).get(b, ""),
                                         secretary_lectures, period, as_of)
     rollup = branch_rollup(names, stats, unrecorded, members, list(dues or ()), checks)

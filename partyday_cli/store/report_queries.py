@@ -74,7 +74,7 @@ def read_attendance(ledger: Ledger, period: Period, branch: str | None = None
     acts = cur.execute(
         "SELECT id, branch, date, theme, kinds, status, record_filed_on,"
         " EXISTS (SELECT 1 FROM attendance_files f WHERE f.activity_id = a.id AND f.superseded_by IS NULL),"
-        " meeting_kinds, speaker"
+        " meeting_kinds, speaker, meeting_group"
         f" FROM activities a WHERE {where} ORDER BY date, branch", params).fetchall()
     in_period = {row[0]: row[2] >= period.start.isoformat() for row in acts}
     by_activity: dict[int, dict[str, int]] = {}
@@ -114,12 +114,12 @@ def read_attendance(ledger: Ledger, period: Period, branch: str | None = None
         for mid in set(absentees):
             tallies[mid].events.sort()
     activities = []
-    for aid, br, _, theme, kinds, status, filed, signed, held, speaker in acts:
+    for aid, br, _, theme, kinds, status, filed, signed, held, speaker, group in acts:
         c = by_activity.get(aid, {})
         activities.append(ActivityCounts(
             aid, br, dates[aid], theme, tuple(json.loads(kinds or "[]")), status, _day(filed),
             sum(c.values()), c.get("请假", 0), c.get("缺席", 0), c.get("补学", 0), c.get("免参加", 0),
-            bool(signed), tuple(json.loads(held)) if held != "[]" else (), speaker))
+            bool(signed), tuple(json.loads(held)) if held != "[]" else (), speaker, group or ""))
     return activities, tallies
 
 
