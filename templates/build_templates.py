@@ -131,6 +131,34 @@ def signsheet_template() -> None:
     _finish(wb, HERE / "签到表.xlsx")
 
 
+def signsheet_dues_template() -> None:
+    """The 签到表 of a scheme that asks the month's dues on the day (本月党费请于活动当天交纳):
+    each member's 本月应交 printed beside the signature, a column for what was paid."""
+    wb = Workbook()
+    ws = _sheet(wb, "签到表", [6, 15, 12, 20, 15, 12, 13], landscape=False)
+    ws.page_setup.fitToHeight = 1
+    _title(ws, 1, "{{ branch.name }}“党员活动日”签到表", "G")
+    _put(ws, "A2", "活动时间：{{ activity.date_text }}（{{ activity.weekday }}）{{ activity.time }}"
+         "　　地点：{{ activity.place }}", font=Font(name=SONG, size=11), align=LEFT,
+         border=False, merge_to="G2")
+    _put(ws, "A3", "活动主题：{{ activity.theme }}", font=Font(name=SONG, size=11), align=LEFT,
+         border=False, merge_to="G3")
+    _header(ws, 4, ["序号", "姓名", "党小组", "本人签名", "本月应交（元）", "实交（元）", "备注"])
+    cells = ["{%row for m in members %}{{ m.index }}", "{{ m.name }}", "{{ m.group }}", "",
+             "{{ m.dues }}", "", "{{ m.note }}"]
+    for j, text in enumerate(cells, start=1):
+        _put(ws, f"{get_column_letter(j)}5", text, font=Font(name=SONG, size=11))
+    ws.row_dimensions[5].height = 19
+    _put(ws, "A6", "应到 {{ expected }} 人，实到＿＿人，请假＿＿人，缺席＿＿人。本月党费应交合计 {{ dues_total }} 元，"
+         "实交＿＿＿＿元。{{ exempt_note }}", font=Font(name=SONG, size=11), align=LEFT, border=False,
+         merge_to="G6")
+    _put(ws, "A7", "列席人员（入党积极分子、发展对象等）：", font=Font(name=SONG, size=11),
+         align=LEFT, border=False, merge_to="G7")
+    ws.row_dimensions[7].height = 30
+    ws.print_title_rows = "4:4"
+    _finish(wb, HERE / "签到表-党费.xlsx")
+
+
 def signsheet_two_column_template() -> None:
     wb = Workbook()
     ws = _sheet(wb, "签到表", [6, 11, 19, 2, 6, 11, 19], landscape=False)
@@ -201,6 +229,7 @@ def main() -> None:
     plan_template()
     signsheet_template()
     signsheet_two_column_template()
+    signsheet_dues_template()
     record_template()
     print(f"templates written to {HERE}")
 

@@ -180,3 +180,64 @@ def test_the_dues_line_is_only_in_the_notice_of_the_scheme_that_asks_it():
     act = _act(date(2017, 4, 13))
     assert "本月党费请于活动当天交纳" in _remind([act], date(2017, 4, 10), {}, dues_on_day=True)
     assert "党费" not in _remind([act], date(2017, 4, 10), {}, dues_on_day=False)
+
+
+# seed 003 (神鼎山镇): 组织党员集中学习、听党课、交纳党费 on the 主题党日 → dues.on_activity_day
+@pytest.mark.parametrize(("scheme", "asks"), [("shendingshan-zhen", True), ("wanyuan-xiang", False)])
+def test_the_sign_sheet_carries_the_dues_where_they_are_paid_on_the_day(tmp_path, monkeypatch, scheme, asks):
+    import shutil
+    from pathlib import Path
+
+    from tests.realclient import pdf_text, to_pdf
+
+    monkeypatch.chdir(tmp_path)
+    assert invoke("init", "ws", "--scheme", scheme, "--branch", "机关第一党支部").exit_code == 0
+    sample = Path(__file__).resolve().parents[1] / "sample_data" / "workspace"
+    shutil.copy(sample / "roster.xlsx", tmp_path / "ws" / "roster.xlsx")
+    monkeypatch.chdir(tmp_path / "ws")
+    assert invoke("roster", "import", "roster.xlsx", "--as-of", "2017-01-05").exit_code == 0
+    assert invoke("signsheet", "2017-04-12", "-o", str(tmp_path / "s.xlsx")).exit_code == 0
+    text = " ".join(pdf_text(to_pdf(tmp_path / "s.xlsx")).split())
+    assert ("本月应交（元）" in text) == asks
+    if asks:  # 李建国 6200 元 → 1.5% = 93.00; 孙浩 capped at 1000.00; 杨建军 the branch's 1.00
+        assert "李建国 第一党小组 93.00" in text and "1000.00" in text and "1.00" in text
+        assert "本月党费应交合计" in text
+
+
+# 本月党费请于活动当天交纳: the 问卷星 answer 本月党费是否已交纳 is checked against the 台账
+def test_the_dues_answer_on_the_day_is_compared_with_the_ledger(tmp_path, monkeypatch):
+    import json
+    import shutil
+    from pathlib import Path
+
+    from openpyxl import load_workbook
+
+    sample = Path(__file__).resolve().parents[1] / "sample_data" / "workspace"
+    ws = tmp_path / "ws"
+    shutil.copytree(sample, ws)
+    monkeypatch.chdir(ws)
+    for args in (["roster", "import", "roster.xlsx", "--as-of", "2017-01-05"], ["plan", "2017"],
+                 ["attend", "import", "签到"], ["dues", "import", "2017党费台账.xlsx"]):
+        assert invoke(*args).exit_code == 0, args
+
+    def said() -> list[str]:
+        result = invoke("dues", "report", "--year", "2017", "--as-of", "2017-06-30", "-f", "json")
+        return json.loads(result.stdout)["answers_vs_ledger"]
+
+    assert said() == []  # the sample's answers agree with its 台账 (邓超 answered 否, and did not pay)
+    wjx = ws / "签到" / "2017-03 问卷星签到.xlsx"
+    book = load_workbook(wjx)
+    sheet = book.active
+    for row in sheet.iter_rows():
+        names = [c.value for c in row]
+        if "邓超" in names or "彭燕" in names:
+            for c in row:
+                if c.value in ("是", "否"):
+                    c.value = "否" if c.value == "是" else "是"
+    book.save(tmp_path / "问卷星更正.xlsx")
+    assert invoke("attend", "import", str(tmp_path / "问卷星更正.xlsx"), "--replace").exit_code == 0
+    lines = said()
+    assert "邓超：3月8日签到时答“是”（已交），台账3月没有登记交纳" in lines
+    assert "彭燕：3月8日签到时答“否”（未交），台账3月已登记交纳" in lines
+    table = invoke("dues", "report", "--year", "2017", "--as-of", "2017-06-30")
+    assert "签到答卷与台账不一致：邓超" in " ".join(table.stderr.split())

@@ -351,8 +351,9 @@ def match_rows(rows, members):  # type: ignore[no-untyped-def]
 
 def _run_report(ws, year: int, branch: str | None, fmt: Format | None, output: Path | None,  # type: ignore[no-untyped-def]
                 template: Path | None, as_of: date) -> None:
-    from partyday_cli.core.dues import dues_status, last_recorded_month
-    from partyday_cli.store.dues import payments
+    from partyday_cli.core.dues import answers_against_ledger, dues_status, last_recorded_month
+    from partyday_cli.io.dues_ledger import payment_from_answer
+    from partyday_cli.store.dues import dues_answers, payments
     from partyday_cli.store.ledger import open_ledger
 
     fmt = format_from_output(fmt, output, Format.xlsx if template else Format.table)
@@ -361,16 +362,24 @@ def _run_report(ws, year: int, branch: str | None, fmt: Format | None, output: P
     members = _members(ws, year, branch)
     with open_ledger(ws.ledger_path) as ledger:
         paid = payments(ledger, year)
+        answered = dues_answers(ledger, year)
+    recorded_until = last_recorded_month(paid, year)
     results = dues_status(members, paid, year=year, today=as_of, policy=dues_policy(ws),
-                          recorded_until=last_recorded_month(paid, year))
+                          recorded_until=recorded_until)
+    names = {mid: m.name for mid, m in members}
+    mismatches = answers_against_ledger(
+        [(mid, day, answer, payment_from_answer(answer)) for mid, day, _, answer in answered if day <= as_of],
+        paid, names, recorded_until)
     if fmt is Format.json:
-        emit_json(_report_json(results, year, as_of, branch), output)
+        emit_json({**_report_json(results, year, as_of, branch), "answers_vs_ledger": mismatches}, output)
     elif fmt is Format.xlsx:
         _write_ledger(ws, results, year, as_of, branch, template, output)
     else:
         _emit_table(_report_table(ws, results, year, as_of, branch), fmt, output)
         if fmt is Format.table:
             _tell_flags(results)
+    for line in mismatches if fmt is not Format.json else ():
+        warn(f"签到答卷与台账不一致：{line}" if "台账尚未登记" not in line else line)
 
 
 def _tell_flags(results) -> None:  # type: ignore[no-untyped-def]

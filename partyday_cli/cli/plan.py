@@ -222,9 +222,10 @@ def _activity_for(ws, ledger, day: date, branch: str, cal):  # type: ignore[no-u
 SIGNSHEET_VARS = {
     "org": "党委名称", "branch.name": "支部名称",
     "activity": "活动：date date_text weekday time place theme kinds host content",
-    "members": "应到党员列表，每项有 index name group status category note",
+    "members": "应到党员列表，每项有 index name group status category note（当天交党费的方案还有 dues 本月应交）",
     "rows": "双栏排版用：每行 left_index left_name right_index right_name",
     "expected": "应到人数", "exempt": "经批准免参加的党员姓名列表", "exempt_note": "免参加说明",
+    "dues_total": "本月党费应交合计（当天交党费的方案，[dues] on_activity_day = true）",
 }
 
 
@@ -267,14 +268,35 @@ def signsheet(
     exempt = [m for m in members if not m.is_expected_on(when)]
     time = str(ws.section("schedule").get("time", ""))
     _warn_org(ws)
+    dues = _dues_on_the_day(ws, when, name, expected) if ws.section("dues").get("on_activity_day") else None
     context = signsheet_context(org=ws.org_name, branch=name,
                                 activity=activity_dict(act, time=time), expected=expected,
-                                exempt=exempt, day=when)
-    default = "签到表-双栏.xlsx" if len(expected) > TWO_COLUMN_OVER else "签到表.xlsx"
+                                exempt=exempt, day=when, dues=dues)
+    default = ("签到表-党费.xlsx" if dues is not None else
+               "签到表-双栏.xlsx" if len(expected) > TWO_COLUMN_OVER else "签到表.xlsx")
     target = output or out_file(ws, f"{when.isoformat()}签到表", name)
     _fill(template or shipped_template(default), context, target, force)
     info(f"应到 {len(expected)} 人" + (f"；免参加 {len(exempt)} 人：{'、'.join(m.name for m in exempt)}"
                                        if exempt else ""))
+
+
+def _dues_on_the_day(ws, day: date, branch: str, expected: list) -> list[str]:  # type: ignore[no-untyped-def]
+    """本月党费请于活动当天交纳: each expected member's monthly standard (the year's, as
+    `dues standard` sets it), '' where none can be set."""
+    from partyday_cli.cli.dues import dues_policy
+    from partyday_cli.core.dues import monthly_standard
+    from partyday_cli.store.dues import members_for_year
+    from partyday_cli.store.ledger import open_ledger
+
+    policy = dues_policy(ws)
+    with open_ledger(ws.ledger_path) as ledger:
+        year = {(m.name, m.group): m for _, m in members_for_year(ledger, day.year, branch)}
+    out = []
+    for m in expected:
+        base = year.get((m.name, m.group))
+        standard = monthly_standard(base, policy) if base is not None else None
+        out.append(f"{standard.monthly:.2f}" if standard is not None and not standard.missing else "")
+    return out
 
 
 RECORD_VARS = {

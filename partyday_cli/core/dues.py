@@ -23,7 +23,7 @@ the first roster listing them), with the membership dates of the newest roster
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -403,3 +403,29 @@ def _flags(standard: Standard, months: Sequence[MonthDues], runs: list[list[str]
                                       for md in short) + "）"
         flags.append(("少交" if len(short) == len(unpaid) else "欠交", text))
     return flags
+
+
+def answers_against_ledger(answers: Sequence[tuple[int, date, str, bool | None]], paid: Sequence[Payment],
+                           names: Mapping[int, str], recorded_until: str | None) -> list[str]:
+    """Where a member's answer on the day (是否已交纳本月党费: the text, and whether it says
+    paid) and the 台账 disagree, one Chinese line each; months the 台账 does not reach yet
+    are named once."""
+    paid_months = {(p.member_id, p.month) for p in paid if p.amount > 0}
+    out: list[str] = []
+    later: set[str] = set()
+    for mid, day, answer, said in answers:
+        if said is None or mid not in names:
+            continue
+        month = f"{day.year:04d}-{day.month:02d}"
+        if recorded_until is None or month > recorded_until:
+            later.add(f"{day.month}月")
+            continue
+        in_ledger = (mid, month) in paid_months
+        if said and not in_ledger:
+            out.append(f"{names[mid]}：{day.month}月{day.day}日签到时答“{answer}”（已交），台账{day.month}月没有登记交纳")
+        elif not said and in_ledger:
+            out.append(f"{names[mid]}：{day.month}月{day.day}日签到时答“{answer}”（未交），台账{day.month}月已登记交纳")
+    if later:
+        out.append(f"签到时关于党费的答卷（{'、'.join(sorted(later, key=lambda m: int(m[:-1])))}）台账尚未登记到这些月份，"
+                   "导入最新党费台账后再核对")
+    return out

@@ -74,8 +74,14 @@ def _member_dict(m: Member, index: int, day: date) -> dict[str, object]:
 
 
 def signsheet_context(*, org: str, branch: str, activity: dict[str, object], expected: list[Member],
-                      exempt: list[Member], day: date) -> dict[str, object]:
+                      exempt: list[Member], day: date, dues: list[str] | None = None) -> dict[str, object]:
+    """`dues`: each expected member's 本月应交 (text, '' when unknown), for a scheme that
+    asks the dues on the day; None leaves the dues out."""
+    from decimal import Decimal
+
     members = [_member_dict(m, i, day) for i, m in enumerate(expected, start=1)]
+    for m, amount in zip(members, dues or [], strict=False):
+        m["dues"] = amount
     half = (len(members) + 1) // 2
     rows = []
     for k in range(half):
@@ -95,6 +101,7 @@ def signsheet_context(*, org: str, branch: str, activity: dict[str, object], exp
         "expected": len(members),
         "exempt": [m.name for m in exempt],
         "exempt_note": exempt_note,
+        "dues_total": f"{sum((Decimal(a) for a in dues or [] if a), Decimal(0)):.2f}",
     }
 
 

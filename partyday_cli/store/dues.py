@@ -198,3 +198,18 @@ def _money_text(value: Decimal) -> str:
     if value != cents(value):
         raise ValueError(f"money must be whole cents, not {value}")
     return format(cents(value), "f")
+
+
+def dues_answers(ledger: Ledger, year: int) -> list[tuple[int, date, str, str]]:
+    """What members answered on a sign-in file in force about this month's 党费 (a 问卷星
+    question such as 本月党费是否已交纳): (member_id, activity date, question, answer)."""
+    out = []
+    for mid, day, answers in ledger.conn.execute(
+            "SELECT k.member_id, a.date, k.answers FROM attendance_marks k"
+            " JOIN activities a ON a.id = k.activity_id JOIN attendance_files f ON f.id = k.file_id"
+            " WHERE f.superseded_by IS NULL AND k.answers LIKE '%党费%' AND a.date BETWEEN ? AND ?"
+            " ORDER BY a.date, k.member_id", (f"{year:04d}-01-01", f"{year:04d}-12-31")):
+        for question, answer in json.loads(answers):
+            if "党费" in question and ("交" in question or "缴" in question):
+                out.append((int(mid), date.fromisoformat(day), question, answer))
+    return out
