@@ -58,6 +58,7 @@ def pending(ws, year: int) -> list[tuple[None, str]]:  # type: ignore[no-untyped
         if key == "[schedule.dates] YYYY-MM":
             continue  # named below, month by month, for the year in question
         out.append((None, f"{PENDING}：{key} —— {why}"))
+    out.extend(_assumed_themes(ws))
     from partyday_cli.cli.calendar import build_request
     from partyday_cli.core.schedule import pending_months
 
@@ -72,6 +73,27 @@ def pending(ws, year: int) -> list[tuple[None, str]]:  # type: ignore[no-untyped
             out.append((None, f"{PENDING}：[schedule.dates] —— {year}年{shown}的活动日期"
                               "（方案只规定每月开展一次，由党支部确定），请逐月填写"))
             break
+    return out
+
+
+def _assumed_themes(ws) -> list[tuple[None, str]]:  # type: ignore[no-untyped-def]
+    """Frequencies of the theme catalogue(s) in use that the scheme does not state (their
+    `assumed`), one 待确认 line each: the plan and the report use them as written."""
+    from partyday_cli.io.schemes import PENDING
+    from partyday_cli.io.themes import load_catalogue
+
+    names = [str(getattr(b, "themes", "") or ws.section("themes").get("catalogue") or "") for b in ws.branches]
+    out: list[tuple[None, str]] = []
+    for name in dict.fromkeys(n for n in names or [str(ws.section("themes").get("catalogue") or "")] if n):
+        try:
+            catalogue = load_catalogue(name, workspace_root=ws.root)
+        except UserError:
+            continue  # plan says what is wrong with it
+        for req in catalogue.requirements:
+            if req.assumed and (req.type == "required" or req.name in catalogue.chosen):
+                how = req.label.removeprefix(req.name).strip("（）")
+                out.append((None, f"{PENDING}：[themes] {req.name} —— {how}：{req.assumed}"
+                                  f"（主题目录 {name}；要改就复制 templates/themes/ 中的它到工作区修改）"))
     return out
 
 

@@ -44,28 +44,32 @@ def _kinds(names):
     return {f"[meeting_kinds] {k}" for k in names}
 
 
+def _themes(names):  # theme frequencies the catalogue sets where the seed is silent (its `assumed`)
+    return {f"[themes] {n}" for n in names}
+
+
 # what each seed leaves unsaid (read against its text, sentence by sentence)
 PENDING = {
     # states the day, the holiday rule, 4月12日前 plan, 5个工作日内 记实表 一式两份; nothing on
     # attendance, absences, notice, and no 三会一课 frequency
-    "wanyuan-xiang": _COMMON | _THRESHOLDS | _kinds(_UNSTATED_KINDS) | {
+    "wanyuan-xiang": _COMMON | _themes({"“两学一做”学习教育", "“三会一课”", "“双报到”", "“党员义工日”", "“党员政治生日”"}) | _THRESHOLDS | _kinds(_UNSTATED_KINDS) | {
         "[schedule] week_def", "[deadlines] notify_days_before"},
     # states 80%, 累计3次/4次及以上 (every non-attendance), 提前5天报批, 党课/组织生活/民主评议
-    "fupinban-9plus3": _COMMON | _RECORD | _kinds({"支部委员会", "支部党员大会", "党小组会"}) | {
+    "fupinban-9plus3": _COMMON | _themes({"为民服务", "民主议事"}) | _RECORD | _kinds({"支部委员会", "支部党员大会", "党小组会"}) | {
         "[deadlines] plan_due", "[deadlines] notify_days_before"},
     # states 80%, 无故…不参加活动, 年中、年底 组织生活会
-    "zhangdian-5plusx": _COMMON | _RECORD | _kinds(_UNSTATED_KINDS - {"组织生活会"}) | {
+    "zhangdian-5plusx": _COMMON | _themes({"党员学习教育日", "党员走访联系日", "基层民主议事日", "为民服务奉献日"}) | _RECORD | _kinds(_UNSTATED_KINDS - {"组织生活会"}) | {
         "[schedule] week_def", "[thresholds] absences_talk", "[thresholds] absences_unqualified",
         "[deadlines] plan_due", "[deadlines] notify_days_before"},
     # states 每月开展一次 and 提前2——3天通知党员 only
-    "qfnu-xueyuan": _COMMON | _THRESHOLDS | _RECORD | _kinds(_UNSTATED_KINDS) | {
+    "qfnu-xueyuan": _COMMON | _themes({"开展学习教育", "落实组织生活", "开展民主议事", "开展志愿服务", "强化激励帮扶"}) | _THRESHOLDS | _RECORD | _kinds(_UNSTATED_KINDS) | {
         "[schedule] holiday_policy", "[deadlines] plan_due", "[schedule.dates]"},
     # its 实施细则 table states every 三会一课 frequency
     "shendingshan-zhen": _COMMON | _THRESHOLDS | _RECORD | {
         "[schedule] holiday_policy", "[deadlines] plan_due", "[deadlines] notify_days_before",
         "[schedule.dates]"},
     # states 每月确定一天, 活动日当天…交齐党费, 长期无故不参加活动
-    "zznu-xiaowei": _COMMON | _THRESHOLDS - {"[thresholds] absences_count"} | _RECORD
+    "zznu-xiaowei": _COMMON | _themes({"开展为民服务", "完善“三定一创”工作机制"}) | _THRESHOLDS - {"[thresholds] absences_count"} | _RECORD
     | _kinds(_UNSTATED_KINDS) | {"[schedule] holiday_policy", "[deadlines] plan_due",
                                  "[deadlines] notify_days_before", "[schedule.dates]"},
 }

@@ -102,9 +102,12 @@ def init(
     info(f"  配置：{config_path}")
     info(f"  花名册模板：{roster}" + ("（已存在，未覆盖）" if roster_bytes is None else ""))
     info(f"  账本：{directory / 'ledger.db'}")
-    from partyday_cli.io.schemes import pending_keys
+    from datetime import date
 
-    unsure = len(pending_keys(text))
+    from partyday_cli import workspace as workspaces
+    from partyday_cli.doctor import pending
+
+    unsure = len(pending(workspaces.load(directory), date.today().year))  # as doctor lists them
     if unsure:
         info(f"  有 {unsure} 项方案没有写明，已标为“待确认”：运行 partyday doctor 查看")
     info("下一步：在 roster.xlsx 中填好党员名单，然后运行 partyday roster import roster.xlsx；"

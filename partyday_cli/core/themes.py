@@ -30,7 +30,7 @@ _CN_NUM = "一二三四"
 QUARTERS = tuple((f"第{_CN_NUM[q]}季度", (3 * q + 1, 3 * q + 2, 3 * q + 3)) for q in range(4))
 HALVES = (("上半年", (1, 2, 3, 4, 5, 6)), ("下半年", (7, 8, 9, 10, 11, 12)))
 _REQ_KEYS = ("name", "type", "frequency", "count", "anchor", "around", "months",
-             "prefer_months", "kinds", "content", "form")
+             "prefer_months", "kinds", "content", "form", "assumed")
 _TOP_KEYS = ("title", "source", "min_activities", "min_per_month", "min_chosen", "chosen",
              "filler", "requirement")
 # the order requirements are placed in: the most constrained first
@@ -51,6 +51,7 @@ class Requirement:
     around: tuple[str, ...] = ()  # frequency "around": names from AROUND
     months: tuple[int, ...] = ()  # frequency "around": one more window of months
     prefer_months: tuple[int, ...] = ()  # soft preference (yearly, atleast, any)
+    assumed: str = ""  # why the frequency is the catalogue's, not the scheme's (待确认 in doctor)
 
     @property
     def windows(self) -> tuple[tuple[int, ...], ...]:
@@ -202,6 +203,7 @@ def _requirement(data: Any, catalogue: str, index: int) -> Requirement:
         around=_list(where, data, "around", tuple(AROUND)),
         months=_list(where, data, "months", months, int),
         prefer_months=_list(where, data, "prefer_months", months, int),
+        assumed=_text(where, data, "assumed", ""),
     )
     _check_frequency_keys(where, data, req)
     return req
