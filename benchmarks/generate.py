@@ -238,7 +238,7 @@ def _fill_year(ledger, branches: list[str], people: list[dict], year: int, seed:
             paid_on = dates[month - 1]
             if rng.random() < 0.003:  # 补交 months later
                 paid_on = min(paid_on + timedelta(days=rng.choice((40, 100, 220))), date(year, 12, 31))
-            amount = monthly if rng.random() > 0.002 else str(Decimal(monthly) / 2)
+            amount = monthly if rng.random() > 0.002 else str((Decimal(monthly) / 2).quantize(Decimal("0.01")))
             payments.append((mid, key, amount, paid_on.isoformat(), dues_id))
     conn.executemany("INSERT INTO dues_payments (member_id, month, amount, paid_on,"
                      " source_import_id) VALUES (?,?,?,?,?)", payments)

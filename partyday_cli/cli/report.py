@@ -117,7 +117,9 @@ def build(ws: Any, period: Any, branch: str | None, today: date) -> Any:
         acts, tallies = q.read_attendance(ledger, period, branch)
         directory = q.member_directory(ledger, min(period.end, today))
         dues = q.report_dues(ledger, period, today, _dues_policy(ws), branch)
-        secretaries = secretaries_of(ws, ledger, min(period.end, today))
+        lectures = secretary_lectures_from_config(ws.section("lectures"))
+        # the 书记 is looked up only where the scheme asks 负责人每年至少讲一次党课
+        secretaries = secretaries_of(ws, ledger, min(period.end, today)) if lectures else {}
     if not acts:
         where = branch or "本工作区"
         raise UserError(f"{where} {period.year} 年截至 {period.end.isoformat()} 没有任何活动记录。"
@@ -127,7 +129,7 @@ def build(ws: Any, period: Any, branch: str | None, today: date) -> Any:
                         activities=acts, tallies=tallies, directory=directory, dues=dues,
                         catalogues=_catalogues(ws, names), kind_rules=kind_rules,
                         deadline_for=_deadline_for(ws), secretaries=secretaries,
-                        secretary_lectures=secretary_lectures_from_config(ws.section("lectures")))
+                        secretary_lectures=lectures)
 
 
 def _check_json(c: Any) -> dict[str, Any]:
