@@ -135,7 +135,7 @@ def print_rich(renderable: object, output: Path | None = None,
         extra(console)
 
 
-FORCE_HELP = "-o 指向的文件已存在、又不是 partyday 生成的（或生成后被改动过）时，也覆盖它。"
+FORCE_HELP = "输出文件（-o）已存在、又不是本程序生成的（或生成后被改动过）时，也覆盖它。"
 _FORCE: list[bool] = [False]  # set by --force's callback, read by every output write
 
 

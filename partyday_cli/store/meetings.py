@@ -140,10 +140,10 @@ def secretaries_of(ws, ledger: Ledger, day: date) -> dict[str, str]:  # type: ig
     """Each branch's 支部书记: `secretary` in partyday.toml, else the member whose 备注
     (职务) on `day` says 支部书记."""
     from partyday_cli.core.meetings import is_secretary
-    from partyday_cli.store.roster import members_on
+    from partyday_cli.store.roster import members_noted
 
     out = {}
-    for m in members_on(ledger, day):
+    for _, m in members_noted(ledger, day, "书记"):
         if is_secretary(m.note):
             out.setdefault(m.branch, m.name)
     out.update({b.name: b.secretary for b in ws.branches if b.secretary})

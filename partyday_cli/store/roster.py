@@ -128,6 +128,18 @@ def members_on_with_ids(
     return [(mid, m) for mid, m in pairs if m.is_member_on(day) or (if_present and m.only_if_present_on(day))]
 
 
+def members_noted(ledger: Ledger, day: date, word: str) -> list[tuple[int, Member]]:
+    """The members on `day` whose 备注 contains `word` (e.g. 书记): the roster in force,
+    without building a Member for everyone else (a 党委 has 30,000)."""
+    import_id = _import_in_force(ledger.conn, day, fallback=True)
+    if import_id is None:
+        return []
+    rows = ledger.conn.execute(
+        f"SELECT * FROM member_versions mv WHERE mv.import_id = ? AND mv.present = 1 AND instr(mv.note, ?) > 0 {_ORDER}",
+        (import_id, word)).fetchall()
+    return [(mid, m) for mid, m in ((int(r["member_id"]), _to_member(r)) for r in rows) if m.is_member_on(day)]
+
+
 def roster_as_of(ledger: Ledger, day: date) -> list[tuple[Member, str]]:
     """Every member on `day` with their status that day: '正式' or '预备'."""
     return [(m, m.status_on(day)) for m in members_on(ledger, day)]
