@@ -202,8 +202,26 @@ def test_report_finds_what_the_sample_ledger_hides(sample):
     assert [m["month"] for m in members[("赵磊", "105.00")]["months"]][-1] == "2017-05"
     assert members[("李建国", "93.00")]["months"][-1]["status"] == "待交"  # July not over
     assert data["totals"] == {"members": 30, "paid": "16707.60", "owed": "264.00",
-                              "members_in_arrears": 1}
+                              "members_in_arrears": 1, "unrecorded_months": []}
     assert [m["name"] for m in data["members"] if m["flags"]] == ["邓超"]
+
+
+def test_months_after_the_ledger_stops_are_blank_not_paid(sample):
+    """The sample 台账 is filled to June. At the year's end July—December are 未登记: a blank
+    cell (not 0.00 as if paid), named under the table, and never counted as paid or owed."""
+    assert invoke("dues", "import", LEDGER).exit_code == 0
+    out = invoke("dues", "report", "--year", "2017", "--as-of", "2018-01-01", "-f", "csv").stdout
+    rows = {r.split(",")[1]: r.split(",") for r in out.splitlines()[1:] if r.split(",")[0].isdigit()}
+    header = out.splitlines()[0].split(",")
+    july = header.index("7月")
+    assert rows["李建国"][july - 1] == "93.00" and rows["李建国"][july:july + 6] == [""] * 6
+    table = invoke("dues", "report", "--year", "2017", "--as-of", "2018-01-01").stdout
+    assert "2017年7月—12月台账尚未登记，未计入欠交" in table
+    data = report_json("--as-of", "2018-01-01")
+    assert data["totals"]["owed"] == "264.00"
+    assert data["totals"]["unrecorded_months"] == [f"2017-{m:02d}" for m in range(7, 13)]
+    statuses = {m["status"] for m in data["members"][0]["months"][6:]}
+    assert statuses == {"未登记"}
 
 
 def test_report_table_and_csv(sample):
@@ -249,3 +267,4 @@ def test_dues_config_is_used_and_checked(sample):
     config.write_text(text.replace('cap = "1000.00"', 'cap = "一千"'), encoding="utf-8")
     bad = invoke("dues", "standard", "--year", "2017")
     assert bad.exit_code == 1 and "cap" in bad.stderr and "Traceback" not in bad.output
+

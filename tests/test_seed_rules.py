@@ -237,7 +237,62 @@ def test_the_dues_answer_on_the_day_is_compared_with_the_ledger(tmp_path, monkey
     book.save(tmp_path / "问卷星更正.xlsx")
     assert invoke("attend", "import", str(tmp_path / "问卷星更正.xlsx"), "--replace").exit_code == 0
     lines = said()
-    assert "邓超：3月8日签到时答“是”（已交），台账3月没有登记交纳" in lines
-    assert "彭燕：3月8日签到时答“否”（未交），台账3月已登记交纳" in lines
+    assert "邓超：3月8日签到时填“是”（已交），台账3月没有登记交纳" in lines
+    assert "彭燕：3月8日签到时填“否”（未交），台账3月已登记交纳" in lines
     table = invoke("dues", "report", "--year", "2017", "--as-of", "2017-06-30")
     assert "签到答卷与台账不一致：邓超" in " ".join(table.stderr.split())
+
+
+# seed 003 (神鼎山镇): 交纳党费 on the 主题党日 — the sheet lists everyone who pays that day, and
+# what is written in its 实交 column comes back with the sign-in and is checked against the 台账
+def test_the_dues_sheet_lists_who_pays_and_its_paid_column_is_read_back(tmp_path, monkeypatch):
+    import json
+    import shutil
+    from pathlib import Path
+
+    from openpyxl import load_workbook
+
+    monkeypatch.chdir(tmp_path)
+    assert invoke("init", "ws", "--scheme", "shendingshan-zhen", "--branch", "机关第一党支部").exit_code == 0
+    sample = Path(__file__).resolve().parents[1] / "sample_data" / "workspace"
+    for name in ("roster.xlsx", "2017党费台账.xlsx"):
+        shutil.copy(sample / name, tmp_path / "ws" / name)
+    monkeypatch.chdir(tmp_path / "ws")
+    assert invoke("roster", "import", "roster.xlsx", "--as-of", "2017-01-05").exit_code == 0
+    made = invoke("signsheet", "2017-06-14", "-o", str(tmp_path / "s.xlsx"))
+    assert made.exit_code == 0, made.output
+    book = load_workbook(tmp_path / "s.xlsx")
+    sheet = book.active
+    header = next(r for r in sheet.iter_rows() if r[1].value == "姓名")
+    cols = {c.value: c.column - 1 for c in header}
+    listed = [r for r in sheet.iter_rows(min_row=header[0].row + 1) if isinstance(r[0].value, int)]
+    rows = {r[1].value: r for r in listed}  # the two 张伟 share a key; ``listed`` has both
+    note = cols["备注"]
+    # 陈国华 is excused from meetings but owes his dues; 赵磊 leaves in June (the month only): both
+    # printed after the 应到 rows and not counted in 应到
+    assert rows["陈国华"][note].value == "免参加，党费照交" and rows["陈国华"][cols["本月应交（元）"]].value
+    assert rows["赵磊"][note].value == "本月转出，到会请签到"
+    footer = next(r[0].value for r in sheet.iter_rows() if str(r[0].value or "").startswith("应到"))
+    assert footer.startswith(f"应到 {len(listed) - 2} 人")
+    # every one signs and pays what the sheet says, but 邓超 (who paid nothing in the 台账
+    # for June either) writes 44.00, and 彭燕, who paid, writes 0
+    for row in listed:
+        row[cols["本人签名"]].value = "√" if row[1].value != "陈国华" else None
+        row[cols["实交（元）"]].value = row[cols["本月应交（元）"]].value
+    rows["邓超"][cols["实交（元）"]].value = "44.00"
+    rows["彭燕"][cols["实交（元）"]].value = "0"
+    book.save(tmp_path / "收回的签到表.xlsx")
+    done = invoke("attend", "import", str(tmp_path / "收回的签到表.xlsx"), "--date", "2017-06-14")
+    assert done.exit_code == 0, done.output
+    # partyday reads its own sheet back: 陈国华 once (his row, not again from the footer), and
+    # the footer's 应到28 explained by 赵磊, who signed in his last month
+    assert "匹配 30 人" in done.output and "免参加 0→1" in done.output
+    assert "表尾“应到28人”未计本月转出（花名册只写了月份）的赵磊" in done.output
+    assert "请核对" not in done.output
+    assert invoke("dues", "import", "2017党费台账.xlsx").exit_code == 0
+    result = invoke("dues", "report", "--year", "2017", "--as-of", "2017-06-30", "-f", "json")
+    said = json.loads(result.stdout)["answers_vs_ledger"]
+    # 赵磊's 台账 has “/” for June (转出): the 105.00 he wrote on the sheet is for the 书记 to settle
+    assert said == ["赵磊：6月14日签到时填“实交 105.00 元”（已交），台账6月没有登记交纳",
+                    "邓超：6月14日签到时填“实交 44.00 元”（已交），台账6月没有登记交纳",
+                    "彭燕：6月14日签到时填“实交 0 元”（未交），台账6月已登记交纳"]

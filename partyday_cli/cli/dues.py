@@ -353,6 +353,7 @@ def _run_report(ws, year: int, branch: str | None, fmt: Format | None, output: P
                 template: Path | None, as_of: date) -> None:
     from partyday_cli.core.dues import answers_against_ledger, dues_status, last_recorded_month
     from partyday_cli.io.dues_ledger import payment_from_answer
+    from partyday_cli.io.signin.handwritten import PAID_QUESTION
     from partyday_cli.store.dues import dues_answers, payments
     from partyday_cli.store.ledger import open_ledger
 
@@ -368,7 +369,8 @@ def _run_report(ws, year: int, branch: str | None, fmt: Format | None, output: P
                           recorded_until=recorded_until)
     names = {mid: m.name for mid, m in members}
     mismatches = answers_against_ledger(
-        [(mid, day, answer, payment_from_answer(answer)) for mid, day, _, answer in answered if day <= as_of],
+        [(mid, day, f"实交 {answer} 元" if question == PAID_QUESTION else answer, payment_from_answer(answer))
+         for mid, day, question, answer in answered if day <= as_of],
         paid, names, recorded_until)
     if fmt is Format.json:
         emit_json({**_report_json(results, year, as_of, branch), "answers_vs_ledger": mismatches}, output)
@@ -400,8 +402,9 @@ def _reached(year: int, as_of: date) -> int:
 
 def cell_value(md):  # type: ignore[no-untyped-def]
     """One month of one member as the 台账 shows it: the amount paid, 未交, 待交, 季度内,
-    '76.50（9月补交）', or '—' for a month the member did not owe."""
-    from partyday_cli.core.dues import IN_QUARTER, LATE, NOT_DUE, PENDING, UNPAID
+    '76.50（9月补交）', '—' for a month the member did not owe, blank for a month after
+    the 台账 stops (未登记)."""
+    from partyday_cli.core.dues import IN_QUARTER, LATE, NOT_DUE, PENDING, UNPAID, UNRECORDED
 
     if md.status == LATE and md.paid_on is not None:
         when = f"{md.paid_on.month}月" if md.paid_on.year == int(md.month[:4]) \
@@ -411,6 +414,8 @@ def cell_value(md):  # type: ignore[no-untyped-def]
         return md.status
     if md.status == NOT_DUE and md.paid == 0:
         return "—"
+    if md.status == UNRECORDED and md.paid == 0:
+        return ""  # the 台账 has not reached this month yet: blank, as on paper, not 0.00
     return md.paid
 
 
@@ -449,7 +454,19 @@ def _summary(results) -> str:  # type: ignore[no-untyped-def]
     paid = sum((r.paid_total for r in results), _zero())
     owed = sum((r.owed_total for r in results), _zero())
     in_arrears = sum(1 for r in results if r.arrears_months)
-    return f"共 {len(results)} 人，已交 {paid} 元，欠交 {owed} 元（{in_arrears} 人）"
+    text = f"共 {len(results)} 人，已交 {paid} 元，欠交 {owed} 元（{in_arrears} 人）"
+    unrecorded = _unrecorded_months(results)
+    if unrecorded:
+        from partyday_cli.core.dues import months_list_zh
+
+        text += f"；{months_list_zh(unrecorded)}台账尚未登记，未计入欠交"
+    return text
+
+
+def _unrecorded_months(results) -> list[str]:  # type: ignore[no-untyped-def]
+    from partyday_cli.core.dues import UNRECORDED
+
+    return sorted({md.month for r in results for md in r.months if md.status == UNRECORDED})
 
 
 def _report_json(results, year: int, as_of: date, branch: str | None) -> dict[str, object]:  # type: ignore[no-untyped-def]
@@ -466,7 +483,8 @@ def _report_json(results, year: int, as_of: date, branch: str | None) -> dict[st
         "totals": {"members": len(results),
                    "paid": str(sum((r.paid_total for r in results), _zero())),
                    "owed": str(sum((r.owed_total for r in results), _zero())),
-                   "members_in_arrears": sum(1 for r in results if r.arrears_months)},
+                   "members_in_arrears": sum(1 for r in results if r.arrears_months),
+                   "unrecorded_months": _unrecorded_months(results)},
     }
 
 

@@ -254,34 +254,44 @@ def signsheet(
         return
     from partyday_cli.render.contexts import activity_dict, signsheet_context
     from partyday_cli.store.ledger import open_ledger
-    from partyday_cli.store.roster import members_on
+    from partyday_cli.store.roster import members_on_with_ids
 
     ws = require_workspace(ctx, workspace)
     when = parse_day(day, "活动日期")
     name = _one_branch(ws, branch)
     with open_ledger(ws.ledger_path) as ledger:
         act = _activity_for(ws, ledger, when, name, _calendar(ws, True))
-        members = members_on(ledger, when, name)
+        members = [m for _, m in members_on_with_ids(ledger, when, name, if_present=True)]
     if not members:
         raise UserError(f"{when.isoformat()} {name}没有党员记录。请先运行 partyday roster import 花名册.xlsx")
     expected = [m for m in members if m.is_expected_on(when)]
-    exempt = [m for m in members if not m.is_expected_on(when)]
+    exempt = [m for m in members if m.is_member_on(when) and not m.is_expected_on(when)]
+    with_dues = bool(ws.section("dues").get("on_activity_day"))
+    # printed below the 应到 rows, not counted in 应到: a member leaving this month (the roster
+    # knows the month only) who may still come and sign; where dues are paid on the day, an
+    # exempt member, who still owes them
+    extra = [(m, "本月转出，到会请签到") for m in members
+             if m.only_if_present_on(when) and not m.is_exempt_on(when)]
+    if with_dues:
+        extra += [(m, "免参加，党费照交") for m in exempt]
     time = str(ws.section("schedule").get("time", ""))
     _warn_org(ws)
-    dues = _dues_on_the_day(ws, when, name, expected) if ws.section("dues").get("on_activity_day") else None
+    dues = _dues_on_the_day(ws, when, name, expected + [m for m, _ in extra]) if with_dues else None
     context = signsheet_context(org=ws.org_name, branch=name,
                                 activity=activity_dict(act, time=time), expected=expected,
-                                exempt=exempt, day=when, dues=dues)
+                                exempt=exempt, day=when, dues=dues, extra=extra)
     default = ("签到表-党费.xlsx" if dues is not None else
                "签到表-双栏.xlsx" if len(expected) > TWO_COLUMN_OVER else "签到表.xlsx")
     target = output or out_file(ws, f"{when.isoformat()}签到表", name)
     _fill(template or shipped_template(default), context, target, force)
+    leaving = [m.name for m, note in extra if note.startswith("本月转出")]
     info(f"应到 {len(expected)} 人" + (f"；免参加 {len(exempt)} 人：{'、'.join(m.name for m in exempt)}"
-                                       if exempt else ""))
+                                       if exempt else "")
+         + (f"；本月转出、到会即计入应到的 {len(leaving)} 人列在表末：{'、'.join(leaving)}" if leaving else ""))
 
 
 def _dues_on_the_day(ws, day: date, branch: str, expected: list) -> list[str]:  # type: ignore[no-untyped-def]
-    """本月党费请于活动当天交纳: each expected member's monthly standard (the year's, as
+    """本月党费请于活动当天交纳: each printed member's monthly standard (the year's, as
     `dues standard` sets it), '' where none can be set."""
     from partyday_cli.cli.dues import dues_policy
     from partyday_cli.core.dues import monthly_standard
@@ -397,6 +407,11 @@ def record_workbook(ws, ledger, cal, act, template: Path | None = None) -> tuple
         members = expected_at(meeting.kinds, meeting.group, members)
     expected = [m for _, m in members if m.is_expected_on(act.date)]
     attendance = attendance_by_status(ledger, act.id) if act.id is not None else None
+    if attendance is not None:  # the ledger's 应到, as the report counts it: its rows but 免参加
+        # (a member transferred out that month, known to the month, counts where present)
+        expected_count = sum(len(v) for k, v in attendance.items() if k != "免参加")
+    else:
+        expected_count = len(expected)
     deadline = cal.add_workdays(act.date, workdays)
     time = str(ws.section("schedule").get("time", ""))
     _warn_org(ws)
@@ -415,7 +430,7 @@ def record_workbook(ws, ledger, cal, act, template: Path | None = None) -> tuple
             activity["content"] = meeting.content if lecture else ""
         elif lecture:  # a 党课 on the activity day: said in the content
             activity["content"] = "；".join(x for x in (str(activity["content"]), f"党课{lecture}") if x)
-    context = record_context(org=ws.org_name, branch=act.branch, activity=activity, expected=len(expected),
+    context = record_context(org=ws.org_name, branch=act.branch, activity=activity, expected=expected_count,
                              attendance=attendance, deadline=deadline, workdays=workdays,
                              copies=copies, title=title, labels=labels)
     tpl = template or shipped_template("记实表.xlsx")

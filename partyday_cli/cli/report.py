@@ -212,6 +212,7 @@ def _dues_json(report: Any, show_private: bool) -> dict[str, Any]:
         "recorded": True, "due": _money(t.due_period), "paid": _money(t.paid_period),
         "due_ytd": _money(t.due_ytd), "paid_ytd": _money(t.paid_ytd), "owed": _money(t.owed),
         "members_total": t.members, "members_in_arrears": t.members_in_arrears,
+        "unrecorded_months": list(t.unrecorded_months), "unrecorded_due": _money(t.unrecorded_due),
         "members": [{
             "name": d.name, "branch": d.branch, "group": d.group, "monthly": _money(d.monthly),
             "base": (_money(d.base) if show_private else "****") if d.base is not None else None,

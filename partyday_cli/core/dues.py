@@ -49,6 +49,9 @@ FIXED_CATEGORIES = ("农民", "学生", "下岗失业", "低保")
 
 OVERRIDE_NOTE = "按花名册“党费标准”"
 PAID, UNPAID, PENDING, IN_QUARTER, LATE, NOT_DUE = "已交", "未交", "待交", "季度内", "补交", "不适用"
+# The sentences of the dues flags that are 党章第九条's (the report's summary names them there too)
+LAPSE_MARK = "按党章第九条应视为自行脱党情形"
+LAPSE_WARN_MARK = "将按党章第九条处理"
 UNRECORDED = "未登记"  # after the last month anyone's payment is recorded: the 台账 stops there
 
 
@@ -388,12 +391,12 @@ def _flags(standard: Standard, months: Sequence[MonthDues], runs: list[list[str]
         n, span = len(run), month_span_zh(run)
         if n >= policy.lapse_flag_months:
             flags.append((f"连续{n}个月未交（党章第九条）",
-                          f"连续{n}个月未交纳党费（{span}），按党章第九条应视为自行脱党情形，"
+                          f"连续{n}个月未交纳党费（{span}），{LAPSE_MARK}，"
                           "请支部核实处理"))
         elif n >= policy.lapse_warn_months:
             flags.append((f"连续{n}个月未交，请提醒",
                           f"连续{n}个月未交纳党费（{span}），请提醒按时交纳"
-                          f"（连续{policy.lapse_flag_months}个月将按党章第九条处理）"))
+                          f"（连续{policy.lapse_flag_months}个月{LAPSE_WARN_MARK}）"))
     unpaid = [md for md in months if md.status == UNPAID]
     if unpaid:
         short = [md for md in unpaid if md.paid > 0]
@@ -422,9 +425,9 @@ def answers_against_ledger(answers: Sequence[tuple[int, date, str, bool | None]]
             continue
         in_ledger = (mid, month) in paid_months
         if said and not in_ledger:
-            out.append(f"{names[mid]}：{day.month}月{day.day}日签到时答“{answer}”（已交），台账{day.month}月没有登记交纳")
+            out.append(f"{names[mid]}：{day.month}月{day.day}日签到时填“{answer}”（已交），台账{day.month}月没有登记交纳")
         elif not said and in_ledger:
-            out.append(f"{names[mid]}：{day.month}月{day.day}日签到时答“{answer}”（未交），台账{day.month}月已登记交纳")
+            out.append(f"{names[mid]}：{day.month}月{day.day}日签到时填“{answer}”（未交），台账{day.month}月已登记交纳")
     if later:
         out.append(f"签到时关于党费的答卷（{'、'.join(sorted(later, key=lambda m: int(m[:-1])))}）台账尚未登记到这些月份，"
                    "导入最新党费台账后再核对")

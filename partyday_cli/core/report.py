@@ -255,6 +255,13 @@ def activity_stats(acts: Iterable[ActivityCounts], thresholds: Thresholds,
 class Flag:
     code: str  # talk | unqualified | consecutive | lapse_warn | lapse | dues
     text: str
+    rule: str = ""  # a dues flag that is also 党章第九条's: 'lapse' | 'lapse_warn'
+
+
+def _dues_rule(text: str) -> str:
+    from partyday_cli.core.dues import LAPSE_MARK, LAPSE_WARN_MARK
+
+    return "lapse" if LAPSE_MARK in text else "lapse_warn" if LAPSE_WARN_MARK in text else ""
 
 
 @dataclass(slots=True)
@@ -378,7 +385,7 @@ def member_stats(tallies: Mapping[int, MemberTally], directory: Mapping[int, Mem
         flags = attendance_flags(tally.events, thresholds) if tally.absent else []
         line = dues.get(i)
         if line is not None and line.flags:
-            flags += [Flag("dues", text) for text in line.flags]
+            flags += [Flag("dues", text, _dues_rule(text)) for text in line.flags]
         label = f"{info.name}#{info.group or info.branch}" if names[info.name] > 1 else info.name
         out.append(MemberStat(i, info, tally, tuple(flags), label))
     return out
@@ -407,6 +414,8 @@ class DuesLine:
     max_consecutive_unpaid: int
     flags: tuple[str, ...]
     standard_note: str = ""
+    unrecorded_months: tuple[str, ...] = ()  # months of the period after the 台账 stops (未登记)
+    unrecorded_due: Decimal = Decimal("0.00")  # what those months are due: not counted as 欠交
 
 
 def dues_line(md: Any, period: Period) -> DuesLine:
@@ -425,7 +434,9 @@ def dues_line(md: Any, period: Period) -> DuesLine:
         arrears_months=tuple(m.month for m in months if m.status == "未交"),
         pending_months=tuple(m.month for m in months if m.status in ("待交", "季度内")),
         max_consecutive_unpaid=md.max_consecutive_unpaid, flags=tuple(md.flags),
-        standard_note=md.standard.note)
+        standard_note=md.standard.note,
+        unrecorded_months=tuple(m.month for m in inside if m.status == "未登记"),
+        unrecorded_due=sum((m.due - m.paid for m in inside if m.status == "未登记"), zero))
 
 
 @dataclass(frozen=True)
@@ -438,6 +449,18 @@ class DuesTotals:
     members: int
     members_in_arrears: int
     members_flagged: int
+    unrecorded_months: tuple[str, ...] = ()  # months of the period the 台账 does not reach yet
+    unrecorded_due: Decimal = Decimal("0.00")
+
+    @property
+    def unrecorded_text(self) -> str:
+        """'2017年7月—9月台账尚未登记（应交 8277.30 元），未计入欠交…' or ''."""
+        if not self.unrecorded_months:
+            return ""
+        from partyday_cli.core.dues import months_list_zh
+
+        return (f"{months_list_zh(list(self.unrecorded_months))}台账尚未登记（应交 {self.unrecorded_due} 元），"
+                "未计入欠交，导入最新的党费台账后再核对")
 
 
 def dues_totals(lines: Iterable[DuesLine]) -> DuesTotals:
@@ -448,7 +471,9 @@ def dues_totals(lines: Iterable[DuesLine]) -> DuesTotals:
         due_ytd=sum((x.due_ytd for x in lines), zero), paid_ytd=sum((x.paid_ytd for x in lines), zero),
         owed=sum((x.owed for x in lines), zero), members=len(lines),
         members_in_arrears=sum(1 for x in lines if x.owed > 0),
-        members_flagged=sum(1 for x in lines if x.flags))
+        members_flagged=sum(1 for x in lines if x.flags),
+        unrecorded_months=tuple(sorted({m for x in lines for m in x.unrecorded_months})),
+        unrecorded_due=sum((x.unrecorded_due for x in lines), zero))
 
 
 class PaidInFull:

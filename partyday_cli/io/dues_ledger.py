@@ -116,6 +116,9 @@ def payment_from_answer(text: object) -> bool | None:
     word = _word(text)
     if not word:
         return None
+    amount = word.removesuffix("元")
+    if amount.replace(".", "", 1).isdigit():  # the 实交 column of a 签到表: an amount
+        return Decimal(amount) > 0
     if word in ("是", "已交", "已缴", "已缴纳", "已交纳", "交了", "已交了", "√", "y", "yes", "true"):
         return True
     if word in ("否", "未交", "未缴", "未缴纳", "未交纳", "没交", "还没交", "×", "n", "no", "false"):

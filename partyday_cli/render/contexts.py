@@ -74,12 +74,19 @@ def _member_dict(m: Member, index: int, day: date) -> dict[str, object]:
 
 
 def signsheet_context(*, org: str, branch: str, activity: dict[str, object], expected: list[Member],
-                      exempt: list[Member], day: date, dues: list[str] | None = None) -> dict[str, object]:
-    """`dues`: each expected member's 本月应交 (text, '' when unknown), for a scheme that
-    asks the dues on the day; None leaves the dues out."""
+                      exempt: list[Member], day: date, dues: list[str] | None = None,
+                      extra: list[tuple[Member, str]] = ()) -> dict[str, object]:  # type: ignore[assignment]
+    """`dues`: each printed member's 本月应交 (text, '' when unknown), for a scheme that
+    asks the dues on the day; None leaves the dues out. `extra`: members printed after
+    the 应到 ones with a note, not counted in `expected` (one leaving this month, an
+    exempt member who still pays dues on the day)."""
     from decimal import Decimal
 
     members = [_member_dict(m, i, day) for i, m in enumerate(expected, start=1)]
+    for i, (m, note) in enumerate(extra, start=len(members) + 1):
+        row = _member_dict(m, i, day)
+        row["note"] = "；".join(x for x in (str(row["note"]), note) if x)
+        members.append(row)
     for m, amount in zip(members, dues or [], strict=False):
         m["dues"] = amount
     half = (len(members) + 1) // 2
@@ -98,7 +105,7 @@ def signsheet_context(*, org: str, branch: str, activity: dict[str, object], exp
         "activity": activity,
         "members": members,
         "rows": rows,
-        "expected": len(members),
+        "expected": len(expected),
         "exempt": [m.name for m in exempt],
         "exempt_note": exempt_note,
         "dues_total": f"{sum((Decimal(a) for a in dues or [] if a), Decimal(0)):.2f}",

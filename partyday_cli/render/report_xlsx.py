@@ -78,7 +78,9 @@ def summary_table(report: Report, org: str = "") -> Table:
     for code, title in (("talk", "谈话提醒"), ("unqualified", "不合格党员处置参考"),
                         ("consecutive", "连续缺勤"), ("lapse_warn", "党章第九条提醒"), ("lapse", "党章第九条"),
                         ("dues", "党费提醒")):
-        who = [m.label for m in report.members if any(f.code == code for f in m.flags)]
+        who = [m.label + ("（党费）" if not any(f.code == code for f in m.flags) else "")
+               for m in report.members
+               if any(f.code == code or (f.code == "dues" and f.rule == code) for f in m.flags)]
         shown = "、".join(who[:40]) + (f" 等 {len(who)} 人" if len(who) > 40 else "")
         table.add([title, shown or "无"], highlight=bool(who))
     if report.dues is None:
@@ -86,7 +88,9 @@ def summary_table(report: Report, org: str = "") -> Table:
     else:
         d = report.dues_totals
         table.add(["党费", f"本期应交 {d.due_period} 元，已交 {d.paid_period} 元；截至期末欠交 "
-                          f"{d.members_in_arrears} 人，共 {d.owed} 元"], highlight=d.owed > 0)
+                          f"{d.members_in_arrears} 人，共 {d.owed} 元"
+                          + (f"；{d.unrecorded_text}" if d.unrecorded_months else "")],
+                  highlight=d.owed > 0 or bool(d.unrecorded_months))
     short = report.shortfalls
     themes = [c for c in short if c.category == "theme"]
     kinds = [c for c in short if c.category == "kind"]
@@ -173,8 +177,11 @@ def dues_table(report: Report, *, screen: bool, show_private: bool) -> Table:
     totals = report.dues_totals
     table.notes.append(f"合计：本期应交 {totals.due_period} 元，已交 {totals.paid_period} 元；"
                        f"欠交 {totals.members_in_arrears} 人，共 {totals.owed} 元")
+    if totals.unrecorded_months:
+        table.notes.append(totals.unrecorded_text)
     if quiet:
-        table.notes.append(f"其余 {quiet} 名党员按月足额交纳，未列出")
+        table.notes.append(f"其余 {quiet} 名党员" + ("台账已登记的月份" if totals.unrecorded_months else "")
+                           + "按月足额交纳，未列出")
     return table
 
 

@@ -52,11 +52,15 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "branch": ("支部", "所在支部", "党支部", "所在党支部"),
     "identity": ("身份", "类别", "人员类别", "政治面貌", "人员类型", "党员类别"),
     "phone": ("电话", "联系电话", "手机", "手机号", "手机号码"),
+    # 本月党费请于活动当天交纳: the amount written on the day (partyday's 签到表-党费 prints it)
+    "paid": ("实交", "实交党费", "本月实交", "党费实交", "实交金额", "实交党费金额", "交纳党费", "本月党费实交"),
 }
+PAID_QUESTION = "本月党费实交（元）"  # kept with the mark, compared with the 台账 by `dues report`
 LOOKUP = lookup_of(SYNONYMS)
 
 _BRACKETED = re.compile(r"[（(【\[〔]([^）)】\]〕]*)[）)】\]〕]")
 _SECTION = re.compile(r"党小组|小组$|支部$")
+_FOOTER_EXEMPT = "经批准免参加"
 _EXEMPT_LINE = re.compile(r"(?:经批准)?免(?:予|于)?参加(?:人员)?[:：](.+)")
 
 
@@ -181,7 +185,11 @@ def _read_sheet(header: Header, lookup: Mapping[str, str]) -> _Sheet:
             pending.append((found, sign))
     if not any_status_col:
         out.status_full = False
-    out.rows = [p if isinstance(p, SignInRow) else _settle(*p, out.signed) for p in pending]
+    rows = [p if isinstance(p, SignInRow) else _settle(*p, out.signed) for p in pending]
+    # a footer 经批准免参加：陈国华 on a sheet that also gives 陈国华 a row (partyday's own, when
+    # dues are paid at the meeting): the row is the member, the footer only repeats it
+    listed = {p.raw_name for p in rows if p.reason != _FOOTER_EXEMPT}
+    out.rows = [p for p in rows if p.reason != _FOOTER_EXEMPT or p.raw_name not in listed]
     return out
 
 
@@ -208,7 +216,7 @@ def _special_row(texts: list[str], r: int, sheet: Sheet, out: _Sheet,
     line = " ".join(texts)
     found: list[SignInRow] | None = None
     if m := _EXEMPT_LINE.search(first):
-        found = [SignInRow(who, "免参加", "经批准免参加", sheet.name, r + 1)
+        found = [SignInRow(who, "免参加", _FOOTER_EXEMPT, sheet.name, r + 1)
                  for who in names_list(m[1].rstrip("。."))]
     if ("列席" in first or visitor_word(first)) and (":" in first or "：" in first):
         context["visitor"] = "列席"
@@ -252,10 +260,12 @@ def _person(row: Sequence[object], filled: Sequence[object], block: dict[str, in
     if visitor:
         status, reason = status or "出席", reason or visitor
     phone = text(row, block.get("phone"))
+    paid = text(row, block.get("paid"))
     return [raw, status, reason, sheet.name, r + 1,
             text(filled, block.get("branch")) or context["branch"],
             text(filled, block.get("group")) or context["group"],
-            phone_tail(phone) or phone_tail(raw), bool(visitor), None, ()]
+            phone_tail(phone) or phone_tail(raw), bool(visitor), None,
+            ((PAID_QUESTION, paid),) if paid else ()]
 
 
 _STATUS, _REASON, _VISITOR = 1, 2, 8  # positions in _person's list
