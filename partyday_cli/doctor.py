@@ -7,8 +7,12 @@ from datetime import date
 
 from partyday_cli.errors import UserError
 
+NOTE = "note"  # a reminder (marked ！): neither a failure nor a value to confirm
 
-def run_checks(ws, *, today: date) -> list[tuple[bool, str]]:  # type: ignore[no-untyped-def]
+
+def run_checks(ws, *, today: date) -> list[tuple[bool | None | str, str]]:  # type: ignore[no-untyped-def]
+    """Each check as (ok, Chinese line): True passed, False a problem, None a value to
+    confirm (待确认), NOTE a reminder."""
     results: list[tuple[bool, str]] = [(True, f"配置 {ws.config_path} 格式正确")]
     results.append(_schedule(ws, today.year))
     results.extend(pending(ws, today.year))
@@ -110,6 +114,8 @@ def _roster(ws) -> tuple[bool, str]:  # type: ignore[no-untyped-def]
     if read.problems:
         return False, (f"花名册 roster.xlsx 有 {len(read.problems)} 处问题（如：{read.problems[0]}）。"
                        "运行 partyday roster import roster.xlsx --dry-run 查看全部")
+    if not read.members:  # a new workspace's blank template: a step still to do
+        return NOTE, "花名册 roster.xlsx 还没有党员：在表中填好党员名单后运行 partyday roster import roster.xlsx"
     return True, f"花名册 roster.xlsx 可以读取（{len(read.members)} 人）"
 
 
@@ -193,8 +199,8 @@ def _holidays(ws, year: int) -> list[tuple[bool, str]]:  # type: ignore[no-untyp
             out.append((True, f"{y} 年节假日数据：{arr.note or arr.source}"))
         except UserError:
             # next year's notice comes out late in the year: a reminder, not a failure
-            out.append((y == year + 1,
-                        f"{'提醒：' if y == year + 1 else ''}没有 {y} 年的节假日安排。国务院办公厅通知发布后运行 "
+            out.append((NOTE if y == year + 1 else False,
+                        f"没有 {y} 年的节假日安排。国务院办公厅通知发布后运行 "
                         f"partyday holidays import 通知.txt；在此之前排 {y} 年的活动需加 --provisional"))
     return out
 

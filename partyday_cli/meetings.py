@@ -100,6 +100,7 @@ def import_register(ws: Any, path: Any, *, branch: str | None = None, dry_run: b
         raise UserError(f"{path.name} 里没有读到任何会议（表头下面是空的）")
     result = RegisterImport(path.name, dry_run=dry_run)
     todo = []
+    seen: dict[tuple[Any, ...], int | None] = {}
     with open_ledger(ws.ledger_path) as ledger:
         if not has_roster(ledger):
             raise UserError("还没有导入花名册，无法确定会议的应到党员。请先运行 partyday roster import 花名册.xlsx")
@@ -118,10 +119,17 @@ def import_register(ws: Any, path: Any, *, branch: str | None = None, dry_run: b
                     problems.append(Problem(f"{m.day.isoformat()} 的花名册中{found.name}没有“{m.group}”，"
                                             f"已有的党小组：{'、'.join(groups) or '（花名册没有党小组）'}", **where))
                     continue
+            same = (found.name, m.day, frozenset(m.kinds), m.group, m.place, m.host, m.content, m.speaker, m.title)
+            if same in seen:  # the row typed twice: one meeting
+                result.warnings.append(f"{path.name} 第{m.row}行与第{seen[same]}行是同一次会议"
+                                       f"（{m.day.isoformat()} {'、'.join(m.kinds)}），只登记一次")
+                continue
+            seen[same] = m.row
             before = meetings_of(ledger, m.day.year, found.name, day=m.day)
             todo.append((m, found.name, before[0] if before else None))
     if problems:
-        raise UserError(f"会议登记表 {path.name} 有 {len(problems)} 处问题，未登记任何会议，请改正后重新导入：",
+        named = path.name if "登记" in path.name or "台账" in path.name else f"会议登记表 {path.name}"
+        raise UserError(f"{named} 有 {len(problems)} 处问题，未登记任何会议，请改正后重新导入：",
                         problems=problems)
     for m, name, before in todo:
         if before is not None and _recorded_as_written(before, m):

@@ -34,3 +34,21 @@ def test_doctor_names_a_broken_roster_and_a_missing_one(tmp_path):
     [line] = [text for ok, text in run_checks(workspace.load(ws), today=date(2017, 6, 1))
               if ok is False and "花名册" in text]
     assert "找不到 roster.xlsx" in line
+
+
+def test_a_new_workspace_is_told_what_is_still_to_do_not_ticked(tmp_path, monkeypatch):
+    """Right after `partyday init`: the blank roster is a step to do (！), not ✓ with 0 人,
+    and next year's missing holiday notice is a reminder (！), never a ✓ 提醒."""
+    from typer.testing import CliRunner
+
+    from partyday_cli.cli.main import app
+
+    runner = CliRunner()
+    monkeypatch.chdir(tmp_path)
+    assert runner.invoke(app, ["init", "ws", "--branch", "机关第一党支部"]).exit_code == 0
+    result = runner.invoke(app, ["doctor", "-w", str(tmp_path / "ws")])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert "！ 花名册 roster.xlsx 还没有党员：在表中填好党员名单后运行 partyday roster import roster.xlsx" in lines
+    assert not any(line.startswith("✓") and ("0 人" in line or "提醒" in line) for line in lines)
+    assert lines[-1].startswith("工作区可以使用；") and "条提醒（标“！”）" in lines[-1]

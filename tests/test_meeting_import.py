@@ -128,6 +128,20 @@ def test_group_and_speaker_read_from_a_register_without_kind_column(sample):
     assert (listed["2017-03-29"]["speaker"], listed["2017-03-29"]["title"]) == ("李建国", "学习党章")
 
 
+def test_a_row_typed_twice_is_one_meeting_counted_once(sample):
+    path = register(sample.parent / "登记.xlsx", ["会议日期", "会议名称", "主持人"], [
+        ["2017-03-06", "支委会", "李建国"],
+        ["2017-03-06", "支委会", "李建国"],
+        ["2017-03-29", "支部党员大会", "李建国"],
+    ])
+    result = invoke("meeting", "import", str(path))
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.stderr.split())
+    assert "登记 2 次会议" in out and "支部委员会 1 次" in out
+    assert "第4行与第3行是同一次会议（2017-03-06 支部委员会），只登记一次" in out
+    assert len(json.loads(invoke("meeting", "list", "--year", "2017", "-f", "json").stdout)) == 2
+
+
 def test_demo_shows_a_quarter_with_san_hui_yi_ke_complete(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = invoke("demo", "示例")

@@ -175,6 +175,33 @@ def test_theme_checks_name_requirement_and_quarter():
     assert "党务公开（每季度一次）：第一季度未开展" in [c.text for c in q1]
 
 
+def test_a_requirement_that_is_a_meeting_is_met_by_the_meeting_as_kind_checks_count_it():
+    """“组织生活会和民主评议党员（每年一次）” in the 主题 list and 组织生活会 / 民主评议党员 in
+    三会一课: a branch that held both as meetings (partyday meeting add, no theme on the day)
+    meets all three, not the two kinds while the theme says 未开展."""
+    from partyday_cli.io.themes import load_catalogue
+
+    catalogue = load_catalogue("dangyuan-huodongri")
+    rules = kind_rules_from_config({"组织生活会": "yearly:1", "民主评议党员": "yearly:1"})
+    year = Period.of_year(2017)
+
+    def judged(acts: list[ActivityCounts]) -> dict[str, tuple[str, tuple[date, ...]]]:
+        found = theme_checks("b", acts, catalogue, year, d("12-31")) + kind_checks("b", acts, rules, year, d("12-31"))
+        return {c.requirement: (c.status, c.dates) for c in found if "组织生活会" in c.name or "民主评议" in c.name}
+
+    apart = judged(held(("12-20", "", ("组织生活会",)), ("12-22", "", ("民主评议党员",))))
+    assert apart["组织生活会和民主评议党员（每年一次）"] == ("ok", (d("12-22"),))  # the set is whole on the 22nd
+    assert apart["组织生活会（每年至少1次）"][0] == apart["民主评议党员（每年至少1次）"][0] == "ok"
+    together = judged(held(("12-20", "", ("组织生活会", "民主评议党员"))))
+    assert {status for status, _ in together.values()} == {"ok"}
+    only_one = judged(held(("12-20", "", ("组织生活会",))))
+    assert only_one["组织生活会和民主评议党员（每年一次）"][0] == "short"
+    assert only_one["民主评议党员（每年至少1次）"][0] == "short"
+    # a subject theme is met by its theme only: a 党课 is not “两学一做”学习教育
+    subject = theme_checks("b", held(("04-20", "", ("党课", "支部党员大会"))), catalogue, year, d("12-31"))
+    assert all(c.status == "short" for c in subject if c.name == "“两学一做”学习教育")
+
+
 def test_rollup_worst_first():
     def row(name: str, rate: Fraction | None, flagged: int = 0, owed: str = "0") -> BranchSummary:
         return BranchSummary(name, 3, 3, 0, rate, 10, flagged, Decimal(owed), 0, 0, 0, 0)

@@ -282,12 +282,15 @@ def doctor(
         raise UserError("--backup 要和 --restore 一起用，如 partyday doctor --restore --backup 20170412")
     run_checks = checks.run_checks
     results = run_checks(ws, today=date.today())
-    for ok, text in results:  # ok None: to be confirmed (待确认), not a failure
-        typer.echo(("？ " if ok is None else "✓ " if ok else "✗ ") + text)
+    for ok, text in results:  # ok None: to be confirmed (待确认); NOTE: a reminder; neither fails
+        typer.echo(("？ " if ok is None else "！ " if ok == checks.NOTE else "✓ " if ok else "✗ ") + text)
     bad = sum(1 for ok, _ in results if ok is False)
     if bad:
         typer.echo(f"发现 {bad} 个问题，请按上面的说明处理", err=True)
         raise typer.Exit(1)
     unsure = sum(1 for ok, _ in results if ok is None)
-    typer.echo(f"工作区可以使用；有 {unsure} 项待确认（见上面标“？”的行）" if unsure else "工作区一切正常")
+    notes = sum(1 for ok, _ in results if ok == checks.NOTE)
+    said = [f"有 {unsure} 项待确认（见上面标“？”的行）"] if unsure else []
+    said += [f"{notes} 条提醒（标“！”）"] if notes else []
+    typer.echo("工作区可以使用；" + "，".join(said) if said else "工作区一切正常")
 

@@ -595,15 +595,46 @@ def _in_scope(window: tuple[str, date, date], period: Period, as_of: date) -> bo
     return start <= min(period.end, as_of) and end >= period.start
 
 
+def _kinds_held(named: Sequence[str], meetings: Sequence[ActivityCounts]) -> list[date]:
+    """The days a requirement naming meeting kinds (组织生活会和民主评议党员) was met by
+    meetings of those kinds: each meeting of them all, or, where none was and they were
+    held apart, the day the last of them was held."""
+    together = [a.date for a in meetings if set(named) <= set(a.kinds)]
+    firsts = [min((a.date for a in meetings if k in a.kinds), default=None) for k in named]
+    if together or None in firsts:
+        return together
+    return [max(d for d in firsts if d is not None)]
+
+
+_MEETING_KINDS = ("支部党员大会", "支部委员会", "党小组会", "党课", "组织生活会", "民主评议党员")
+
+
+@cache
+def _meeting_named(name: str) -> tuple[str, ...]:
+    """The kinds a requirement's name is made of (组织生活会和民主评议党员 → both), or ()
+    where it names a subject (“两学一做”学习教育, 党员学习教育日) that only a day's theme meets."""
+    found = tuple(k for k in _MEETING_KINDS if k in name)
+    rest = name
+    for k in found:
+        rest = rest.replace(k, "")
+    return found if found and not rest.strip("和及与、暨 “”\"") else ()
+
+
 def theme_checks(branch: str, held: Sequence[ActivityCounts], catalogue: Any, period: Period,
-                 as_of: date) -> list[Check]:
-    """Each requirement of the catalogue over its windows in the period (held = recorded)."""
+                 as_of: date, minutes: Sequence[ActivityCounts] = ()) -> list[Check]:
+    """Each requirement of the catalogue over its windows in the period (held = recorded;
+    `minutes`: meetings recorded as held, their sign-in file still to come). A requirement
+    that names meeting kinds (组织生活会和民主评议党员) is met by a day with its theme or by
+    meetings of those kinds, as `kind_checks` counts them."""
     out = []
     for req in catalogue.planned():
         def hit(a: ActivityCounts, req: Any = req) -> bool:
             return req.name in a.themes or ("、" in req.name and req.name in a.theme)
 
         hits = [a.date for a in held if hit(a)]
+        named = _meeting_named(req.name)
+        if named:
+            hits = sorted({*hits, *_kinds_held(named, [*held, *minutes])})
         if req.frequency == "around":
             months = {m for w in req.windows for m in w}
             hits = [d for d in hits if d.month in months]
@@ -827,7 +858,7 @@ def build_report(*, period: Period, today: date, thresholds: Thresholds, branch:
         held = held_by.get(b, [])
         catalogue = catalogues.get(b)
         if catalogue is not None:
-            checks += theme_checks(b, held, catalogue, period, as_of)
+            checks += theme_checks(b, held, catalogue, period, as_of, minutes_by.get(b, []))
             if period.quarter is None and as_of >= period.end:
                 plan_checks[b] = plan_check(held, catalogue)
         checks += kind_checks(b, held + minutes_by.get(b, []), kind_rules, period, as_of, groups.get(b, ()))

@@ -147,6 +147,9 @@ def render_reading(reading, *, title: str, source: str, catalogue: str, org: str
     else:
         rule_line = (f"# 活动日规则\nrule = \"month.once\"  # {PENDING}：方案未写明活动日是哪一天，"
                      "暂按每月一次、日期逐月填在下面的 [schedule.dates]")
+    if rules and "  # " not in rule_line.splitlines()[-1]:  # the dotted form, read back in Chinese
+        said = "、".join(r.describe() for r in rules)
+        rule_line += f"  # 即：{said}；这一项也可以直接写中文，如 rule = \"每月第二周星期三\""
     once = bool(rules) and all(r.kind == "once" for r in rules)
     weeks = any(r.kind == "week" for r in rules)
     week_line = (_line(reading, "schedule.week_def", "“第N周”的算法：nth 第N个星期X；calendar 含1日的那周为"
