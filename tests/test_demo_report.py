@@ -56,3 +56,20 @@ def test_annual_figures_add_up(demo):
     table = report(demo, "annual", "--year", "2017").splitlines()
     assert any("党章第九条 " in line and "邓超（党费）" in line for line in table)
     assert any("党章第九条提醒" in line and "无" in line for line in table)
+
+
+def test_the_report_is_a_library_call_the_command_only_renders(demo):
+    """`partyday_cli.reports.build` without Typer gives the report the command prints."""
+    from datetime import date
+
+    from partyday_cli import workspace
+    from partyday_cli.core.report import Period
+    from partyday_cli.reports import build, member_record, report_json
+
+    ws = workspace.load(demo)
+    report = build(ws, Period.of_quarter(2017, 2), None, date.today())
+    assert report.branch == "机关第一党支部" and len(report.activities) >= 3
+    said = json.loads(invoke("report", "quarterly", "-y", "2017", "-q", "2", "-f", "json", "-w", str(demo)).stdout)
+    assert report_json(report, org=ws.org_name, show_private=False) == said
+    record = member_record(ws, "邓超", 2017, None, show_private=False)
+    assert record["name"] == "邓超" and record["dues"] is not None and "****" in record["phone"]

@@ -24,6 +24,7 @@ from partyday_cli.cli.common import (
     year_callback,
 )
 from partyday_cli.errors import UserError
+from partyday_cli.reports import dues_policy  # the workspace's [dues], shared with reports
 
 app = typer.Typer(help="党费：核定每人每月应交党费，导入党费台账，统计已交、欠交和补交。",
                   no_args_is_help=True)
@@ -160,36 +161,6 @@ def report(
 
 
 # ------------------------------------------------------------------------ shared helpers
-
-
-def dues_policy(ws):  # type: ignore[no-untyped-def]
-    """The dues config and the thresholds' lapse months as a DuesPolicy."""
-    from decimal import Decimal, InvalidOperation
-
-    from partyday_cli.core.dues import DuesPolicy
-
-    conf, limits = ws.section("dues"), ws.section("thresholds")
-    default = DuesPolicy()
-    values: dict[str, object] = {}
-    for key in ("farmer_monthly", "reduced_monthly", "cap"):
-        raw = conf.get(key, getattr(default, key))
-        try:
-            value = Decimal(str(raw)) if not isinstance(raw, bool) else None
-        except InvalidOperation:
-            value = None
-        if value is None or not value.is_finite() or value < 0:
-            raise UserError(f"partyday.toml 中 [dues] {key} = “{raw}” 不是金额，请写成 \"0.20\" 这样的数")
-        values[key] = value
-    quarterly = conf.get("quarterly_payment", False)
-    if not isinstance(quarterly, bool):
-        raise UserError("partyday.toml 中 [dues] quarterly_payment 应为 true 或 false")
-    values["quarterly_payment"] = quarterly
-    for key in ("lapse_warn_months", "lapse_flag_months"):
-        raw = limits.get(key, getattr(default, key))
-        if isinstance(raw, bool) or not isinstance(raw, int) or raw < 1:
-            raise UserError(f"partyday.toml 中 [thresholds] {key} = “{raw}” 应为正整数（月数）")
-        values[key] = raw
-    return DuesPolicy(**values)  # type: ignore[arg-type]
 
 
 def _members(ws, year: int, branch: str | None):  # type: ignore[no-untyped-def]

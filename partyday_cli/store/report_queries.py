@@ -357,6 +357,41 @@ def _paid_aggregates(ledger: Ledger, first: str, last: str) -> dict[int, tuple]:
     return {row[0]: row[1:] for row in _cursor(ledger).execute(PAID_SQL, (first, last))}
 
 
+class PaidPrefetch:
+    """`_paid_aggregates` of a period started on a second, read-only connection in a
+    thread, so that SQLite (which runs without the GIL) groups the year's payments on the
+    other core while the first connection reads attendance. `result()` is None where the
+    second connection could not be opened (a ledger on a read-only medium, say): the
+    caller then reads on its own connection, as before."""
+
+    def __init__(self, path: Any, period: Period) -> None:
+        import threading
+
+        self.first, self.last = f"{period.year}-01", f"{period.end:%Y-%m}"
+        self._out: dict[int, tuple] | None = None
+        self._thread = threading.Thread(target=self._run, args=(path,), name="paid-prefetch", daemon=True)
+        self._thread.start()
+
+    def _run(self, path: Any) -> None:
+        from pathlib import Path
+
+        try:
+            conn = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True, check_same_thread=False)
+        except (sqlite3.Error, ValueError):
+            return
+        try:
+            conn.execute("PRAGMA mmap_size = 1073741824")
+            self._out = {row[0]: row[1:] for row in conn.execute(PAID_SQL, (self.first, self.last))}
+        except sqlite3.Error:
+            self._out = None
+        finally:
+            conn.close()
+
+    def result(self) -> dict[int, tuple] | None:
+        self._thread.join()
+        return self._out
+
+
 def last_recorded_month(ledger: Ledger, first: str, last: str) -> str | None:
     """The latest month first..last with any payment recorded (where the 台账 stops)."""
     return _cursor(ledger).execute(
@@ -364,7 +399,7 @@ def last_recorded_month(ledger: Ledger, first: str, last: str) -> str | None:
 
 
 def report_dues(ledger: Ledger, period: Period, today: date, policy: Any, branch: str | None = None,
-                *, exact_only: bool = False) -> list[DuesLine] | None:
+                *, exact_only: bool = False, prefetch: PaidPrefetch | None = None) -> list[DuesLine] | None:
     """Each member's dues over the year up to the period's end; None when no branch in
     scope has any payment recorded for the year (no 党费台账 imported: nothing to judge).
 
@@ -376,7 +411,9 @@ def report_dues(ledger: Ledger, period: Period, today: date, policy: Any, branch
 
     first, last = f"{period.year}-01", f"{period.end:%Y-%m}"
     people = _people(ledger, period.year, branch, standard_policy(policy))
-    paid = _paid_aggregates(ledger, first, last)
+    paid = prefetch.result() if prefetch is not None else None
+    if paid is None:
+        paid = _paid_aggregates(ledger, first, last)
     with_dues = {p[2] for p in people if p[0] in paid}
     people = [p for p in people if p[2] in with_dues]
     if not people:
