@@ -527,17 +527,27 @@ class _Importer:
         name, hints and the candidates, so each distinct row is matched once per
         distinct candidate list (the days of a year usually share one)."""
         memo, index = self._matcher(candidates)
-        out = []
+        get = memo.get
+        out: list = []
+        append = out.append
+        shared = False
         for row in rows:
             key = (row.raw_name, row.phone_tail, row.group_hint, row.branch_hint, row.visitor,
                    row.reason if row.visitor else "")
-            m = memo.get(key)
+            m = get(key)
             if m is None:
                 m = memo[key] = index.match(row)
-            elif m.row is not row:
-                m = index.match(row) if m.parts else m.with_row(row)  # parts carry the row's status
-            out.append(m)
+            elif m.row is not row and (m.parts or m.candidates):
+                # the row's own status matters: parts carry it, and `settle` decides same
+                # names by count only where the rows say the same; any other match is
+                # read by its member, step and words alone, whichever row it was made for
+                m = index.match(row) if m.parts else m.with_row(row)
+            if m.parts:
+                shared = True
+            append(m)
         flat = index.settle(out)
+        if not shared:  # one Match per row, in order
+            return list(zip(rows, out, [(f,) for f in flat], strict=True))
         pairs, at = [], 0
         for row, m in zip(rows, out, strict=True):
             n = len(m.parts) or 1

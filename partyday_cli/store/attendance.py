@@ -240,11 +240,8 @@ def save_signin(ledger: Ledger, *, activity_id: int, activity_date: date, branch
             if replace:
                 conn.execute("UPDATE attendance_files SET superseded_by = ? WHERE activity_id = ? "
                              "AND id != ? AND superseded_by IS NULL", (file_id, activity_id, file_id))
-            conn.executemany(
-                "INSERT INTO attendance_marks (activity_id, member_id, file_id, status, reason, answers, "
-                "sheet, row, set_at) VALUES (?,?,?,?,?,?,?,?,?)",
-                [(activity_id, m.member_id, file_id, m.status, m.reason, _answers_json(m.answers), m.sheet,
-                  m.row, now) for m in marks])
+            _insert_marks(conn, [(activity_id, m.member_id, file_id, m.status, m.reason, _answers_json(m.answers),
+                                  m.sheet, m.row, now) for m in marks])
             if unmatched:
                 conn.executemany(
                     "INSERT INTO unmatched_names (import_id, activity_id, file_id, raw_name, normalised, sheet, "
@@ -266,6 +263,30 @@ def save_signin(ledger: Ledger, *, activity_id: int, activity_date: date, branch
     if cache is not None:
         cache._activities[activity_id] = state
     return import_id, change
+
+
+_MARK_STATUSES = frozenset((None, "出席", "迟到", "早退", "请假", "缺席", "免参加", "补学"))  # attendance_marks' CHECK
+
+
+def _insert_marks(conn, rows: list[tuple]) -> None:  # type: ignore[no-untyped-def, type-arg]
+    """INSERT the rows (activity_id, member_id, file_id, status, reason, answers, sheet,
+    row, set_at) into attendance_marks.
+
+    The table's CHECK on status (`status IN ('出席', …)`) costs SQLite a temporary index
+    built anew for every row, most of a mark's insert; here it is checked in Python,
+    once per row, and SQLite skips its own for this statement alone. A row it would
+    refuse is left to SQLite (the plain insert), so the error is SQLite's own."""
+    sql = ("INSERT INTO attendance_marks (activity_id, member_id, file_id, status, reason, answers, "
+           "sheet, row, set_at) VALUES (?,?,?,?,?,?,?,?,?)")
+    allowed = _MARK_STATUSES
+    if len(rows) < 8 or not all(r[3] in allowed for r in rows):
+        conn.executemany(sql, rows)
+        return
+    conn.execute("PRAGMA ignore_check_constraints = ON")  # expires the prepared statements: they are
+    try:  # compiled again without the CHECK now, and with it after
+        conn.executemany(sql, rows)
+    finally:
+        conn.execute("PRAGMA ignore_check_constraints = OFF")
 
 
 @lru_cache(maxsize=4096)
