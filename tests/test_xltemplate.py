@@ -609,3 +609,31 @@ def xml_bomb_xlsx() -> bytes:
 def test_an_xml_bomb_template_is_refused_in_one_line(tmp_path):
     error = failing(xml_bomb_xlsx(), {"org": "x"}, tmp_path)
     assert "无法打开" in str(error)
+
+
+def test_a_long_wrapped_sentence_grows_its_row_and_a_short_one_does_not():
+    """A 表尾 sentence too long for its merged row gets the lines it needs (programs do not
+    grow a merged cell's row themselves); a short cell keeps the template's height."""
+    from io import BytesIO
+
+    from openpyxl import Workbook, load_workbook
+    from openpyxl.styles import Alignment
+
+    from partyday_cli.io.xltemplate import render_workbook
+
+    wb = Workbook()
+    sheet = wb.active
+    for col in "ABCD":
+        sheet.column_dimensions[col].width = 10
+    sheet["A1"] = "{{ footer }}"
+    sheet["A1"].alignment = Alignment(wrap_text=True)
+    sheet.merge_cells("A1:D1")
+    sheet["A2"] = "{{ short }}"
+    sheet["A2"].alignment = Alignment(wrap_text=True)
+    buf = BytesIO()
+    wb.save(buf)
+    footer = "应到 28 人，实到＿＿人，请假＿＿人，缺席＿＿人。本月党费应交合计 2864.10 元，实交＿＿＿＿元。"
+    out = load_workbook(BytesIO(render_workbook(buf.getvalue(), {"footer": footer, "short": "本月转出"},
+                                                template_name="t.xlsx"))).active
+    assert out.row_dimensions[1].height >= 2 * 15  # 40 units of width, about 70 of text: two lines at least
+    assert out.row_dimensions[2].height in (None, 15)

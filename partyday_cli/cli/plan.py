@@ -270,10 +270,10 @@ def signsheet(
     # printed below the 应到 rows, not counted in 应到: a member leaving this month (the roster
     # knows the month only) who may still come and sign; where dues are paid on the day, an
     # exempt member, who still owes them
-    extra = [(m, "本月转出，到会请签到") for m in members
+    extra = [(m, "本月转出") for m in members
              if m.only_if_present_on(when) and not m.is_exempt_on(when)]
     if with_dues:
-        extra += [(m, "免参加，党费照交") for m in exempt]
+        extra += [(m, "免参加") for m in exempt]
     time = str(ws.section("schedule").get("time", ""))
     _warn_org(ws)
     dues = _dues_on_the_day(ws, when, name, expected + [m for m, _ in extra]) if with_dues else None

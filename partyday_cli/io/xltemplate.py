@@ -204,7 +204,62 @@ def render_workbook(template: bytes, context: Mapping[str, object], *, template_
             _write(cell, compiled(base))
         for loop in sorted(loops, key=lambda lp: lp.row, reverse=True):
             _fill_loop(workbook, sheet, loop, base)
+        _fit_wrapped_rows(sheet)
     return _save(workbook)
+
+
+def _text_width(line: str) -> float:
+    """A line's width in column-width units, as spreadsheet programs lay it out in their
+    default fonts: a CJK or full-width character about 1.7 (measured on LibreOffice's
+    rendering of the shipped 签到表), any other 1."""
+    import unicodedata
+
+    return sum(1.7 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+
+
+def _fit_wrapped_rows(sheet) -> None:
+    """Rows whose wrapped text no longer fits (a long 表尾 sentence in a merged cell, a
+    long 备注) grow to show every line, as Excel's auto-fit would; LibreOffice, WPS and
+    Excel do not grow a merged cell's row, nor a row whose height the template fixes.
+    Rows are never made lower."""
+    from math import ceil
+
+    from openpyxl.utils import get_column_letter
+
+    default = sheet.sheet_format.defaultColWidth or 8.43
+    widths: dict[int, float] = {}
+
+    def width(col: int) -> float:
+        if col not in widths:
+            dim = sheet.column_dimensions.get(get_column_letter(col))
+            widths[col] = dim.width if dim is not None and dim.width else default
+        return widths[col]
+
+    spans = {}
+    for rng in sheet.merged_cells.ranges:
+        if rng.min_row == rng.max_row:
+            spans[(rng.min_row, rng.min_col)] = rng.max_col
+        else:  # a cell over several rows has their heights together: left as designed
+            spans[(rng.min_row, rng.min_col)] = None
+    need: dict[int, float] = {}
+    for row in sheet.iter_rows():
+        for cell in row:
+            value = cell.value
+            if not isinstance(value, str) or not cell.alignment.wrap_text or len(value) < 4:
+                continue
+            last = spans.get((cell.row, cell.column), cell.column)
+            if last is None:
+                continue
+            room = max(sum(width(c) for c in range(cell.column, last + 1)) - 1, 1)
+            lines = sum(max(1, ceil(_text_width(part) / room)) for part in value.split("\n"))
+            size = float(cell.font.sz or 11) if cell.font is not None else 11.0
+            height = lines * (size * 1.3 + 1)
+            need[cell.row] = max(need.get(cell.row, 0), height)
+    for r, height in need.items():
+        dim = sheet.row_dimensions[r]
+        current = dim.height or (sheet.sheet_format.defaultRowHeight or 15)
+        if height > current + 0.5:
+            dim.height = round(height, 1)
 
 
 def template_variables(template: bytes, *, template_name: str = "") -> list[str]:
