@@ -281,7 +281,8 @@ class _Prepared:
     activity: Any = None  # None: create it at its turn (--date, outside the plan)
     marks: list = field(default_factory=list)
     unmatched: list = field(default_factory=list)  # store.attendance.Unmatched
-    archived: Future | None = None  # the archive write, started at once
+    archived: Future | None = None  # the archive write (or its sync, for `copy`), started at once
+    copy: Any = None  # io.archive.PendingCopy: the copy written, to put in place once synced
     known: bool = False  # its bytes were in the ledger when it was read
     data: bytes = b""  # its bytes, when its archive copy waits for its turn
     late: int = 0  # members this file marks 迟到
@@ -327,6 +328,10 @@ class _Importer:
     def close(self) -> None:
         if self._archiver is not None:
             self._archiver.shutdown(wait=True, cancel_futures=True)
+        for ready in self._prepared.values():  # not reached: their copies are not kept
+            if ready.copy is not None:
+                ready.copy.discard()
+                ready.copy = None
 
     def run_at(self, index: int) -> FileResult:
         """Import `self.paths[index]`. Files are taken in order, each once."""
@@ -345,6 +350,8 @@ class _Importer:
             self._turn(ready)
         except UserError as exc:
             ready.result.outcome, ready.result.error = "error", exc
+        finally:
+            self._settle_copy(ready)
         return ready.result
 
     # ------------------------------------------------------------------ reading ahead
@@ -416,11 +423,20 @@ class _Importer:
         self._check_counts(prepared, self._roster_of(candidates, day), day)
         result.warnings.extend([f"{path.name}：{warning}" for warning in signin.warnings] + lines)
         if not self.dry_run and loaded.sha not in self._unfinished:  # a copy of an earlier file: at its turn
-            from partyday_cli.io.archive import archive_file
+            from partyday_cli.io.archive import archive_file, start_copy
 
             if self._archiver is None:
                 self._archiver = ThreadPoolExecutor(max_workers=self.ARCHIVE_THREADS, thread_name_prefix="archive")
-            prepared.archived = self._archiver.submit(archive_file, loaded.data, path.name, self.ws.root / "archive")
+            # the bytes are written here and only synced in the thread: a thread that also
+            # stats, opens, writes and renames takes the interpreter back after each call,
+            # and each time this thread waits for it
+            copy = start_copy(loaded.data, path.name, self.ws.root / "archive")
+            if copy is not None:
+                prepared.copy = copy
+                prepared.archived = self._archiver.submit(copy.sync)
+            else:
+                prepared.archived = self._archiver.submit(archive_file, loaded.data, path.name,
+                                                          self.ws.root / "archive")
         self._unfinished[loaded.sha] = self._unfinished.get(loaded.sha, 0) + 1
         return prepared
 
@@ -441,11 +457,9 @@ class _Importer:
             self._footer(ready)
             result.summary = self._summary(ready) + "（--dry-run，未写入）"
             return
-        from partyday_cli.io.archive import archive_file
         from partyday_cli.store.attendance import AlreadyImported, save_signin
 
-        archived = (ready.archived.result() if ready.archived is not None
-                    else archive_file(ready.data, path.name, self.ws.root / "archive"))
+        archived = self._archived(ready)
         signin = ready.signin
         try:
             with self.interrupts.write():
@@ -465,6 +479,37 @@ class _Importer:
         self._footer(ready)
         verb = "（取代之前的签到文件）" if self.replace else ""
         result.summary = f"{self._summary(ready)}{verb}；{change.text()}"
+
+    def _archived(self, ready: _Prepared) -> Path:
+        """The file's archived copy, synced and in place (written now if it was not started)."""
+        from partyday_cli.io.archive import archive_file
+
+        copy = ready.copy
+        if copy is not None:
+            try:
+                ready.archived.result()  # type: ignore[union-attr]
+                archived = copy.finish()
+            except OSError:
+                copy.discard()  # written again the plain way, which names what is wrong
+                ready.copy = None
+                return archive_file(ready.data, ready.path.name, self.ws.root / "archive")
+            except BaseException:
+                copy.discard()
+                ready.copy = None
+                raise
+            ready.copy = None
+            return archived
+        if ready.archived is not None:
+            return ready.archived.result()
+        return archive_file(ready.data, ready.path.name, self.ws.root / "archive")
+
+    def _settle_copy(self, ready: _Prepared) -> None:
+        """A copy started for a file its turn did not save (its bytes turned out to be in
+        the ledger, or it failed): put in place all the same, as a copy made in a thread
+        would be; a failure here is nobody's concern."""
+        if ready.copy is not None:
+            with contextlib.suppress(Exception):
+                self._archived(ready)
 
     def _known(self, ready: _Prepared) -> None:
         """A file whose bytes are in the ledger: unchanged; with --replace, it alone is put

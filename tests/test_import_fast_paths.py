@@ -25,7 +25,7 @@ def _signin() -> SignInFile:
 
 def test_a_signin_file_pickles_to_an_equal_file_with_rows_as_made():
     signin = _signin()
-    assert _ROW_FIELDS == tuple(f.name for f in dataclasses.fields(SignInRow))
+    assert tuple(f.name for f in dataclasses.fields(SignInRow)) == _ROW_FIELDS
     for back in (pickle.loads(pickle.dumps(signin, protocol=pickle.HIGHEST_PROTOCOL)), copy.deepcopy(signin)):
         assert back == signin
         assert [hash(r) for r in back.rows] == [hash(r) for r in signin.rows]
@@ -61,3 +61,22 @@ def test_marks_insert_keeps_the_status_check(tmp_path):
         with pytest.raises(sqlite3.IntegrityError, match="CHECK constraint failed"):
             conn.execute("INSERT INTO attendance_marks (activity_id, member_id, file_id, status) VALUES (1, 1, 1, '好')")
         assert conn.execute("PRAGMA ignore_check_constraints").fetchone()[0] == 0
+
+
+def test_an_archive_copy_in_parts_is_the_copy_archive_file_makes(tmp_path):
+    from partyday_cli.io.archive import archive_file, archive_name, start_copy
+
+    folder = tmp_path / "archive"
+    assert start_copy(b"abc", "a.xlsx", folder) is None  # no folder yet: the plain way makes it
+    folder.mkdir()
+    copy = start_copy(b"abc" * 100_000, "签到表.xlsx", folder)
+    assert copy is not None and not copy.target.exists()
+    copy.sync()
+    assert copy.finish() == folder / archive_name(b"abc" * 100_000, "签到表.xlsx")
+    assert copy.target.read_bytes() == b"abc" * 100_000
+    assert start_copy(b"abc" * 100_000, "签到表.xlsx", folder) is None  # there already
+    other = start_copy(b"xyz", "b.xlsx", folder)
+    assert other is not None
+    other.discard()
+    assert sorted(p.name for p in folder.iterdir()) == [copy.target.name]
+    assert archive_file(b"xyz", "b.xlsx", folder).read_bytes() == b"xyz"

@@ -6,8 +6,11 @@ once, and two different files with the same name never overwrite each other.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 import re
+import tempfile
 from pathlib import Path, PureWindowsPath
 
 from partyday_cli.errors import UserError
@@ -55,3 +58,65 @@ def _same_bytes(path: Path, data: bytes) -> bool:
         return path.read_bytes() == data
     except OSError:
         return False
+
+
+class PendingCopy:
+    """An archive copy written to a temporary file beside its place, not yet synced nor
+    renamed into place (`start_copy`): `sync()` (the slow part, in a thread: it holds
+    the interpreter only to start and to end) then `finish()`, or `discard()`."""
+
+    __slots__ = ("target", "_fd", "_tmp")
+
+    def __init__(self, target: Path, fd: int, tmp: str):
+        self.target, self._fd, self._tmp = target, fd, tmp
+
+    def sync(self) -> None:
+        os.fsync(self._fd)
+
+    def finish(self) -> Path:
+        """Put the synced copy in place; its path. Raises OSError (the copy then discarded)."""
+        fd, self._fd = self._fd, -1
+        try:
+            os.close(fd)
+            os.replace(self._tmp, self.target)
+        except OSError:
+            self.discard()
+            raise
+        self._tmp = ""
+        return self.target
+
+    def discard(self) -> None:
+        if self._fd >= 0:
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
+            self._fd = -1
+        if self._tmp:
+            with contextlib.suppress(OSError):
+                os.unlink(self._tmp)
+            self._tmp = ""
+
+
+def start_copy(data: bytes, original_name: str, archive_dir: Path) -> PendingCopy | None:
+    """`archive_file` in parts, for a caller writing many copies: the bytes written now
+    (no sync), the rest left to the `PendingCopy`. None where anything is not the plain
+    case (a copy of that name exists, the folder is missing, a write fails): the caller
+    then uses `archive_file`, which says what is wrong."""
+    target = Path(archive_dir) / archive_name(data, original_name)
+    if not os.path.isdir(archive_dir) or os.path.lexists(target):
+        return None
+    tmp = ""
+    fd = -1
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=archive_dir)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    except OSError:
+        if fd >= 0:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        if tmp:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        return None
+    return PendingCopy(target, fd, tmp)
