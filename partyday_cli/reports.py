@@ -105,10 +105,11 @@ def build(ws: Any, period: Any, branch: str | None, today: date) -> Any:
         branch = ws.branches[0].name
     names = [branch] if branch is not None else [b.name for b in ws.branches]
     with open_ledger(ws.ledger_path) as ledger:
-        paid = q.PaidPrefetch(ws.ledger_path, period)  # on the other core, meanwhile
-        acts, tallies = q.read_attendance(ledger, period, branch)
-        directory = q.member_directory(ledger, min(period.end, today))
-        dues = q.report_dues(ledger, period, today, dues_policy(ws), branch, prefetch=paid)
+        # the big groupings run inside SQLite on the other core while this one reads the roster
+        with q.Prefetch(ws.ledger_path, q.report_statements(period, branch)) as pre:
+            directory = q.member_directory(ledger, min(period.end, today))
+            dues = q.report_dues(ledger, period, today, dues_policy(ws), branch, prefetch=pre)
+            acts, tallies = q.read_attendance(ledger, period, branch, prefetch=pre)
         lectures = secretary_lectures_from_config(ws.section("lectures"))
         # the 书记 is looked up only where the scheme asks 负责人每年至少讲一次党课
         secretaries = secretaries_of(ws, ledger, min(period.end, today)) if lectures else {}

@@ -313,3 +313,26 @@ def test_report_module_does_not_load_heavy_libraries():
             " print(sorted(m for m in ('openpyxl', 'pandas') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_prefetched_reads_open_the_ledger_wherever_it_lies(tmp_path):
+    """The report's reads on a second connection: a folder named with spaces, # and ? and
+    Chinese is opened (read-only) all the same; a statement that fails, or a ledger that
+    cannot be opened, gives None (the caller reads itself), not an error."""
+    import sqlite3
+
+    from partyday_cli.store.report_queries import Prefetch
+
+    folder = tmp_path / "党委 #1? 工作区"
+    folder.mkdir()
+    path = folder / "ledger.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE t (x)")
+    conn.executemany("INSERT INTO t VALUES (?)", [(3,), (1,), (2,)])
+    conn.commit()
+    conn.close()
+    with Prefetch(path, {"a": ("SELECT x FROM t ORDER BY x", []), "b": ("SELECT y FROM nowhere", [])}) as pre:
+        assert pre.rows("a") == [(1,), (2,), (3,)]
+        assert pre.rows("b") is None and pre.rows("c") is None
+    with Prefetch(folder / "没有.db", {"a": ("SELECT 1", [])}) as pre:
+        assert pre.rows("a") is None

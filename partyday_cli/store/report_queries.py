@@ -53,8 +53,30 @@ def _day(text: str | None) -> date | None:
 # --------------------------------------------------------------------------- attendance
 
 
-def read_attendance(ledger: Ledger, period: Period, branch: str | None = None
-                    ) -> tuple[list[ActivityCounts], dict[int, MemberTally]]:
+def _attendance_sql(period: Period, branch: str | None) -> dict[str, tuple[str, list[object]]]:
+    """`read_attendance`'s grouped reads, by name: each a range of the (activity_id, status,
+    member_id) index per activity of the year, so the cost is the year's rows."""
+    before, before_params = _scope(period.year_start, period.start - timedelta(days=1), branch)
+    inside, inside_params = _scope(period.start, period.end, branch)
+    scope, params = _scope(period.year_start, period.end, branch)
+    return {
+        "by_activity": (f"SELECT activity_id, status, count(*) FROM attendance WHERE activity_id IN ({scope})"
+                        " GROUP BY activity_id, status", params),
+        "members_before": (f"SELECT member_id, count(*) FROM attendance WHERE activity_id IN ({before})"
+                           " GROUP BY member_id", before_params),
+        "members_inside": (f"SELECT member_id, count(*) FROM attendance WHERE activity_id IN ({inside})"
+                           " GROUP BY member_id", inside_params),
+        "not_present": (f"SELECT activity_id, status, member_id FROM attendance WHERE activity_id IN ({scope})"
+                        " AND status IN ('请假', '缺席', '补学', '免参加')", params),
+        # every row of the members with a 缺席 (their runs of absences)
+        "absentee_rows": (f"SELECT activity_id, member_id, status FROM attendance WHERE activity_id IN ({scope})"
+                          " AND +member_id IN (SELECT member_id FROM attendance WHERE activity_id IN"
+                          f" ({scope}) AND status = '缺席')", params + params),
+    }
+
+
+def read_attendance(ledger: Ledger, period: Period, branch: str | None = None, *,
+                    prefetch: Prefetch | None = None) -> tuple[list[ActivityCounts], dict[int, MemberTally]]:
     """The year's activities up to the period's end, each with its rows counted by status
     and whether a sign-in file is in force (before one is, rows are only hand-set marks);
     and each member's rows over the same months and within the period, with the dated
@@ -63,12 +85,16 @@ def read_attendance(ledger: Ledger, period: Period, branch: str | None = None
     Every count is a GROUP BY over the (activity_id, status, member_id) index, one range
     of it per activity of the year: the cost is the year's rows, not the ledger's. Only
     the rows that are not 出席/迟到/早退 (a tenth) and those of members with a 缺席 come
-    back one by one."""
+    back one by one. `prefetch` may hold them already (`report_statements`)."""
     import json
 
     cur = _cursor(ledger)
-    before, before_params = _scope(period.year_start, period.start - timedelta(days=1), branch)
-    inside, inside_params = _scope(period.start, period.end, branch)
+    statements = _attendance_sql(period, branch)
+
+    def rows(name: str) -> Iterable[tuple]:
+        found = prefetch.rows(name) if prefetch is not None else None
+        return found if found is not None else cur.execute(*statements[name])
+
     scope, params = _scope(period.year_start, period.end, branch)
     where = scope.replace("SELECT id FROM activities WHERE ", "")
     acts = cur.execute(
@@ -78,40 +104,34 @@ def read_attendance(ledger: Ledger, period: Period, branch: str | None = None
         f" FROM activities a WHERE {where} ORDER BY date, branch", params).fetchall()
     in_period = {row[0]: row[2] >= period.start.isoformat() for row in acts}
     by_activity: dict[int, dict[str, int]] = {}
-    for aid, status, n in cur.execute(
-            f"SELECT activity_id, status, count(*) FROM attendance WHERE activity_id IN ({scope})"
-            " GROUP BY activity_id, status", params):
+    for aid, status, n in rows("by_activity"):
         by_activity.setdefault(aid, {})[status] = n
     # [rows, exempt, excused, absent, makeup] over the year to date, then within the period
     counts: dict[int, list[int]] = {}
-    for offset, (sql, sql_params) in ((0, (before, before_params)), (5, (inside, inside_params))):
-        for mid, n in cur.execute(f"SELECT member_id, count(*) FROM attendance WHERE activity_id IN ({sql})"
-                                  " GROUP BY member_id", sql_params):
+    for offset, name in ((0, "members_before"), (5, "members_inside")):
+        for mid, n in rows(name):
             row = counts.get(mid)
             if row is None:
                 row = counts[mid] = [0] * 10
             row[offset] = n
     slot = {"免参加": 1, "请假": 2, "缺席": 3, "补学": 4}
-    absentees = []
-    for aid, status, mid in cur.execute(
-            f"SELECT activity_id, status, member_id FROM attendance WHERE activity_id IN ({scope})"
-            " AND status IN ('请假', '缺席', '补学', '免参加')", params):
+    absentees = False
+    for aid, status, mid in rows("not_present"):
         row, k = counts[mid], slot[status]
         if in_period[aid]:
             row[k + 5] += 1
         else:
             row[k] += 1
-        if k == 3:
-            absentees.append(mid)
+        absentees = absentees or k == 3
     tallies = {mid: MemberTally(mid, r[0] + r[5], r[1] + r[6], r[2] + r[7], r[3] + r[8], r[4] + r[9],
                                 r[5], r[6], r[7], r[8], r[9]) for mid, r in counts.items()}
     dates = {row[0]: date.fromisoformat(row[2]) for row in acts}
     if absentees:
-        for aid, mid, status in cur.execute(
-                f"SELECT activity_id, member_id, status FROM attendance WHERE activity_id IN ({scope})"
-                " AND +member_id IN (SELECT value FROM json_each(?))", [*params, _json_ids(set(absentees))]):
+        seen = set()
+        for aid, mid, status in rows("absentee_rows"):
             tallies[mid].events.append((dates[aid], status))
-        for mid in set(absentees):
+            seen.add(mid)
+        for mid in seen:
             tallies[mid].events.sort()
     activities = []
     for aid, br, _, theme, kinds, status, filed, signed, held, speaker, group in acts:
@@ -357,39 +377,74 @@ def _paid_aggregates(ledger: Ledger, first: str, last: str) -> dict[int, tuple]:
     return {row[0]: row[1:] for row in _cursor(ledger).execute(PAID_SQL, (first, last))}
 
 
-class PaidPrefetch:
-    """`_paid_aggregates` of a period started on a second, read-only connection in a
-    thread, so that SQLite (which runs without the GIL) groups the year's payments on the
-    other core while the first connection reads attendance. `result()` is None where the
-    second connection could not be opened (a ledger on a read-only medium, say): the
-    caller then reads on its own connection, as before."""
+class Prefetch:
+    """Reads started on a second, read-only connection in a thread, each statement run to
+    its end inside SQLite as ``CREATE TEMP TABLE name AS …``: one call into SQLite that
+    holds no GIL, so the grouping happens on the other core while this connection reads
+    something else (fetching the rows one by one in the thread would wait on the GIL for
+    every row). `rows(name)` waits for it, then reads the table back; None where the
+    second connection could not be opened or read (a ledger on a read-only medium, say):
+    the caller then runs the statement itself, as before."""
 
-    def __init__(self, path: Any, period: Period) -> None:
+    def __init__(self, path: Any, statements: dict[str, tuple[str, list[object]]]) -> None:
         import threading
-
-        self.first, self.last = f"{period.year}-01", f"{period.end:%Y-%m}"
-        self._out: dict[int, tuple] | None = None
-        self._thread = threading.Thread(target=self._run, args=(path,), name="paid-prefetch", daemon=True)
-        self._thread.start()
-
-    def _run(self, path: Any) -> None:
         from pathlib import Path
 
+        self._conn: sqlite3.Connection | None = None
+        self._ready: dict[str, threading.Event] = {name: threading.Event() for name in statements}
+        self._done: set[str] = set()
         try:
-            conn = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True, check_same_thread=False)
+            self._conn = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True,
+                                         check_same_thread=False)
+            self._conn.execute("PRAGMA temp_store = MEMORY")
+            self._conn.execute("PRAGMA mmap_size = 1073741824")
         except (sqlite3.Error, ValueError):
-            return
-        try:
-            conn.execute("PRAGMA mmap_size = 1073741824")
-            self._out = {row[0]: row[1:] for row in conn.execute(PAID_SQL, (self.first, self.last))}
-        except sqlite3.Error:
-            self._out = None
-        finally:
-            conn.close()
+            self._conn = None
+        self._thread = threading.Thread(target=self._run, args=(statements,), daemon=True, name="report-prefetch")
+        self._thread.start()
 
-    def result(self) -> dict[int, tuple] | None:
+    def _run(self, statements: dict[str, tuple[str, list[object]]]) -> None:
+        try:
+            for name, (sql, params) in statements.items():
+                if self._conn is None:
+                    break
+                try:
+                    self._conn.execute(f"CREATE TEMP TABLE {name} AS {sql}", params)
+                    self._done.add(name)
+                except sqlite3.Error:
+                    pass
+                finally:
+                    self._ready[name].set()
+        finally:
+            for event in self._ready.values():
+                event.set()
+
+    def rows(self, name: str) -> list[tuple] | None:
+        event = self._ready.get(name)
+        if event is None:
+            return None
+        event.wait()
+        if self._conn is None or name not in self._done:
+            return None
+        return self._conn.execute(f"SELECT * FROM temp.{name}").fetchall()
+
+    def close(self) -> None:
         self._thread.join()
-        return self._out
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def __enter__(self) -> Prefetch:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def report_statements(period: Period, branch: str | None) -> dict[str, tuple[str, list[object]]]:
+    """What `report_dues` and `read_attendance` read that is worth reading meanwhile, in
+    the order they need it (`Prefetch`)."""
+    return {"paid": (PAID_SQL, [f"{period.year}-01", f"{period.end:%Y-%m}"]), **_attendance_sql(period, branch)}
 
 
 def last_recorded_month(ledger: Ledger, first: str, last: str) -> str | None:
@@ -399,7 +454,7 @@ def last_recorded_month(ledger: Ledger, first: str, last: str) -> str | None:
 
 
 def report_dues(ledger: Ledger, period: Period, today: date, policy: Any, branch: str | None = None,
-                *, exact_only: bool = False, prefetch: PaidPrefetch | None = None) -> list[DuesLine] | None:
+                *, exact_only: bool = False, prefetch: Prefetch | None = None) -> list[DuesLine] | None:
     """Each member's dues over the year up to the period's end; None when no branch in
     scope has any payment recorded for the year (no 党费台账 imported: nothing to judge).
 
@@ -411,9 +466,8 @@ def report_dues(ledger: Ledger, period: Period, today: date, policy: Any, branch
 
     first, last = f"{period.year}-01", f"{period.end:%Y-%m}"
     people = _people(ledger, period.year, branch, standard_policy(policy))
-    paid = prefetch.result() if prefetch is not None else None
-    if paid is None:
-        paid = _paid_aggregates(ledger, first, last)
+    read = prefetch.rows("paid") if prefetch is not None else None
+    paid = {row[0]: row[1:] for row in read} if read is not None else _paid_aggregates(ledger, first, last)
     with_dues = {p[2] for p in people if p[0] in paid}
     people = [p for p in people if p[2] in with_dues]
     if not people:
