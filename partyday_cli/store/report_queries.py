@@ -378,41 +378,39 @@ def _paid_aggregates(ledger: Ledger, first: str, last: str) -> dict[int, tuple]:
 
 
 class Prefetch:
-    """Reads started on a second, read-only connection in a thread, each statement run to
-    its end inside SQLite as ``CREATE TEMP TABLE name AS …``: one call into SQLite that
-    holds no GIL, so the grouping happens on the other core while this connection reads
-    something else (fetching the rows one by one in the thread would wait on the GIL for
-    every row). `rows(name)` waits for it, then reads the table back; None where the
-    second connection could not be opened or read (a ledger on a read-only medium, say):
-    the caller then runs the statement itself, as before."""
+    """Reads started on second, read-only connections in a thread, each statement run to
+    its end inside SQLite as ``CREATE TEMP TABLE t AS …``: one call into SQLite that holds
+    no GIL, so the grouping happens on the other core while the caller's connection reads
+    something else (fetching rows one by one in the thread would wait on the GIL for every
+    row). Each statement has its own connection, so reading one table back never waits
+    for the next statement. `rows(name)` waits for its statement, then reads the table
+    back; None where it could not be run (a ledger on a read-only medium, say): the caller
+    then runs the statement itself, as before."""
 
     def __init__(self, path: Any, statements: dict[str, tuple[str, list[object]]]) -> None:
         import threading
         from pathlib import Path
 
-        self._conn: sqlite3.Connection | None = None
-        self._ready: dict[str, threading.Event] = {name: threading.Event() for name in statements}
-        self._done: set[str] = set()
-        try:
-            self._conn = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True,
-                                         check_same_thread=False)
-            self._conn.execute("PRAGMA temp_store = MEMORY")
-            self._conn.execute("PRAGMA mmap_size = 1073741824")
-        except (sqlite3.Error, ValueError):
-            self._conn = None
+        self._uri = Path(path).resolve().as_uri() + "?mode=ro"
+        self._ready = {name: threading.Event() for name in statements}
+        self._conns: dict[str, sqlite3.Connection] = {}
         self._thread = threading.Thread(target=self._run, args=(statements,), daemon=True, name="report-prefetch")
         self._thread.start()
 
     def _run(self, statements: dict[str, tuple[str, list[object]]]) -> None:
         try:
             for name, (sql, params) in statements.items():
-                if self._conn is None:
-                    break
+                conn = None
                 try:
-                    self._conn.execute(f"CREATE TEMP TABLE {name} AS {sql}", params)
-                    self._done.add(name)
-                except sqlite3.Error:
-                    pass
+                    conn = sqlite3.connect(self._uri, uri=True, check_same_thread=False)
+                    conn.execute("PRAGMA temp_store = MEMORY")
+                    conn.execute("PRAGMA mmap_size = 1073741824")
+                    conn.execute(f"CREATE TEMP TABLE t AS {sql}", params)
+                    self._conns[name] = conn
+                except (sqlite3.Error, ValueError):
+                    if conn is not None:
+                        conn.close()
+                    break  # the ledger cannot be read here: the caller reads the rest itself
                 finally:
                     self._ready[name].set()
         finally:
@@ -424,15 +422,19 @@ class Prefetch:
         if event is None:
             return None
         event.wait()
-        if self._conn is None or name not in self._done:
+        conn = self._conns.pop(name, None)
+        if conn is None:
             return None
-        return self._conn.execute(f"SELECT * FROM temp.{name}").fetchall()
+        try:
+            return conn.execute("SELECT * FROM temp.t").fetchall()
+        finally:
+            conn.close()
 
     def close(self) -> None:
         self._thread.join()
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        for conn in self._conns.values():
+            conn.close()
+        self._conns.clear()
 
     def __enter__(self) -> Prefetch:
         return self
