@@ -15,7 +15,7 @@ def run_checks(ws, *, today: date) -> list[tuple[bool | None | str, str]]:  # ty
     confirm (待确认), NOTE a reminder."""
     results: list[tuple[bool, str]] = [(True, f"配置 {ws.config_path} 格式正确")]
     results.append(_schedule(ws, today.year))
-    results.extend(pending(ws, today.year))
+    results.extend(pending(ws, today.year, today=today))
     if (org := org_placeholder(ws)) and not any("[org] name" in line for _, line in results):
         results.append((None, org))
     results.append(_roster(ws))
@@ -49,7 +49,7 @@ def _schedule(ws, year: int) -> tuple[bool, str]:  # type: ignore[no-untyped-def
     return True, "活动日规则和节假日处理方式可以识别"
 
 
-def pending(ws, year: int) -> list[tuple[None, str]]:  # type: ignore[no-untyped-def]
+def pending(ws, year: int, *, today: date | None = None) -> list[tuple[None, str]]:  # type: ignore[no-untyped-def]
     """The config's placeholders (待确认), one line each: a notice, not a failure (ok = None)."""
     from partyday_cli.io.schemes import PENDING, pending_keys
 
@@ -66,17 +66,23 @@ def pending(ws, year: int) -> list[tuple[None, str]]:  # type: ignore[no-untyped
     from partyday_cli.cli.calendar import build_request
     from partyday_cli.core.schedule import pending_months
 
-    for branch in ws.branches or [None]:
-        try:
-            request = build_request(year, None, None, None, None, False, ws, getattr(branch, "name", None))
-        except UserError:
-            continue  # _schedule says what is wrong
-        months = pending_months(request)
-        if months:
-            shown = "、".join(f"{m}月" for m in months)
-            out.append((None, f"{PENDING}：[schedule.dates] —— {year}年{shown}的活动日期"
-                              "（方案只规定每月开展一次，由党支部确定），请逐月填写"))
-            break
+    # the months still ahead: from `today`'s month on, and from October next year's too
+    # (the 书记 is drawing up next year's plan)
+    wanted = [(year, today.month if today is not None and today.year == year else 1)]
+    if today is not None and today.year == year and today.month >= 10:
+        wanted.append((year + 1, 1))
+    for y, first in wanted:
+        for branch in ws.branches or [None]:
+            try:
+                request = build_request(y, None, None, None, None, False, ws, getattr(branch, "name", None))
+            except UserError:
+                continue  # _schedule says what is wrong
+            months = [m for m in pending_months(request) if m >= first]
+            if months:
+                shown = "、".join(f"{m}月" for m in months)
+                out.append((None, f"{PENDING}：[schedule.dates] —— {y}年{shown}的活动日期"
+                                  "（方案只规定每月开展一次，由党支部确定），请逐月填写"))
+                break
     return out
 
 

@@ -52,3 +52,22 @@ def test_a_new_workspace_is_told_what_is_still_to_do_not_ticked(tmp_path, monkey
     assert "！ 花名册 roster.xlsx 还没有党员：在表中填好党员名单后运行 partyday roster import roster.xlsx" in lines
     assert not any(line.startswith("✓") and ("0 人" in line or "提醒" in line) for line in lines)
     assert lines[-1].startswith("工作区可以使用；") and "条提醒（标“！”）" in lines[-1]
+
+
+def test_dates_to_fill_are_the_months_ahead_and_next_year_from_october(tmp_path, monkeypatch):
+    """A scheme that leaves each month's day to the branch (每月开展一次): doctor asks for the
+    months still ahead, not for the ones gone by, and in the autumn for next year's too."""
+    from typer.testing import CliRunner
+
+    from partyday_cli.cli.main import app
+    from partyday_cli.doctor import pending
+
+    monkeypatch.chdir(tmp_path)
+    assert CliRunner().invoke(app, ["init", "ws", "--scheme", "qfnu-xueyuan"]).exit_code == 0
+    ws = workspace.load(tmp_path / "ws")
+    lines = [text for _, text in pending(ws, 2017, today=date(2017, 11, 5)) if "[schedule.dates]" in text]
+    assert len(lines) == 2
+    assert "2017年11月、12月的活动日期" in lines[0]
+    assert "2018年1月、2月、3月、4月、5月、6月、7月、8月、9月、10月、11月、12月的活动日期" in lines[1]
+    [march] = [text for _, text in pending(ws, 2017, today=date(2017, 3, 1)) if "[schedule.dates]" in text]
+    assert "—— 2017年3月、4月、" in march  # January and February are gone by

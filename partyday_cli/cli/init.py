@@ -107,7 +107,8 @@ def init(
     from partyday_cli import workspace as workspaces
     from partyday_cli.doctor import pending
 
-    unsure = len(pending(workspaces.load(directory), date.today().year))  # as doctor lists them
+    today = date.today()
+    unsure = len(pending(workspaces.load(directory), today.year, today=today))  # as doctor lists them
     if unsure:
         info(f"  有 {unsure} 项方案没有写明，已标为“待确认”：运行 partyday doctor 查看")
     info("下一步：在 roster.xlsx 中填好党员名单，然后运行 partyday roster import roster.xlsx；"
