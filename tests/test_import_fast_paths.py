@@ -80,3 +80,19 @@ def test_an_archive_copy_in_parts_is_the_copy_archive_file_makes(tmp_path):
     other.discard()
     assert sorted(p.name for p in folder.iterdir()) == [copy.target.name]
     assert archive_file(b"xyz", "b.xlsx", folder).read_bytes() == b"xyz"
+
+
+def test_suggestions_skip_only_names_that_cannot_score():
+    import random
+
+    from partyday_cli.core.matching import Matcher, _likeness
+    from partyday_cli.core.members import Member
+
+    rng = random.Random(7)
+    chars = "王李张刘陈伟芳娜敏静丽强晓小永德国华"
+    names = sorted({"".join(rng.choices(chars, k=rng.randint(2, 4))) for _ in range(300)})
+    index = Matcher([(k, Member(n, branch="第一党支部")) for k, n in enumerate(names, start=1)], {})
+    for _ in range(300):
+        typed = "".join(rng.choices(chars, k=rng.randint(1, 5)))
+        scored = sorted((-_likeness(typed, known), known) for known in index.names if _likeness(typed, known) >= 0.5)
+        assert index._suggest(typed) == tuple(index.by_name[k][0][1].name for _, k in scored[:3])

@@ -437,9 +437,10 @@ class _OsWith:
 
 def _archive_disk_full(monkeypatch) -> str:
     """The archive copy's write fails as on a full disk (the ledger's own syncs do not)."""
-    from partyday_cli.io import files
+    from partyday_cli.io import archive, files
 
     monkeypatch.setattr(files, "os", _OsWith(fsync=_no_space))
+    monkeypatch.setattr(archive, "os", _OsWith(fsync=_no_space))  # a batch's copies are synced there
     return "磁盘空间不足"
 
 

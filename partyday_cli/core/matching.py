@@ -344,7 +344,18 @@ class _Index:
         if not name:
             return ()
         scored = []
+        mine = {ch: name.count(ch) for ch in set(name)}
+        size = len(name)
         for known in self.names:
+            # `_likeness` is at most 2 × the characters both share (with repeats) / both
+            # lengths (difflib's ratio, and its 0.9 and 0.85 for one wrong or two swapped);
+            # a name that cannot reach 0.5 is not scored at all
+            shared = 0
+            for ch, n in mine.items():
+                if ch in known:
+                    shared += min(n, known.count(ch))
+            if 4 * shared < size + len(known):
+                continue
             score = _likeness(name, known)
             if score >= 0.5:
                 scored.append((-score, known))
