@@ -111,6 +111,23 @@ def _line(reading, key: str, help_text: str, override: object = None) -> str:  #
     return f"# {help_text}\n{leaf} = {_q(value)}  # {PENDING}：{why}"
 
 
+def _read_back(policy_line: str) -> str:
+    """The holiday_policy line with its value read in Chinese beside it (as the scheme says
+    it), unless a 待确认 note is there already."""
+    import tomllib
+
+    from partyday_cli.core.policy import parse_policy
+
+    *above, last = policy_line.split("\n")
+    if "  # " in last:
+        return policy_line
+    try:
+        said = parse_policy(tomllib.loads(last)["holiday_policy"]).describe()
+    except (UserError, tomllib.TOMLDecodeError, KeyError):
+        return policy_line
+    return "\n".join([*above, f"{last}  # 即：{said}"])
+
+
 def _kinds(reading) -> str:  # type: ignore[no-untyped-def]
     out = []
     for kind, cite in reading.kinds.items():
@@ -180,8 +197,8 @@ def render_reading(reading, *, title: str, source: str, catalogue: str, org: str
 
 [schedule]
 {rule_line}
-{_line(reading, "schedule.holiday_policy", "遇法定节假日、周末或重大活动怎么办：after-holiday[:N] 收假后N个工作日内、"
-       "next-week 顺延一周、nearest 可顺延或提前、next-workday 顺延、prev-workday 提前、keep 不调整", policy)}
+{_read_back(_line(reading, "schedule.holiday_policy", "遇法定节假日、周末或重大活动怎么办：after-holiday[:N] 收假后N个工作日内、"
+       "next-week 顺延一周、nearest 可顺延或提前、next-workday 顺延、prev-workday 提前、keep 不调整", policy))}
 {week_line}
 skip_months = []                 # 不安排活动的月份，如 [2, 8]（寒暑假）
 avoid_makeup_days = false        # true：调休上班的周末也不安排活动
