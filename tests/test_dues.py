@@ -219,6 +219,19 @@ def test_paying_more_is_fine_and_less_is_owed():
     assert any("少交 6.50 元" in f for f in less.flags)
 
 
+def test_paying_short_is_owed_but_is_not_failing_to_pay():
+    """党章第九条 speaks of 不交纳党费: a member who paid 70.00 of 76.50 from April to June
+    owes 3 × 6.50 and is told so, but is not 连续3个月未交纳党费, nor near 自行脱党."""
+    row = status(paid(1, 2, 3) + paid(4, 5, 6, amount="70.00"), date(2017, 7, 1))
+    assert [md.status for md in row.months[3:6]] == ["未交"] * 3 and row.owed_total == D("19.50")
+    assert row.max_consecutive_unpaid == 0 and not any("连续" in f for f in row.flags)
+    assert "欠交2017年4月—6月党费，共 19.50 元（其中2017年4月少交 6.50 元、2017年5月少交 6.50 元、" \
+           "2017年6月少交 6.50 元）" in row.flags
+    # nothing paid in May: that month alone is a month not paid
+    gap = status(paid(1, 2, 3, 4, 6, amount="70.00") + paid(7, 8), date(2017, 9, 1))
+    assert gap.max_consecutive_unpaid == 1
+
+
 def test_payment_outside_membership_is_not_due_and_flagged():
     m = member(joined=date(2017, 4, 10))
     row = status(paid(3, 4), date(2017, 4, 20), m=m)

@@ -322,11 +322,12 @@ def _quarter_last_month(key: str) -> str:
 
 
 def _unpaid_runs(months: Sequence[MonthDues]) -> list[list[str]]:
-    """Runs of consecutive calendar months with status 未交."""
+    """Runs of consecutive calendar months with status 未交 and nothing paid: 党章第九条's
+    不交纳党费. A month paid short (少交) is owed its difference but was paid: it ends a run."""
     runs: list[list[str]] = []
     previous: str | None = None
     for md in months:
-        if md.status != UNPAID:
+        if md.status != UNPAID or md.paid > 0:
             previous = None
             continue
         if previous is not None and _next_month(previous) == md.month:
