@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from datetime import date
 
 from partyday_cli.errors import UserError
@@ -107,9 +108,28 @@ def _assumed_themes(ws) -> list[tuple[None, str]]:  # type: ignore[no-untyped-de
     return out
 
 
-def _roster(ws) -> tuple[bool, str]:  # type: ignore[no-untyped-def]
+def _imported(ws) -> int:  # type: ignore[no-untyped-def]
+    """How many members the ledger holds (0 without a readable ledger: `_ledger` says why)."""
+    if not ws.ledger_path.is_file():
+        return 0
+    from partyday_cli.store.ledger import open_ledger
+
+    try:
+        with open_ledger(ws.ledger_path) as ledger:
+            return int(ledger.query("SELECT count(*) AS n FROM members")[0]["n"])
+    except (UserError, OSError, sqlite3.Error):
+        return 0
+
+
+def _roster(ws) -> tuple[bool | str, str]:  # type: ignore[no-untyped-def]
+    """roster.xlsx as the next `roster import` would read it; a roster imported from a file
+    of another name is as good (the ledger holds its members)."""
     path = ws.root / "roster.xlsx"
+    imported = _imported(ws)
     if not path.is_file():
+        if imported:
+            return True, (f"花名册已导入（账本中有 {imported} 名党员）；名单有变化时运行 partyday roster import "
+                          "新的花名册.xlsx")
         return False, "找不到 roster.xlsx（花名册）。请把花名册放进工作区，并运行 partyday roster import roster.xlsx"
     from partyday_cli.io.roster import read_roster
 
@@ -120,6 +140,9 @@ def _roster(ws) -> tuple[bool, str]:  # type: ignore[no-untyped-def]
     if read.problems:
         return False, (f"花名册 roster.xlsx 有 {len(read.problems)} 处问题（如：{read.problems[0]}）。"
                        "运行 partyday roster import roster.xlsx --dry-run 查看全部")
+    if not read.members and imported:  # the blank template beside a roster imported from another file
+        return True, (f"花名册已导入（账本中有 {imported} 名党员）；roster.xlsx 是空白模板，"
+                      "名单有变化时导入新的花名册即可")
     if not read.members:  # a new workspace's blank template: a step still to do
         return NOTE, "花名册 roster.xlsx 还没有党员：在表中填好党员名单后运行 partyday roster import roster.xlsx"
     return True, f"花名册 roster.xlsx 可以读取（{len(read.members)} 人）"

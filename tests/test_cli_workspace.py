@@ -59,6 +59,17 @@ def test_init_never_overwrites(tmp_path):
     assert (ws / "partyday.toml").read_text(encoding="utf-8").startswith("# mine")
 
 
+def test_init_writes_every_branch_it_is_given(tmp_path):
+    """A 党委 of three branches: -b three times gives three [[branches]], none dropped."""
+    from partyday_cli import workspace
+
+    ws = tmp_path / "ws"
+    result = invoke("init", str(ws), "-b", "机关第一党支部", "-b", "机关第二党支部", "-b", "离退休党支部")
+    assert result.exit_code == 0, result.output
+    assert [b.name for b in workspace.load(ws).branches] == ["机关第一党支部", "机关第二党支部", "离退休党支部"]
+    assert invoke("calendar", "2017", "-w", str(ws), "-f", "json").exit_code == 0
+
+
 def test_init_refuses_bad_rule_before_writing(tmp_path):
     result = invoke("init", str(tmp_path / "ws"), "--rule", "看情况")
     assert result.exit_code == 1 and not (tmp_path / "ws").exists()

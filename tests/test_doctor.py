@@ -71,3 +71,27 @@ def test_dates_to_fill_are_the_months_ahead_and_next_year_from_october(tmp_path,
     assert "2018年1月、2月、3月、4月、5月、6月、7月、8月、9月、10月、11月、12月的活动日期" in lines[1]
     [march] = [text for _, text in pending(ws, 2017, today=date(2017, 3, 1)) if "[schedule.dates]" in text]
     assert "—— 2017年3月、4月、" in march  # January and February are gone by
+
+
+def test_a_roster_imported_from_another_file_is_not_asked_for_again(tmp_path, monkeypatch):
+    """The 组织员 imported 花名册2017.xlsx; the workspace's roster.xlsx is still the blank
+    template: doctor says the roster is in (✓), not 还没有党员 above 已有 N 名党员."""
+    from openpyxl import Workbook
+    from typer.testing import CliRunner
+
+    from partyday_cli.cli.main import app
+
+    runner = CliRunner()
+    monkeypatch.chdir(tmp_path)
+    assert runner.invoke(app, ["init", "ws", "-b", "机关第一党支部", "-b", "机关第二党支部"]).exit_code == 0
+    book = Workbook()
+    book.active.append(["姓名", "所在党支部", "党员类别", "入党时间", "月收入"])
+    book.active.append(["李一", "机关第一党支部", "正式党员", "2000-07-01", 5000])
+    book.active.append(["王二", "机关第二党支部", "正式党员", "2001-07-01", 6000])
+    book.save(tmp_path / "花名册2017.xlsx")
+    monkeypatch.chdir(tmp_path / "ws")
+    assert runner.invoke(app, ["roster", "import", str(tmp_path / "花名册2017.xlsx"), "--as-of", "2017-01-05"]
+                         ).exit_code == 0
+    results = run_checks(workspace.load(tmp_path / "ws"), today=date(2017, 6, 1))
+    [line] = [(ok, text) for ok, text in results if "花名册" in text]
+    assert line == (True, "花名册已导入（账本中有 2 名党员）；roster.xlsx 是空白模板，名单有变化时导入新的花名册即可")

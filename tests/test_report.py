@@ -158,6 +158,18 @@ def test_kind_rules_parse_and_count_by_window():
     assert "支部党员大会（每季度一次）：第三季度未开展" in [c.text for c in annual]
 
 
+def test_a_branch_without_groups_is_not_asked_for_group_meetings():
+    """离退休党支部 with no 党小组 on its roster: no 党小组会（每月一次）未达要求 for it; a branch
+    with groups is asked one a month of each."""
+    rules = kind_rules_from_config({"党小组会": "monthly", "支部委员会": "monthly"})
+    acts = held(("04-10", "", ("支部委员会",)))
+    none = kind_checks("b", acts, rules, Period.of_quarter(2017, 2), d("06-30"), ())
+    assert {c.name for c in none} == {"支部委员会"}
+    two = kind_checks("b", acts, rules, Period.of_quarter(2017, 2), d("06-30"), ("第一党小组", "第二党小组"))
+    assert sum(1 for c in two if c.name == "党小组会") == 6 and all(
+        c.status == "short" for c in two if c.name == "党小组会")
+
+
 def test_theme_checks_name_requirement_and_quarter():
     from partyday_cli.io.themes import load_catalogue
 

@@ -19,7 +19,9 @@ def init(
         "--scheme", "-s", help="方案预设：wanyuan-xiang（每月第二周星期三）、fupinban-9plus3（9+3）、"
                                "zhangdian-5plusx（5+X）、qfnu-xueyuan、shendingshan-zhen（三会一课）、"
                                "zznu-xiaowei。")] = "wanyuan-xiang",
-    branch: Annotated[str, typer.Option("--branch", "-b", help="党支部名称。")] = "第一党支部",
+    branch: Annotated[list[str] | None, typer.Option(
+        "--branch", "-b", help="党支部名称；党委有几个支部就写几次，如 -b 机关第一党支部 -b 机关第二党支部。",
+        show_default=False)] = None,
     org: Annotated[str, typer.Option("--org", help="党委（党总支）名称。")] = "中共××委员会",
     rule: Annotated[str | None, typer.Option("--rule", "-r", help="活动日规则，覆盖预设。")] = None,
     holiday_policy: Annotated[str | None, typer.Option(
@@ -52,6 +54,8 @@ def init(
     from partyday_cli.workspace import CONFIG_NAME
     from partyday_cli.workspace import from_text as check_config
 
+    branches = list(dict.fromkeys(b.strip() for b in branch or () if b.strip())) or ["第一党支部"]
+    branch_name = branches[0]
     preset = load_scheme(scheme)
     if rule:
         parse_rules(rule)  # refuse a bad rule before anything is written
@@ -76,17 +80,19 @@ def init(
         reading = read_scheme(scheme_text)
         catalogue, why = (themes, "") if themes else guess_catalogue(scheme_text)
         text = render_reading(reading, title=scheme_file.name, source=f"--from-text {scheme_file.name}",
-                              catalogue=catalogue, org=org, branch=branch, rule=rule,
+                              catalogue=catalogue, org=org, branch=branch_name, rule=rule,
                               policy=holiday_policy, catalogue_pending=why)
     else:
-        text = render_config(preset, org=org, branch=branch, rule=rule, policy=holiday_policy)
+        text = render_config(preset, org=org, branch=branch_name, rule=rule, policy=holiday_policy)
+    text = _more_branches(text, branches[1:])
     check_config(directory, text)  # what we write must read back, before anything is written
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UserError(f"无法创建文件夹 {directory}：{exc.strerror}") from None
     roster = directory / "roster.xlsx"
-    roster_bytes = roster_template(branch) if not roster.exists() else None
+    roster_bytes = (roster_template(branch_name if len(branches) == 1 else "") if not roster.exists()
+                    else None)
     for name in FOLDERS:
         (directory / name).mkdir(exist_ok=True)
     if roster_bytes is not None:
@@ -113,6 +119,18 @@ def init(
         info(f"  有 {unsure} 项方案没有写明，已标为“待确认”：运行 partyday doctor 查看")
     info("下一步：在 roster.xlsx 中填好党员名单，然后运行 partyday roster import roster.xlsx；"
          "查看全年活动日：partyday calendar 年份")
+
+
+def _more_branches(text: str, names: list[str]) -> str:
+    """The config with a [[branches]] block for each further branch, after the first one."""
+    if not names:
+        return text
+    from partyday_cli.io.schemes import _q
+
+    anchor = "\n[schedule]\n"
+    blocks = "".join(f"\n[[branches]]\nname = {_q(name)}\n" for name in names)
+    head, sep, tail = text.partition(anchor)
+    return head.rstrip("\n") + "\n" + blocks + "\n" + sep.lstrip("\n") + tail if sep else text + blocks
 
 
 def _report_reading(reading, path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -688,11 +688,14 @@ def kind_checks(branch: str, held: Sequence[ActivityCounts], rules: Sequence[Kin
                 as_of: date, groups: Sequence[str] = ()) -> list[Check]:
     """三会一课 and the other kinds counted against `[meeting_kinds]` over the period's windows.
     A 党小组会 is required of each 党小组 of the branch (`groups`); one held by the whole
-    branch (no group, e.g. a plan day's) counts for every group."""
+    branch (no group, e.g. a plan day's) counts for every group; a branch whose roster
+    names no 党小组 is asked none."""
     out = []
     for rule in rules:
         scopes: list[tuple[str, list[date]]]
-        if rule.kind == "党小组会" and groups:
+        if rule.kind == "党小组会" and not groups:
+            continue  # a branch with no 党小组 (the roster names none) holds no 党小组会
+        if rule.kind == "党小组会":
             scopes = [(f"{rule.kind}（{g}，{rule.text}）",
                        [a.date for a in held if rule.kind in a.kinds and a.group in ("", g)]) for g in groups]
         else:
