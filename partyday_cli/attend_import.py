@@ -267,6 +267,8 @@ class _Roster:
     expected: int
     expected_ids: frozenset[int]  # expected by their dates
     if_present: frozenset[int]  # expected only where a file shows them present (`Member.only_if_present_on`)
+    month_only: frozenset[int] = frozenset()  # transferred out that month, as the roster notes it
+    # (`Member.only_if_present_on`, exempt or not)
 
 
 @dataclass
@@ -430,7 +432,7 @@ class _Importer:
             # the bytes are written here and only synced in the thread: a thread that also
             # stats, opens, writes and renames takes the interpreter back after each call,
             # and each time this thread waits for it
-            copy = start_copy(loaded.data, path.name, self.ws.root / "archive")
+            copy = start_copy(loaded.data, path.name, self.ws.root / "archive", sha256=loaded.sha)
             if copy is not None:
                 prepared.copy = copy
                 prepared.archived = self._archiver.submit(copy.sync)
@@ -674,7 +676,8 @@ class _Importer:
             if_present = frozenset(mid for mid, m in candidates
                                    if mid in exempt and m.only_if_present_on(day) and not m.is_exempt_on(day))
             found = self._rosters[key] = _Roster(candidates, by_id, who, exempt, len(by_id) - len(exempt),
-                                                 frozenset(by_id) - exempt, if_present)
+                                                 frozenset(by_id) - exempt, if_present,
+                                                 frozenset(mid for mid, m in candidates if m.only_if_present_on(day)))
         return found
 
     def _split(self, ready: _Prepared, pairs, roster: _Roster, branch: str) -> list[str]:  # type: ignore[no-untyped-def]
@@ -749,9 +752,10 @@ class _Importer:
         ready.late += late
         result.matched = len(marks)
         day = result.day
+        month_only = roster.month_only
         for k in marks:
-            m = roster.by_id.get(k.member_id)
-            if m is not None and k.status in PRESENT and m.only_if_present_on(day):
+            if k.member_id in month_only and k.status in PRESENT:
+                m = roster.by_id[k.member_id]
                 out = m.transferred_out
                 lines.append(f"{path.name}：{m.name} 花名册备注 {out.year}年{out.month}月转出（只写了月份），"
                              f"{day.isoformat()} 签到了，按当月仍在本支部计入应到")

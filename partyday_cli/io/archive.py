@@ -24,11 +24,12 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def archive_name(data: bytes, original_name: str) -> str:
-    """`<sha256[:16]>-<name>`; the name without its folders, safe on every system."""
+def archive_name(data: bytes, original_name: str, sha256: str | None = None) -> str:
+    """`<sha256[:16]>-<name>`; the name without its folders, safe on every system.
+    `sha256`: the bytes' hash, when the caller has it already."""
     base = PureWindowsPath(str(original_name)).name  # splits on both / and \
     base = _UNSAFE.sub("_", base).strip(" .") or "file"
-    return f"{sha256_hex(data)[:16]}-{base}"
+    return f"{(sha256 or sha256_hex(data))[:16]}-{base}"
 
 
 def archive_file(data: bytes, original_name: str, archive_dir: Path) -> Path:
@@ -96,12 +97,13 @@ class PendingCopy:
             self._tmp = ""
 
 
-def start_copy(data: bytes, original_name: str, archive_dir: Path) -> PendingCopy | None:
+def start_copy(data: bytes, original_name: str, archive_dir: Path, *,
+               sha256: str | None = None) -> PendingCopy | None:
     """`archive_file` in parts, for a caller writing many copies: the bytes written now
     (no sync), the rest left to the `PendingCopy`. None where anything is not the plain
     case (a copy of that name exists, the folder is missing, a write fails): the caller
     then uses `archive_file`, which says what is wrong."""
-    target = Path(archive_dir) / archive_name(data, original_name)
+    target = Path(archive_dir) / archive_name(data, original_name, sha256)
     if not os.path.isdir(archive_dir) or os.path.lexists(target):
         return None
     tmp = ""
