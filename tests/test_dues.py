@@ -232,6 +232,22 @@ def test_paying_short_is_owed_but_is_not_failing_to_pay():
     assert gap.max_consecutive_unpaid == 1
 
 
+def test_a_lump_payment_after_months_unpaid_is_their_bu_jiao():
+    """Nothing in April and May, 3 × 76.50 in June: April and May are paid (补交, in June),
+    nothing is owed, and the line says how the 229.50 was counted."""
+    row = status(paid(1, 2, 3) + paid(6, amount="229.50"), date(2017, 7, 1))
+    assert [(md.month, md.status, md.paid) for md in row.months[3:6]] == [
+        ("2017-04", "补交", D("76.50")), ("2017-05", "补交", D("76.50")), ("2017-06", "已交", D("76.50"))]
+    assert row.owed_total == 0 and row.paid_total == D("459.00") and row.max_consecutive_unpaid == 0
+    assert "2017年6月交纳 229.50 元，其中 153.00 元计为补交2017年4月—5月党费" in row.flags
+    # 42.00 short in June, 84.00 paid in July (补交6月): June is whole, nothing owed
+    half = status(paid(1, 2, 3, 4, 5) + paid(6, amount="34.50") + paid(7, amount="118.50"), date(2017, 8, 1))
+    assert half.owed_total == 0 and half.months[5].paid == D("76.50")
+    # paying more with nothing owed before stays where it is (a voluntary extra)
+    more = status(paid(1, 2, amount="100"), date(2017, 2, 20))
+    assert [md.paid for md in more.months] == [D("100"), D("100")] and more.flags == ()
+
+
 def test_payment_outside_membership_is_not_due_and_flagged():
     m = member(joined=date(2017, 4, 10))
     row = status(paid(3, 4), date(2017, 4, 20), m=m)

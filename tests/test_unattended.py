@@ -113,7 +113,12 @@ def test_a_second_run_waits_then_stops_with_a_clear_message(sample):
 def test_doctor(sample):
     result = invoke("doctor")
     assert "账本完好" in result.stdout and "花名册 roster.xlsx 可以读取" in result.stdout
-    (sample / "roster.xlsx").unlink()
+    (sample / "roster.xlsx").unlink()  # imported already: the ledger holds the roster
+    result = invoke("doctor")
+    assert result.exit_code == 0 and "✓ 花名册已导入（账本中有 30 名党员）" in result.stdout
+    (sample / "ledger.db").unlink()
+    for name in ("ledger.db-wal", "ledger.db-shm"):
+        (sample / name).unlink(missing_ok=True)
     result = invoke("doctor")
     assert result.exit_code == 1 and "找不到 roster.xlsx" in result.stdout
 

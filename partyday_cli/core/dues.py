@@ -261,6 +261,9 @@ def _member_dues(member_id: int, member: Member, paid: dict[str, list[Payment]],
     start = max((d for d in (member.joined, member.transferred_in) if d is not None), default=None)
     owed = _owed_months(start, member.transferred_out, year, today)
     whole_year = _owed_months(start, member.transferred_out, year, date(year, 12, 31))
+    credits: list[str] = []
+    if paid and standard.monthly > 0:
+        paid, credits = _credit_arrears(paid, owed, standard.monthly)
     keys = sorted(set(owed).union(paid)) if paid else owed
     months = tuple(
         _unrecorded(_month(key, standard.monthly, paid.get(key, []), member=key in whole_year,
@@ -270,7 +273,7 @@ def _member_dues(member_id: int, member: Member, paid: dict[str, list[Payment]],
     arrears = tuple(md.month for md in months if md.status == UNPAID)
     owed_total = sum((md.due - md.paid for md in months if md.status == UNPAID), ZERO)
     runs = _unpaid_runs(months)
-    flags = _flags(standard, months, runs, owed_total, policy)
+    flags = _flags(standard, months, runs, owed_total, policy) + [("补交", text) for text in credits]
     return MemberDues(
         member_id=member_id, name=member.name, branch=member.branch, standard=standard,
         months=months, paid_total=sum((md.paid for md in months), ZERO), owed_total=owed_total,
@@ -278,6 +281,44 @@ def _member_dues(member_id: int, member: Member, paid: dict[str, list[Payment]],
         flags=tuple(full for _, full in flags), group=member.group,
         labels=tuple(dict.fromkeys(label for label, _ in flags)),
     )
+
+
+def _credit_arrears(paid: dict[str, list[Payment]], owed: Sequence[str], due: Decimal
+                    ) -> tuple[dict[str, list[Payment]], list[str]]:
+    """A month paid more than its due after months left unpaid or short: the excess is
+    补交 of those months, oldest first (杨帆 pays nothing in April and May and 247.50 in
+    June: April and May are paid, in June). Each such credit is said in one line. Excess
+    with nothing owed before it stays where the 台账 puts it (paying more is fine)."""
+    totals = {k: sum((p.amount for p in ps), ZERO) for k, ps in paid.items()}
+    if not any(total > due for total in totals.values()):
+        return paid, []
+    out = {k: list(ps) for k, ps in paid.items()}
+    short = {k: due - totals.get(k, ZERO) for k in owed if totals.get(k, ZERO) < due}
+    said: list[str] = []
+    for key in sorted(totals):
+        excess = totals[key] - due
+        if excess <= 0 or key not in owed:
+            continue
+        earlier = [k for k in sorted(short) if k < key and short[k] > 0]
+        if not earlier:
+            continue
+        source = out[key]
+        paid_on = max((p.paid_on for p in source if p.paid_on is not None), default=None) or month_bounds(key)[1]
+        member_id = source[0].member_id
+        moved: list[str] = []
+        for k in earlier:
+            if excess <= 0:
+                break
+            amount = min(excess, short[k])
+            out.setdefault(k, []).append(Payment(member_id, k, amount, paid_on))
+            short[k] -= amount
+            excess -= amount
+            moved.append(k)
+        given = totals[key] - due - excess
+        # the month keeps its own due (and what was beyond every arrear)
+        out[key] = [Payment(member_id, key, due + excess, paid_on)]
+        said.append(f"{month_zh(key)}交纳 {totals[key]} 元，其中 {given} 元计为补交{months_list_zh(moved)}党费")
+    return out, said
 
 
 def _month(key: str, due: Decimal, payments: list[Payment], *, member: bool, started: bool,
