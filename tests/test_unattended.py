@@ -212,3 +212,21 @@ def test_readme_task_scheduler_commands_run_as_written(sample):
                               env={"PATH": os.environ.get("PATH", ""), "HOME": str(sample.parent)},
                               stdin=subprocess.DEVNULL)
         assert proc.returncode == 0, (command, proc.stderr)
+
+
+def test_the_monthly_report_names_each_meeting_and_counts_its_own_expected(sample):
+    """The month's bundle for the 党委: a 支委会 or 党小组会 from the register is listed with
+    its kind and its own 应到 (3 for the committee, the group's members), recorded as held
+    by its minutes, not flagged 尚无签到记录 with the branch's 29; and the dues table stops
+    at the month (no May column in April's bundle, no payment made later)."""
+    assert invoke("meeting", "import", "2017年会议登记表.xlsx").exit_code == 0
+    assert invoke("dues", "import", "2017党费台账.xlsx").exit_code == 0
+    assert cron(sample, "export", "monthly", "--month", "2017-04").returncode == 0
+    folder = sample / "out" / "2017-04"
+    rows = (folder / "2017-04月度报告.csv").read_text(encoding="utf-8-sig").splitlines()
+    committee = next(r for r in rows if r.startswith("2017-04-10,"))
+    assert committee.split(",")[2:5] == ["支部委员会", "研究预备党员接收", "3"] and "以会议记录为凭" in committee
+    group = next(r for r in rows if r.startswith("2017-04-17,"))
+    assert group.split(",")[2] == "党小组会（第一党小组）" and "尚无签到记录" not in group
+    dues = (folder / "2017-04党费.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert dues[0].split(",")[3:8] == ["1月", "2月", "3月", "4月", "已交合计"]

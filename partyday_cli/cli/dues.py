@@ -400,10 +400,13 @@ def _cells(result, year: int, last: int, reached: int) -> list[object]:  # type:
     return cells
 
 
-def _report_table(ws, results, year: int, as_of: date, branch: str | None):  # type: ignore[no-untyped-def]
+def _report_table(ws, results, year: int, as_of: date, branch: str | None,  # type: ignore[no-untyped-def]
+                  until: date | None = None):
+    """The screen (and export) table; `until`: a month's export, shown to that day (the
+    month's last), its months only, though judged as of the day after."""
     from partyday_cli.render.table import Column, Table
 
-    last = _last_month(year, as_of)
+    last = _last_month(year, until or as_of)
     many = len({r.branch for r in results}) > 1
     columns = [Column("序号", 6, "center"), Column("姓名", 12)]
     columns += [Column("所在支部", 14)] if many else []
@@ -411,10 +414,10 @@ def _report_table(ws, results, year: int, as_of: date, branch: str | None):  # t
     columns += [Column(f"{m}月", 9, "right") for m in range(1, last + 1)]
     columns += [Column("已交合计", 10, "right"), Column("欠交", 9, "right"), Column("情况", 50)]
     table = Table(title=f"{_org_branch(ws, branch)}{year}年党费收缴情况", sheet_name="党费收缴",
-                  subtitle=f"统计截至 {as_of.isoformat()}", columns=columns)
+                  subtitle=f"统计截至 {(until or as_of).isoformat()}", columns=columns)
     for i, r in enumerate(results, start=1):
         row: list[object] = [i, r.name] + ([r.branch] if many else []) + [r.standard.monthly]
-        row += _cells(r, year, last, _reached(year, as_of))
+        row += _cells(r, year, last, _reached(year, until or as_of))
         row += [r.paid_total, r.owed_total or "", "；".join(r.flags)]
         table.add(row, highlight=bool(r.flags))
     table.notes.append(_summary(results))

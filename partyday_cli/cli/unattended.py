@@ -96,27 +96,40 @@ def _attendance_table(ledger, start: date, end: date):  # type: ignore[no-untype
 
 
 def _summary_table(ledger, ws, acts, year: int, month: int):  # type: ignore[no-untyped-def]
+    from partyday_cli.core.meetings import GROUP, LECTURE, expected_at
     from partyday_cli.render.table import Column, Table
     from partyday_cli.store.attendance import attendance_by_status, has_signin, unresolved_names
-    from partyday_cli.store.roster import members_on
+    from partyday_cli.store.meetings import meetings_of
+    from partyday_cli.store.roster import members_on_with_ids
 
     threshold = float(ws.section("thresholds").get("attendance_rate", 0.8))
-    table = Table(title=f"{ws.org_name}{year}年{month}月党员活动日情况", sheet_name="月度报告", columns=[
-        Column("日期", 12, "center"), Column("支部", 14), Column("主题", 30), Column("应到", 6, "right"),
-        Column("实到", 6, "right"), Column("请假", 6, "right"), Column("缺席", 6, "right"),
-        Column("到会率", 8, "right"), Column("情况", 24)])
+    table = Table(title=f"{ws.org_name}{year}年{month}月党员活动日及组织生活情况", sheet_name="月度报告", columns=[
+        Column("日期", 12, "center"), Column("支部", 14), Column("类型", 18), Column("主题", 30),
+        Column("应到", 6, "right"), Column("实到", 6, "right"), Column("请假", 6, "right"),
+        Column("缺席", 6, "right"), Column("到会率", 8, "right"), Column("情况", 24)])
+    held = {(m.branch, m.date): m for m in meetings_of(ledger, year)}
     for act in acts:
-        expected = sum(1 for m in members_on(ledger, act.date, act.branch) if m.is_expected_on(act.date))
+        meeting = held.get((act.branch, act.date))
+        group = meeting.group if meeting is not None else ""
+        kinds = tuple(dict.fromkeys([*act.kinds, *(meeting.meeting_kinds if meeting is not None else ())]))
+        kind_text = "、".join(f"{k}（{group}）" if k == GROUP and group else k for k in kinds) or "主题党日"
+        theme = act.theme or (f"{meeting.title}（主讲人 {meeting.speaker}）" if meeting is not None
+                              and LECTURE in kinds and meeting.title else meeting.content if meeting else "")
+        members = [(mid, m) for mid, m in members_on_with_ids(ledger, act.date, act.branch)
+                   if m.is_expected_on(act.date)]
+        expected = len(expected_at(kinds, group, members))
         count = {k: len(v) for k, v in (attendance_by_status(ledger, act.id) or {}).items()}
         if not has_signin(ledger, act.id):
-            note = "尚无签到记录" + (f"（已登记请假 {count['请假']} 人）" if count.get("请假") else "")
-            table.add([act.date.isoformat(), act.branch, act.theme, expected, "", count.get("请假", ""),
-                       "", "", note], highlight=True)
+            minutes = (meeting is not None and set(kinds) <= set(meeting.meeting_kinds) and "主题党日" not in kinds)
+            note = ("已登记召开（以会议记录为凭）" if minutes else "尚无签到记录"
+                    + (f"（已登记请假 {count['请假']} 人）" if count.get("请假") else ""))
+            table.add([act.date.isoformat(), act.branch, kind_text, theme, expected, "", count.get("请假", ""),
+                       "", "", note], highlight=not minutes)
             continue
         present = sum(count.get(k, 0) for k in ("出席", "迟到", "早退"))
         rate = present / expected if expected else 0.0
         low = rate < threshold
-        table.add([act.date.isoformat(), act.branch, act.theme, expected, present, count.get("请假", 0),
+        table.add([act.date.isoformat(), act.branch, kind_text, theme, expected, present, count.get("请假", 0),
                    count.get("缺席", 0), f"{rate:.1%}", f"低于{threshold:.0%}" if low else ""],
                   highlight=low)
     pending = [p for p in unresolved_names(ledger) if str(p["date"]).startswith(f"{year}-{month:02d}")]
@@ -138,10 +151,14 @@ def _dues_table(ws, year: int, end: date):  # type: ignore[no-untyped-def]
         paid = payments(ledger, year)
     if not members:
         return None
+    # the month's bundle: the months to its end (a later month's payment, or one recorded
+    # for a later month, is next month's news), judged as of the day after it
+    last = f"{end:%Y-%m}"
+    paid = [p for p in paid if p.month <= last and (p.paid_on is None or p.paid_on <= end)]
     as_of = end + timedelta(days=1)
     results = dues_status(members, paid, year=year, today=as_of, policy=dues_policy(ws),
                           recorded_until=last_recorded_month(paid, year))
-    return _report_table(ws, results, year, as_of, None)
+    return _report_table(ws, results, year, as_of, None, until=end)
 
 
 @export_app.command("monthly")
