@@ -236,3 +236,22 @@ def test_outputs_that_cannot_be_given_are_refused(tmp_path):
     assert result.exit_code == 1 and "ics" in result.stderr
     result = invoke("calendar", "2017", "-r", "month.week2.wed", "-o", str(tmp_path))
     assert result.exit_code == 1 and "是文件夹" in result.stderr
+
+
+def test_ics_in_a_workspace_starts_at_its_time_and_place_in_chinese(tmp_path, monkeypatch):
+    """A phone's calendar shows the day at 15:00 in the 党员活动室 and the rule as the scheme
+    writes it (每月第二周星期三), not an all-day event reading month.week2.wed."""
+    from datetime import datetime
+
+    from icalendar import Calendar
+
+    monkeypatch.chdir(tmp_path)
+    assert invoke("init", "ws", "--scheme", "wanyuan-xiang").exit_code == 0
+    out = tmp_path / "a.ics"
+    assert invoke("calendar", "2017", "-w", str(tmp_path / "ws"), "-o", str(out)).exit_code == 0
+    events = Calendar.from_ical(out.read_bytes()).walk("VEVENT")
+    first = min(events, key=lambda e: e.decoded("dtstart"))
+    assert first.decoded("dtstart") == datetime(2017, 1, 11, 15, 0)
+    assert str(first["location"]) == "党员活动室"
+    assert str(first["description"]).startswith("规则：每月第二周星期三")
+    assert "month." not in out.read_bytes().decode()

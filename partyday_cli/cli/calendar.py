@@ -140,11 +140,14 @@ def calendar(
     if pending:
         warn(pending_message(request, pending))
     fmt = format_from_output(fmt, output, Format.table)
-    _render(days, request, arrangement, fmt, output, force, pending)
+    schedule = ws.section("schedule") if ws is not None else {}
+    _render(days, request, arrangement, fmt, output, force, pending,
+            time=str(schedule.get("time", "") or ""), place=str(schedule.get("place", "") or ""))
 
 
 def _render(days, request, arrangement, fmt: Format, output: Path | None,  # type: ignore[no-untyped-def]
-            force: bool = False, pending: list[int] = ()) -> None:  # type: ignore[assignment]
+            force: bool = False, pending: list[int] = (), *,  # type: ignore[assignment]
+            time: str = "", place: str = "") -> None:
     from partyday_cli.render.table import Column, Table
 
     if fmt is Format.json:
@@ -153,7 +156,7 @@ def _render(days, request, arrangement, fmt: Format, output: Path | None,  # typ
     if fmt is Format.ics:
         from partyday_cli.io.ics import calendar_ics
 
-        emit(calendar_ics(days, request.year), output, force=force)
+        emit(calendar_ics(days, request.year, time=time, place=place), output, force=force)
         return
     rule_zh = "、".join(r.describe(request.week_def) for r in request.rules)
     table = Table(title=f"{request.year}年党员活动日安排", sheet_name=f"{request.year}年活动日",

@@ -20,8 +20,18 @@ def activity_uid(day: ActivityDay, branch: str = "") -> str:
 
 
 def calendar_ics(days: Sequence[ActivityDay], year: int, branch: str = "",
-                 summary: str = "党员活动日") -> bytes:
+                 summary: str = "党员活动日", *, time: str = "", place: str = "") -> bytes:
+    """`time` ('15:00', the workspace's [schedule] time) makes each event start then, in
+    local (floating) time, which phones show as Beijing time under X-WR-TIMEZONE; without
+    one, or an unreadable one, events are all-day. No end time is invented: the scheme
+    states none."""
+    import re
+
     from icalendar import Calendar, Event
+
+    from partyday_cli.core.rules import parse_rules
+
+    clock = re.fullmatch(r"\s*([01]?\d|2[0-3])[:：]([0-5]\d)\s*", time or "")
 
     cal = Calendar()
     cal.add("prodid", "-//partyday//党员活动日//ZH")
@@ -33,11 +43,21 @@ def calendar_ics(days: Sequence[ActivityDay], year: int, branch: str = "",
         event = Event()
         event.add("uid", activity_uid(day, branch))
         event.add("dtstamp", _STAMP)
-        event.add("dtstart", day.date)
-        event.add("dtend", day.date + timedelta(days=1))
+        if clock:
+            event.add("dtstart", datetime(day.date.year, day.date.month, day.date.day,
+                                          int(clock[1]), int(clock[2])))
+        else:
+            event.add("dtstart", day.date)
+            event.add("dtend", day.date + timedelta(days=1))
         title = f"{branch}{summary}" + ("（暂定）" if day.provisional else "")
         event.add("summary", title)
-        notes = [f"规则：{day.rule}"]
+        if place:
+            event.add("location", place)
+        try:
+            rule = "、".join(r.describe() for r in parse_rules(day.rule)) if day.rule else ""
+        except Exception:  # noqa: BLE001 - a rule the plan stored as text: shown as it is
+            rule = day.rule
+        notes = [f"规则：{rule}"] if rule else []
         if day.reason:
             notes.append(day.reason)
         event.add("description", "\n".join(notes))
