@@ -324,6 +324,7 @@ class _Importer:
         self._next_load = self._next_prepare = 0
         self._memos: list[tuple[list, tuple]] = []  # (candidates, (memo, index))
         self._rosters: dict[tuple[int, date], _Roster] = {}
+        self._branches: dict[int, tuple[list, dict[int, str]]] = {}  # id → (candidates, member id → branch)
         self._archiver: ThreadPoolExecutor | None = None
         self._unfinished: dict[str, int] = {}  # sha256 → files prepared and not yet at their turn
 
@@ -632,12 +633,19 @@ class _Importer:
         names = [b.name for b in self.ws.branches]
         if len(names) == 1:
             return names[0]
-        by_id = dict(candidates)
-        votes = Counter(by_id[m.member_id].branch for _, _, flat in pairs for m in flat if m.member_id is not None)
+        branch_of = self._branch_of(candidates)
+        votes = Counter([branch_of[m.member_id] for _, _, flat in pairs for m in flat if m.member_id is not None])
         if not votes:
             raise UserError(f"{path.name}：名单里没有一个姓名能对上 {day.isoformat()} 在册的党员，"
                             "无法判断是哪个支部。请检查日期，或加 --branch 指定")
         return votes.most_common(1)[0][0]
+
+    def _branch_of(self, candidates) -> dict[int, str]:  # type: ignore[no-untyped-def]
+        """member id → branch, for a candidate list (made once per list)."""
+        known = self._branches.get(id(candidates))
+        if known is None or known[0] is not candidates:  # the list is kept, so its id is not reused
+            known = self._branches[id(candidates)] = (candidates, {mid: m.branch for mid, m in candidates})
+        return known[1]
 
     def _activity(self, path: Path, result: FileResult):  # type: ignore[no-untyped-def]
         """The activity of a file dated outside the plan (confirmed with --date): found,
@@ -692,15 +700,19 @@ class _Importer:
         labels = roster.who
         who = labels.__getitem__
         marks, late = ready.marks, 0
+        add_mark, add_seen = marks.append, seen.add
 
         for row, whole, flat in pairs:
-            if not keep_rows and not whole.parts and flat[0].member_id is not None and not flat[0].warning:
-                member_id = flat[0].member_id  # the common row: one member, nothing to say
-                if member_id in seen and row.status is None:
+            first = flat[0]
+            if not keep_rows and not whole.parts and first.member_id is not None and not first.warning:
+                member_id = first.member_id  # the common row: one member, nothing to say
+                status = row.status
+                if status is None and member_id in seen:
                     continue  # the same person joined twice: one attendance
-                seen.add(member_id)
-                marks.append(FileMark(member_id, row.status, row.reason, row.answers, row.sheet, row.row))
-                late += row.status == "迟到"
+                add_seen(member_id)
+                add_mark(FileMark(member_id, status, row.reason, row.answers, row.sheet, row.row))
+                if status == "迟到":
+                    late += 1
                 continue
             where = f"{path.name} {('工作表“' + row.sheet + '” ') if row.sheet else ''}第{row.row}行"
             members, candidates, suggestions, parts = [], (), (), []

@@ -359,11 +359,17 @@ def _add_file(conn, known: _Activity, activity_id: int, activity_date: date,  # 
     only their members' rows can change, and only by a mark better than their best so far
     (see `_RANK`); the rows are updated in place, keeping the order a rewrite gives them."""
     touched: dict[int, None] = {}
-    best = known.best
+    best = known.best.get
+    rank = _RANK.get
+    marks = known.marks
     for m in new:
-        known.marks.setdefault(m.member_id, []).append(_FileMarkSeen(m.status, m.reason, name))
-        if _RANK.get(m.status, _UNRANKED) < best.get(m.member_id, _NO_MARK):
-            touched[m.member_id] = None
+        member_id, status = m.member_id, m.status
+        seen = marks.get(member_id)
+        if seen is None:
+            seen = marks[member_id] = []
+        seen.append(_FileMarkSeen(status, m.reason, name))
+        if rank(status, _UNRANKED) < best(member_id, _NO_MARK):
+            touched[member_id] = None
     if not (known.signed and known.expected is expected) or any(t in known.if_present for t in touched):
         # everyone's row may change (or a row may be added)
         conn.execute("DELETE FROM attendance WHERE activity_id = ?", (activity_id,))

@@ -60,7 +60,9 @@ def head_labels(sheet: Sheet) -> list[list[str]]:
         return hit[1]
     if len(_HEADS) > 64:
         _HEADS.clear()
-    labels = [[label(v) if v != "" else "" for v in row] for row in sheet.rows[:HEAD_ROWS]]
+    fold = _label_text  # `label`, its string case inline
+    labels = [[(fold(v) if v.__class__ is str else label(v)) if v != "" else "" for v in row]
+              for row in sheet.rows[:HEAD_ROWS]]
     _HEADS[id(sheet)] = (sheet, labels)  # the sheet is kept, so its id cannot be reused
     return labels
 
@@ -70,14 +72,19 @@ def find_header_row(sheet: Sheet, lookup: Mapping[str, str], required: Iterable[
     """The row among the first `max_scan` naming all `required` fields and the most others."""
     need = set(required)
     best: tuple[int, Header] | None = None
+    get = lookup.get
+    blank = "" in lookup  # an empty cell never names a field
     for r, row in enumerate(head_labels(sheet)[:max_scan]):
+        fields = [get(name) if name else None for name in row] if blank else list(map(get, row))
+        named = set(fields)
+        named.discard(None)
+        if not need <= named or (best is not None and len(named) <= best[0]):
+            continue  # most rows: told apart without building their columns
         columns: dict[str, list[int]] = {}
-        for c, name in enumerate(row):
-            field = lookup.get(name) if name else None
+        for c, field in enumerate(fields):
             if field is not None:
                 columns.setdefault(field, []).append(c)
-        if need <= columns.keys() and (best is None or len(columns) > best[0]):
-            best = (len(columns), Header(sheet, r, columns))
+        best = (len(columns), Header(sheet, r, columns))
     return best[1] if best else None
 
 
