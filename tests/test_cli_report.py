@@ -185,7 +185,7 @@ def test_quarterly_member_flags_by_hand(story):
     # the quarter's own counts: 王芳 4/12, 5/11, 6/14 all 缺席
     assert members["王芳"]["period"] == {"expected": 3, "present": 0, "excused": 0, "absent": 3}
     assert members["陈国华"]["expected"] == 0  # exempt: never expected
-    assert "张伟#第一党小组" in members and "张伟#第二党小组" in members
+    assert "张伟（第一党小组）" in members and "张伟（第二党小组）" in members  # as printed, not 张伟#…
     assert members["高峰"]["phone"] == "138****1020"
     assert quarterly_json("--show-private")["members"][0]["phone"].isdigit()
 

@@ -162,7 +162,8 @@ def list_attendance(
         emit_json(records, output)
         return
     if not records:
-        raise UserError(f"{start.isoformat()}—{end.isoformat()} 没有出勤记录。请先运行 partyday attend import 签到表.xlsx")
+        when = start.isoformat() if start == end else f"{start.isoformat()}—{end.isoformat()}"
+        raise UserError(f"{when} 没有出勤记录。请先运行 partyday attend import 签到表.xlsx")
     from partyday_cli.render.table import Column, Table
 
     table = Table(title="出勤记录", sheet_name="出勤", columns=[

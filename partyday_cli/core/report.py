@@ -363,7 +363,7 @@ class MemberStat:
     info: MemberInfo
     tally: MemberTally
     flags: tuple[Flag, ...]
-    label: str  # the name, or 张伟#第二党小组 when the report holds two of that name
+    label: str  # the name, or 张伟（第二党小组） when the report holds two of that name
 
     @property
     def absences(self) -> int:
@@ -386,7 +386,7 @@ def member_stats(tallies: Mapping[int, MemberTally], directory: Mapping[int, Mem
         line = dues.get(i)
         if line is not None and line.flags:
             flags += [Flag("dues", text, _dues_rule(text)) for text in line.flags]
-        label = f"{info.name}#{info.group or info.branch}" if names[info.name] > 1 else info.name
+        label = f"{info.name}（{info.group or info.branch}）" if names[info.name] > 1 else info.name
         out.append(MemberStat(i, info, tally, tuple(flags), label))
     return out
 
