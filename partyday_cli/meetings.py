@@ -76,6 +76,7 @@ class RegisterImport:
 
     file: str
     added: list[AddResult] = field(default_factory=list)  # new, or joined a day already in the ledger
+    added_rows: list[Any] = field(default_factory=list)  # the register's row of each of `added`
     unchanged: list[Any] = field(default_factory=list)  # store.meetings.Meeting already recorded as written
     would_add: list[Any] = field(default_factory=list)  # --dry-run: the register's rows not yet recorded
     warnings: list[str] = field(default_factory=list)
@@ -104,14 +105,17 @@ def import_register(ws: Any, path: Any, *, branch: str | None = None, dry_run: b
     with open_ledger(ws.ledger_path) as ledger:
         if not has_roster(ledger):
             raise UserError("还没有导入花名册，无法确定会议的应到党员。请先运行 partyday roster import 花名册.xlsx")
+        titled = None if branch is not None else branch_in_text(read.title, [b.name for b in ws.branches])
+        unnamed = False
         for m in read.meetings:
             where = {"file": path.name, "sheet": read.sheet, "row": m.row}
-            found = ws.branch(m.branch or branch)
+            found = ws.branch(m.branch or branch or titled)
+            if found is None and not m.branch:
+                unnamed = True  # said once for the file, below
+                continue
             if found is None:
                 names = "、".join(b.name for b in ws.branches)
-                problems.append(Problem(f"支部“{m.branch}”不在 partyday.toml 中（有：{names}）" if m.branch else
-                                        f"工作区有多个支部（{names}），请在表中加“支部”列，或用 --branch 写明",
-                                        **where))
+                problems.append(Problem(f"支部“{m.branch}”不在 partyday.toml 中（有：{names}）", **where))
                 continue
             if GROUP in m.kinds:
                 groups = dict.fromkeys(x.group for _, x in members_on_with_ids(ledger, m.day, found.name) if x.group)
@@ -127,6 +131,10 @@ def import_register(ws: Any, path: Any, *, branch: str | None = None, dry_run: b
             seen[same] = m.row
             before = meetings_of(ledger, m.day.year, found.name, day=m.day)
             todo.append((m, found.name, before[0] if before else None))
+    if unnamed:
+        names = "、".join(b.name for b in ws.branches)
+        problems.insert(0, Problem(f"工作区有多个支部（{names}），看不出这张登记表是哪个支部的：请在标题里写明支部名称，"
+                                   "或在表中加“支部”列，或用 --branch 写明", file=path.name, sheet=read.sheet))
     if problems:
         named = path.name if "登记" in path.name or "台账" in path.name else f"会议登记表 {path.name}"
         raise UserError(f"{named} 有 {len(problems)} 处问题，未登记任何会议，请改正后重新导入：",
@@ -140,8 +148,26 @@ def import_register(ws: Any, path: Any, *, branch: str | None = None, dry_run: b
             added = add_meeting(ws, m.day, m.kinds, branch=name, place=m.place, host=m.host, content=m.content,
                                 speaker=m.speaker, title=m.title, group=m.group)
             result.added.append(added)
+            result.added_rows.append(m)
             result.warnings.extend(w for w in added.warnings if w not in result.warnings)
     return result
+
+
+def branch_in_text(text: str, names: list[str]) -> str | None:
+    """The one branch a title names: in full (机关第二党支部…登记表), or as it is shortened
+    (机关二支部: without 第 and 党); None for none or several."""
+    def short(name: str) -> str:
+        return name.replace("第", "").replace("党", "")
+
+    for form in (lambda n: n, short):
+        hits = [n for n in names if form(n) and form(n) in (text if form is not short else short(text))]
+        if len(hits) == 1:
+            return hits[0]
+        if hits:
+            longest = max(hits, key=len)
+            if all(form(h) in form(longest) for h in hits):
+                return longest
+    return None
 
 
 def _recorded_as_written(meeting: Any, m: Any) -> bool:

@@ -198,3 +198,38 @@ def test_each_group_must_hold_its_own_monthly_meeting(sample):
     assert data["kinds"]["shortfalls"] == ["党小组会（第二党小组，每月一次）：5月未开展"]
     groups = {c["requirement"] for c in data["kinds"]["checks"] if c["requirement"].startswith("党小组会")}
     assert groups == {f"党小组会（{g}，每月一次）" for g in ("第一党小组", "第二党小组", "第三党小组")}
+
+
+def test_a_register_of_one_branch_of_a_dangwei_is_read_by_its_title(tmp_path, monkeypatch):
+    """A 党委 of three branches: the register's title names 机关二支部 (as people shorten
+    it) and the year; rows dated 6月28日 take that year; two rows of one day are one
+    meeting, counted by kind as the rows say; a register that names no branch gets one
+    line for the file, not one per row."""
+    monkeypatch.chdir(tmp_path)
+    assert invoke("init", "ws", "-b", "机关第一党支部", "-b", "机关第二党支部", "-b", "离退休党支部").exit_code == 0
+    roster = Workbook()
+    roster.active.append(["姓名", "所在党支部", "党员类别", "入党时间", "月收入", "备注"])
+    roster.active.append(["李一", "机关第一党支部", "正式党员", "2000-07-01", 5000, ""])
+    roster.active.append(["陈明", "机关第二党支部", "正式党员", "2001-07-01", 6000, "支部书记"])
+    roster.active.append(["杨帆", "机关第二党支部", "正式党员", "2001-07-01", 6000, "组织委员"])
+    roster.save(tmp_path / "花名册.xlsx")
+    monkeypatch.chdir(tmp_path / "ws")
+    assert invoke("roster", "import", str(tmp_path / "花名册.xlsx"), "--as-of", "2017-01-05").exit_code == 0
+    rows = [[1, "6月28日", "七一党课", "", "杨帆", "纪念建党96周年"], [2, "2017-06-28", "党员大会", "陈明", "", ""],
+            [3, "2017.5.4", "支部委员会", "陈明", "", ""]]
+    header = ["序号", "日期", "会议名称", "主持人", "主讲人", "题目"]
+    path = register(tmp_path / "登记.xlsx", header, rows)
+    book = __import__("openpyxl").load_workbook(path)
+    book.active["A1"] = "机关二支部2017年“三会一课”登记表"
+    book.save(path)
+    result = invoke("meeting", "import", str(path))
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.stderr.split())
+    assert "（党课 1 次、支部党员大会 1 次、支部委员会 1 次）" in out
+    listed = json.loads(invoke("meeting", "list", "--year", "2017", "-f", "json").stdout)
+    assert {(m["date"], m["branch"]) for m in listed} == {("2017-06-28", "机关第二党支部"), ("2017-05-04", "机关第二党支部")}
+    book.active["A1"] = "三会一课登记表"
+    book.save(path)
+    again = invoke("meeting", "import", str(path))
+    assert again.exit_code == 1
+    assert again.output.count("看不出这张登记表是哪个支部的") == 1

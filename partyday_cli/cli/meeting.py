@@ -107,7 +107,8 @@ def import_(
     for m in result.would_add:
         info(f"  第{m.row}行 {m.day.isoformat()}：{'、'.join(m.kinds)}{'（' + m.group + '）' if m.group else ''}")
     counts: dict[str, int] = {}
-    for kinds in ([a.meeting.meeting_kinds for a in result.added] if not dry_run else [m.kinds for m in result.would_add]):
+    # by the register's rows: two rows of one day (a 党课 and a 党员大会) are one meeting of both kinds
+    for kinds in [m.kinds for m in (result.added_rows if not dry_run else result.would_add)]:
         for k in kinds:
             counts[k] = counts.get(k, 0) + 1
     by_kind = "（" + "、".join(f"{k} {n} 次" for k, n in counts.items()) + "）" if counts else ""

@@ -62,6 +62,7 @@ class RegisterRead:
     meetings: list[RegisteredMeeting] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     sheet: str = ""
+    title: str = ""  # the lines above the header (机关第二党支部2017年“三会一课”登记表)
 
 
 def kinds_in(text: str) -> tuple[str, ...]:
@@ -91,12 +92,29 @@ def read_register(path: Path) -> RegisterRead:
         if header is None or not ({"kind", "name"} & header.columns.keys()):
             continue
         result.sheet = sheet.name
+        result.title = " ".join(cell_text(v) for row in rows[: max(header.row - 1, 0)] for v in row
+                                if cell_text(v)) or sheet.name
         _read_rows(path.name, sheet.name, rows, header, result)
         return result
     result.problems.append(Problem(
         "没有找到会议登记表的表头：需要“日期”列，和“会议类型”或“会议名称”列（如 支部委员会、党小组会、党课）",
         file=path.name))
     return result
+
+
+_NO_YEAR = re.compile(r"\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?\s*")
+_TITLE_YEAR = re.compile(r"(20\d{2})\s*年")
+
+
+def _day(value: object, title: str) -> date:
+    """The cell's date; 6月28日 with no year takes the year the title names (2017年…登记表)."""
+    try:
+        return parse_date_cell(value)
+    except ValueError:
+        bare, year = _NO_YEAR.fullmatch(cell_text(value)), _TITLE_YEAR.search(title)
+        if bare is None or year is None:
+            raise
+        return date(int(year[1]), int(bare[1]), int(bare[2]))
 
 
 def _read_rows(file: str, sheet: str, rows: list[list[object]], header, result: RegisterRead) -> None:  # type: ignore[no-untyped-def]
@@ -116,7 +134,7 @@ def _read_rows(file: str, sheet: str, rows: list[list[object]], header, result: 
             continue  # a note or a signature line under the table
         where = {"file": file, "sheet": sheet, "row": rownum}
         try:
-            day = parse_date_cell(raw_date)
+            day = _day(raw_date, result.title)
         except ValueError:
             result.problems.append(Problem(
                 f"日期“{cell_text(raw_date)}”无法识别，请写成 2017-03-15 或 2017年3月15日", column=header.letters["date"],
