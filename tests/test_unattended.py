@@ -230,3 +230,14 @@ def test_the_monthly_report_names_each_meeting_and_counts_its_own_expected(sampl
     assert group.split(",")[2] == "党小组会（第一党小组）" and "尚无签到记录" not in group
     dues = (folder / "2017-04党费.csv").read_text(encoding="utf-8-sig").splitlines()
     assert dues[0].split(",")[3:8] == ["1月", "2月", "3月", "4月", "已交合计"]
+
+
+def test_remind_speaks_of_the_activity_days_record_and_of_a_plan_made_but_due(sample):
+    """A 支委会 keeps its 会议记录: no 记实表 deadline for it; the year's plan, made with
+    partyday plan, is still to be sent by plan_due (04-12): reminded in the week before."""
+    assert invoke("meeting", "import", "2017年会议登记表.xlsx").exit_code == 0
+    after_committee = cron(sample, "remind", "--today", "2017-04-16").stdout  # its deadline would be 4月17日
+    assert "2017年4月10日（星期一）活动的《记实表》" not in after_committee  # the 4月10日 支委会
+    week = cron(sample, "remind", "--today", "2017-04-06").stdout
+    assert "2017年度活动安排表已排好，须于2017年4月12日（星期三）前报" in week
+    assert "安排表已排好" not in cron(sample, "remind", "--today", "2017-03-30").stdout

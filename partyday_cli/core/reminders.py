@@ -52,6 +52,8 @@ def reminders(activities: Sequence, *, today: date, days: int, deadlines: Mappin
     for act in activities:
         if act.record_filed_on is not None or act.date >= today:
             continue
+        if act.kinds and "主题党日" not in act.kinds:
+            continue  # a 支委会 or 党小组会 keeps its 会议记录: the 记实表 deadline is the 活动日's
         due = add_workdays(act.date, workdays)
         copies_zh = COPIES[copies - 1] if 1 <= copies <= 10 else str(copies)
         if today <= due <= today + timedelta(days=2):
@@ -73,6 +75,11 @@ def reminders(activities: Sequence, *, today: date, days: int, deadlines: Mappin
         if plan_due and missing and today <= plan_due <= today + timedelta(days=14):
             parts.append(f"【提醒】{'、'.join(missing)}{today.year}年度活动安排表须于{_day(plan_due)}前"
                          f"报{org or '上级党组织'}（partyday plan {today.year}）。\n")
+        done = [b for b in branches if b in planned]
+        if plan_due and done and today <= plan_due <= today + timedelta(days=7):
+            # made, but whether it went to the 党委 the ledger cannot know: the last week, said once a day
+            parts.append(f"【提醒】{'、'.join(done)}{today.year}年度活动安排表已排好，须于{_day(plan_due)}前"
+                         f"报{org or '上级党组织'}（打印：partyday plan {today.year} -o 安排表.xlsx）；已报送的可忽略。\n")
     return "\n".join(parts)
 
 
