@@ -42,3 +42,18 @@ def test_command_help_is_chinese_with_an_example(path, command):
         helptext = getattr(param, "help", None)
         if getattr(param, "param_type_name", "") == "option":
             assert helptext and re.search(r"[\u4e00-\u9fff]", helptext), f"{path} {param.name}"
+
+
+@pytest.mark.parametrize(("path", "command"), COMMANDS, ids=[" ".join(p) for p, _ in COMMANDS])
+def test_config_sections_named_in_help_are_shown(path, command):
+    """rich reads [attendance.aliases] as markup and drops it: a help that names a
+    partyday.toml section must show it (written \\\\[…] in the docstring)."""
+    from typer.testing import CliRunner
+
+    texts = [command.help or ""] + [getattr(p, "help", None) or "" for p in command.params]
+    named = {m for t in texts for m in re.findall(r"\[([a-z_]+(?:\.[a-z_]+)*)\]", t)}
+    if not named:
+        return
+    shown = "".join(CliRunner().invoke(app, [*path, "--help"], terminal_width=200).output.split())
+    for name in named:
+        assert f"[{name}]" in shown, f"{' '.join(path)}: [{name}] is missing from --help"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -22,6 +23,14 @@ from partyday_cli.cli.common import (
     year_callback,
 )
 from partyday_cli.errors import UserError
+
+
+class ImportFormat(StrEnum):
+    """What attend import can print: the summary, or the JSON of each file's rows."""
+
+    table = "table"
+    json = "json"
+
 
 app = typer.Typer(help="签到与出勤：导入签到表（手工表、腾讯会议、问卷星、企业微信/钉钉），查看和更正出勤。",
                   no_args_is_help=True)
@@ -60,8 +69,8 @@ def import_files(
                                           "已导入过的文件也可以。")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只显示会发生什么变化，不写入账本。")] = False,
     explain: Annotated[bool, typer.Option("--explain", help="逐行列出：读到的姓名、对应到哪名党员、按哪一步对上的。")] = False,
-    fmt: Annotated[Format | None, typer.Option("--format", "-f", help="输出格式：table（默认）或 json（逐行结果，见 README）。",
-                                               show_default=False)] = None,
+    fmt: Annotated[ImportFormat | None, typer.Option(
+        "--format", "-f", help="输出格式：table（默认）或 json（逐行结果，见 README）。", show_default=False)] = None,
     workspace: WorkspaceOpt = None,
 ) -> None:
     """导入签到记录：手工签到表（含标题行、合并单元格、左右双栏）、腾讯会议参会明细、问卷星导出、
@@ -82,9 +91,7 @@ def import_files(
     """
     from partyday_cli.attend_import import ImportOptions, import_signins
 
-    if fmt not in (None, Format.table, Format.json):
-        raise UserError("attend import 的 --format 只能是 table 或 json")
-    as_json = fmt is Format.json
+    as_json = fmt is ImportFormat.json
     try:
         ws = require_workspace(ctx, workspace)
         options = ImportOptions(day=parse_day(day, "--date") if day else None, branch=branch, replace=replace,
@@ -259,7 +266,7 @@ def resolve(
 ) -> None:
     """处理未能匹配的姓名：不带参数时列出待处理的姓名；带参数时把它指定为某名党员，无需重新导入。
 
-    经常出现的写法（如昵称）也可写进 partyday.toml 的 [attendance.aliases]，如 "小张" = "张伟"。
+    经常出现的写法（如昵称）也可写进 partyday.toml 的 \\[attendance.aliases]，如 "小张" = "张伟"。
 
     示例：
 
