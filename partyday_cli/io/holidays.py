@@ -94,7 +94,7 @@ def from_package(year: int) -> Arrangement | None:
     days_off = {d: zh(n) for d, n in constants.holidays.items() if d.year == year}
     makeup = {d: zh(n) for d, n in constants.workdays.items() if d.year == year}
     return Arrangement(year, SOURCE_PACKAGE, days_off, makeup,
-                       note=f"chinese-calendar 收录的 {year} 年国务院办公厅放假安排")
+                       note=f"内置的 {year} 年国务院办公厅放假安排（chinese-calendar 数据）")
 
 
 def provisional(year: int) -> Arrangement:
