@@ -197,6 +197,15 @@ def test_an_unsigned_sheet_from_signsheet_is_refused(sample):
     assert snapshot(sample) == before
 
 
+def test_set_over_a_file_says_what_it_replaces(sample):
+    """attend set 补学 over a 企业微信 出席 is the secretary's call, but never silent: the
+    line names what the row was and which file said so."""
+    assert invoke("attend", "import", "签到").exit_code == 0
+    result = invoke("attend", "set", "2017-05-11", "李建国", "补学")
+    assert result.exit_code == 0
+    assert "原为出席（依据 2017-05 企业微信签到.xlsx），现改为手工登记的补学" in result.stderr
+
+
 def test_set_reads_names_as_secretaries_write_them(sample):
     assert invoke("attend", "set", "2017-04-12", "张伟（二组）", "请假", "--reason", "出差").exit_code == 0
     rows = json.loads(invoke("roster", "list", "--date", "2017-04-12", "-f", "json").stdout)

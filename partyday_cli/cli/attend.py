@@ -252,9 +252,13 @@ def set_status(
         if not acts:
             raise UserError(f"{when.isoformat()} 不是{member.branch}的活动日。请先运行 partyday plan，"
                             "或用 partyday attend import --date 导入这次活动的签到")
-        set_manual(ledger, activity_id=acts[0].id, activity_date=when, branch=member.branch,
-                   member_id=member_id, status=status, reason=reason)
+        before, after = set_manual(ledger, activity_id=acts[0].id, activity_date=when, branch=member.branch,
+                                   member_id=member_id, status=status, reason=reason)
     info(f"已登记：{when.isoformat()} {member.name} {status}" + (f"（{reason}）" if reason else ""))
+    if before is not None and before[0] != status:
+        info(f"  原为{before[0]}" + (f"（依据 {before[1]}）" if before[1] else "") + "，现改为手工登记的" + status)
+    if after is not None and after != status:
+        warn(f"{member.name} 当天记为{after}：签到文件的记录优先于手工登记，如确需更改请核对签到表")
 
 
 @app.command("resolve")

@@ -411,11 +411,21 @@ def has_signin(ledger: Ledger, activity_id: int) -> bool:
 
 
 def set_manual(ledger: Ledger, *, activity_id: int, activity_date: date, branch: str, member_id: int,
-               status: str, reason: str) -> None:
+               status: str, reason: str) -> tuple[tuple[str, str] | None, str | None]:
+    """Record a mark set by hand; returns what the member's row was before ((status,
+    source) or None) and what it is now, so the caller can say what changed."""
+    def current(conn) -> tuple[str, str] | None:  # type: ignore[no-untyped-def]
+        row = conn.execute("SELECT status, source FROM attendance WHERE activity_id = ? AND member_id = ?",
+                           (activity_id, member_id)).fetchone()
+        return None if row is None else (row[0], row[1] or "")
+
     with ledger.transaction() as conn:
+        before = current(conn)
         conn.execute("INSERT INTO attendance_marks (activity_id, member_id, file_id, status, reason, "
                      "set_at) VALUES (?,?,NULL,?,?,?)", (activity_id, member_id, status, reason, _now()))
         rederive(ledger, activity_id, activity_date, branch)
+        after = current(conn)
+    return before, None if after is None else after[0]
 
 
 def resolve_name(ledger: Ledger, *, unmatched_id: int, member_id: int, activity_date: date,
