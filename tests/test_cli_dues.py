@@ -155,15 +155,32 @@ def test_a_file_with_problems_changes_nothing(sample, tmp_path):
 def test_unknown_and_ambiguous_names_are_reported_and_kept(sample, tmp_path):
     path = write_ledger(tmp_path / "台账.xlsx", [
         ["李建国", "", "", "", 93], ["李建困", "", "", "", 93], ["王五", "", "", "", 15],
-        ["张伟", "", "", "", 76.5], ["张伟", "4800", "", "", 48]])
+        ["张伟", "", "", "", 50], ["张伟", "4800", "", "", 48]])
     result = invoke("dues", "import", str(path))
     assert result.exit_code == 0, result.output
     err = result.stderr
     assert "“李建困”：花名册中没有此人（可能是：李建国）" in err and "“王五”" in err
-    assert "同名" in err and "张伟（第一党小组）" in err  # the first 张伟: never guessed
+    assert "同名" in err and "张伟（第一党小组）" in err  # the first 张伟 pays 50: neither's standard, never guessed
     assert "2 人 2 条交纳记录，未匹配姓名 3 个" in err  # the second told apart by 月工资 4800
     rows = snapshot(sample)["unmatched_names"]
     assert sorted(r[3] for r in rows) == sorted(["李建困", "王五", "张伟"])
+
+
+def test_namesakes_told_apart_by_what_they_pay_and_a_branch_by_its_title(sample, tmp_path):
+    """Two 张伟 rows with no 党小组 column: 76.50 a month is one 张伟's standard, 48.00 the
+    other's, so the file decides. In a 党委 workspace the title 机关一支部… says whose 台账 it
+    is, and only that branch's members are matched."""
+    path = write_ledger(tmp_path / "台账.xlsx", [["张伟", "", "", "", 76.5, 76.5], ["张伟", "", "", "", 48, 48]],
+                        title="机关一支部2017年度党费收缴台账")
+    result = invoke("dues", "import", str(path))
+    assert result.exit_code == 0, result.output
+    assert "2 人 4 条交纳记录，未匹配姓名 0 个" in result.stderr
+    config = sample / "partyday.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "[schedule]", '[[branches]]\nname = "机关第二党支部"\n\n[schedule]', 1), encoding="utf-8")
+    again = invoke("dues", "import", str(path), "--dry-run")
+    assert again.exit_code == 0, again.output
+    assert "从标题读到：机关第一党支部的党费台账" in again.stderr
 
 
 def test_declared_standard_mismatch_is_a_warning_naming_the_row(sample, tmp_path):

@@ -106,6 +106,8 @@ def import_ledger(
     file: Annotated[Path, typer.Argument(help="党费台账：.xlsx、.xls 或 .csv。", show_default=False)],
     year: YearOpt = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查和预览，不写入账本。")] = False,
+    branch: Annotated[str | None, typer.Option(
+        "--branch", "-b", help="台账是哪个支部的（只对照该支部的党员）；标题写明支部的可以不写。")] = None,
     workspace: WorkspaceOpt = None,
 ) -> None:
     """导入支部的党费台账（一人一行、一月一列），原文件不会被修改。
@@ -123,7 +125,7 @@ def import_ledger(
       partyday dues import 党费收缴登记表.xls --year 2017 --dry-run
     """
     ws = require_workspace(ctx, workspace)
-    _run_import(ws, file, year, dry_run)
+    _run_import(ws, file, year, dry_run, branch)
 
 
 @app.command("report")
@@ -214,7 +216,8 @@ def _emit_table(table, fmt: Format, output: Path | None) -> None:  # type: ignor
 # ------------------------------------------------------------------------ import
 
 
-def _run_import(ws, file: Path, year: int | None, dry_run: bool) -> None:  # type: ignore[no-untyped-def]
+def _run_import(ws, file: Path, year: int | None, dry_run: bool,  # type: ignore[no-untyped-def]
+                branch: str | None = None) -> None:
     from partyday_cli.io.archive import archive_file, sha256_hex
     from partyday_cli.io.dues_ledger import read_dues_ledger
     from partyday_cli.io.files import read_bytes
@@ -228,7 +231,13 @@ def _run_import(ws, file: Path, year: int | None, dry_run: bool) -> None:  # typ
                         "请改正后重新导入：", problems=read.problems)
     if not read.rows:
         raise UserError(f"党费台账 {file.name} 里没有读到任何党员。请检查“姓名”列下是否有名单")
-    members = _members(ws, read.year, None)
+    from partyday_cli.meetings import branch_in_text
+
+    if branch is None and len(ws.branches) > 1:  # one branch's 台账 says whose it is in its title
+        branch = branch_in_text(read.title, [b.name for b in ws.branches])
+        if branch is not None:
+            info(f"从标题读到：{branch}的党费台账（只对照本支部的党员；不对请加 --branch）")
+    members = _members(ws, read.year, branch)
     payments, unmatched, messages = _resolve(read, members, file.name, dues_policy(ws))
     for line in read.readings:
         info(f"从表中读到：{line}")
@@ -259,8 +268,9 @@ def _resolve(read, members, file: str, policy):  # type: ignore[no-untyped-def]
     from partyday_cli.core.dues import Payment, monthly_standard
     from partyday_cli.io.dues_ledger import declared_mismatches, row_payments
 
-    matched, unmatched = match_rows(read.rows, members)
     by_id = dict(members)
+    matched, unmatched = match_rows(read.rows, members,
+                                    standard_of=lambda mid: monthly_standard(by_id[mid], policy).monthly)
     seen: dict[int, object] = {}
     payments, messages, problems = [], [], []
     for row, mid in matched:
@@ -285,11 +295,13 @@ def _problem(message: str, file: str):  # type: ignore[no-untyped-def]
     return Problem(message, file=file)
 
 
-def match_rows(rows, members):  # type: ignore[no-untyped-def]
+def match_rows(rows, members, standard_of=None):  # type: ignore[no-untyped-def]
     """Each row to one member, by `core.matching` (names cleaned as typed; namesakes told
     apart by the row's 党小组 or 支部), else by its 月工资/基数 equal to exactly one
-    namesake's income. Namesakes left are ambiguous and never guessed; no candidate is
-    unknown, with the closest roster names. Returns ([(row, member_id)], [Unmatched])."""
+    namesake's income, else (`standard_of`: member id → 月应交) by the amounts the row
+    pays being exactly one namesake's standard (两个张伟, 48.00 and 76.50 a month).
+    Namesakes left are ambiguous and never guessed; no candidate is unknown, with the
+    closest roster names. Returns ([(row, member_id)], [Unmatched])."""
     from partyday_cli.core.attendance import SignInRow
     from partyday_cli.core.matching import match_rows as match_names
     from partyday_cli.store.dues import Unmatched
@@ -302,6 +314,11 @@ def match_rows(rows, members):  # type: ignore[no-untyped-def]
         candidates = list(found.candidates)
         if candidates and "base" in row.declared:  # namesakes told apart by 月工资
             same = [mid for mid in candidates if by_id[mid].income == row.declared["base"]]
+            candidates = same if len(same) == 1 else candidates
+        if len(candidates) > 1 and standard_of is not None:  # … or by what the row pays each month
+            paid = {c.amount for c in row.months.values() if c.amount is not None and c.amount > 0}
+            paid |= {row.declared["monthly"]} if "monthly" in row.declared else set()
+            same = [mid for mid in candidates if standard_of(mid) in paid]
             candidates = same if len(same) == 1 else candidates
         member_id = found.member_id or (candidates[0] if len(candidates) == 1 else None)
         if member_id is not None:

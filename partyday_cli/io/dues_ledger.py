@@ -100,6 +100,7 @@ class DuesRead:
     rows: list[DuesRow]
     problems: list[Problem]
     readings: list[str] = field(default_factory=list)  # what was read from free text
+    title: str = ""  # the lines above the header and the sheet names (机关一支部2017年党费台账)
 
 
 @dataclass(frozen=True)
@@ -146,8 +147,16 @@ def read_dues_ledger(path: Path, year: int | None = None) -> DuesRead:
     for sheet, rows, header, sheet_year in chosen:
         _read_sheet(path.name, sheet, rows, header, sheet_year, out_rows, problems, readings)
     years = {y for *_, y in chosen}
+    title = " ".join([*(cell_text(v) for _, rows, header, _ in chosen for row in rows[: _header_top(header)]
+                        for v in row if cell_text(v)), *(sheet.name for sheet, *_ in chosen), path.stem])
     return DuesRead(year if year is not None else (min(years) if years else None),
-                    out_rows, problems, readings)
+                    out_rows, problems, readings, title)
+
+
+def _header_top(header: _Header) -> int:
+    """How many rows lie above the header's last row (the title lines, and for a header
+    of two rows its first)."""
+    return header.row
 
 
 # ------------------------------------------------------------------------ header
