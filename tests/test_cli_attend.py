@@ -169,6 +169,21 @@ def test_unknown_names_are_kept_and_resolved_later(sample):
     assert "小高" not in invoke("attend", "resolve").stdout
 
 
+def test_a_pending_name_that_is_nobody_to_count_is_dismissed_with_its_reason(sample):
+    """赵磊 left in June; his name on July's sheet cannot be given to any member: --ignore
+    keeps it with the reason and it is no longer pending; nobody's attendance changes."""
+    path = sample / "七月.csv"
+    path.write_bytes(("签到表\n时间：2017年7月12日\n序号,姓名,签名\n1,李建国,李建国\n2,赵磊,赵磊\n").encode("gbk"))
+    assert invoke("attend", "import", str(path)).exit_code == 0
+    assert "赵磊" in invoke("attend", "resolve").stdout
+    before = by_status(sample, "2017-07-12")
+    done = invoke("attend", "resolve", "赵磊", "--ignore", "已于6月转出")
+    assert done.exit_code == 0 and "已将 2017-07-12 的“赵磊”标为不计入（已于6月转出）" in done.stderr
+    assert "赵磊" not in invoke("attend", "resolve").stdout
+    assert by_status(sample, "2017-07-12") == before
+    assert ledger_rows(sample, "SELECT dismissed FROM unmatched_names WHERE raw_name = '赵磊'") == [("已于6月转出",)]
+
+
 def test_a_date_outside_the_plan_needs_confirmation(sample):
     path = sample / "临时.csv"
     path.write_bytes("签到表\n时间：2017年7月20日\n序号,姓名,签名\n1,李建国,李建国\n".encode("gbk"))

@@ -266,9 +266,13 @@ def resolve(
     ctx: typer.Context,
     raw_name: Annotated[str | None, typer.Argument(help="签到文件里的写法，如 小张、张 伟-财务", show_default=False)] = None,
     member: Annotated[str | None, typer.Argument(help="对应的党员姓名；同名时写成 张伟#第二党小组", show_default=False)] = None,
+    ignore: Annotated[str | None, typer.Option(
+        "--ignore", help="这个姓名不计入任何党员，写明原因，如 --ignore 已转出（记录保留，不再列为待处理）。",
+        show_default=False)] = None,
     workspace: WorkspaceOpt = None,
 ) -> None:
-    """处理未能匹配的姓名：不带参数时列出待处理的姓名；带参数时把它指定为某名党员，无需重新导入。
+    """处理未能匹配的姓名：不带参数时列出待处理的姓名；带参数时把它指定为某名党员，无需重新导入；
+    不是要计入的党员（已转出、来宾）时加 --ignore 原因。
 
     经常出现的写法（如昵称）也可写进 partyday.toml 的 \\[attendance.aliases]，如 "小张" = "张伟"。
 
@@ -277,10 +281,12 @@ def resolve(
       partyday attend resolve
 
       partyday attend resolve "张 伟（财务）" 张伟#第一党小组
+
+      partyday attend resolve 王芳 --ignore 已于6月转出
     """
     import json
 
-    from partyday_cli.store.attendance import resolve_name, unresolved_names
+    from partyday_cli.store.attendance import dismiss_name, resolve_name, unresolved_names
     from partyday_cli.store.ledger import open_ledger
 
     ws = require_workspace(ctx, workspace)
@@ -295,11 +301,20 @@ def resolve(
                 typer.echo(f"{p['date']} {p['branch']}  “{p['raw_name']}”  （{p['original_name']} 第{p['row']}行）"
                            + (f"  可能是：{'、'.join(hint)}" if hint else ""))
             return
-        if member is None:
-            raise UserError("请同时写出对应的党员姓名，如 partyday attend resolve 小张 张伟")
+        if member is None and ignore is None:
+            raise UserError("请同时写出对应的党员姓名，如 partyday attend resolve 小张 张伟；"
+                            "不计入任何党员时加 --ignore 原因")
+        if member is not None and ignore is not None:
+            raise UserError("对应的党员和 --ignore 只能写一个")
         hits = [p for p in pending if p["raw_name"] == raw_name or p["normalised"] == raw_name]
         if not hits:
             raise UserError(f"待处理的姓名中没有“{raw_name}”。不带参数运行 partyday attend resolve 查看列表")
+        if ignore is not None:
+            for p in hits:
+                dismiss_name(ledger, unmatched_id=p["id"], reason=ignore.strip())
+            days = "、".join(dict.fromkeys(str(p["date"]) for p in hits))
+            info(f"已将 {days} 的“{raw_name}”标为不计入（{ignore.strip() or '已核实，不计'}），不再列为待处理")
+            return
         for p in hits:
             day = date.fromisoformat(p["date"])
             member_id, found = _one_member(ledger, day, member, p["branch"])

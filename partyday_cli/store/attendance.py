@@ -362,12 +362,13 @@ def _add_file(conn, known: _Activity, activity_id: int, activity_date: date,  # 
     best = known.best.get
     rank = _RANK.get
     marks = known.marks
+    new_seen = tuple.__new__
     for m in new:
         member_id, status = m.member_id, m.status
         seen = marks.get(member_id)
         if seen is None:
             seen = marks[member_id] = []
-        seen.append(_FileMarkSeen(status, m.reason, name))
+        seen.append(new_seen(_FileMarkSeen, (status, m.reason, name, False)))  # _FileMarkSeen(status, m.reason, name)
         if rank(status, _UNRANKED) < best(member_id, _NO_MARK):
             touched[member_id] = None
     if not (known.signed and known.expected is expected) or any(t in known.if_present for t in touched):
@@ -468,10 +469,17 @@ def attendance_rows(ledger: Ledger, *, start: date, end: date, branch: str | Non
     return ledger.query(sql + " ORDER BY a.date, a.branch, t.id", params)
 
 
+def dismiss_name(ledger: Ledger, *, unmatched_id: int, reason: str) -> None:
+    """A name left unmatched that is nobody to count (a member since transferred out, a
+    guest): kept in the ledger with the reason, no longer pending."""
+    with ledger.transaction() as conn:
+        conn.execute("UPDATE unmatched_names SET dismissed = ? WHERE id = ?", (reason or "已核实，不计", unmatched_id))
+
+
 def unresolved_names(ledger: Ledger, activity_id: int | None = None) -> list:  # type: ignore[type-arg]
     sql = ("SELECT u.id, u.raw_name, u.normalised, u.sheet, u.row, u.suggestions, u.status, a.date, "
            "a.branch, i.original_name FROM unmatched_names u JOIN imports i ON i.id = u.import_id "
-           "LEFT JOIN activities a ON a.id = u.activity_id WHERE u.resolved_member_id IS NULL "
+           "LEFT JOIN activities a ON a.id = u.activity_id WHERE u.resolved_member_id IS NULL AND u.dismissed = '' "
            "AND i.kind = 'attendance'")
     params: list[object] = []
     if activity_id is not None:

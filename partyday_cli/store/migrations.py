@@ -266,5 +266,12 @@ _V7 = Migration(
     ("ALTER TABLE member_versions ADD COLUMN transferred_out_precision TEXT NOT NULL DEFAULT 'day'",),
 )
 
-MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
+# v8: a name left unmatched that the secretary dismisses (attend resolve --ignore: a
+# member since transferred out, a guest): kept with the reason, no longer pending.
+_V8 = Migration(
+    8,
+    ("ALTER TABLE unmatched_names ADD COLUMN dismissed TEXT NOT NULL DEFAULT ''",),
+)
+
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8)
 LATEST_VERSION: int = MIGRATIONS[-1].version
