@@ -701,6 +701,7 @@ class _Importer:
         who = labels.__getitem__
         marks, late = ready.marks, 0
         add_mark, add_seen = marks.append, seen.add
+        new_mark = tuple.__new__  # FileMark(…) with every field given, without its Python-level __new__
 
         for row, whole, flat in pairs:
             first = flat[0]
@@ -710,7 +711,7 @@ class _Importer:
                 if status is None and member_id in seen:
                     continue  # the same person joined twice: one attendance
                 add_seen(member_id)
-                add_mark(FileMark(member_id, status, row.reason, row.answers, row.sheet, row.row))
+                add_mark(new_mark(FileMark, (member_id, status, row.reason, row.answers, row.sheet, row.row)))
                 if status == "迟到":
                     late += 1
                 continue
