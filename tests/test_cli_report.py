@@ -353,6 +353,10 @@ def test_dangwei_xlsx_has_branch_sheet(three, tmp_path):
     assert invoke("report", "quarterly", "-y", "2017", "-q", "2", "-o", str(target)).exit_code == 0
     wb = load_workbook(target)
     assert wb.sheetnames[:2] == ["汇总", "支部汇总"]
+    # the summary names the branches to look at and why, not simply the first five
+    concern = next(r[1].value for r in wb["汇总"].iter_rows() if r[0].value == "需重点关注的支部")
+    assert concern.startswith("二支部（到会率不达标 3 次、提醒党员 2 人") and "；三支部（到会率不达标 3 次" in concern
+    assert "一支部（缺项" in concern  # 100% at every activity: named only for what it lacks
     assert [r[0].value for r in wb["支部汇总"].iter_rows(min_row=3, max_row=5)] == ["二支部", "三支部", "一支部"]
     with zipfile.ZipFile(target) as z:
         assert "xl/charts/chart1.xml" in z.namelist()

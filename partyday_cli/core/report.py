@@ -760,6 +760,26 @@ class BranchSummary:
     kind_short: int
     late_records: int
 
+    @property
+    def concerns(self) -> list[str]:
+        """What this branch's 党委 should look at, in Chinese ([] for a branch in order)."""
+        out = []
+        if self.planned and not self.recorded:
+            out.append("没有签到记录")
+        elif self.planned > self.recorded:
+            out.append(f"{self.planned - self.recorded} 次活动未导入签到")
+        if self.below:
+            out.append(f"到会率不达标 {self.below} 次")
+        if self.members_flagged:
+            out.append(f"提醒党员 {self.members_flagged} 人")
+        if self.members_in_arrears:
+            out.append(f"欠交党费 {self.members_in_arrears} 人")
+        if self.theme_short + self.kind_short:
+            out.append(f"缺项 {self.theme_short + self.kind_short} 项")
+        if self.late_records:
+            out.append(f"记实表逾期 {self.late_records} 次")
+        return out
+
     def sort_key(self) -> tuple:
         """Worst first: no record at all, then the lowest average rate, then the most
         members flagged, the most dues owed, the most shortfalls."""

@@ -99,8 +99,11 @@ def summary_table(report: Report, org: str = "") -> Table:
     late = [a for a in acts if a.record_late]
     table.add(["记实表逾期", f"{len(late)} 次" if late else "无"], highlight=bool(late))
     if report.branch is None and len(report.branches) > 1:
-        worst = "、".join(b.branch for b in report.branches[:5])
-        table.add(["需重点关注的支部", worst])
+        # the worst first (as the roll-up sorts them), each with why; a branch in order is not named
+        noted = [b for b in report.branches if b.concerns]
+        worst = "；".join(f"{b.branch}（{'、'.join(b.concerns)}）" for b in noted[:5])
+        more = f"；另有 {len(noted) - 5} 个支部有问题，见“支部汇总”" if len(noted) > 5 else ""
+        table.add(["需重点关注的支部", worst + more if noted else "无"], highlight=bool(noted))
     return table
 
 
