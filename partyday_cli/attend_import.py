@@ -325,6 +325,7 @@ class _Importer:
         self._memos: list[tuple[list, tuple]] = []  # (candidates, (memo, index))
         self._rosters: dict[tuple[int, date], _Roster] = {}
         self._branches: dict[int, tuple[list, dict[int, str]]] = {}  # id → (candidates, member id → branch)
+        self._mine: dict[tuple[int, str], tuple[list, list]] = {}  # (id, branch) → (candidates, the branch's)
         self._archiver: ThreadPoolExecutor | None = None
         self._unfinished: dict[str, int] = {}  # sha256 → files prepared and not yet at their turn
 
@@ -413,6 +414,8 @@ class _Importer:
                             "再导入签到")
         pairs = self._match(signin.rows, candidates)
         branch = result.branch = self._branch(path, day, pairs, candidates)
+        if self.branch is None and len(self.ws.branches) > 1:
+            pairs = self._within(path, signin.rows, pairs, candidates, branch, result.warnings)
         found = activity_on(self.ledger, day, branch)
         activity = found[0] if found else None
         if activity is None:
@@ -639,6 +642,36 @@ class _Importer:
             raise UserError(f"{path.name}：名单里没有一个姓名能对上 {day.isoformat()} 在册的党员，"
                             "无法判断是哪个支部。请检查日期，或加 --branch 指定")
         return votes.most_common(1)[0][0]
+
+    def _within(self, path: Path, rows, pairs, candidates, branch: str, warnings: list[str]):  # type: ignore[no-untyped-def]
+        """The file is the branch's (`_branch`): its rows matched against that branch's
+        members only, so a 刘洋 of this branch is not ambiguous with a 刘洋 of another.
+        Rows that matched a member of another branch are named in one line (they are
+        kept as names to resolve, as any name the day's roster of the branch lacks)."""
+        branch_of = self._branch_of(candidates)
+        elsewhere = {m.member_id for _, _, flat in pairs for m in flat
+                     if m.member_id is not None and branch_of[m.member_id] != branch}
+        crossing = any(m.candidates and any(branch_of[c] != branch for c in m.candidates)
+                       for _, _, flat in pairs for m in flat)
+        if not elsewhere and not crossing:
+            return pairs  # the common file: every name is the branch's already
+        key = (id(candidates), branch)
+        mine = self._mine.get(key)
+        if mine is None or mine[0] is not candidates:
+            mine = self._mine[key] = (candidates, [(mid, m) for mid, m in candidates if m.branch == branch])
+        # a namesake of another branch only (two 张伟 of 机关第一党支部) is that branch's too
+        elsewhere |= {m.candidates[0] for _, _, flat in pairs for m in flat if m.candidates
+                      and all(branch_of[c] != branch for c in m.candidates)}
+        if elsewhere:
+            names = {mid: m for mid, m in candidates}
+            by_branch: dict[str, list[str]] = {}
+            for mid in sorted(elsewhere):
+                by_branch.setdefault(names[mid].branch, []).append(names[mid].name)
+            said = "；".join(f"{b}：{'、'.join(n)}" for b, n in by_branch.items())
+            warnings.append(f"{path.name}：按{branch}导入，表中另有其他支部的党员（{said}），未计入本支部。"
+                            "全党委的签到文件请用 --branch 逐个支部导入；不需计入的可用 "
+                            "partyday attend resolve 姓名 --ignore 原因 标出")
+        return self._match(rows, mine[1])
 
     def _branch_of(self, candidates) -> dict[int, str]:  # type: ignore[no-untyped-def]
         """member id → branch, for a candidate list (made once per list)."""

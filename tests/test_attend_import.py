@@ -302,3 +302,32 @@ def test_the_same_file_for_another_date_is_refused(sample):
     assert digest(sample / "ledger.db") == before
     again = invoke("attend", "import", str(APRIL), "--date", "2017-04-12")
     assert again.exit_code == 0 and "已导入过（内容完全相同）" in again.output
+
+
+def test_in_a_dangwei_a_branchs_sheet_is_matched_against_that_branch(tmp_path, monkeypatch):
+    """Two branches each with a 刘洋. 一支部's sheet (most names are 一支部's) gives its 刘洋,
+    not 同名 with 二支部's; 王五 of 二支部 on it is named in one line, not dropped silently."""
+    from openpyxl import Workbook
+
+    monkeypatch.chdir(tmp_path)
+    assert invoke("init", "ws", "-b", "一支部", "-b", "二支部").exit_code == 0
+    book = Workbook()
+    book.active.append(["姓名", "所在党支部", "党员类别", "入党时间", "月收入"])
+    for name, branch in (("李四", "一支部"), ("孙七", "一支部"), ("刘洋", "一支部"), ("刘洋", "二支部"),
+                         ("王五", "二支部"), ("赵六", "二支部")):
+        book.active.append([name, branch, "正式党员", "2000-07-01", 5000])
+    book.save(tmp_path / "花名册.xlsx")
+    monkeypatch.chdir(tmp_path / "ws")
+    assert invoke("roster", "import", str(tmp_path / "花名册.xlsx"), "--as-of", "2017-01-05").exit_code == 0
+    assert invoke("plan", "2017").exit_code == 0
+    sheet = factories.handwritten_xlsx(tmp_path / "一支部4月.xlsx", title="一支部党员活动日签到表",
+                                       date=date(2017, 4, 12), names=["李四", "孙七", "刘洋", "王五"], footer=False)
+    result = invoke("attend", "import", str(sheet))
+    assert result.exit_code == 0, result.output
+    err = " ".join(result.stderr.split())
+    assert "同名" not in err
+    assert "按一支部导入，表中另有其他支部的党员（二支部：王五），未计入本支部" in err
+    ws = tmp_path / "ws"
+    got = rows(ws, "SELECT m.name, m.branch, t.status FROM attendance t JOIN members m ON m.id = t.member_id "
+                   "JOIN activities a ON a.id = t.activity_id WHERE a.date = '2017-04-12' AND a.branch = '一支部'")
+    assert sorted(got) == [("刘洋", "一支部", "出席"), ("孙七", "一支部", "出席"), ("李四", "一支部", "出席")]
