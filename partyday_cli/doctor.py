@@ -19,8 +19,9 @@ def run_checks(ws, *, today: date) -> list[tuple[bool | None | str, str]]:  # ty
     results.extend(pending(ws, today.year, today=today))
     if (org := org_placeholder(ws)) and not any("[org] name" in line for _, line in results):
         results.append((None, org))
-    results.append(_roster(ws))
-    results.extend(_ledger(ws))
+    ledger_lines, imported = _ledger(ws)
+    results.append(_roster(ws, imported))
+    results.extend(ledger_lines)
     results.extend(_holidays(ws, today.year))
     results.append(_lock(ws))
     results.append(_writable(ws))
@@ -108,24 +109,10 @@ def _assumed_themes(ws) -> list[tuple[None, str]]:  # type: ignore[no-untyped-de
     return out
 
 
-def _imported(ws) -> int:  # type: ignore[no-untyped-def]
-    """How many members the ledger holds (0 without a readable ledger: `_ledger` says why)."""
-    if not ws.ledger_path.is_file():
-        return 0
-    from partyday_cli.store.ledger import open_ledger
-
-    try:
-        with open_ledger(ws.ledger_path) as ledger:
-            return int(ledger.query("SELECT count(*) AS n FROM members")[0]["n"])
-    except (UserError, OSError, sqlite3.Error):
-        return 0
-
-
-def _roster(ws) -> tuple[bool | str, str]:  # type: ignore[no-untyped-def]
+def _roster(ws, imported: int) -> tuple[bool | str, str]:  # type: ignore[no-untyped-def]
     """roster.xlsx as the next `roster import` would read it; a roster imported from a file
     of another name is as good (the ledger holds its members)."""
     path = ws.root / "roster.xlsx"
-    imported = _imported(ws)
     if not path.is_file():
         if imported:
             return True, (f"花名册已导入（账本中有 {imported} 名党员）；名单有变化时运行 partyday roster import "
@@ -148,28 +135,29 @@ def _roster(ws) -> tuple[bool | str, str]:  # type: ignore[no-untyped-def]
     return True, f"花名册 roster.xlsx 可以读取（{len(read.members)} 人）"
 
 
-def _ledger(ws) -> list[tuple[bool, str]]:  # type: ignore[no-untyped-def]
+def _ledger(ws) -> tuple[list[tuple[bool, str]], int]:  # type: ignore[no-untyped-def]
+    """The ledger's lines, and how many members it holds (0 when it cannot be read)."""
     from partyday_cli.store.backups import list_backups
     from partyday_cli.store.ledger import open_ledger
     from partyday_cli.store.migrations import LATEST_VERSION
 
     backups = list_backups(ws.ledger_path)
     if not ws.ledger_path.exists() and not backups and not (ws.root / "partyday.log").exists():
-        return [(False, "还没有账本 ledger.db。运行 partyday roster import roster.xlsx 会自动创建")]
+        return [(False, "还没有账本 ledger.db。运行 partyday roster import roster.xlsx 会自动创建")], 0
     try:
         with open_ledger(ws.ledger_path) as ledger:
             intact = ledger.integrity_ok()
             version = ledger.schema_version
             members = ledger.query("SELECT count(*) AS n FROM members")[0]["n"]
     except UserError as exc:
-        return [(False, f"账本无法打开：{exc.message}")]
+        return [(False, f"账本无法打开：{exc.message}")], 0
     out = [(intact, "账本完好（完整性检查通过）" if intact else
             "账本完整性检查未通过。请先备份 ledger.db，再从 archive/ 中的原始文件重新导入")]
     out.append((True, f"账本结构版本 {version}（本程序支持到 {LATEST_VERSION}），已有 {members} 名党员"))
     out.append((True, f"账本备份 {len(backups)} 份，最新 {backups[0].label}（在 backups/，"
                       "需要时运行 partyday doctor --restore）" if backups else
                 "账本还没有备份（每次写入账本前自动备份，保留最近 5 份）"))
-    return out
+    return out, int(members)
 
 
 def restore_ledger(ws, name: str | None = None) -> str:  # type: ignore[no-untyped-def]
@@ -195,7 +183,6 @@ def restore_ledger(ws, name: str | None = None) -> str:  # type: ignore[no-untyp
 
 def new_ledger(ws) -> str:  # type: ignore[no-untyped-def]
     """Start over with an empty ledger, keeping whatever was there as a backup."""
-    import sqlite3
     from contextlib import closing
 
     from partyday_cli.io.runlock import workspace_lock

@@ -105,6 +105,8 @@ def import_register(ws: Any, path: Any, *, branch: str | None = None, dry_run: b
     with open_ledger(ws.ledger_path) as ledger:
         if not has_roster(ledger):
             raise UserError("还没有导入花名册，无法确定会议的应到党员。请先运行 partyday roster import 花名册.xlsx")
+        from partyday_cli.core.members import branch_in_text
+
         titled = None if branch is not None else branch_in_text(read.title, [b.name for b in ws.branches])
         unnamed = False
         for m in read.meetings:
@@ -151,23 +153,6 @@ def import_register(ws: Any, path: Any, *, branch: str | None = None, dry_run: b
             result.added_rows.append(m)
             result.warnings.extend(w for w in added.warnings if w not in result.warnings)
     return result
-
-
-def branch_in_text(text: str, names: list[str]) -> str | None:
-    """The one branch a title names: in full (机关第二党支部…登记表), or as it is shortened
-    (机关二支部: without 第 and 党); None for none or several."""
-    def short(name: str) -> str:
-        return name.replace("第", "").replace("党", "")
-
-    for form in (lambda n: n, short):
-        hits = [n for n in names if form(n) and form(n) in (text if form is not short else short(text))]
-        if len(hits) == 1:
-            return hits[0]
-        if hits:
-            longest = max(hits, key=len)
-            if all(form(h) in form(longest) for h in hits):
-                return longest
-    return None
 
 
 def _recorded_as_written(meeting: Any, m: Any) -> bool:

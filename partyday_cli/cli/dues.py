@@ -231,7 +231,7 @@ def _run_import(ws, file: Path, year: int | None, dry_run: bool,  # type: ignore
                         "请改正后重新导入：", problems=read.problems)
     if not read.rows:
         raise UserError(f"党费台账 {file.name} 里没有读到任何党员。请检查“姓名”列下是否有名单")
-    from partyday_cli.meetings import branch_in_text
+    from partyday_cli.core.members import branch_in_text
 
     if branch is None and len(ws.branches) > 1:  # one branch's 台账 says whose it is in its title
         branch = branch_in_text(read.title, [b.name for b in ws.branches])

@@ -140,3 +140,20 @@ def assign_branches(members: list[Member], branch_names: list[str]
                                 f"（已配置：{'、'.join(branch_names)}）。请改正花名册或在配置中添加该支部"))
         out.append(m)
     return out, problems
+
+
+def branch_in_text(text: str, names: list[str]) -> str | None:
+    """The one branch a title names: in full (机关第二党支部…登记表), or as it is shortened
+    (机关二支部: without 第 and 党); None for none or several."""
+    def short(name: str) -> str:
+        return name.replace("第", "").replace("党", "")
+
+    for form in (lambda n: n, short):
+        hits = [n for n in names if form(n) and form(n) in (text if form is not short else short(text))]
+        if len(hits) == 1:
+            return hits[0]
+        if hits:
+            longest = max(hits, key=len)
+            if all(form(h) in form(longest) for h in hits):
+                return longest
+    return None
