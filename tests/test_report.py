@@ -4,6 +4,8 @@ dues store they stand in for, on the synthetic workspace the benchmarks use)."""
 from __future__ import annotations
 
 import importlib.util
+import os
+import sys
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -348,3 +350,35 @@ def test_prefetched_reads_open_the_ledger_wherever_it_lies(tmp_path):
         assert pre.rows("b") is None and pre.rows("c") is None
     with Prefetch(folder / "没有.db", {"a": ("SELECT 1", [])}) as pre:
         assert pre.rows("a") is None
+
+
+def test_the_console_script_report_is_whole_though_its_process_ends_without_teardown(synthetic, tmp_path):
+    """`partyday report` ends its process without freeing the report (`keep_until_exit`): what
+    it writes must still all arrive, to a file, a pipe or `-o`, with the command's exit code."""
+    import subprocess
+
+    from typer.testing import CliRunner
+
+    from partyday_cli.cli.main import app
+
+    args = ["report", "quarterly", "-w", str(synthetic), "-y", "2017", "-q", "2", "-f", "json"]
+    inside = CliRunner().invoke(app, args, catch_exceptions=False)
+    assert inside.exit_code == 0
+    cmd = [sys.executable, "-m", "partyday_cli", *args]
+    with (tmp_path / "out.json").open("wb") as out:
+        done = subprocess.run(cmd, stdout=out, stderr=subprocess.PIPE, check=False)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "out.json").read_bytes() == inside.stdout_bytes and len(inside.stdout_bytes) > 100_000
+    done = subprocess.run([*cmd, "-o", str(tmp_path / "报表.json")], capture_output=True, check=False)
+    assert done.returncode == 0 and (tmp_path / "报表.json").read_bytes() == inside.stdout_bytes
+    table = CliRunner().invoke(app, args[:-2], catch_exceptions=False)  # rich tables, written by rich
+    done = subprocess.run(cmd[:-2], capture_output=True, check=False, env={**os.environ, "COLUMNS": "80"})
+    assert done.returncode == 0 and done.stdout.decode() == table.stdout and "到会率" in table.stdout
+    # a reader that stops early: no traceback, exit 0
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stdout.read(10)
+    proc.stdout.close()
+    assert proc.wait(timeout=60) == 0 and b"Traceback" not in proc.stderr.read()  # type: ignore[union-attr]
+    # a user mistake still ends with its one line and exit 1
+    done = subprocess.run([*cmd[:-2], "-f", "ics"], capture_output=True, check=False)
+    assert done.returncode == 1 and "ics" in done.stderr.decode()

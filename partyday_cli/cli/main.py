@@ -245,8 +245,33 @@ def run() -> None:
         if (getattr(stream, "encoding", "") or "").lower().replace("-", "") not in ("utf8",):
             with contextlib.suppress(AttributeError, ValueError):
                 stream.reconfigure(errors="replace")
+    from partyday_cli.cli import common
+
+    common._KEEPING[0] = True
     try:
         app()
     except BrokenPipeError:  # `partyday … | head`
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(0)
+    except SystemExit as exc:
+        if not common._KEPT:
+            raise
+        _exit_kept(exc.code)
+
+
+def _exit_kept(code: object) -> None:
+    """End a run whose command kept a large result alive (`common.keep_until_exit`): the
+    output flushed, the process ends without freeing ~10⁶ objects one by one (the report
+    commands start no processes and leave no file open: nothing else is owed at exit)."""
+    if isinstance(code, str):
+        print(code, file=sys.stderr)
+        code = 1
+    status = 0 if code is None else int(code)  # type: ignore[call-overload]
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BrokenPipeError:  # `partyday report … | head`: what was read is what counts
+            pass
+        except (OSError, ValueError):
+            status = status or 1
+    os._exit(status)

@@ -11,12 +11,14 @@ from typing import Annotated, Any
 import typer
 
 from partyday_cli.cli.common import (
+    _KEEPING,
     WORKSPACE_HELP,
     ForceOpt,
     Format,
     emit,
     emit_json,
     format_from_output,
+    keep_until_exit,
     out_file,
     plain_output,
     print_rich,
@@ -78,6 +80,8 @@ def _no_gc() -> Iterator[None]:
         yield
     finally:
         if was:
+            if _KEEPING[0]:  # the report lives to the end of the process: no collection rescans it
+                gc.freeze()
             gc.enable()
 
 
@@ -180,6 +184,7 @@ def quarterly(
     with _no_gc():
         report = build(ws, period, branch, today)
         _emit(ws, report, fmt, output, show_private, _stem(ws, report))
+        keep_until_exit(report)
 
 
 @app.command("annual")
@@ -210,6 +215,7 @@ def annual(
     with _no_gc():
         report = build(ws, period, branch, today)
         _emit(ws, report, fmt, output, show_private, _stem(ws, report))
+        keep_until_exit(report)
 
 
 @app.command("member")
