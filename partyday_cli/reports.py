@@ -183,17 +183,20 @@ def _members_json(members: list[Any], show_private: bool) -> list[dict[str, Any]
     from partyday_cli.core.members import mask_phone
 
     out = []
-    for m in members:  # 30,000 at 党委 scale: one plain loop
+    append = out.append
+    for m in members:  # 30,000 at 党委 scale: one plain loop, MemberTally's properties written out
         info, t, flags = m.info, m.tally, m.flags
         phone = info.phone
-        out.append({
+        expected, absent, excused, makeup = t.rows - t.exempt, t.absent, t.excused, t.makeup
+        p_expected, p_absent, p_excused = t.period_rows - t.period_exempt, t.period_absent, t.period_excused
+        append({
             "name": info.name, "label": m.label, "branch": info.branch, "group": info.group,
             "phone": phone if show_private or not phone else mask_phone(phone),
-            "absences": t.absent, "expected": t.expected, "present": t.present,
-            "excused": t.excused, "makeup": t.makeup,
-            "period": {"expected": t.period_expected, "present": t.period_present,
-                       "excused": t.period_excused, "absent": t.period_absent},
-            "flags": [f.text for f in flags], "flag_codes": [f.code for f in flags]})
+            "absences": absent, "expected": expected, "present": expected - excused - absent - makeup,
+            "excused": excused, "makeup": makeup,
+            "period": {"expected": p_expected, "present": p_expected - p_excused - p_absent - t.period_makeup,
+                       "excused": p_excused, "absent": p_absent},
+            "flags": [f.text for f in flags] if flags else [], "flag_codes": [f.code for f in flags] if flags else []})
     return out
 
 
