@@ -57,3 +57,29 @@ def test_config_sections_named_in_help_are_shown(path, command):
     shown = "".join(CliRunner().invoke(app, [*path, "--help"], terminal_width=200).output.split())
     for name in named:
         assert f"[{name}]" in shown, f"{' '.join(path)}: [{name}] is missing from --help"
+
+
+def _subsequence(needle: str, haystack: str) -> bool:
+    it = iter(haystack)
+    return all(ch in it for ch in needle)
+
+
+@pytest.mark.parametrize(("path", "command"), COMMANDS, ids=[" ".join(p) for p, _ in COMMANDS])
+def test_every_option_help_is_shown_whole_in_an_80_column_window(path, command):
+    """rich cut a Chinese sentence that did not fit its column with "…" (25 characters of
+    --holiday-policy's help were all a user saw); and the value column said <str>, <bool>."""
+    from rich.text import Text
+    from typer.testing import CliRunner
+
+    out = CliRunner().invoke(app, [*path, "--help"], terminal_width=80).output
+    texts = [command.help or ""] + [getattr(p, "help", None) or "" for p in command.params]
+    assert out.count("…") == sum(t.count("…") for t in texts), f"{' '.join(path)} --help cuts a text short:\n{out}"
+    assert not re.search(r"<(?:str|int|bool|path|float|list)", out), out
+    # Chinese wraps between characters, and never puts a comma or a full stop first on a line
+    assert not re.search(r"(?m)(?:^|\s{2})[，。、；：？！）”]", out), f"{' '.join(path)}:\n{out}"
+    flat = "".join(out.replace("│", "").split())
+    for param in command.params:
+        helptext = getattr(param, "help", None)
+        if helptext:
+            plain = "".join(Text.from_markup(helptext).plain.split())
+            assert _subsequence(plain, flat), f"{' '.join(path)} {param.name}: help not shown whole"

@@ -116,6 +116,10 @@ def print_rich(renderable: object, output: Path | None = None,
     """Render a rich table to stdout (or to a text file with -o)."""
     from rich.console import Console
 
+    from partyday_cli.render.cjkwrap import install
+
+    install()  # Chinese wraps between characters, never with a comma first on a line
+
     if output is not None:
         import io
 

@@ -154,6 +154,70 @@ def _translate_rich_utils(rich_utils) -> None:  # type: ignore[no-untyped-def]
     if callable(getattr(rich_utils, "_", None)):
         rich_utils._ = _zh
     _patch_error_messages(rich_utils)
+    _patch_help_wrapping(rich_utils)
+    _patch_type_labels()
+    from partyday_cli.render.cjkwrap import install
+
+    install()
+
+
+def _patch_help_wrapping(rich_utils) -> None:  # type: ignore[no-untyped-def]
+    """rich wraps at spaces and cuts a longer run with "…" (a table column's overflow):
+    a Chinese sentence is one such run, so an option's help lost all but its first 20
+    characters in an 80-column window. Folded instead, it breaks where the line ends,
+    as Chinese may."""
+    original = rich_utils._make_rich_text
+    if getattr(original, "_partyday", False):
+        return
+
+    def make_rich_text(*args, **kwargs):  # type: ignore[no-untyped-def]
+        text = original(*args, **kwargs)
+        if hasattr(text, "overflow"):
+            text.overflow = "fold"
+        return text
+
+    make_rich_text._partyday = True  # type: ignore[attr-defined]
+    rich_utils._make_rich_text = make_rich_text
+
+
+# what the help's value column says of an option's value, for people, not for Python
+_TYPE_LABELS = {"str": "文字", "int": "整数", "float": "数字", "path": "路径", "file": "路径",
+                "directory": "文件夹", "datetime": "日期", "date": "日期"}
+
+
+def _type_label(label: str | None) -> str | None:
+    """'<int>' → '整数', '<list[str]>' → '文字（可多次）', '<table|json>' → 'table | json'."""
+    if not label:
+        return label
+    inner = label[1:-1] if label.startswith("<") and label.endswith(">") else label
+    several = inner.startswith("list[") and inner.endswith("]")
+    if several:
+        inner = inner[5:-1]
+    inner = inner.removesuffix("...")
+    shown = _TYPE_LABELS.get(inner.lower(), inner).replace("|", " | ")  # choices wrap at the bars
+    return f"{shown}（可多次）" if several else shown
+
+
+def _patch_type_labels() -> None:
+    """Typer names a value's Python type (<str>, <list[str]>, <bool> even for a switch that
+    takes none); rich also reads "[str]" as markup. Chinese words instead, nothing for a
+    switch."""
+    import typer.core as core
+
+    for cls in (core.TyperOption, core.TyperArgument):
+        original = cls.display_type_rich
+        if getattr(original, "_partyday", False):
+            continue
+
+        def display_type_rich(self, ctx, _original=original):  # type: ignore[no-untyped-def]
+            if getattr(self, "is_flag", False) or getattr(self, "count", False):
+                return None
+            if getattr(self, "metavar", None) is not None:
+                return self.metavar
+            return _type_label(_original(self, ctx))
+
+        display_type_rich._partyday = True  # type: ignore[attr-defined]
+        cls.display_type_rich = display_type_rich  # type: ignore[method-assign]
 
 
 def _patch_error_messages(rich_utils) -> None:  # type: ignore[no-untyped-def]
