@@ -105,58 +105,54 @@ def plan_template() -> None:
     _finish(wb, HERE / "年度活动安排表.xlsx")
 
 
-def signsheet_template() -> None:
+def _signsheet(name: str, columns: list[tuple[str, str, float]], footer: str, groups: bool) -> None:
+    """A one-column 签到表: (header, cell, width) per column; without `groups` the 党小组
+    column is left out (a branch without 党小组 would print it empty) and its width goes
+    to the signature."""
+    if not groups:
+        spare = next(w for h, _, w in columns if h == "党小组")
+        columns = [(h, c, w + spare if h == "本人签名" else w) for h, c, w in columns if h != "党小组"]
     wb = Workbook()
-    ws = _sheet(wb, "签到表", [7, 16, 14, 30, 18], landscape=False)
+    ws = _sheet(wb, "签到表", [w for _, _, w in columns], landscape=False)
     ws.page_setup.fitToHeight = 1  # up to 60 members on one A4 page
-    _title(ws, 1, "{{ branch.name }}“党员活动日”签到表", "E")
+    last = get_column_letter(len(columns))
+    _title(ws, 1, "{{ branch.name }}“党员活动日”签到表", last)
     _put(ws, "A2", "活动时间：{{ activity.date_text }}（{{ activity.weekday }}）{{ activity.time }}"
          "　　地点：{{ activity.place }}", font=Font(name=SONG, size=11), align=LEFT,
-         border=False, merge_to="E2")
+         border=False, merge_to=f"{last}2")
     _put(ws, "A3", "活动主题：{{ activity.theme }}", font=Font(name=SONG, size=11), align=LEFT,
-         border=False, merge_to="E3")
-    _header(ws, 4, ["序号", "姓名", "党小组", "本人签名", "备注"])
-    cells = ["{%row for m in members %}{{ m.index }}", "{{ m.name }}", "{{ m.group }}", "",
-             "{{ m.note }}"]
-    for j, text in enumerate(cells, start=1):
-        _put(ws, f"{get_column_letter(j)}5", text, font=Font(name=SONG, size=11))
+         border=False, merge_to=f"{last}3")
+    _header(ws, 4, [h for h, _, _ in columns])
+    for j, (_, text, _) in enumerate(columns, start=1):
+        _put(ws, f"{get_column_letter(j)}5", ("{%row for m in members %}" if j == 1 else "") + text,
+             font=Font(name=SONG, size=11))
     ws.row_dimensions[5].height = 19
-    _put(ws, "A6", "应到 {{ expected }} 人，实到＿＿人，请假＿＿人，缺席＿＿人。"
-         "{{ exempt_note }}", font=Font(name=SONG, size=11), align=LEFT, border=False,
-         merge_to="E6")
+    _put(ws, "A6", footer, font=Font(name=SONG, size=11), align=LEFT, border=False, merge_to=f"{last}6")
     _put(ws, "A7", "列席人员（入党积极分子、发展对象等）：", font=Font(name=SONG, size=11),
-         align=LEFT, border=False, merge_to="E7")
+         align=LEFT, border=False, merge_to=f"{last}7")
     ws.row_dimensions[7].height = 30
     ws.print_title_rows = "4:4"
-    _finish(wb, HERE / "签到表.xlsx")
+    _finish(wb, HERE / f"{name}{'' if groups else NO_GROUPS}.xlsx")
 
 
-def signsheet_dues_template() -> None:
+NO_GROUPS = "-无党小组"  # the name's suffix of a shipped 签到表 without the 党小组 column
+
+
+def signsheet_template(groups: bool = True) -> None:
+    _signsheet("签到表", [("序号", "{{ m.index }}", 7), ("姓名", "{{ m.name }}", 16),
+                          ("党小组", "{{ m.group }}", 14), ("本人签名", "", 30), ("备注", "{{ m.note }}", 18)],
+               "应到 {{ expected }} 人，实到＿＿人，请假＿＿人，缺席＿＿人。{{ exempt_note }}", groups)
+
+
+def signsheet_dues_template(groups: bool = True) -> None:
     """The 签到表 of a scheme that asks the month's dues on the day (本月党费请于活动当天交纳):
     each member's 本月应交 printed beside the signature, a column for what was paid."""
-    wb = Workbook()
-    ws = _sheet(wb, "签到表", [6, 15, 12, 20, 15, 12, 13], landscape=False)
-    ws.page_setup.fitToHeight = 1
-    _title(ws, 1, "{{ branch.name }}“党员活动日”签到表", "G")
-    _put(ws, "A2", "活动时间：{{ activity.date_text }}（{{ activity.weekday }}）{{ activity.time }}"
-         "　　地点：{{ activity.place }}", font=Font(name=SONG, size=11), align=LEFT,
-         border=False, merge_to="G2")
-    _put(ws, "A3", "活动主题：{{ activity.theme }}", font=Font(name=SONG, size=11), align=LEFT,
-         border=False, merge_to="G3")
-    _header(ws, 4, ["序号", "姓名", "党小组", "本人签名", "本月应交（元）", "实交（元）", "备注"])
-    cells = ["{%row for m in members %}{{ m.index }}", "{{ m.name }}", "{{ m.group }}", "",
-             "{{ m.dues }}", "", "{{ m.note }}"]
-    for j, text in enumerate(cells, start=1):
-        _put(ws, f"{get_column_letter(j)}5", text, font=Font(name=SONG, size=11))
-    ws.row_dimensions[5].height = 19
-    _put(ws, "A6", "应到 {{ expected }} 人，实到＿＿人，请假＿＿人，缺席＿＿人。本月党费应交合计 {{ dues_total }} 元，"
-         "实交＿＿＿＿元。{{ exempt_note }}", font=Font(name=SONG, size=11), align=LEFT, border=False,
-         merge_to="G6")
-    _put(ws, "A7", "列席人员（入党积极分子、发展对象等）：", font=Font(name=SONG, size=11),
-         align=LEFT, border=False, merge_to="G7")
-    ws.row_dimensions[7].height = 30
-    ws.print_title_rows = "4:4"
-    _finish(wb, HERE / "签到表-党费.xlsx")
+    _signsheet("签到表-党费", [("序号", "{{ m.index }}", 6), ("姓名", "{{ m.name }}", 15),
+                              ("党小组", "{{ m.group }}", 12), ("本人签名", "", 20),
+                              ("本月应交（元）", "{{ m.dues }}", 15), ("实交（元）", "", 12),
+                              ("备注", "{{ m.note }}", 13)],
+               "应到 {{ expected }} 人，实到＿＿人，请假＿＿人，缺席＿＿人。本月党费应交合计 {{ dues_total }} 元，"
+               "实交＿＿＿＿元。{{ exempt_note }}", groups)
 
 
 def signsheet_two_column_template() -> None:
@@ -227,9 +223,10 @@ def record_template() -> None:
 
 def main() -> None:
     plan_template()
-    signsheet_template()
+    for groups in (True, False):
+        signsheet_template(groups)
+        signsheet_dues_template(groups)
     signsheet_two_column_template()
-    signsheet_dues_template()
     record_template()
     print(f"templates written to {HERE}")
 

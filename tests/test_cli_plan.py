@@ -254,3 +254,28 @@ def test_plan_and_record_open_in_libreoffice(sample):
     for path in (sample / "out").glob("*.xlsx"):
         pages = pdf_pages(to_pdf(path))
         assert len(pages) == 1 and is_a4(pages[0]), path.name
+
+
+def test_a_branch_without_groups_gets_a_signsheet_without_the_group_column(tmp_path, monkeypatch):
+    """A 支部 of 12 without 党小组 printed an empty 党小组 column on every 签到表."""
+    ws = tmp_path / "小支部"
+    invoke("init", str(ws), "--branch", "后勤党支部")
+    wb = Workbook()
+    sheet = wb.active
+    sheet.append(["后勤党支部党员花名册"])
+    sheet.append(["序号", "姓名", "入党时间", "人员类别"])
+    for i, name in enumerate("赵一 钱二 孙三 李四 周五 吴六 郑七 王八 冯九 陈十 褚十一 卫十二".split()):
+        sheet.append([i + 1, name, "2010.07.01", "在职"])
+    wb.save(ws / "名单.xlsx")
+    monkeypatch.chdir(ws)
+    assert invoke("roster", "import", "名单.xlsx", "--as-of", "2017-01-01").exit_code == 0
+    assert invoke("plan", "2017").exit_code == 0
+    assert invoke("signsheet", "2017-04-12").exit_code == 0
+    path = next((ws / "out").glob("2017-04-12签到表-*.xlsx"))
+    header = [c.value for c in load_workbook(path).active[4] if c.value]
+    assert header == ["序号", "姓名", "本人签名", "备注"]
+    text = pdf_text(to_pdf(path))
+    assert "党小组" not in text and "褚十一" in text and "应到 12 人" in text
+    # a branch with 党小组 keeps the column (the sample's 签到表)
+    assert "党小组" in [c.value for c in load_workbook(
+        Path(__file__).resolve().parents[1] / "templates" / "签到表.xlsx").active[4]]

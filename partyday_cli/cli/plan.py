@@ -280,8 +280,10 @@ def signsheet(
     context = signsheet_context(org=ws.org_name, branch=name,
                                 activity=activity_dict(act, time=time), expected=expected,
                                 exempt=exempt, day=when, dues=dues, extra=extra)
-    default = ("签到表-党费.xlsx" if dues is not None else
-               "签到表-双栏.xlsx" if len(expected) > TWO_COLUMN_OVER else "签到表.xlsx")
+    # a branch without 党小组 gets the sheet without that column (it would print empty)
+    groups = "" if any(m.group for m in expected) or any(m.group for m, _ in extra) else "-无党小组"
+    default = (f"签到表-党费{groups}.xlsx" if dues is not None else
+               "签到表-双栏.xlsx" if len(expected) > TWO_COLUMN_OVER else f"签到表{groups}.xlsx")
     target = output or out_file(ws, f"{when.isoformat()}签到表", name)
     _fill(template or shipped_template(default), context, target, force)
     leaving = [m.name for m, note in extra if note.startswith("本月转出")]
