@@ -264,7 +264,7 @@ def test_a_branch_without_groups_gets_a_signsheet_without_the_group_column(tmp_p
     sheet = wb.active
     sheet.append(["后勤党支部党员花名册"])
     sheet.append(["序号", "姓名", "入党时间", "人员类别"])
-    for i, name in enumerate("赵一 钱二 孙三 李四 周五 吴六 郑七 王八 冯九 陈十 褚十一 卫十二".split()):
+    for i, name in enumerate(["赵一", "钱二", "孙三", "李四", "周五", "吴六", "郑七", "王八", "冯九", "陈十", "褚十一", "卫十二"]):
         sheet.append([i + 1, name, "2010.07.01", "在职"])
     wb.save(ws / "名单.xlsx")
     monkeypatch.chdir(ws)
