@@ -279,3 +279,22 @@ def test_a_branch_without_groups_gets_a_signsheet_without_the_group_column(tmp_p
     # a branch with 党小组 keeps the column (the sample's 签到表)
     assert "党小组" in [c.value for c in load_workbook(
         Path(__file__).resolve().parents[1] / "templates" / "签到表.xlsx").active[4]]
+
+
+def _filled_on(path: Path) -> str:
+    ws = load_workbook(path).active
+    return next(str(c.value) for row in ws.iter_rows() for c in row if "填报日期" in str(c.value or ""))
+
+
+def test_a_plan_for_a_year_gone_by_leaves_the_filling_date_to_the_secretary(sample):
+    """A 2017 plan made again in 2026 said 填报日期：2026年12月7日."""
+    result = invoke("plan", "2017")
+    assert result.exit_code == 0 and "填报日期" in result.stderr + result.stdout
+    plan = sample / "out" / "2017年度活动安排表-机关第一党支部.xlsx"
+    assert _filled_on(plan) == "填报日期：＿＿＿＿年＿＿月＿＿日"
+    assert "＿＿＿＿年＿＿月＿＿日" in pdf_text(to_pdf(plan))
+    this_year = date.today().year
+    assert invoke("plan", str(this_year)).exit_code == 0
+    today = date.today()
+    current = sample / "out" / f"{this_year}年度活动安排表-机关第一党支部.xlsx"
+    assert _filled_on(current) == f"填报日期：{today.year}年{today.month}月{today.day}日"

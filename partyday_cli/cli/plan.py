@@ -177,6 +177,8 @@ def plan(
         _show_plan(context)
         _warn_org(ws)
         _fill(template or shipped_template("年度活动安排表.xlsx"), context, targets[name], force)
+        if year < date.today().year:
+            info(f"{year} 年已过去，安排表的“填报日期”留空，请按实际报送日期手写")
         if plan_due and date.today() > plan_due and date.today().year == year:
             warn(f"年度活动安排表应于 {plan_due.isoformat()} 前报送，已过期；请尽快报送")
 

@@ -63,8 +63,18 @@ def plan_context(*, org: str, branch: str, year: int, activities: list, rule_tex
         "activities": [activity_dict(a, index=i, time=time) for i, a in enumerate(activities, 1)],
         "unmet": unmet,
         "footnote": "".join(notes) or "每次活动后按时填写《记实表》。",
-        "today": date_text(today),
+        "today": filled_on_text(year, today),
     }
+
+
+BLANK_DATE = "＿＿＿＿年＿＿月＿＿日"  # written by hand
+
+
+def filled_on_text(year: int, today: date) -> str:
+    """The plan's 填报日期: today while the plan is for this year or a later one; for a
+    year gone by (a plan made again for the files) today's date would be wrong and any
+    other a guess, so it is left for the 书记 to write."""
+    return date_text(today) if year >= today.year else BLANK_DATE
 
 
 def _member_dict(m: Member, index: int, day: date) -> dict[str, object]:
