@@ -91,6 +91,21 @@ def test_remind_under_cron_matches_golden(sample):
     assert early.exit_code == 1 and "早于活动日期" in early.stderr
 
 
+def test_an_unfiled_record_is_reminded_weekly_after_its_first_week_until_filed(sample):
+    """The reminder of an overdue 记实表 stopped for good a week after its deadline."""
+    def said(day: str) -> str:
+        return invoke("remind", "--today", day).stdout
+
+    assert "4月12日（星期三）活动的《记实表》已于2017年4月19日（星期三）到期" in said("2017-04-26")
+    assert "4月12日" not in said("2017-04-27")  # after the first week: not every day
+    weekly = said("2017-05-03")
+    assert "4月12日（星期三）活动的《记实表》已于2017年4月19日（星期三）到期（已逾期14天）" in weekly
+    assert "partyday record 2017-04-12 --filed-on" in weekly  # how it stops
+    assert "已逾期49天" in said("2017-06-07")
+    assert invoke("record", "2017-04-12", "--filed-on", "2017-06-07").exit_code == 0
+    assert "4月12日" not in said("2017-06-14")
+
+
 def test_a_second_run_waits_then_stops_with_a_clear_message(sample):
     from filelock import FileLock
 
