@@ -285,3 +285,23 @@ def test_dues_config_is_used_and_checked(sample):
     bad = invoke("dues", "standard", "--year", "2017")
     assert bad.exit_code == 1 and "cap" in bad.stderr and "Traceback" not in bad.output
 
+
+
+def test_a_party_committee_gets_one_dues_ledger_per_branch(tmp_path):
+    """`dues report --format xlsx` in a 党委 workspace refused to run without --branch."""
+    from tests.test_report import _generator
+
+    ws = _generator().generate_workspace(tmp_path / "党委", branches=3, members=90, seed=4)
+    result = invoke("dues", "report", "-y", "2017", "--as-of", "2017-06-30", "-f", "xlsx", "-w", str(ws))
+    assert result.exit_code == 0, result.output
+    files = sorted((ws / "out").glob("2017年党费台账-*.xlsx"))
+    assert len(files) == 3
+    for path in files:
+        branch = path.stem.split("-", 1)[1]
+        text = pdf_text(to_pdf(path))
+        assert branch in text and "党费" in text
+        others = {p.stem.split("-", 1)[1] for p in files} - {branch}
+        assert not any(other in text for other in others)  # each branch's own members only
+    one = invoke("dues", "report", "-y", "2017", "--as-of", "2017-06-30", "-o", str(tmp_path / "台账.xlsx"),
+                 "-w", str(ws))
+    assert one.exit_code == 1 and "--branch" in one.stderr and not (tmp_path / "台账.xlsx").exists()

@@ -522,14 +522,19 @@ def _write_ledger(ws, results, year: int, as_of: date, branch: str | None,  # ty
     from partyday_cli.io.schemes import templates_dir
     from partyday_cli.io.xltemplate import render_workbook
 
-    names = sorted({r.branch for r in results})
-    if len(names) > 1:
-        raise UserError(f"本工作区有 {len(names)} 个支部，党费台账请用 --branch 指定一个：{'、'.join(names)}")
-    name = branch or (names[0] if names else "")
+    names = [b.name for b in ws.branches if any(r.branch == b.name for r in results)]
+    names += sorted({r.branch for r in results} - set(names))
+    if len(names) > 1 and output is not None:
+        raise UserError(f"本工作区有 {len(names)} 个支部，党费台账每个支部一份，不能用 -o 写成一个文件："
+                        "请加 --branch 指定一个支部，或不写 -o（每个支部一个文件写入 out/）")
     template = template or templates_dir() / TEMPLATE_NAME
-    context = ledger_context(ws.org_name, name, results, year, as_of)
-    data = render_workbook(read_bytes(template, "模板文件"), context, template_name=template.name)
-    if output is None and sys.stdout.isatty():
-        output = out_file(ws, f"{year}年党费台账", name)
-        output.parent.mkdir(parents=True, exist_ok=True)
-    emit(data, output, binary_name="xlsx", reads=(template,))
+    source = read_bytes(template, "模板文件")
+    for name in names or [branch or ""]:
+        mine = [r for r in results if r.branch == name] if len(names) > 1 else results
+        context = ledger_context(ws.org_name, name, mine, year, as_of)
+        data = render_workbook(source, context, template_name=template.name)
+        target = output
+        if target is None and (len(names) > 1 or sys.stdout.isatty()):  # several workbooks: files, never stdout
+            target = out_file(ws, f"{year}年党费台账", name)
+            target.parent.mkdir(parents=True, exist_ok=True)
+        emit(data, target, binary_name="xlsx", reads=(template,))
