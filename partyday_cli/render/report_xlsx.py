@@ -18,7 +18,7 @@ from typing import Any
 from partyday_cli.core.dues import months_list_zh
 from partyday_cli.core.report import DuesLine, MemberStat, Report, day_zh, percent_text, rate_number
 from partyday_cli.render.table import Column, Table, neutralise
-from partyday_cli.render.xlsx import display_width, line_count, workbook_bytes
+from partyday_cli.render.xlsx import column_widths, line_count, workbook_bytes
 
 SONG = "宋体"
 CHART_ROWS = 60  # at most this many bars in a chart
@@ -281,10 +281,6 @@ def _cell_value(value: object) -> tuple[object, str | None]:
     return neutralise("" if value is None else str(value)), None
 
 
-def _widths(table: Table) -> list[int]:
-    return [max(c.width, display_width(c.title) + 2) for c in table.columns]
-
-
 def _write_sheet(ws: Any, sheet: Sheet) -> int:
     """The table on `ws`; returns the header row."""
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -294,7 +290,7 @@ def _write_sheet(ws: Any, sheet: Sheet) -> int:
     ncols = len(table.columns)
     thin = Side(style="thin", color="000000")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    widths = _widths(table)
+    widths = column_widths(table)
     total = sum(widths)
     title = ws.cell(row=1, column=1, value=neutralise(table.title))
     title.font = Font(name=SONG, size=16, bold=True)
@@ -411,7 +407,7 @@ def _add_chart(ws: Any, sheet: Sheet, header: int) -> None:
     chart.legend.position = "b"
     chart.width = 16
     anchor = header + len(table.rows) + len(table.notes) + 3
-    if not _room_for(ws, anchor, chart.height, sum(_widths(table))):
+    if not _room_for(ws, anchor, chart.height, sum(column_widths(table))):
         from openpyxl.worksheet.pagebreak import Break
 
         ws.row_breaks.append(Break(id=anchor - 1))  # the chart starts a page rather than straddle two

@@ -58,6 +58,24 @@ def line_count(text: str, width: float) -> int:
     return sum(max(1, -(-display_width(part) // int(usable))) for part in text.split("\n"))
 
 
+FIT_UP_TO = 24  # a short column (a name, 张伟（第一党小组）) grows to its longest value up to this
+
+
+def column_widths(table: Table) -> list[int]:
+    """Each column's width: its own, grown to fit its title; a short column also grown to
+    its longest value (up to FIT_UP_TO), so a name is not broken before its last "）"; a
+    long text column keeps its width and wraps."""
+    widths: list[int] = []
+    for j, col in enumerate(table.columns):
+        width = max(col.width, display_width(col.title) + 2)
+        if width < FIT_UP_TO:
+            longest = max((display_width(line) for row in table.rows if j < len(row)
+                           for line in _text(row[j]).split("\n")), default=0)
+            width = max(width, min(FIT_UP_TO, longest + 2))
+        widths.append(width)
+    return widths
+
+
 def to_xlsx(table: Table) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -71,7 +89,7 @@ def to_xlsx(table: Table) -> bytes:
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     song = "宋体"
 
-    widths = [max(col.width, display_width(col.title) + 2) for col in table.columns]
+    widths = column_widths(table)
     total_width = sum(widths)
     ws.cell(row=1, column=1, value=table.title).font = Font(name=song, size=16, bold=True)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncols)
