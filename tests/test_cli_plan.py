@@ -298,3 +298,17 @@ def test_a_plan_for_a_year_gone_by_leaves_the_filling_date_to_the_secretary(samp
     today = date.today()
     current = sample / "out" / f"{this_year}年度活动安排表-机关第一党支部.xlsx"
     assert _filled_on(current) == f"填报日期：{today.year}年{today.month}月{today.day}日"
+
+
+def test_the_plan_names_the_secretary_as_host_or_says_how_to(sample, tmp_path, monkeypatch):
+    """负责人 was empty on every row though the roster notes 李建国 as 支部书记."""
+    plan = sample / "out" / "2017年度活动安排表-机关第一党支部.xlsx"
+    ws = load_workbook(plan).active
+    col = next(c.column for c in ws[3] if c.value == "负责人")
+    hosts = {ws.cell(row=r, column=col).value for r in range(4, 16)}
+    assert hosts == {"李建国"}
+    # nobody noted as 书记, none configured: the column is left blank, and the user told how to fill it
+    monkeypatch.chdir(tmp_path)
+    test_a_branch_without_groups_gets_a_signsheet_without_the_group_column(tmp_path, monkeypatch)
+    again = invoke("plan", "2017", "--force")
+    assert "负责人" in again.stderr and 'secretary = "书记姓名"' in again.stderr

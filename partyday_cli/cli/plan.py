@@ -138,10 +138,15 @@ def plan(
     targets = {name: output or out_file(ws, f"{year}年度活动安排表", name) for name in names}
     for target in targets.values():  # a refused output stops before the ledger changes
         check_output(target, force=force, reads=(template,) if template else ())
+    hosts = _hosts(ws, year)
     for name in names:
         request = build_request(year, None, None, None, None, False, ws, name)
         days = build_schedule(request, cal)
         conf_branch = ws.branch(name)
+        host = hosts.get(name, "")
+        if not host:
+            info(f"{name}：安排表“负责人”一栏留空——花名册备注里没有“支部书记”，partyday.toml 也没写；"
+                 f"在该支部的 [[branches]] 段加一行 secretary = \"书记姓名\" 即可填上")
         catalogue = load_catalogue(conf_branch.themes or themes_conf.get("catalogue") or "9+3",
                                    workspace_root=ws.root)
         result = plan_themes([d.date for d in days], catalogue, themes_conf.get("pins") or {},
@@ -152,7 +157,7 @@ def plan(
         activities = [
             Activity(None, name, d.date, d.planned, "、".join(item.themes), item.kinds,
                      item.content, item.form, str(sched.get("place", "")),
-                     conf_branch.secretary, d.rule, d.provisional, d.reason)
+                     host, d.rule, d.provisional, d.reason)
             for d, item in zip(days, result.items, strict=True)
         ]
         with open_ledger(ws.ledger_path) as ledger:
@@ -206,6 +211,16 @@ def _show_plan(context: dict) -> None:  # type: ignore[type-arg]
         table.add([a["index"], a["date"].isoformat(), a["weekday"], a["theme"], a["kinds"], a["note"]],
                   highlight=bool(a["note"]))
     print_rich(to_rich(table, plain=plain_output()))
+
+
+def _hosts(ws, year: int) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Each branch's 负责人 for its plan: `secretary` in partyday.toml, else the member the
+    roster notes as 支部书记 (the roster of the year's end, or today's for a year ahead)."""
+    from partyday_cli.store.ledger import open_ledger
+    from partyday_cli.store.meetings import secretaries_of
+
+    with open_ledger(ws.ledger_path) as ledger:
+        return secretaries_of(ws, ledger, min(date(year, 12, 31), max(date.today(), date(year, 1, 1))))
 
 
 def _activity_for(ws, ledger, day: date, branch: str, cal):  # type: ignore[no-untyped-def]
