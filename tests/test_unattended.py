@@ -79,31 +79,36 @@ def test_remind_under_cron_matches_golden(sample):
     assert "须于2017年4月19日（星期三）前填报，一式两份" in due_early.stdout
     overdue = cron(sample, "remind", "--today", "2017-04-20")
     assert "已于2017年4月19日（星期三）到期" in overdue.stdout
-    assert invoke("record", "2017-04-12", "--filed-on", "2017-04-20").exit_code == 0
+    assert "逾期一周以上仍未登记报送的《记实表》3份" in overdue.stdout  # January to March, not yet filed
+    for day, filed in (("2017-01-11", "2017-01-16"), ("2017-02-08", "2017-02-13"), ("2017-03-08", "2017-03-13"),
+                       ("2017-04-12", "2017-04-20")):
+        assert invoke("record", day, "--filed-on", filed).exit_code == 0
     quiet = cron(sample, "remind", "--today", "2017-04-20")
     assert quiet.returncode == 0 and quiet.stdout == ""  # nothing to say prints nothing
     out = sample / "通知.txt"
     assert cron(sample, "remind", "--today", "2017-04-09", "-o", str(out)).returncode == 0
-    assert out.read_text(encoding="utf-8") == result.stdout
+    assert out.read_text(encoding="utf-8") == cron(sample, "remind", "--today", "2017-04-09").stdout
+    assert "【党员活动日通知】" in out.read_text(encoding="utf-8")
     assert cron(sample, "remind", "--today", "2017-04-30", "-o", str(out)).returncode == 0
     assert out.read_text(encoding="utf-8") == ""  # nothing to say: yesterday's notice is gone
     early = invoke("record", "2017-04-12", "--filed-on", "2017-04-01")
     assert early.exit_code == 1 and "早于活动日期" in early.stderr
 
 
-def test_an_unfiled_record_is_reminded_weekly_after_its_first_week_until_filed(sample):
-    """The reminder of an overdue 记实表 stopped for good a week after its deadline."""
+def test_every_unfiled_overdue_record_is_named_each_time_until_filed(sample):
+    """The reminder of an overdue 记实表 stopped for good a week after its deadline, while
+    the quarterly report counted it as 记实表逾期."""
     def said(day: str) -> str:
         return invoke("remind", "--today", day).stdout
 
     assert "4月12日（星期三）活动的《记实表》已于2017年4月19日（星期三）到期" in said("2017-04-26")
-    assert "4月12日" not in said("2017-04-27")  # after the first week: not every day
-    weekly = said("2017-05-03")
-    assert "4月12日（星期三）活动的《记实表》已于2017年4月19日（星期三）到期（已逾期14天）" in weekly
-    assert "partyday record 2017-04-12 --filed-on" in weekly  # how it stops
-    assert "已逾期49天" in said("2017-06-07")
+    later = said("2017-04-27")
+    assert "逾期一周以上仍未登记报送的《记实表》" in later and "4月12日（8天）" in later
+    assert "partyday record 活动日期 --filed-on" in later  # how it stops
+    june = said("2017-06-07")
+    assert "4月12日（49天）" in june and "5月11日" in june  # every one, each time
     assert invoke("record", "2017-04-12", "--filed-on", "2017-06-07").exit_code == 0
-    assert "4月12日" not in said("2017-06-14")
+    assert "4月12日" not in said("2017-06-08") and "5月11日" in said("2017-06-08")
 
 
 def test_a_second_run_waits_then_stops_with_a_clear_message(sample):

@@ -36,7 +36,7 @@ def reminders(activities: Sequence, *, today: date, days: int, deadlines: Mappin
               schedule: Mapping[str, object], org: str, add_workdays: Callable[[date, int], date],
               branches: Sequence[str], dues_on_day: bool = False) -> str:
     """All that falls due: notices for activities `days` ahead, 记实表 deadlines within
-    two days (or passed and not filed: daily for a week, then weekly), a moved date to report to the
+    two days (or passed and not filed: each by itself for a week, then all in one line), a moved date to report to the
     上级党组织 (deadlines.change_report_days), the year's plan due within two weeks.
     Empty when there is nothing to say."""
     parts: list[str] = []
@@ -49,6 +49,7 @@ def reminders(activities: Sequence, *, today: date, days: int, deadlines: Mappin
     parts += _change_reports(activities, today, int(deadlines.get("change_report_days", 0) or 0))  # type: ignore[call-overload]
     workdays = int(deadlines.get("record_within_workdays", 5))  # type: ignore[call-overload]
     copies = int(deadlines.get("record_copies", 1))  # type: ignore[call-overload]
+    older: list[str] = []
     for act in activities:
         if act.record_filed_on is not None or act.date >= today:
             continue
@@ -60,14 +61,14 @@ def reminders(activities: Sequence, *, today: date, days: int, deadlines: Mappin
             when = {0: "今天是填报截止日", 1: "明天到期"}.get((due - today).days, "即将到期")
             parts.append(f"【提醒】{act.branch}{_day(act.date)}活动的《记实表》须于{_day(due)}前填报，"
                          f"一式{copies_zh}份（{when}）。\n")
-        elif due < today and ((today - due).days <= 7 or (today - due).days % 7 == 0):
-            # every day of the first week, then once a week until it is filed: a record never
-            # filed is never forgotten, and the reminder says how it stops
-            late = (today - due).days
-            parts.append(f"【提醒】{act.branch}{_day(act.date)}活动的《记实表》已于{_day(due)}到期"
-                         + (f"（已逾期{late}天）" if late > 7 else "")
-                         + "，请尽快补报（逾期仍须填报）；已报送的请登记报送日期："
-                         f"partyday record {act.date.isoformat()} --filed-on 报送日期。\n")
+        elif due < today <= due + timedelta(days=7):
+            parts.append(f"【提醒】{act.branch}{_day(act.date)}活动的《记实表》已于{_day(due)}到期，"
+                         "请尽快补报（逾期仍须填报）。\n")
+        elif due < today:  # longer overdue: every one named each time, in one line, until filed
+            older.append(f"{act.branch}{act.date.month}月{act.date.day}日（{(today - due).days}天）")
+    if older:
+        parts.append(f"【提醒】逾期一周以上仍未登记报送的《记实表》{len(older)}份：{'、'.join(older)}。"
+                     "请尽快补报；已报送的请登记报送日期：partyday record 活动日期 --filed-on 报送日期。\n")
     due_text = str(deadlines.get("plan_due", "") or "")
     if due_text:
         try:
