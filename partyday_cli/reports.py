@@ -97,6 +97,9 @@ def build(ws: Any, period: Any, branch: str | None, today: date) -> Any:
     from partyday_cli.store.ledger import open_ledger
     from partyday_cli.store.meetings import secretaries_of
 
+    if today < period.start:  # nothing held, nothing owed yet: any figure would be made up
+        raise UserError(f"{period.label}从 {period.start.isoformat()} 开始，今天（{today.isoformat()}）尚未开始，"
+                        f"还没有可报告的出勤和党费。查看该年的活动安排请运行 partyday plan {period.year}")
     thresholds = thresholds_from_config(ws.section("thresholds"))
     kind_rules = kind_rules_from_config(ws.section("meeting_kinds"))
     if branch is not None:

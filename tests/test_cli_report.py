@@ -299,6 +299,17 @@ def test_user_mistakes_are_one_chinese_line(story):
     assert invoke("report", "member", "查无此人", "-y", "2017").exit_code == 1
 
 
+def test_a_period_not_begun_is_refused_not_reported(story):
+    """2027 Q1 asked on 2026-12-07 said 截至期末欠交 0 人、其余党员按月足额交纳 of months not yet come."""
+    from datetime import date
+
+    ahead = date.today().year + 1
+    for args in (("quarterly", "-y", str(ahead), "-q", "1"), ("annual", "-y", str(ahead))):
+        result = invoke("report", *args, "-f", "json")
+        assert result.exit_code == 1 and result.stdout == ""
+        assert "尚未开始" in result.stderr and result.stderr.count("\n") == 1
+
+
 # ------------------------------------------------------------------------ a 党委 of three
 
 
