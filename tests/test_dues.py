@@ -248,6 +248,24 @@ def test_a_lump_payment_after_months_unpaid_is_their_bu_jiao():
     assert [md.paid for md in more.months] == [D("100"), D("100")] and more.flags == ()
 
 
+def test_a_month_paid_exactly_for_the_months_after_it_is_their_yu_jiao():
+    """赵秀英, 按季度交纳, pays three months in January and nothing in February or March:
+    the report said 欠交2月—3月 of money paid (due 57.00, paid 57.00, owed 38.00)."""
+    row = status(paid(1, amount="229.50"), date(2017, 4, 1))
+    assert [(md.month, md.status, md.paid) for md in row.months[:3]] == [
+        ("2017-01", "已交", D("76.50")), ("2017-02", "已交", D("76.50")), ("2017-03", "已交", D("76.50"))]
+    assert row.owed_total == 0 and row.paid_total == D("229.50")
+    assert "2017年1月交纳 229.50 元，其中 153.00 元计为预交2017年2月—3月党费" in row.flags
+    early = status(paid(1, amount="229.50"), date(2017, 2, 10))  # March not yet come: paid ahead
+    assert [md.status for md in early.months] == ["已交"] * 3 and early.owed_total == 0
+    # February paid by itself: the January excess is not a prepayment of February and March
+    mixed = status(paid(1, amount="229.50") + paid(2), date(2017, 4, 1))
+    assert mixed.months[0].paid == D("229.50") and mixed.arrears_months == ("2017-03",)
+    # an excess that is not whole months stays where it is
+    odd = status(paid(1, amount="200.00"), date(2017, 4, 1))
+    assert odd.arrears_months == ("2017-02", "2017-03")
+
+
 def test_payment_outside_membership_is_not_due_and_flagged():
     m = member(joined=date(2017, 4, 10))
     row = status(paid(3, 4), date(2017, 4, 20), m=m)

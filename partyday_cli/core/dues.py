@@ -263,7 +263,7 @@ def _member_dues(member_id: int, member: Member, paid: dict[str, list[Payment]],
     whole_year = _owed_months(start, member.transferred_out, year, date(year, 12, 31))
     credits: list[str] = []
     if paid and standard.monthly > 0:
-        paid, credits = _credit_arrears(paid, owed, standard.monthly)
+        paid, credits = _credit_arrears(paid, owed, standard.monthly, whole_year)
     keys = sorted(set(owed).union(paid)) if paid else owed
     months = tuple(
         _unrecorded(_month(key, standard.monthly, paid.get(key, []), member=key in whole_year,
@@ -283,12 +283,13 @@ def _member_dues(member_id: int, member: Member, paid: dict[str, list[Payment]],
     )
 
 
-def _credit_arrears(paid: dict[str, list[Payment]], owed: Sequence[str], due: Decimal
-                    ) -> tuple[dict[str, list[Payment]], list[str]]:
+def _credit_arrears(paid: dict[str, list[Payment]], owed: Sequence[str], due: Decimal,
+                    member_months: Sequence[str] = ()) -> tuple[dict[str, list[Payment]], list[str]]:
     """A month paid more than its due after months left unpaid or short: the excess is
     补交 of those months, oldest first (杨帆 pays nothing in April and May and 247.50 in
     June: April and May are paid, in June). Each such credit is said in one line. Excess
-    with nothing owed before it stays where the 台账 puts it (paying more is fine)."""
+    with nothing owed before it is 预交 of the months after it where it pays exactly them
+    (`_credit_ahead`), else stays where the 台账 puts it (paying more is fine)."""
     totals = {k: sum((p.amount for p in ps), ZERO) for k, ps in paid.items()}
     if not any(total > due for total in totals.values()):
         return paid, []
@@ -318,7 +319,37 @@ def _credit_arrears(paid: dict[str, list[Payment]], owed: Sequence[str], due: De
         # the month keeps its own due (and what was beyond every arrear)
         out[key] = [Payment(member_id, key, due + excess, paid_on)]
         said.append(f"{month_zh(key)}交纳 {totals[key]} 元，其中 {given} 元计为补交{months_list_zh(moved)}党费")
+    said += _credit_ahead(out, due, member_months)
     return out, said
+
+
+def _credit_ahead(paid: dict[str, list[Payment]], due: Decimal, member_months: Sequence[str]) -> list[str]:
+    """A month paid exactly N more months' dues, the N months after it all unpaid: 预交 of
+    them (赵秀英 pays 57.00 in January at 19.00 a month, 按季度交纳: January to March are
+    paid). Changes `paid` in place; each such credit said in one line. Any other excess
+    stays where the 台账 puts it (自愿多交)."""
+    said: list[str] = []
+    members = set(member_months)
+    for key in sorted(paid):
+        total = sum((p.amount for p in paid[key]), ZERO)
+        months, rest = divmod(total - due, due) if total > due else (0, ZERO)
+        if months < 1 or rest != 0:
+            continue
+        ahead, nxt = [], key
+        for _ in range(int(months)):
+            nxt = _next_month(nxt)
+            if nxt not in members or sum((p.amount for p in paid.get(nxt, [])), ZERO) > 0:
+                break
+            ahead.append(nxt)
+        if len(ahead) != months:
+            continue
+        source = paid[key]
+        paid_on = max((p.paid_on for p in source if p.paid_on is not None), default=None) or month_bounds(key)[1]
+        for k in ahead:
+            paid[k] = [Payment(source[0].member_id, k, due, paid_on)]
+        paid[key] = [Payment(source[0].member_id, key, due, paid_on)]
+        said.append(f"{month_zh(key)}交纳 {total} 元，其中 {total - due} 元计为预交{months_list_zh(ahead)}党费")
+    return said
 
 
 def _month(key: str, due: Decimal, payments: list[Payment], *, member: bool, started: bool,
