@@ -15,7 +15,7 @@ from typing import NamedTuple
 from partyday_cli.core.members import Member
 from partyday_cli.core.presence import Mark, derive
 from partyday_cli.store.ledger import Ledger, find_import, record_import
-from partyday_cli.store.roster import members_on_with_ids
+from partyday_cli.store.roster import members_on_with_ids, on_day, roster_in_force, roster_members
 
 MANUAL = "手工登记"
 
@@ -63,9 +63,11 @@ class ImportCache:
     """What the saves of one import keep from file to file, so that each file costs about
     its own rows and not the whole activity's evidence again.
 
-    - who is expected on a day: `members_on_with_ids` is asked once per day and branch.
-      A roster import never changes what it says of a day, so the lists hold until a new
-      roster import lands (checked at each `members`: one indexed query);
+    - who is expected on a day, as `members_on_with_ids` says: each roster import in force
+      is read once (per branch), and a day's members are picked from it; a day whose
+      members are the same as another's of that roster gets the same list. A roster
+      import never changes what it says of a day, so the lists hold until a new roster
+      import lands (checked at each `members`: one indexed query);
     - each activity's evidence and derived rows as this connection left them. They hold
       while no other connection writes to the ledger (`PRAGMA data_version`, checked
       inside each save's transaction, under its write lock); else they are read again.
@@ -76,6 +78,8 @@ class ImportCache:
         self.ledger = ledger
         self._roster: object = None
         self._members: dict[tuple[date, str | None], list[tuple[int, Member]]] = {}
+        self._rosters: dict[tuple[int, str | None], list[tuple[int, Member]]] = {}  # (import, branch) → everyone
+        self._days: dict[tuple[int, str | None], list[list[tuple[int, Member]]]] = {}  # → the days' lists so far
         self._version: object = None
         self._activities: dict[int, _Activity] = {}
 
@@ -84,14 +88,31 @@ class ImportCache:
             "SELECT max(id), count(*) FROM imports WHERE kind = 'roster'").fetchone())
         if token != self._roster:
             self._members.clear()
+            self._rosters.clear()
+            self._days.clear()
             self._activities.clear()
             self._roster = token
         found = self._members.get((day, branch))
         if found is None:
-            everyone = self._members.get((day, None)) if branch is not None else None
-            found = ([(mid, m) for mid, m in everyone if m.branch == branch] if everyone is not None
-                     else members_on_with_ids(self.ledger, day, branch, if_present=True))  # read once
-            self._members[(day, branch)] = found
+            found = self._members[(day, branch)] = self._on_day(day, branch)
+        return found
+
+    def _on_day(self, day: date, branch: str | None) -> list[tuple[int, Member]]:
+        version = roster_in_force(self.ledger, day)
+        if version is None:
+            return []
+        key = (version, branch)
+        everyone = self._rosters.get(key)
+        if everyone is None:
+            whole = self._rosters.get((version, None)) if branch is not None else None
+            everyone = self._rosters[key] = ([(mid, m) for mid, m in whole if m.branch == branch]
+                                             if whole is not None else roster_members(self.ledger, version, branch))
+        found = on_day(everyone, day, if_present=True)
+        days = self._days.setdefault(key, [])
+        for same in days:  # the same people another day: the same list (callers key on it)
+            if same == found:
+                return same
+        days.append(found)
         return found
 
     def forget(self) -> None:

@@ -121,10 +121,26 @@ def members_on_with_ids(
     """Like `members_on`, with each member's ledger id (for attendance and dues rows).
     `if_present`: also the members who count only where present that day
     (`Member.only_if_present_on`: a transfer out known to the month only)."""
-    import_id = _import_in_force(ledger.conn, day, fallback=True)
+    import_id = roster_in_force(ledger, day)
     if import_id is None:
         return []
-    pairs = _versions_of(ledger.conn, import_id, branch)
+    return on_day(roster_members(ledger, import_id, branch), day, if_present=if_present)
+
+
+def roster_in_force(ledger: Ledger, day: date) -> int | None:
+    """The roster import `members_on_with_ids` reads for `day` (the newest in effect by
+    then; before any, the first), or None without a roster."""
+    return _import_in_force(ledger.conn, day, fallback=True)
+
+
+def roster_members(ledger: Ledger, import_id: int, branch: str | None = None) -> list[tuple[int, Member]]:
+    """Everyone roster import `import_id` lists (of `branch`), with ids, in roster order:
+    what `members_on_with_ids` picks a day's members from (`on_day`)."""
+    return _versions_of(ledger.conn, import_id, branch)
+
+
+def on_day(pairs: list[tuple[int, Member]], day: date, *, if_present: bool = False) -> list[tuple[int, Member]]:
+    """The members of `pairs` on `day`, as `members_on_with_ids` gives them."""
     return [(mid, m) for mid, m in pairs if m.is_member_on(day) or (if_present and m.only_if_present_on(day))]
 
 
