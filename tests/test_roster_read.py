@@ -376,3 +376,29 @@ def test_random_csv_gives_a_reading_or_a_user_error(tmp_path, text, encoding):
         assert "random.csv" in err.message
     else:
         assert all(p.file == "random.csv" and p.row for p in result.problems)
+
+
+def test_a_header_merged_over_two_columns_is_read_once_and_not_called_ignored(tmp_path):
+    """党员类别 merged over H:I (every row's cell merged too): it was read, and the import
+    still said 未识别的列：“党员类别”，已忽略 — the secretary thought 预备党员 were lost."""
+    from openpyxl import Workbook
+
+    from partyday_cli.io.roster import read_roster
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["规划股党支部党员花名册"])
+    ws.append(["序号", "基本情况", None, "党籍情况", None, None, None, "人员类别"])
+    ws.append([None, "姓名", "性别", "入党时间", "转正时间", "党员类别", None, None])
+    ws.merge_cells("B2:C2")
+    ws.merge_cells("D2:G2")
+    ws.merge_cells("F3:G3")
+    for i, (name, status) in enumerate((("刘洋", "预备党员"), ("郑红梅", "正式党员")), start=1):
+        ws.append([i, name, "女", "2016.07.01", None, status, None, "在职"])
+        ws.merge_cells(f"F{3 + i}:G{3 + i}")
+    path = tmp_path / "花名册.xlsx"
+    wb.save(path)
+    read = read_roster(path)
+    assert not read.problems
+    assert {m.name: m.party_status for m in read.members} == {"刘洋": "预备", "郑红梅": "正式"}
+    assert read.ignored_columns == []

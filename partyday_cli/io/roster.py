@@ -131,14 +131,22 @@ def _ignored_columns(rows: list[list[object]], header: HeaderMatch) -> list[str]
     """The header texts of the columns no field was read from."""
     used = set(header.columns.values())
     lower, upper = rows[header.row - 1], rows[header.top_row - 1]
+
+    def text_of(c: int) -> str:
+        text = cell_text(lower[c]) if c < len(lower) else ""
+        if not text and header.top_row != header.row and c < len(upper):
+            text = cell_text(upper[c])
+        return text
+
+    # a header cell merged across two columns (党员类别 over H:I) is read from the first;
+    # the second holds the same text and is no column of its own
+    read = {text_of(c) for c in used}
     out = []
     for c in range(max(len(lower), len(upper))):
         if c in used:
             continue
-        text = cell_text(lower[c]) if c < len(lower) else ""
-        if not text and header.top_row != header.row and c < len(upper):
-            text = cell_text(upper[c])
-        if text and normalise_header(text) not in _NOT_WORTH_A_WORD and text not in out:
+        text = text_of(c)
+        if text and text not in read and normalise_header(text) not in _NOT_WORTH_A_WORD and text not in out:
             out.append(text)
     return out
 
