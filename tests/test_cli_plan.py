@@ -312,3 +312,22 @@ def test_the_plan_names_the_secretary_as_host_or_says_how_to(sample, tmp_path, m
     test_a_branch_without_groups_gets_a_signsheet_without_the_group_column(tmp_path, monkeypatch)
     again = invoke("plan", "2017", "--force")
     assert "负责人" in again.stderr and 'secretary = "书记姓名"' in again.stderr
+
+
+def test_record_tells_namesakes_apart(sample):
+    """The 记实表 wrote 请假人员 “张伟（出差）”: which of the branch's two 张伟?"""
+    conn = sqlite3.connect(sample / "ledger.db")
+    act = conn.execute("SELECT id FROM activities WHERE date = '2017-04-12'").fetchone()[0]
+    ids = [r[0] for r in conn.execute("SELECT id FROM members WHERE name = '张伟' ORDER BY id")]
+    assert len(ids) == 2
+    conn.execute("INSERT INTO attendance (activity_id, member_id, status, reason) VALUES (?,?,?,?)",
+                 (act, ids[1], "请假", "出差"))
+    conn.execute("INSERT INTO attendance (activity_id, member_id, status, reason) VALUES (?,?,?,?)",
+                 (act, ids[0], "出席", ""))
+    conn.commit()
+    conn.close()
+    assert invoke("record", "2017-04-12").exit_code == 0
+    path = sample / "out" / "2017-04-12记实表-机关第一党支部.xlsx"
+    text = " ".join(str(c.value) for row in load_workbook(path).active.iter_rows() for c in row if c.value)
+    assert "张伟（第二党小组）（出差）" in text
+    assert "张伟（第二党小组）" in pdf_text(to_pdf(path)).replace("\n", "").replace(" ", "")

@@ -261,3 +261,11 @@ def test_remind_speaks_of_the_activity_days_record_and_of_a_plan_made_but_due(sa
     week = cron(sample, "remind", "--today", "2017-04-06").stdout
     assert "2017年度活动安排表已排好，须于2017年4月12日（星期三）前报" in week
     assert "安排表已排好" not in cron(sample, "remind", "--today", "2017-03-30").stdout
+
+
+def test_the_monthly_attendance_export_tells_namesakes_apart(sample):
+    """出勤.csv listed 张伟 twice with nothing to tell which (the branch has two)."""
+    assert invoke("attend", "set", "2017-04-12", "张伟#第二党小组", "请假", "--reason", "出差").exit_code == 0
+    assert invoke("export", "monthly", "--month", "2017-04").exit_code == 0
+    text = (sample / "out" / "2017-04" / "2017-04出勤.csv").read_text(encoding="utf-8-sig")
+    assert "2017-04-12,机关第一党支部,张伟（第二党小组）,请假,出差" in text

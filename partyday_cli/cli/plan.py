@@ -405,6 +405,7 @@ def record_workbook(ws, ledger, cal, act, template: Path | None = None) -> tuple
     """The filled 记实表 of one activity, its filing deadline, and whether attendance was
     there to fill in (used by `record` and by the monthly export)."""
     from partyday_cli.core.meetings import expected_at
+    from partyday_cli.core.members import namesake_labels
     from partyday_cli.io.files import read_bytes
     from partyday_cli.io.xltemplate import render_workbook
     from partyday_cli.render.contexts import (
@@ -422,10 +423,11 @@ def record_workbook(ws, ledger, cal, act, template: Path | None = None) -> tuple
     copies = int(deadlines.get("record_copies", 1))
     meeting = next(iter(meetings_of(ledger, act.date.year, act.branch, day=act.date)), None)
     members = members_on_with_ids(ledger, act.date, act.branch)
+    labels = namesake_labels(members)  # 张伟（第二党小组）: the branch's namesakes told apart
     if meeting is not None:  # 应到 by kind: the committee, the 党小组, or everyone
         members = expected_at(meeting.kinds, meeting.group, members)
     expected = [m for _, m in members if m.is_expected_on(act.date)]
-    attendance = attendance_by_status(ledger, act.id) if act.id is not None else None
+    attendance = attendance_by_status(ledger, act.id, labels) if act.id is not None else None
     if attendance is not None:  # the ledger's 应到, as the report counts it: its rows but 免参加
         # (a member transferred out that month, known to the month, counts where present)
         expected_count = sum(len(v) for k, v in attendance.items() if k != "免参加")

@@ -81,14 +81,21 @@ def _month_files(ws, year: int, month: int) -> dict[str, bytes]:  # type: ignore
 
 
 def _attendance_table(ledger, start: date, end: date):  # type: ignore[no-untyped-def]
+    from partyday_cli.core.members import namesake_labels
     from partyday_cli.render.table import Column, Table
     from partyday_cli.store.attendance import attendance_rows
+    from partyday_cli.store.roster import members_on_with_ids
 
     table = Table(title=f"{start.year}年{start.month}月出勤记录", sheet_name="出勤", columns=[
         Column("日期", 12, "center"), Column("支部", 14), Column("姓名", 10),
         Column("出勤", 8, "center"), Column("原因", 16), Column("依据", 28)])
-    for r in attendance_rows(ledger, start=start, end=end):
-        table.add([r["date"], r["branch"], r["name"], r["status"], r["reason"], r["source"]],
+    by_branch: dict[str, list] = {}  # type: ignore[type-arg]
+    for mid, m in members_on_with_ids(ledger, end):
+        by_branch.setdefault(m.branch, []).append((mid, m))
+    labels = {mid: label for people in by_branch.values() for mid, label in namesake_labels(people).items()}
+    for r in attendance_rows(ledger, start=start, end=end):  # a namesake as 张伟（第二党小组）
+        table.add([r["date"], r["branch"], labels.get(r["member_id"], r["name"]), r["status"], r["reason"],
+                   r["source"]],
                   highlight=r["status"] in ("缺席", "请假"))
     if not table.rows:
         table.notes.append("本月没有出勤记录")

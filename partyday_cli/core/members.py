@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -102,6 +103,16 @@ def members_on(members: list[Member], day: date) -> list[Member]:
 
 def expected_on(members: list[Member], day: date) -> list[Member]:
     return [m for m in members if m.is_expected_on(day)]
+
+
+def namesake_labels(members: Iterable[tuple[int, Member]]) -> dict[int, str]:
+    """Member id → 张伟（第二党小组） for members sharing a name (by 党小组, else 支部, as
+    the report labels them); members with a name of their own are not in it."""
+    members = list(members)
+    count: dict[str, int] = {}
+    for _, m in members:
+        count[m.name] = count.get(m.name, 0) + 1
+    return {mid: f"{m.name}（{m.group or m.branch}）" for mid, m in members if count[m.name] > 1}
 
 
 def mask_phone(phone: str) -> str:

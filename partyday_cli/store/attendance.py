@@ -465,17 +465,20 @@ def resolve_name(ledger: Ledger, *, unmatched_id: int, member_id: int, activity_
         rederive(ledger, row["activity_id"], activity_date, branch)
 
 
-def attendance_by_status(ledger: Ledger, activity_id: int) -> dict[str, list[tuple[str, str]]] | None:
+def attendance_by_status(ledger: Ledger, activity_id: int, labels: dict[int, str] | None = None
+                         ) -> dict[str, list[tuple[str, str]]] | None:
     """Status → [(name, reason)] for one activity; None when no sign-in is recorded yet
-    (rows are only ever derived from evidence, so no rows means no evidence)."""
+    (rows are only ever derived from evidence, so no rows means no evidence). `labels`
+    names members otherwise (张伟（第二党小组） where the branch has two)."""
     rows = ledger.query(
-        "SELECT t.status, t.reason, m.name FROM attendance t JOIN members m ON m.id = t.member_id "
+        "SELECT t.status, t.reason, m.name, t.member_id FROM attendance t JOIN members m ON m.id = t.member_id "
         "WHERE t.activity_id = ? ORDER BY t.id", (activity_id,))
     if not rows:
         return None
+    labels = labels or {}
     out: dict[str, list[tuple[str, str]]] = {}
     for row in rows:
-        out.setdefault(row["status"], []).append((row["name"], row["reason"] or ""))
+        out.setdefault(row["status"], []).append((labels.get(row["member_id"], row["name"]), row["reason"] or ""))
     return out
 
 
