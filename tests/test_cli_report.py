@@ -297,6 +297,9 @@ def test_user_mistakes_are_one_chinese_line(story):
         assert result.exit_code == 1
         assert result.stderr.startswith("错误：") and result.stderr.count("\n") == 1
     assert invoke("report", "member", "查无此人", "-y", "2017").exit_code == 1
+    # --help listed ics, then the run refused it: no longer offered
+    assert "ics" not in invoke("report", "quarterly", "--help").stdout
+    assert invoke("report", "quarterly", "-f", "ics").exit_code == 2
 
 
 def test_a_period_not_begun_is_refused_not_reported(story):

@@ -22,6 +22,15 @@ class Format(StrEnum):
     ics = "ics"
 
 
+class TableFormat(StrEnum):
+    """The formats of a command that has no calendar to give (--help lists only these)."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
 FORMAT_HELP = "输出格式：table（表格，默认）、json、csv、xlsx"
 
 

@@ -15,6 +15,7 @@ from partyday_cli.cli.common import (
     WORKSPACE_HELP,
     ForceOpt,
     Format,
+    TableFormat,
     emit,
     emit_json,
     format_from_output,
@@ -36,7 +37,7 @@ YearOpt = Annotated[int | None, typer.Option("--year", "-y", help="年份，如 
                                                         callback=year_callback)]
 BranchOpt = Annotated[str | None, typer.Option(
     "--branch", "-b", help="只看某个支部；党委工作区不写则按支部汇总全部支部。")]
-FormatOpt = Annotated[Format | None, typer.Option(
+FormatOpt = Annotated[TableFormat | None, typer.Option(
     "--format", "-f", help="输出格式：table（表格，默认）、json、csv、xlsx（含图表，可打印）。", show_default=False)]
 OutputOpt = Annotated[Path | None, typer.Option(
     "--output", "-o", help="写入文件；xlsx 不写 -o 时存入工作区 out/ 文件夹。")]
@@ -100,11 +101,11 @@ def _print_tables(tables: list[Any], output: Path | None) -> None:
     print_rich(Group(*parts), output)
 
 
-def _emit(ws: Any, report: Any, fmt: Format | None, output: Path | None, show_private: bool,
+def _emit(ws: Any, report: Any, fmt: TableFormat | None, output: Path | None, show_private: bool,
           stem: tuple[str, str]) -> None:
     from partyday_cli.render.report_xlsx import report_sheets
 
-    fmt = format_from_output(fmt, output, Format.table)
+    fmt = format_from_output(None if fmt is None else Format(fmt), output, Format.table)
     if fmt is Format.ics:
         raise UserError("报表不能输出为 ics，请用 table、json、csv 或 xlsx")
     if report.as_of < report.period.end:
@@ -242,12 +243,12 @@ def member(
     _member_report(ws, name, year or date.today().year, branch, fmt, output, show_private)
 
 
-def _member_report(ws: Any, name: str, year: int, branch: str | None, fmt: Format | None,
+def _member_report(ws: Any, name: str, year: int, branch: str | None, fmt: TableFormat | None,
                    output: Path | None, show_private: bool) -> None:
     from partyday_cli.reports import member_record
 
     record = member_record(ws, name, year, branch, show_private=show_private)
-    fmt = format_from_output(fmt, output, Format.table)
+    fmt = format_from_output(None if fmt is None else Format(fmt), output, Format.table)
     if fmt is Format.json:
         emit_json(record, output)
         return
