@@ -380,5 +380,5 @@ def test_the_console_script_report_is_whole_though_its_process_ends_without_tear
     proc.stdout.close()
     assert proc.wait(timeout=60) == 0 and b"Traceback" not in proc.stderr.read()  # type: ignore[union-attr]
     # a user mistake still ends with its one line and exit 1
-    done = subprocess.run([*cmd[:-2], "-f", "ics"], capture_output=True, check=False)
+    done = subprocess.run([*cmd[:-2], "-o", str(tmp_path / "报表.ics")], capture_output=True, check=False)
     assert done.returncode == 1 and "ics" in done.stderr.decode()
