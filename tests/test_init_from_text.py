@@ -77,3 +77,27 @@ def test_a_bad_file_is_one_chinese_line(tmp_path):
     result = invoke("init", str(tmp_path / "ws"), "--from-text", str(bad))
     assert result.exit_code == 1 and "不是有效的 .docx 文件" in result.output
     assert not (tmp_path / "ws").exists()  # nothing written
+
+
+# seed 003 (神鼎山镇) 党内组织生活实施细则, its table tidied by the secretary to one row a line
+TIDIED = """党内组织生活实施细则
+支部委员会：研究贯彻执行上级党组织和支部大会决定的意见,安排支部工作计划，1月/次，会议记录。
+支部党员大会：传达贯彻执行上级党组织的决议、指示,讨论接收新党员和预备党员的转正等重大问题，1季度/次，会议记录。
+党小组会：每月至少一次学习党的路线、方针、政策，1月/次，会议记录。
+党课：由党组织书记或党建指导员上党课，1年不少于4次，党课稿、签到表、党课记录。
+组织生活会：1年不少于1次。
+民主评议党员：党支部召开党员大会，按照个人自评、党员互评、民主测评的程序，对党员进行评议，一年/次。
+"""
+
+
+def test_the_rules_table_tidied_to_one_row_a_line_is_read_as_the_table(tmp_path):
+    """Pasted one row a line, the 实施细则 gave no [meeting_kinds] at all, and said three of
+    its rows had 没有对应的设置项 (found by a new-user trial)."""
+    src = tmp_path / "细则.txt"
+    src.write_text(TIDIED, encoding="utf-8")
+    result = invoke("init", str(tmp_path / "ws"), "--from-text", str(src))
+    assert result.exit_code == 0, result.output
+    assert _config(tmp_path / "ws")["meeting_kinds"] == {
+        "支部委员会": "monthly", "支部党员大会": "quarterly", "党小组会": "monthly", "党课": "yearly:4",
+        "组织生活会": "yearly:1", "民主评议党员": "yearly:1"}
+    assert "没有对应的设置项" not in result.output

@@ -178,6 +178,8 @@ def _read_table(reading: Reading, lines: list[str]) -> set[int]:
     used: set[int] = set()
     for i, line in enumerate(lines):
         if line not in KINDS_IN_TABLE:
+            if _read_table_row(reading, line):
+                used.add(i)
             continue
         for j in range(i + 1, min(i + 5, len(lines))):
             m = _TABLE_FREQ.match(lines[j].replace(" ", ""))
@@ -192,6 +194,21 @@ def _read_table(reading: Reading, lines: list[str]) -> set[int]:
     return used
 
 
+def _read_table_row(reading: Reading, line: str) -> bool:
+    """The same table tidied to one row a line: 支部委员会：……，1月/次，会议记录。"""
+    name, sep, rest = line.replace(":", "：").partition("：")
+    if not sep or name.strip() not in KINDS_IN_TABLE:
+        return False
+    for clause in re.split(r"[，,。；;]", rest):
+        m = _TABLE_FREQ.match(clause.replace(" ", ""))
+        if m:
+            unit, n = m[1], m[2]
+            spec = {"月": "monthly", "季度": "quarterly"}.get(unit) or f"yearly:{n or 1}"
+            reading.kind(name.strip(), spec, f"{name.strip()}……{clause.strip()}")
+            return True
+    return False
+
+
 def read_scheme(text: str) -> Reading:
     """What a scheme's text states, key by key, and which rule-like sentences it could not place."""
     reading = Reading()
@@ -199,7 +216,7 @@ def read_scheme(text: str) -> Reading:
     table_lines = _read_table(reading, lines)
     table_text = {lines[i] for i in table_lines}
     for s in sentences(text):
-        if s in table_text:
+        if s in table_text or any(s in t for t in table_text):  # a row read as the table's
             continue
         if read_sentence(reading, s):
             reading.used.append(s)
