@@ -26,6 +26,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from partyday_cli.core.members import namesake_labels
 from partyday_cli.errors import UserError
 
 SPREADSHEETS = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt"}
@@ -710,9 +711,8 @@ class _Importer:
         found = self._rosters.get(key)
         if found is None or found.candidates is not candidates:
             by_id = dict(candidates)
-            names = Counter(m.name for m in by_id.values())
-            who = {mid: f"{m.name}（{m.group or m.branch}）" if names[m.name] > 1 else m.name
-                   for mid, m in by_id.items()}
+            labels = namesake_labels(by_id.items())
+            who = {mid: labels.get(mid, m.name) for mid, m in by_id.items()}
             exempt = frozenset(mid for mid, m in candidates if not m.is_expected_on(day))
             if_present = frozenset(mid for mid, m in candidates
                                    if mid in exempt and m.only_if_present_on(day) and not m.is_exempt_on(day))

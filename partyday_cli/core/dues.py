@@ -304,7 +304,7 @@ def _credit_arrears(paid: dict[str, list[Payment]], owed: Sequence[str], due: De
         if not earlier:
             continue
         source = out[key]
-        paid_on = max((p.paid_on for p in source if p.paid_on is not None), default=None) or month_bounds(key)[1]
+        paid_on = _paid_on(source, key)
         member_id = source[0].member_id
         moved: list[str] = []
         for k in earlier:
@@ -321,6 +321,11 @@ def _credit_arrears(paid: dict[str, list[Payment]], owed: Sequence[str], due: De
         said.append(f"{month_zh(key)}交纳 {totals[key]} 元，其中 {given} 元计为补交{months_list_zh(moved)}党费")
     said += _credit_ahead(out, due, member_months)
     return out, said
+
+
+def _paid_on(payments: list[Payment], key: str) -> date:
+    """When the payments of month `key` were made (the latest date; the month's end if none)."""
+    return max((p.paid_on for p in payments if p.paid_on is not None), default=None) or month_bounds(key)[1]
 
 
 def _credit_ahead(paid: dict[str, list[Payment]], due: Decimal, member_months: Sequence[str]) -> list[str]:
@@ -344,7 +349,7 @@ def _credit_ahead(paid: dict[str, list[Payment]], due: Decimal, member_months: S
         if len(ahead) != months:
             continue
         source = paid[key]
-        paid_on = max((p.paid_on for p in source if p.paid_on is not None), default=None) or month_bounds(key)[1]
+        paid_on = _paid_on(source, key)
         for k in ahead:
             paid[k] = [Payment(source[0].member_id, k, due, paid_on)]
         paid[key] = [Payment(source[0].member_id, key, due, paid_on)]

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 CATEGORIES = ("在职", "离退休", "农民", "学生", "下岗失业", "低保", "其他")
 PARTY_STATUSES = ("正式", "预备")
@@ -105,9 +106,10 @@ def expected_on(members: list[Member], day: date) -> list[Member]:
     return [m for m in members if m.is_expected_on(day)]
 
 
-def namesake_labels(members: Iterable[tuple[int, Member]]) -> dict[int, str]:
+def namesake_labels(members: Iterable[tuple[int, Any]]) -> dict[int, str]:
     """Member id → 张伟（第二党小组） for members sharing a name (by 党小组, else 支部, as
-    the report labels them); members with a name of their own are not in it."""
+    the report labels them); members with a name of their own are not in it. Anything
+    with name, group and branch will do (a `Member`, a report's `MemberInfo`)."""
     members = list(members)
     count: dict[str, int] = {}
     for _, m in members:

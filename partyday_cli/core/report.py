@@ -29,6 +29,7 @@ from fractions import Fraction
 from functools import cache, cached_property
 from typing import Any
 
+from partyday_cli.core.members import namesake_labels
 from partyday_cli.errors import UserError
 
 QUARTER_ZH = ("第一季度", "第二季度", "第三季度", "第四季度")
@@ -373,11 +374,9 @@ class MemberStat:
 def member_stats(tallies: Mapping[int, MemberTally], directory: Mapping[int, MemberInfo],
                  thresholds: Thresholds, dues: Mapping[int, DuesLine] | None = None) -> list[MemberStat]:
     """Every member with attendance rows or dues lines, in branch and roster order."""
-    from collections import Counter
-
     dues = dues or {}
     infos = {i: directory.get(i) or MemberInfo(f"#{i}") for i in {*tallies, *dues}}
-    names = Counter(info.name for info in infos.values())
+    labels = namesake_labels(infos.items())
     out = []
     for _, i in sorted([(info.branch, i) for i, info in infos.items()]):
         info = infos[i]
@@ -386,8 +385,7 @@ def member_stats(tallies: Mapping[int, MemberTally], directory: Mapping[int, Mem
         line = dues.get(i)
         if line is not None and line.flags:
             flags += [Flag("dues", text, _dues_rule(text)) for text in line.flags]
-        label = f"{info.name}（{info.group or info.branch}）" if names[info.name] > 1 else info.name
-        out.append(MemberStat(i, info, tally, tuple(flags), label))
+        out.append(MemberStat(i, info, tally, tuple(flags), labels.get(i, info.name)))
     return out
 
 
