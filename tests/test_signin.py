@@ -166,6 +166,33 @@ def test_date_from_the_file_name_when_the_sheet_has_none(tmp_path):
     assert read_signin(path).date == date(2017, 4, 12)
 
 
+def test_the_sheets_own_key_to_its_marks_decides_what_a_circle_means(tmp_path):
+    rows = [["2027年3月26日党员固定活动日签到表"], ["序号", "姓名", "签到", "备注"],
+            [1, "李建军", "√"], [2, "王丽", "○"], [3, "阿依古丽·买买提", "〇"], [4, "孙浩", "×"],
+            [5, "黄磊", "已签到", "早退"]]
+    keyed = read_signin(f.plain_xlsx(tmp_path / "keyed.xlsx", rows=[*rows, ["说明：√出席 ○请假 〇请假 ×缺席"]],
+                                     merges=["A8:D8"]))
+    by_name = {r.raw_name: r.status for r in keyed.rows}
+    assert by_name == {"李建军": "出席", "王丽": "请假", "阿依古丽·买买提": "请假", "孙浩": "缺席", "黄磊": "早退"}
+    assert keyed.warnings == ("按表中的说明读标记：√为出席、○为请假、〇为请假、×为缺席",)
+    # the key in the title, the other way round (出席打“√”), and with no word such as 说明
+    titled = read_signin(f.plain_xlsx(tmp_path / "titled.xlsx", rows=[
+        ["2027年3月26日签到表（出席打“√”，请假打“○”）"], *rows[1:]]))
+    assert {r.raw_name: r.status for r in titled.rows}["王丽"] == "请假"
+    # no key: read as 出席, as before, but the user is told where and how to say otherwise
+    bare = read_signin(f.plain_xlsx(tmp_path / "bare.xlsx", rows=rows))
+    assert {r.raw_name: r.status for r in bare.rows}["王丽"] == "出席"
+    assert bare.warnings == ("工作表“Sheet1”第4行等 2 处的标记“○”，表中没有说明是什么意思，已按出席计；若○表示请假或缺席，"
+                             "请在表下加一行说明（如“说明：○请假”）后用 --replace 重新导入",)
+
+
+def test_a_note_says_late_or_early_beside_a_status_of_present(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_bytes("姓名,签到情况,备注\n黄磊,已签到,早退\n李建军,已签到,\n刘洋,已签到,迟到（堵车）\n".encode("gbk"))
+    by_name = {r.raw_name: (r.status, r.reason) for r in read_signin(path).rows}
+    assert by_name == {"黄磊": ("早退", ""), "李建军": ("出席", ""), "刘洋": ("迟到", "堵车")}
+
+
 def test_one_sheet_per_group_and_an_empty_sheet(tmp_path):
     import openpyxl
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -53,12 +54,54 @@ def _fold(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split()).lower()
 
 
-def status_from_text(text: str) -> tuple[str | None, str]:
+def status_from_text(text: str, legend: Mapping[str, str] | None = None) -> tuple[str | None, str]:
     """The status a cell states and the reason it gives.
 
     '病假' → ('请假', '病假'); '请假（出差）' → ('请假', '出差'); '迟到' → ('迟到', '');
-    '已签到', '√', '到' → ('出席', ''); no status word → (None, '')."""
+    '已签到', '√', '到' → ('出席', ''); no status word → (None, ''). `legend`: the
+    sheet's own meaning of its marks (`legend_marks`), which wins over the usual one."""
+    if legend and text:
+        said = legend.get(_fold(str(text)))
+        if said is not None:
+            return said, ""
     return _status(str(text or ""))
+
+
+# A sheet's own key to its marks, in a title or a line under the table: 说明：√出席 ○请假
+# ×缺席; 注：出席打“√”，请假打“○”; （√表示出席，○表示请假）.
+LEGEND_MARKS = "√✓✔☑○〇◯●◎△▲□■☆★×✗✘✕╳"
+AMBIGUOUS_MARKS = ("○", "〇", "◯")  # a circle is 出席 on one sheet and 请假 on the next
+_LEGEND_WORDS = {
+    "免参加": "免参加", "出席": "出席", "到会": "出席", "参会": "出席", "参加": "出席", "已到": "出席", "实到": "出席",
+    "签到": "出席", "请假": "请假", "病假": "请假", "事假": "请假", "公假": "请假", "缺席": "缺席", "未到": "缺席",
+    "缺勤": "缺席", "迟到": "迟到", "早退": "早退", "补学": "补学",
+}
+_Q = "[“”\"'‘’「」『』]?"
+_WORDS = "|".join(sorted(_LEGEND_WORDS, key=len, reverse=True))
+_LEGEND_PAIR = re.compile(
+    f"{_Q}([{LEGEND_MARKS}])\\s*{_Q}\\s*(?:表示|代表|即|为|是|[:：=＝—-])?\\s*({_WORDS})"
+    f"|({_WORDS})\\s*(?:用|打|画|划|填|标|记|写|为|[:：=＝—-])?\\s*{_Q}\\s*([{LEGEND_MARKS}])")
+_LEGEND_WORD = re.compile("说明|注|图例|表示|代表|标记|符号|打|画")
+
+
+def legend_marks(lines: Iterable[str]) -> dict[str, str]:
+    """What the marks of a sheet mean by its own key: {'○': '请假', '×': '缺席', …}.
+
+    A line is a key when it pairs two marks with status words, or one under a word such
+    as 说明/注/表示 (a name cell never does either)."""
+    out: dict[str, str] = {}
+    for line in lines:
+        pairs = [(m[1] or m[4], m[2] or m[3]) for m in _LEGEND_PAIR.finditer(line)]
+        if len(pairs) >= 2 or (pairs and _LEGEND_WORD.search(line)):
+            for mark, word in pairs:
+                out.setdefault(_fold(mark), _LEGEND_WORDS[word])
+    return out
+
+
+def may_be_legend(cell: object) -> bool:
+    """A cheap first look: a text cell holding a mark and more (a member row's mark
+    cell holds the mark alone)."""
+    return type(cell) is str and len(cell) >= 3 and any(ch in cell for ch in LEGEND_MARKS)
 
 
 @lru_cache(maxsize=8192)

@@ -14,9 +14,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from partyday_cli.core.attendance import (
+    AMBIGUOUS_MARKS,
     PRESENT,
     SignInFile,
     SignInRow,
+    legend_marks,
+    may_be_legend,
     status_from_text,
     visitor_word,
 )
@@ -92,6 +95,8 @@ class _Sheet:
     sign_column: bool = False  # the header has a 签名 column at all
     status_full: bool = True  # every member row has its 状态 cell filled
     warnings: list[str] = field(default_factory=list)
+    legend: dict[str, str] = field(default_factory=dict)  # the sheet's own key to its marks
+    circles: list[tuple[int, str]] = field(default_factory=list)  # (row, mark): ○ with no key saying what it is
 
 
 def read_tables(sheets: Sequence[Sheet], name: str, lookup: Mapping[str, str], layout: str,
@@ -159,10 +164,12 @@ def _read_sheet(header: Header, lookup: Mapping[str, str]) -> _Sheet:
                "visitor": ""}
     any_status_col = any("status" in b for b in blocks)
     out.sign_column = any("sign" in b for b in blocks)
+    keys = _legend_rows(sheet, header.row)
+    out.legend = legend_marks(out.lines + list(keys.values()))
     pending: list[SignInRow | tuple[list[object], str]] = []  # statuses wait until we know if 签名 is in use
     for r in range(header.row + 1, len(sheet.rows)):
         row = sheet.rows[r]
-        if len(row) == row.count(""):
+        if len(row) == row.count("") or r in keys:
             continue
         first = text(row, 0)
         if not first.isdigit():  # a numbered member row is never a footer or a heading
@@ -185,11 +192,30 @@ def _read_sheet(header: Header, lookup: Mapping[str, str]) -> _Sheet:
             pending.append((found, sign))
     if not any_status_col:
         out.status_full = False
-    rows = [p if isinstance(p, SignInRow) else _settle(*p, out.signed) for p in pending]
+    rows = [p if isinstance(p, SignInRow) else _settle(*p, out) for p in pending]
+    if out.legend:
+        out.warnings.append("按表中的说明读标记：" + "、".join(f"{m}为{s}" for m, s in out.legend.items()))
+    if out.circles:
+        (row, mark), more = out.circles[0], f"等 {len(out.circles)} 处" if len(out.circles) > 1 else ""
+        where = (f"工作表“{sheet.name}”" if sheet.name else "") + f"第{row}行"
+        out.warnings.append(f"{where}{more}的标记“{mark}”，表中没有说明是什么意思，已按出席计；若{mark}表示请假或"
+                            f"缺席，请在表下加一行说明（如“说明：{mark}请假”）后用 --replace 重新导入")
     # a footer 经批准免参加：陈国华 on a sheet that also gives 陈国华 a row (partyday's own, when
     # dues are paid at the meeting): the row is the member, the footer only repeats it
     listed = {p.raw_name for p in rows if p.reason != _FOOTER_EXEMPT}
     out.rows = [p for p in rows if p.reason != _FOOTER_EXEMPT or p.raw_name not in listed]
+    return out
+
+
+def _legend_rows(sheet: Sheet, header_row: int) -> dict[int, str]:
+    """Rows below the header that are a key to the marks (说明：√出席 ○请假), by index."""
+    out = {}
+    for r in range(header_row + 1, len(sheet.rows)):
+        row = sheet.rows[r]
+        if any(may_be_legend(cell) for cell in row):
+            line = " ".join(row_texts(row))
+            if legend_marks([line]):
+                out[r] = line
     return out
 
 
@@ -242,14 +268,20 @@ def _person(row: Sequence[object], filled: Sequence[object], block: dict[str, in
     status_text = text(row, block.get("status")) or text(filled, block.get("status"))
     note = text(row, block.get("note")) or text(filled, block.get("note"))
     identity = text(filled, block.get("identity"))
-    status, reason = status_from_text(status_text)
+    status, reason = status_from_text(status_text, out.legend)
+    if status_text in AMBIGUOUS_MARKS and status_text not in out.legend:
+        out.circles.append((r + 1, status_text))
     if status is None and status_text:
         where = f"工作表“{sheet.name}”第{r + 1}行" if sheet.name else f"第{r + 1}行"
         out.warnings.append(f"{where}：“{clip(status_text)}”不是可识别的出勤状态，按已签到处理，请核对")
         reason = status_text
     if note and status is None:
-        status, reason = status_from_text(note)
-    elif note and not reason and status != "出席":  # 状态 请假, 备注 病假: the note says why
+        status, reason = status_from_text(note, out.legend)
+    elif note and status == "出席":  # 状态 已签到, 备注 早退: the note says how
+        said = status_from_text(note)
+        if said[0] in ("迟到", "早退"):
+            status, reason = said
+    elif note and not reason:  # 状态 请假, 备注 病假: the note says why
         reason = status_from_text(note)[1] or note
     bracket = _BRACKETED.search(raw)
     if status is None and bracket:
@@ -271,9 +303,13 @@ def _person(row: Sequence[object], filled: Sequence[object], block: dict[str, in
 _STATUS, _REASON, _VISITOR = 1, 2, 8  # positions in _person's list
 
 
-def _settle(fields: list[object], sign: str, signed: bool) -> SignInRow:
+def _settle(fields: list[object], sign: str, out: _Sheet) -> SignInRow:
     """Rows with no status word: a signature (or a names-only sheet) means 出席; an empty
-    签名 cell on a sheet where others signed means 缺席."""
+    签名 cell on a sheet where others signed means 缺席; a mark, what the sheet's key or
+    the usual reading says."""
     if fields[_STATUS] is None and not fields[_REASON]:
-        fields[_STATUS] = (status_from_text(sign)[0] or "出席") if sign else ("缺席" if signed else "出席")
+        if sign in AMBIGUOUS_MARKS and sign not in out.legend:
+            out.circles.append((fields[4], sign))  # type: ignore[arg-type]
+        fields[_STATUS] = (status_from_text(sign, out.legend)[0] or "出席") if sign else (
+            "缺席" if out.signed else "出席")
     return SignInRow(*fields)  # type: ignore[arg-type]
