@@ -34,6 +34,9 @@ def _one(raw: str, **hints) -> Match:
     ("阿依古丽 • 买买提", "阿依古丽·买买提"), ("阿依古丽.买买提", "阿依古丽·买买提"), ("张  三", "张三"),
     ("ＬＩ　明", "LI明"), ("第一党小组 赵六", "赵六"), ("王五（病假）", "王五"), ("张三138****1111", "张三"),
     ("李科-第一支部", "李科"), ("第一支部-李科", "李科"), ("财务科_李四", "李四"), ("", ""),
+    # 腾讯会议 default nicknames name the device; a 股 is a department as a 科 is
+    ("张三的iPhone", "张三"), ("张三的华为手机", "张三"), ("张三的MacBook Pro", "张三"), ("规划股-张三", "张三"),
+    ("的确良", "的确良"),
 ])
 def test_clean_name(raw, name):
     assert clean_name(raw) == name
@@ -65,6 +68,11 @@ def test_same_name_members_told_apart(hints, member_id):
     match = _one("王伟", **hints)
     assert match.member_id == member_id
     assert match.candidates == ()
+
+
+def test_a_device_nickname_of_a_namesake_is_told_apart_by_the_phone_tail():
+    assert _one("王伟的iPhone", phone_tail="5678").member_id == 7
+    assert _one("规划股-王伟", phone_tail="1234").member_id == 6
 
 
 def test_same_name_without_hints_is_ambiguous_never_guessed():

@@ -66,7 +66,11 @@ _LATIN = re.compile(r"[A-Za-z]")
 # also ends real names (李科, 王彬), so a short word with it is only a tag when beside a name.
 _STRONG_TAG = re.compile(r"(支部|党委|总支|党小组|小组|中心|公司|街道|社区|学院|学校|医院|书记|委员|主任|"
                          r"老师|党员|群众|积极分子|发展对象|部门|科室|办公室)$|^第?[一二三四五六七八九十\d]+组?$")
-_WEAK_TAG = re.compile(r"[组科处部室办局院队所站班委厂村镇乡]$")
+_WEAK_TAG = re.compile(r"[组科股处部室办局院队所站班委厂村镇乡]$")
+# A 腾讯会议 default nickname names the device after the person: '张伟的iPhone',
+# '张伟的华为手机', '张伟的MacBook Pro'.
+_DEVICE = re.compile(r"的\s*(?:[A-Za-z].*|.*(?:手机|电脑|平板|笔记本|设备|华为|小米|红米|荣耀|苹果|三星|联想|魅族|一加"
+                     r"|努比亚|真我))$")
 
 
 def _tag_level(word: str) -> int:
@@ -94,6 +98,7 @@ def name_readings(raw: str, *, branch_names: Sequence[str] = ()) -> list[str]:
     """Every plausible person name in a cell, best first: the text outside brackets, then
     inside them ('微信昵称(张三)' → ['微信昵称', '张三'])."""
     text = unicodedata.normalize("NFKC", str(raw or ""))
+    text = _DEVICE.sub("", text) if "的" in text else text
     inside = [m for m in _BRACKETS.findall(text) if m.strip()]
     outside = _OPEN_TAIL.sub("", _BRACKETS.sub(" ", text))
     branches = {normalise_name(b) for b in branch_names if b}
