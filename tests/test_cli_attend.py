@@ -222,7 +222,10 @@ def test_set_over_a_file_says_what_it_replaces(sample):
 
 
 def test_set_reads_names_as_secretaries_write_them(sample):
-    assert invoke("attend", "set", "2017-04-12", "张伟（二组）", "请假", "--reason", "出差").exit_code == 0
+    said = invoke("attend", "set", "2017-04-12", "张伟（二组）", "请假", "--reason", "出差")
+    assert said.exit_code == 0 and "2017-04-12 张伟（第二党小组） 请假（出差）" in said.stderr
+    listed = invoke("attend", "list", "--date", "2017-04-12", "-f", "csv").stdout
+    assert "张伟（第二党小组）,请假,出差" in listed  # the other 张伟 is on the roster: told apart
     rows = json.loads(invoke("roster", "list", "--date", "2017-04-12", "-f", "json").stdout)
     assert {r["group"] for r in rows if r["name"] == "张伟"} == {"第一党小组", "第二党小组"}
     gone = invoke("attend", "set", "2017-07-12", "赵磊", "请假")

@@ -249,6 +249,8 @@ def test_report_table_and_csv(sample):
     csv = invoke("dues", "report", "--year", "2017", "--as-of", "2017-07-01", "-f", "csv").stdout
     header = csv.splitlines()[0]
     assert "1月" in header and "7月" in header and "8月" not in header
+    names = [line.split(",")[1] for line in csv.splitlines()[1:] if "张伟" in line]
+    assert sorted(names) == ["张伟（第一党小组）", "张伟（第二党小组）"]  # the two 张伟 told apart
 
 
 def test_template_option_needs_xlsx(sample):

@@ -13,6 +13,7 @@ import typer
 from partyday_cli.cli.common import (
     WORKSPACE_HELP,
     Format,
+    TableFormat,
     emit_json,
     emit_table,
     format_from_output,
@@ -135,7 +136,7 @@ def list_attendance(
     day: Annotated[str | None, typer.Option("--date", "-d", help="某次活动的日期。")] = None,
     year: Annotated[int | None, typer.Option("--year", "-y", help="某一年的全部活动。", callback=year_callback)] = None,
     branch: BranchOpt = None,
-    fmt: Annotated[Format | None, typer.Option("--format", "-f", help="输出格式：table、json、csv、xlsx。",
+    fmt: Annotated[TableFormat | None, typer.Option("--format", "-f", help="输出格式：table、json、csv、xlsx。",
                                                show_default=False)] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="写入文件而不是屏幕。")] = None,
     workspace: WorkspaceOpt = None,
@@ -162,8 +163,10 @@ def list_attendance(
     with open_ledger(ws.ledger_path) as ledger:
         rows = attendance_rows(ledger, start=start, end=end, branch=branch)
         pending = unresolved_names(ledger)
-    records = [{"date": r["date"], "name": r["name"], "branch": r["branch"], "status": r["status"],
-                "reason": r["reason"], "source": r["source"]} for r in rows]
+        labels = _namesake_labels(ledger, {(r["member_id"], r["branch"]) for r in rows})
+    records = [{"date": r["date"], "name": r["name"], "label": labels.get(r["member_id"], r["name"]),
+                "branch": r["branch"], "status": r["status"], "reason": r["reason"], "source": r["source"]}
+               for r in rows]
     fmt = format_from_output(fmt, output, Format.table)
     if fmt is Format.json:
         emit_json(records, output)
@@ -177,13 +180,29 @@ def list_attendance(
         Column("日期", 12, "center"), Column("支部", 14), Column("姓名", 10), Column("出勤", 8, "center"),
         Column("原因", 16), Column("依据", 28)])
     for r in records:
-        table.add([r["date"], r["branch"], r["name"], r["status"], r["reason"], r["source"]],
+        table.add([r["date"], r["branch"], r["label"], r["status"], r["reason"], r["source"]],
                   highlight=r["status"] in ("缺席", "请假"))
     counts = Counter(r["status"] for r in records)
     table.notes.append("合计：" + "，".join(f"{k} {counts[k]}" for k in STATUSES if counts[k]))
     if pending:
         table.notes.append(f"另有 {len(pending)} 个姓名未能匹配，待处理：partyday attend resolve")
     emit_table(table, fmt, output)
+
+
+def _namesake_labels(ledger, listed: set[tuple[int, str]]) -> dict[int, str]:  # type: ignore[no-untyped-def]
+    """张伟（第二党小组） for members listed who share a name with another member of their
+    branch (the 支部 column tells the branches' namesakes apart)."""
+    from partyday_cli.core.members import namesake_labels
+    from partyday_cli.store.roster import all_members_with_ids
+
+    branches = {branch for _, branch in listed}
+    by_branch: dict[str, list] = {}
+    for mid, m in all_members_with_ids(ledger):
+        if m.branch in branches:
+            by_branch.setdefault(m.branch, []).append((mid, m))
+    wanted = {mid for mid, _ in listed}
+    return {mid: label for people in by_branch.values() for mid, label in namesake_labels(people).items()
+            if mid in wanted}
 
 
 def _one_member(ledger, day: date, name: str, branch: str | None):  # type: ignore[no-untyped-def]
@@ -205,7 +224,8 @@ def _one_member(ledger, day: date, name: str, branch: str | None):  # type: igno
         return group is None or group in (m.group, m.branch) or bool(m.group) and (
             group in m.group or _same_numbered_group(group, m.group))
 
-    found = [(i, m) for i, m in members_on_with_ids(ledger, day, branch) if m.name == wanted and in_group(m)]
+    on_day = members_on_with_ids(ledger, day, branch)
+    found = [(i, m) for i, m in on_day if m.name == wanted and in_group(m)]
     if not found:
         gone = [m for m in all_members(ledger) if m.name == wanted and not m.is_member_on(day)]
         if gone and gone[0].transferred_out and gone[0].transferred_out <= day:
@@ -217,7 +237,9 @@ def _one_member(ledger, day: date, name: str, branch: str | None):  # type: igno
     if len(found) > 1:
         who = "、".join(f"{wanted}#{m.group or m.branch}" for _, m in found)
         raise UserError(f"“{name}”有 {len(found)} 名同名党员，请写成 {who} 之一")
-    return found[0]
+    member_id, member = found[0]
+    namesakes = sum(1 for _, m in on_day if m.name == member.name and m.branch == member.branch)
+    return member_id, member, f"{member.name}（{member.group or member.branch}）" if namesakes > 1 else member.name
 
 
 @app.command("set")
@@ -247,18 +269,18 @@ def set_status(
     if status not in STATUSES:
         raise UserError(f"出勤状态“{status}”无效，可选：{'、'.join(STATUSES)}")
     with open_ledger(ws.ledger_path) as ledger:
-        member_id, member = _one_member(ledger, when, name, branch)
+        member_id, member, label = _one_member(ledger, when, name, branch)
         acts = activity_on(ledger, when, member.branch)
         if not acts:
             raise UserError(f"{when.isoformat()} 不是{member.branch}的活动日。请先运行 partyday plan，"
                             "或用 partyday attend import --date 导入这次活动的签到")
         before, after = set_manual(ledger, activity_id=acts[0].id, activity_date=when, branch=member.branch,
                                    member_id=member_id, status=status, reason=reason)
-    info(f"已登记：{when.isoformat()} {member.name} {status}" + (f"（{reason}）" if reason else ""))
+    info(f"已登记：{when.isoformat()} {label} {status}" + (f"（{reason}）" if reason else ""))
     if before is not None and before[0] != status:
         info(f"  原为{before[0]}" + (f"（依据 {before[1]}）" if before[1] else "") + "，现改为手工登记的" + status)
     if after is not None and after != status:
-        warn(f"{member.name} 当天记为{after}：签到文件的记录优先于手工登记，如确需更改请核对签到表")
+        warn(f"{label} 当天记为{after}：签到文件的记录优先于手工登记，如确需更改请核对签到表")
 
 
 @app.command("resolve")
@@ -317,10 +339,10 @@ def resolve(
             return
         for p in hits:
             day = date.fromisoformat(p["date"])
-            member_id, found = _one_member(ledger, day, member, p["branch"])
+            member_id, found, label = _one_member(ledger, day, member, p["branch"])
             resolve_name(ledger, unmatched_id=p["id"], member_id=member_id, activity_date=day,
                          branch=p["branch"])
-            info(f"已将 {p['date']} 的“{raw_name}”记为 {found.name}")
+            info(f"已将 {p['date']} 的“{raw_name}”记为 {label}")
 
 
 @app.command("files")

@@ -52,10 +52,10 @@ def warn(message: str) -> None:
     typer.echo(f"注意：{message}", err=True)
 
 
-def format_from_output(fmt: Format | None, output: Path | None, default: Format) -> Format:
+def format_from_output(fmt: Format | TableFormat | None, output: Path | None, default: Format) -> Format:
     """An explicit --format wins; else the -o file's extension; else the default."""
     if fmt is not None:
-        return fmt
+        return Format(fmt.value)
     if output is not None:
         suffix = output.suffix.lower().lstrip(".")
         if suffix in {f.value for f in Format}:

@@ -13,6 +13,7 @@ from partyday_cli.cli.common import (
     WORKSPACE_HELP,
     ForceOpt,
     Format,
+    TableFormat,
     emit,
     emit_json,
     format_from_output,
@@ -32,7 +33,7 @@ app = typer.Typer(help="党费：核定每人每月应交党费，导入党费�
 YearOpt = Annotated[int | None, typer.Option("--year", "-y", help="年份（默认今年）。", show_default=False,
                                                         callback=year_callback)]
 BranchOpt = Annotated[str | None, typer.Option("--branch", "-b", help="只看某个支部。")]
-FormatOpt = Annotated[Format | None, typer.Option("--format", "-f", help="输出格式：table、json、csv、xlsx。",
+FormatOpt = Annotated[TableFormat | None, typer.Option("--format", "-f", help="输出格式：table、json、csv、xlsx。",
                                                   show_default=False)]
 OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="写入文件而不是屏幕。")]
 WorkspaceOpt = Annotated[Path | None, typer.Option("--workspace", "-w", help=WORKSPACE_HELP)]
@@ -355,7 +356,10 @@ def _run_report(ws, year: int, branch: str | None, fmt: Format | None, output: P
     recorded_until = last_recorded_month(paid, year)
     results = dues_status(members, paid, year=year, today=as_of, policy=dues_policy(ws),
                           recorded_until=recorded_until)
-    names = {mid: m.name for mid, m in members}
+    from partyday_cli.core.members import namesake_labels
+
+    labels = namesake_labels(members)  # 张伟（第二党小组）: the branch's namesakes told apart
+    names = {mid: labels.get(mid, m.name) for mid, m in members}
     mismatches = answers_against_ledger(
         [(mid, day, f"实交 {answer} 元" if question == PAID_QUESTION else answer, payment_from_answer(answer))
          for mid, day, question, answer in answered if day <= as_of],
@@ -432,13 +436,21 @@ def _report_table(ws, results, year: int, as_of: date, branch: str | None,  # ty
     columns += [Column("已交合计", 10, "right"), Column("欠交", 9, "right"), Column("情况", 50)]
     table = Table(title=f"{_org_branch(ws, branch)}{year}年党费收缴情况", sheet_name="党费收缴",
                   subtitle=f"统计截至 {(until or as_of).isoformat()}", columns=columns)
+    labels = _labels(results)
     for i, r in enumerate(results, start=1):
-        row: list[object] = [i, r.name] + ([r.branch] if many else []) + [r.standard.monthly]
+        row: list[object] = [i, labels.get(r.member_id, r.name)] + ([r.branch] if many else []) + [r.standard.monthly]
         row += _cells(r, year, last, _reached(year, until or as_of))
         row += [r.paid_total, r.owed_total or "", "；".join(r.flags)]
         table.add(row, highlight=bool(r.flags))
     table.notes.append(_summary(results))
     return table
+
+
+def _labels(results) -> dict[int, str]:  # type: ignore[no-untyped-def]
+    """张伟（第二党小组） for the members of `results` who share a name."""
+    from partyday_cli.core.members import namesake_labels
+
+    return namesake_labels((r.member_id, r) for r in results)
 
 
 def _summary(results) -> str:  # type: ignore[no-untyped-def]
@@ -482,6 +494,7 @@ def _report_json(results, year: int, as_of: date, branch: str | None) -> dict[st
 def ledger_context(org: str, branch: str, results, year: int, as_of: date) -> dict[str, object]:  # type: ignore[no-untyped-def]
     """What the 党费台账 template receives (documented in templates/build_dues_template.py)."""
     reached = _reached(year, as_of)
+    labels = _labels(results)
     members = []
     for i, r in enumerate(results, start=1):
         s = r.standard
@@ -503,7 +516,7 @@ def ledger_context(org: str, branch: str, results, year: int, as_of: date) -> di
                    "paid": sum((r.paid_total for r in results), _zero()),
                    "owed": sum((r.owed_total for r in results), _zero()) or None},
         "summary": _summary(results), "today": date.today(),
-        "notes": [f"{r.name}：{line}" for r in results for line in _notes(r)],
+        "notes": [f"{labels.get(r.member_id, r.name)}：{line}" for r in results for line in _notes(r)],
     }
 
 

@@ -11,6 +11,7 @@ from partyday_cli.cli.common import (
     WORKSPACE_HELP,
     ForceOpt,
     Format,
+    TableFormat,
     emit_json,
     emit_table,
     format_from_output,
@@ -38,7 +39,7 @@ def show(
     year: Annotated[int, typer.Argument(help="年份，如 2026", show_default=False, callback=year_callback)],
     provisional: Annotated[bool, typer.Option(
         "--provisional", help="没有数据的年份按农历估算（暂定）。")] = False,
-    fmt: Annotated[Format | None, typer.Option("--format", "-f", help="输出格式：table、json、csv。",
+    fmt: Annotated[TableFormat | None, typer.Option("--format", "-f", help="输出格式：table、json、csv。",
                                                show_default=False)] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="写入文件而不是屏幕。")] = None,
     force: ForceOpt = False,

@@ -12,6 +12,7 @@ from partyday_cli.cli.common import (
     WORKSPACE_HELP,
     ForceOpt,
     Format,
+    TableFormat,
     emit_json,
     emit_table,
     format_from_output,
@@ -112,7 +113,7 @@ def list_roster(
     branch: Annotated[str | None, typer.Option("--branch", "-b", help="只看某个支部。")] = None,
     show_private: Annotated[bool, typer.Option(
         "--show-private", help="显示完整的电话和身份证号（默认打码）。")] = False,
-    fmt: Annotated[Format | None, typer.Option("--format", "-f", help="输出格式：table、json、csv、xlsx。",
+    fmt: Annotated[TableFormat | None, typer.Option("--format", "-f", help="输出格式：table、json、csv、xlsx。",
                                                show_default=False)] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="写入文件而不是屏幕。")] = None,
     force: ForceOpt = False,
