@@ -784,6 +784,8 @@ class _Importer:
                                                  tuple(m.suggestions), row.status, row.reason))
             step = "split" if whole.parts else flat[0].step
             note = whole.note if whole.parts else flat[0].note
+            if row.status not in PRESENT and any(m.member_id in roster.exempt for m in flat):
+                note += ("；" if note else "") + "花名册记为免参加，不计缺席"
             one = RowResult(row.sheet, row.row, row.raw_name, row.status, row.reason, tuple(members), step, note,
                             candidates, suggestions, tuple(parts))
             if keep_rows:
@@ -846,6 +848,9 @@ class _Importer:
         wrong_expected = said_expected is not None and said_expected != r.expected
         wrong_present = said_present is not None and said_present != r.present
         if not (wrong_expected or wrong_present):
+            # the ledger agrees with the footer: the file's own count (页脚写应到14人，表中列出
+            # 15人) took in a member the roster exempts, or a visitor; nothing to check
+            r.warnings[:] = [w for w in r.warnings if not w.startswith(f"{r.path.name}：页脚写")]
             return
         why = []
         if wrong_expected:

@@ -232,3 +232,27 @@ def test_set_reads_names_as_secretaries_write_them(sample):
     assert gone.exit_code == 1 and "已于 2017-06-01 转出" in gone.stderr
     early = invoke("attend", "set", "2017-03-08", "李娜", "请假")
     assert early.exit_code == 1 and "2017-04-10 入党" in early.stderr
+
+
+def test_an_exempt_member_listed_on_the_sheet_is_neither_absent_nor_a_footer_mismatch(sample):
+    """The sheet lists 陈国华 (免参加 by the roster) unsigned, its footer counts the others:
+    --explain says why 陈国华 is no absence, and the footer agrees with the ledger."""
+    import openpyxl
+
+    roster = json.loads(invoke("roster", "list", "--date", "2017-01-11", "-f", "json").stdout)
+    names = [r["name"] for r in roster]
+    assert "陈国华" in names
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["党员固定活动日签到表（2017年1月11日）"])
+    ws.append(["序号", "姓名", "签名"])
+    for i, name in enumerate(names, start=1):
+        ws.append([i, name, "" if name == "陈国华" else "√"])
+    ws.append([f"应到{len(names) - 1}人，实到{len(names) - 1}人"])
+    wb.save(sample / "一月签到.xlsx")
+    result = invoke("attend", "import", "一月签到.xlsx", "--explain")
+    assert result.exit_code == 0
+    assert "页脚写" not in result.stderr and "表尾写" not in result.stderr
+    [line] = [x for x in result.stdout.splitlines() if "“陈国华”" in x]
+    assert "花名册记为免参加，不计缺席" in line
+    assert by_status(sample, "2017-01-11")["免参加"] == {"陈国华"}
