@@ -101,6 +101,9 @@ class FileResult:
     warnings: list[str] = field(default_factory=list)  # Chinese lines, in the order to print them
     summary: str = ""
     error: UserError | None = None
+    # a 党委's joint sign-in sheet: what it gave each other branch whose members it lists
+    # (this result is the branch with the most); each part is saved with the file
+    parts: list[FileResult] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         change = self.change
@@ -117,6 +120,7 @@ class FileResult:
             "replaced": self.replaced, "warnings": self.warnings, "summary": self.summary,
             "error": self.error.lines() if self.error is not None else None,
             "rows": [r.as_dict() for r in self.rows],
+            "parts": [p.as_dict() for p in self.parts],
         }
 
 
@@ -136,7 +140,8 @@ class ImportResult:
         done = [f for f in self.files if f.outcome in ("imported", "dry-run")]
         return {"files": len(self.files), "imported": self.count("imported"), "unchanged": self.count("unchanged"),
                 "dry_run": self.count("dry-run"), "errors": self.failures,
-                "matched": sum(f.matched for f in done), "unmatched": sum(len(f.unmatched) for f in done)}
+                "matched": sum(f.matched + sum(p.matched for p in f.parts) for f in done),
+                "unmatched": sum(len(f.unmatched) for f in done)}
 
     def interrupted_line(self) -> str:
         """One Chinese line: which files are in the ledger and which are not."""
@@ -289,6 +294,7 @@ class _Prepared:
     known: bool = False  # its bytes were in the ledger when it was read
     data: bytes = b""  # its bytes, when its archive copy waits for its turn
     late: int = 0  # members this file marks 迟到
+    parts: list[_Prepared] = field(default_factory=list)  # a joint sheet's other branches
 
 
 class _Importer:
@@ -372,17 +378,25 @@ class _Importer:
         from partyday_cli.io.archive import sha256_hex
         from partyday_cli.io.files import read_bytes
         from partyday_cli.io.signin import read_signin_later
-        from partyday_cli.store.ledger import find_import
-
         try:
             data = read_bytes(path, "签到文件")
         except UserError as exc:
             return _Loaded(path, error=exc)
         sha = sha256_hex(data)
-        if find_import(self.ledger, "attendance", sha) is not None:
+        if self._known_here(sha):
             return _Loaded(path, data, sha)  # in the ledger already: no need to parse it
         return _Loaded(path, data, sha, pending=read_signin_later(
             path, data, extra_layouts=self.layouts, min_minutes=self.min_minutes))
+
+    def _known_here(self, sha: str) -> bool:
+        """The bytes are in the ledger (with --branch: for an activity of that branch; a
+        党委's sheet imported for one branch can be imported again for another)."""
+        from partyday_cli.store.attendance import file_in_ledger
+        from partyday_cli.store.ledger import find_import
+
+        if find_import(self.ledger, "attendance", sha) is None:
+            return False
+        return self.branch is None or file_in_ledger(self.ledger, sha, self.branch) is not None
 
     # ------------------------------------------------------------------ one file
 
@@ -409,14 +423,23 @@ class _Importer:
         result.layout, result.layout_zh = signin.layout, signin.layout_zh
         result.footer = (signin.footer_expected, signin.footer_present)
         day = result.day = self._date(path, signin, result.warnings)
-        candidates = self.cache.members(day, self.branch)
+        # a 党委's sheet read for one branch (--branch) is matched against the whole 党委 all the
+        # same: another branch's member on it is that, not a stranger (`_within`)
+        candidates = self.cache.members(day, None if len(self.ws.branches) > 1 else self.branch)
         if not candidates and not has_roster(self.ledger):
             raise UserError("还没有导入花名册，无法核对签到名单。请先运行 partyday roster import 花名册.xlsx，"
                             "再导入签到")
-        pairs = self._match(signin.rows, candidates)
+        pairs = pairs_all = self._match(signin.rows, candidates)
         branch = result.branch = self._branch(path, day, pairs, candidates)
-        if self.branch is None and len(self.ws.branches) > 1:
-            pairs = self._within(path, signin.rows, pairs, candidates, branch, result.warnings)
+        joint: dict[str, list[int]] = {}
+        if len(self.ws.branches) > 1:
+            joint, shared = self._joint(day, pairs, candidates, branch) if self.branch is None else ({}, set())
+            taken = {k for rows in joint.values() for k in rows}
+            mine = [p for k, p in enumerate(pairs) if k not in taken]
+            pairs = self._within(path, [p[0] for p in mine], mine, candidates, branch, result.warnings)
+            if shared:  # a namesake in two of the sheet's branches stays to be decided, never guessed
+                undecided = {id(pairs_all[k][0]): pairs_all[k] for k in shared}
+                pairs = [undecided.get(id(p[0]), p) for p in pairs]
         found = activity_on(self.ledger, day, branch)
         activity = found[0] if found else None
         if activity is None:
@@ -428,7 +451,17 @@ class _Importer:
         prepared = _Prepared(path, loaded.sha, result, signin, activity, data=loaded.data)
         lines = self._split(prepared, pairs, self._roster_of(candidates, day), branch)
         self._check_counts(prepared, self._roster_of(candidates, day), day)
-        result.warnings.extend([f"{path.name}：{warning}" for warning in signin.warnings] + lines)
+        said = signin.warnings
+        if joint:
+            self._parts(prepared, joint, pairs_all, candidates)
+            result.parts = [part.result for part in prepared.parts]
+            # the footer counts the whole meeting, not one branch: no branch's count to check it by
+            result.footer = (None, None)
+            said = tuple(w for w in said if not w.startswith("页脚写"))
+            share = "、".join(f"{r.result.branch} {r.result.matched} 人" for r in [prepared, *prepared.parts])
+            lines.insert(0, f"{path.name}：名单里有多个支部的党员，按全党委的签到处理，分别记入各自支部当天的活动"
+                            f"（{share}）")
+        result.warnings.extend([f"{path.name}：{warning}" for warning in said] + lines)
         if not self.dry_run and loaded.sha not in self._unfinished:  # a copy of an earlier file: at its turn
             from partyday_cli.io.archive import archive_file, start_copy
 
@@ -452,40 +485,64 @@ class _Importer:
         from partyday_cli.store.ledger import find_import
 
         result, path = ready.result, ready.path
-        if ready.sha and (ready.known or find_import(self.ledger, "attendance", ready.sha) is not None):
+        if ready.sha and (ready.known or self._known_here(ready.sha)):
             self._known(ready)  # checked again at its turn: an earlier file may be the same
             return
         if result.error is not None:
             raise result.error
         activity = ready.activity or self._activity(path, result)
         if self.dry_run:
-            result.outcome = "dry-run"
-            result.expected, result.present = self._file_counts(ready)
-            self._footer(ready)
-            result.summary = self._summary(ready) + "（--dry-run，未写入）"
+            for one in (ready, *ready.parts):
+                one.result.outcome = "dry-run"
+                one.result.expected, one.result.present = self._file_counts(one)
+                self._footer(one)
+                one.result.summary = self._summary(one) + "（--dry-run，未写入）"
             return
         from partyday_cli.store.attendance import AlreadyImported, save_signin
 
-        archived = self._archived(ready)
+        archived = str(self._archived(ready).relative_to(self.ws.root))
         signin = ready.signin
+
+        def save(one: _Prepared, activity_id: int, import_id: int | None = None) -> tuple[int, Any]:
+            r = one.result
+            return save_signin(
+                self.ledger, activity_id=activity_id, activity_date=r.day, branch=r.branch, sha256=ready.sha,
+                original_name=path.name, archived_path=archived, layout=signin.layout,
+                present_only=signin.present_only, marks=one.marks, unmatched=one.unmatched, visitors=r.visitors,
+                replace=self.replace, cache=self.cache, import_id=import_id)
+
         try:
-            with self.interrupts.write():
-                _, change = save_signin(
-                    self.ledger, activity_id=activity.id, activity_date=result.day, branch=result.branch,
-                    sha256=ready.sha, original_name=path.name,
-                    archived_path=str(archived.relative_to(self.ws.root)), layout=signin.layout,
-                    present_only=signin.present_only, marks=ready.marks, unmatched=ready.unmatched,
-                    visitors=result.visitors, replace=self.replace, cache=self.cache)
+            with self.interrupts.write(), self._all_or_nothing(ready):
+                # --branch with a 党委's sheet imported for another branch: the same import
+                again = find_import(self.ledger, "attendance", ready.sha) if self.branch is not None else None
+                import_id, result.change = save(ready, activity.id, again)
+                for part in ready.parts:  # a joint sheet: the same file for each branch's activity
+                    part.result.change = save(part, part.activity.id, import_id)[1]
         except AlreadyImported:
             self._known(ready)
             return
-        result.outcome, result.change, result.replaced = "imported", change, self.replace
-        after = change.after
-        result.present = sum(after.get(s, 0) for s in ("出席", "迟到", "早退"))
-        result.expected = sum(after.values()) - after.get("免参加", 0)
-        self._footer(ready)
-        verb = "（取代之前的签到文件）" if self.replace else ""
-        result.summary = f"{self._summary(ready)}{verb}；{change.text()}"
+        for one in (ready, *ready.parts):
+            r = one.result
+            r.outcome, r.replaced = "imported", self.replace
+            after = r.change.after
+            r.present = sum(after.get(s, 0) for s in ("出席", "迟到", "早退"))
+            r.expected = sum(after.values()) - after.get("免参加", 0)
+            self._footer(one)
+            verb = "（取代之前的签到文件）" if self.replace else ""
+            r.summary = f"{self._summary(one)}{verb}；{r.change.text()}"
+
+    @contextlib.contextmanager
+    def _all_or_nothing(self, ready: _Prepared) -> Iterator[None]:
+        """A joint sheet's saves, one per branch, in one transaction."""
+        if not ready.parts:
+            yield
+            return
+        try:
+            with self.ledger.transaction():
+                yield
+        except BaseException:
+            self.cache.forget()  # the activities it noted as saved are not
+            raise
 
     def _archived(self, ready: _Prepared) -> Path:
         """The file's archived copy, synced and in place (written now if it was not started)."""
@@ -526,7 +583,7 @@ class _Importer:
         result, name = ready.result, ready.path.name
         result.outcome, result.error = "unchanged", None
         result.warnings = []
-        found = file_in_ledger(self.ledger, ready.sha)
+        found = file_in_ledger(self.ledger, ready.sha, self.branch)
         if found is not None and self.day is not None and found.activity_date != self.day:
             # --date names another activity: the same bytes cannot be two days' sign-in
             result.outcome = "error"
@@ -647,8 +704,9 @@ class _Importer:
     def _within(self, path: Path, rows, pairs, candidates, branch: str, warnings: list[str]):  # type: ignore[no-untyped-def]
         """The file is the branch's (`_branch`): its rows matched against that branch's
         members only, so a 刘洋 of this branch is not ambiguous with a 刘洋 of another.
-        Rows that matched a member of another branch are named in one line (they are
-        kept as names to resolve, as any name the day's roster of the branch lacks)."""
+        Rows that matched a member of another branch are named in one line and left out:
+        they are that branch's to count (a joint sheet's part, or --branch with that
+        branch), not names for this branch to resolve."""
         branch_of = self._branch_of(candidates)
         elsewhere = {m.member_id for _, _, flat in pairs for m in flat
                      if m.member_id is not None and branch_of[m.member_id] != branch}
@@ -669,10 +727,62 @@ class _Importer:
             for mid in sorted(elsewhere):
                 by_branch.setdefault(names[mid].branch, []).append(names[mid].name)
             said = "；".join(f"{b}：{'、'.join(n)}" for b, n in by_branch.items())
-            warnings.append(f"{path.name}：按{branch}导入，表中另有其他支部的党员（{said}），未计入本支部。"
-                            "全党委的签到文件请用 --branch 逐个支部导入；不需计入的可用 "
-                            "partyday attend resolve 姓名 --ignore 原因 标出")
+            one = next(iter(by_branch))
+            warnings.append(f"{path.name}：按{branch}导入，表中另有其他支部的党员（{said}），未计入本支部，"
+                            f"也不列为待处理。若{one}也参加了这次活动，请再用 --branch {one} 导入这份文件")
+            gone = {id(row) for row, _, flat in pairs if flat and all(
+                (m.member_id is not None and m.member_id in elsewhere)
+                or (m.candidates and all(branch_of[c] != branch for c in m.candidates)) for m in flat)}
+            rows = [row for row in rows if id(row) not in gone]
         return self._match(rows, mine[1])
+
+    JOINT_SHARE = 0.4  # of a branch's expected members, for its rows to be a part of the sheet
+    JOINT_LEAST = 3
+
+    def _joint(self, day: date, pairs, candidates, branch: str  # type: ignore[no-untyped-def]
+               ) -> tuple[dict[str, list[int]], set[int]]:
+        """A 党委's joint sign-in sheet: for each other branch the sheet covers, the indexes
+        of its rows. A branch is covered when the sheet lists at least `JOINT_LEAST` of its
+        members and `JOINT_SHARE` of those it expects that day, and it has an activity that
+        day; a member or two of another branch (a guest) is no part: that branch's
+        activity would count everyone else absent. A row counts for a branch when every
+        member (or same-name candidate) it matched is of that branch; the indexes of rows
+        whose same-name candidates are of two branches the sheet covers come second (a
+        刘洋 of each: the sheet cannot say which one came)."""
+        from partyday_cli.store.activities import activity_on
+
+        branch_of = self._branch_of(candidates)
+        rows_of: dict[str, list[int]] = {}
+        several: dict[int, set[str]] = {}
+        for k, (_, _, flat) in enumerate(pairs):
+            owners = {branch_of[m.member_id] for m in flat if m.member_id is not None}
+            owners |= {branch_of[c] for m in flat for c in m.candidates}
+            if len(owners) == 1:
+                rows_of.setdefault(owners.pop(), []).append(k)
+            elif len(owners) > 1:
+                several[k] = owners
+        others = [b for b, rows in rows_of.items() if b != branch and len(rows) >= self.JOINT_LEAST]
+        if not others:  # the common file: one branch's (a guest or two from another at most)
+            return {}, set()
+        expected = Counter(m.branch for _, m in candidates if m.is_expected_on(day))
+        parts = {b: rows_of[b] for b in others
+                 if len(rows_of[b]) >= self.JOINT_SHARE * expected[b] and activity_on(self.ledger, day, b)}
+        covered = {branch, *parts}
+        return parts, {k for k, owners in several.items() if parts and len(owners & covered) > 1}
+
+    def _parts(self, ready: _Prepared, joint: dict[str, list[int]], pairs, candidates) -> None:  # type: ignore[no-untyped-def]
+        """The other branches of a joint sheet, each read as that branch's own file."""
+        from partyday_cli.store.activities import activity_on
+
+        result, day = ready.result, ready.result.day
+        for b, rows in sorted(joint.items(), key=lambda item: (-len(item[1]), item[0])):
+            part = FileResult(ready.path, layout=result.layout, layout_zh=result.layout_zh, day=day, branch=b)
+            mine = [pairs[k] for k in rows]
+            matched = self._within(ready.path, [p[0] for p in mine], mine, candidates, b, part.warnings)
+            prepared = _Prepared(ready.path, ready.sha, part, ready.signin, activity_on(self.ledger, day, b)[0])
+            part.warnings.extend(self._split(prepared, matched, self._roster_of(candidates, day), b))
+            self._check_counts(prepared, self._roster_of(candidates, day), day)
+            ready.parts.append(prepared)
 
     def _branch_of(self, candidates) -> dict[int, str]:  # type: ignore[no-untyped-def]
         """member id → branch, for a candidate list (made once per list)."""

@@ -331,3 +331,61 @@ def test_in_a_dangwei_a_branchs_sheet_is_matched_against_that_branch(tmp_path, m
     got = rows(ws, "SELECT m.name, m.branch, t.status FROM attendance t JOIN members m ON m.id = t.member_id "
                    "JOIN activities a ON a.id = t.activity_id WHERE a.date = '2017-04-12' AND a.branch = '一支部'")
     assert sorted(got) == [("刘洋", "一支部", "出席"), ("孙七", "一支部", "出席"), ("李四", "一支部", "出席")]
+
+
+def _three_branches(tmp_path, monkeypatch):
+    from openpyxl import Workbook
+
+    monkeypatch.chdir(tmp_path)
+    assert invoke("init", "ws", "-b", "一支部", "-b", "二支部", "-b", "三支部").exit_code == 0
+    book = Workbook()
+    book.active.append(["姓名", "所在党支部", "党员类别", "入党时间", "月收入"])
+    for name, branch in (("李四", "一支部"), ("孙七", "一支部"), ("刘洋", "一支部"), ("周八", "一支部"),
+                         ("刘洋", "二支部"), ("王五", "二支部"), ("赵六", "二支部"), ("钱九", "二支部"),
+                         ("郑十", "三支部"), ("吴一", "三支部"), ("冯二", "三支部")):
+        book.active.append([name, branch, "正式党员", "2000-07-01", 5000])
+    book.save(tmp_path / "花名册.xlsx")
+    monkeypatch.chdir(tmp_path / "ws")
+    assert invoke("roster", "import", str(tmp_path / "花名册.xlsx"), "--as-of", "2017-01-05").exit_code == 0
+    assert invoke("plan", "2017").exit_code == 0
+    return factories.handwritten_xlsx(tmp_path / "党委4月.xlsx", title="党员活动日签到表", date=date(2017, 4, 12),
+                                      names=["李四", "孙七", "刘洋", "周八", "王五", "赵六", "钱九", "郑十", "路人"],
+                                      footer=False)
+
+
+def _attendance(ws: Path, branch: str) -> list[tuple]:
+    return sorted(rows(ws, "SELECT m.name, t.status FROM attendance t JOIN members m ON m.id = t.member_id "
+                           "JOIN activities a ON a.id = t.activity_id WHERE a.date = '2017-04-12' AND a.branch = ?",
+                       (branch,)))
+
+
+def test_a_dangwei_sheet_goes_to_each_branch_it_covers_and_a_namesake_of_two_is_left_to_decide(
+        tmp_path, monkeypatch):
+    """One sheet for a joint 主题党日: most of 一支部 and of 二支部 signed it, one member of
+    三支部. Each covered branch's members are counted at their own branch's activity, in
+    one import; 三支部's one member is named, not counted (三支部's others would be absent);
+    a 刘洋 of 一支部 and of 二支部 is left to decide, never guessed."""
+    sheet = _three_branches(tmp_path, monkeypatch)
+    ws = tmp_path / "ws"
+    result = invoke("attend", "import", str(sheet))
+    assert result.exit_code == 0, result.output
+    err = " ".join(result.stderr.split())
+    assert "按全党委的签到处理，分别记入各自支部当天的活动（一支部 3 人、二支部 3 人）" in err
+    assert "另有其他支部的党员（三支部：郑十），未计入本支部，也不列为待处理" in err
+    assert "“刘洋”有同名党员 刘洋（一支部）、刘洋（二支部），无法确定是谁" in err
+    assert "2017-04-12 二支部，匹配 3 人" in result.stderr
+    assert _attendance(ws, "一支部") == [("刘洋", "缺席"), ("周八", "出席"), ("孙七", "出席"), ("李四", "出席")]
+    assert _attendance(ws, "二支部") == [("刘洋", "缺席"), ("王五", "出席"), ("赵六", "出席"), ("钱九", "出席")]
+    assert _attendance(ws, "三支部") == []
+    assert rows(ws, "SELECT count(*) FROM imports WHERE kind = 'attendance'") == [(1,)]  # one file, once
+    pending = invoke("attend", "resolve").stdout
+    assert "“刘洋”" in pending and "“路人”" in pending and "郑十" not in pending
+    # 三支部 did take part: the same file again for it alone
+    again = invoke("attend", "import", str(sheet), "--branch", "三支部")
+    assert again.exit_code == 0, again.output
+    assert _attendance(ws, "三支部") == [("冯二", "缺席"), ("吴一", "缺席"), ("郑十", "出席")]
+    assert "另有其他支部的党员（一支部：李四、孙七、刘洋、周八；二支部：王五、赵六、钱九）" in " ".join(again.stderr.split())
+    # and the whole file again changes nothing
+    same = invoke("attend", "import", str(sheet))
+    assert "已导入过（内容完全相同）" in same.stderr
+    assert _attendance(ws, "二支部") == [("刘洋", "缺席"), ("王五", "出席"), ("赵六", "出席"), ("钱九", "出席")]

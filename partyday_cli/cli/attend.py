@@ -106,10 +106,13 @@ def import_files(
                 for line in done.error.lines():
                     typer.echo(f"{prefix}错误：{line}", err=True)
                 return
-            if explain and not as_json:
-                for row in done.rows:
-                    typer.echo(_explain_line(row))
-            info(prefix + done.summary)
+            for one in (done, *done.parts):  # a joint sheet: each branch's part in turn
+                for line in one.warnings if one is not done else ():
+                    warn(line)
+                if explain and not as_json:
+                    for row in one.rows:
+                        typer.echo(_explain_line(row))
+                info(prefix + one.summary)
 
         result = import_signins(ws, files, options, on_file=show)
     except KeyboardInterrupt:

@@ -238,23 +238,27 @@ class AlreadyImported(Exception):
 def save_signin(ledger: Ledger, *, activity_id: int, activity_date: date, branch: str, sha256: str,
                 original_name: str, archived_path: str, layout: str, present_only: bool,
                 marks: list[FileMark], unmatched: list[Unmatched], visitors: list[tuple[str, str]],
-                replace: bool, cache: ImportCache | None = None) -> tuple[int, AttendanceChange]:
+                replace: bool, cache: ImportCache | None = None,
+                import_id: int | None = None) -> tuple[int, AttendanceChange]:
     """One sign-in file, in one transaction: its evidence, then the activity's rows re-derived.
     With `replace`, the files already in force for the activity are superseded. `cache`:
-    for a caller saving many files (see `ImportCache`); the outcome is the same."""
+    for a caller saving many files (see `ImportCache`); the outcome is the same.
+    `import_id`: the file is already recorded by that import and is saved for one more
+    activity (a 党委's joint sign-in sheet, one activity per branch)."""
     now = _now()
     try:
         with ledger.transaction() as conn:
             expected = _in_scope(conn, activity_id, cache.members(activity_date, branch) if cache is not None
                                  else members_on_with_ids(ledger, activity_date, branch, if_present=True))
-            earlier = find_import(ledger, "attendance", sha256)
+            earlier = find_import(ledger, "attendance", sha256) if import_id is None else None
             if earlier is not None:  # another process imported the same bytes meanwhile
                 raise AlreadyImported(earlier)
             known = cache._activity(activity_id) if cache is not None and not replace else None
             change = AttendanceChange(before=dict(known.counts) if known else _counts(conn, activity_id))
-            import_id = record_import(ledger, kind="attendance", sha256=sha256, original_name=original_name,
-                                      archived_path=archived_path, effective_date=activity_date,
-                                      rows=len(marks) + len(unmatched) + len(visitors))
+            if import_id is None:
+                import_id = record_import(ledger, kind="attendance", sha256=sha256, original_name=original_name,
+                                          archived_path=archived_path, effective_date=activity_date,
+                                          rows=len(marks) + len(unmatched) + len(visitors))
             file_id = conn.execute(
                 "INSERT INTO attendance_files (import_id, activity_id, layout, present_only) VALUES (?,?,?,?)",
                 (import_id, activity_id, layout, int(present_only))).lastrowid
@@ -565,13 +569,16 @@ class FileInLedger:
     others_in_force: int  # other files in force for the same activity
 
 
-def file_in_ledger(ledger: Ledger, sha256: str) -> FileInLedger | None:
+def file_in_ledger(ledger: Ledger, sha256: str, branch: str | None = None) -> FileInLedger | None:
+    """Where these bytes stand (`branch`: for an activity of that branch; a 党委's joint
+    sheet is one file for several branches' activities)."""
     row = ledger.conn.execute(
         "SELECT f.id, f.activity_id, a.date, a.branch, f.superseded_by, "
         "(SELECT count(*) FROM attendance_files o WHERE o.activity_id = f.activity_id AND o.id != f.id "
         "AND o.superseded_by IS NULL) FROM imports i JOIN attendance_files f ON f.import_id = i.id "
         "JOIN activities a ON a.id = f.activity_id WHERE i.kind = 'attendance' AND i.sha256 = ? "
-        "ORDER BY f.id DESC LIMIT 1", (sha256,)).fetchone()
+        + ("AND a.branch = ? " if branch is not None else "")
+        + "ORDER BY f.id DESC LIMIT 1", (sha256, *([branch] if branch is not None else []))).fetchone()
     if row is None:
         return None
     file_id, superseded = int(row[0]), row[4]
