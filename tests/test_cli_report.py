@@ -245,7 +245,10 @@ def test_xlsx_opens_in_libreoffice_with_charts_on_a4(story, tmp_path):
     assert result.exit_code == 0, result.output
     with zipfile.ZipFile(target) as z:
         names = z.namelist()
+        members_chart = z.read("xl/charts/chart2.xml").decode()
     assert "xl/charts/chart1.xml" in names and "xl/charts/chart2.xml" in names
+    # every name on the members chart's axis (Excel and WPS skip every other one unless told)
+    assert '<tickLblSkip val="1"' in members_chart and 'sz="800"' in members_chart
     wb = load_workbook(target)
     assert wb.sheetnames == ["汇总", "活动出勤", "党员情况", "党费", "主题与三会一课"]
     for ws in wb.worksheets:
