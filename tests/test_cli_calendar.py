@@ -232,8 +232,8 @@ def test_real_process_help_is_chinese_and_no_traceback():
 def test_outputs_that_cannot_be_given_are_refused(tmp_path):
     result = invoke("calendar", "2017", "-r", "month.week2.wed", "-o", str(tmp_path / "a.pdf"))
     assert result.exit_code == 1 and ".pdf" in result.stderr and not (tmp_path / "a.pdf").exists()
-    result = invoke("holidays", "show", "2026", "--format", "ics")
-    assert result.exit_code == 1 and "ics" in result.stderr
+    result = invoke("holidays", "show", "2026", "--format", "ics")  # --help lists what it writes: a usage error
+    assert result.exit_code == 2 and "“ics”无效" in result.stderr
     result = invoke("calendar", "2017", "-r", "month.week2.wed", "-o", str(tmp_path))
     assert result.exit_code == 1 and "是文件夹" in result.stderr
 
