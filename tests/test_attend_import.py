@@ -380,6 +380,11 @@ def test_a_dangwei_sheet_goes_to_each_branch_it_covers_and_a_namesake_of_two_is_
     assert rows(ws, "SELECT count(*) FROM imports WHERE kind = 'attendance'") == [(1,)]  # one file, once
     pending = invoke("attend", "resolve").stdout
     assert "“刘洋”" in pending and "“路人”" in pending and "郑十" not in pending
+    # the 刘洋 who came was 二支部's: counted at 二支部's activity, from the same file
+    said = invoke("attend", "resolve", "刘洋", "刘洋#二支部")
+    assert said.exit_code == 0 and "记为 刘洋（二支部）" in said.stderr, said.output
+    assert _attendance(ws, "二支部") == [("刘洋", "出席"), ("王五", "出席"), ("赵六", "出席"), ("钱九", "出席")]
+    assert ("刘洋", "缺席") in _attendance(ws, "一支部")
     # 三支部 did take part: the same file again for it alone
     again = invoke("attend", "import", str(sheet), "--branch", "三支部")
     assert again.exit_code == 0, again.output
@@ -388,4 +393,4 @@ def test_a_dangwei_sheet_goes_to_each_branch_it_covers_and_a_namesake_of_two_is_
     # and the whole file again changes nothing
     same = invoke("attend", "import", str(sheet))
     assert "已导入过（内容完全相同）" in same.stderr
-    assert _attendance(ws, "二支部") == [("刘洋", "缺席"), ("王五", "出席"), ("赵六", "出席"), ("钱九", "出席")]
+    assert _attendance(ws, "二支部") == [("刘洋", "出席"), ("王五", "出席"), ("赵六", "出席"), ("钱九", "出席")]

@@ -208,6 +208,18 @@ def _namesake_labels(ledger, listed: set[tuple[int, str]]) -> dict[int, str]:  #
             if mid in wanted}
 
 
+def _in_branches(ledger, day: date, name: str, places):  # type: ignore[no-untyped-def]
+    """The one member `name` names among the branches of `places` ((activity id, file id,
+    branch) each), with the place; None when none or several do."""
+    found = []
+    for place in places:
+        try:
+            found.append((_one_member(ledger, day, name, place[2]), place))
+        except UserError:
+            continue
+    return found[0] if len(found) == 1 else None
+
+
 def _one_member(ledger, day: date, name: str, branch: str | None):  # type: ignore[no-untyped-def]
     import re
 
@@ -311,7 +323,12 @@ def resolve(
     """
     import json
 
-    from partyday_cli.store.attendance import dismiss_name, resolve_name, unresolved_names
+    from partyday_cli.store.attendance import (
+        dismiss_name,
+        resolve_name,
+        same_file_elsewhere,
+        unresolved_names,
+    )
     from partyday_cli.store.ledger import open_ledger
 
     ws = require_workspace(ctx, workspace)
@@ -342,10 +359,19 @@ def resolve(
             return
         for p in hits:
             day = date.fromisoformat(p["date"])
-            member_id, found, label = _one_member(ledger, day, member, p["branch"])
+            branch, into = p["branch"], None
+            try:
+                member_id, found, label = _one_member(ledger, day, member, branch)
+            except UserError:
+                # a 党委's joint sheet: the member may be of another branch it was saved for
+                elsewhere = _in_branches(ledger, day, member, same_file_elsewhere(ledger, p["id"]))
+                if not elsewhere:
+                    raise
+                (member_id, found, label), (activity_id, file_id, branch) = elsewhere
+                into = (activity_id, file_id)
             resolve_name(ledger, unmatched_id=p["id"], member_id=member_id, activity_date=day,
-                         branch=p["branch"])
-            info(f"已将 {p['date']} 的“{raw_name}”记为 {label}")
+                         branch=branch, into=into)
+            info(f"已将 {p['date']} 的“{raw_name}”记为 {label}" + (f"（{branch}）" if into else ""))
 
 
 @app.command("files")

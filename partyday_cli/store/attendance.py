@@ -455,18 +455,31 @@ def set_manual(ledger: Ledger, *, activity_id: int, activity_date: date, branch:
 
 
 def resolve_name(ledger: Ledger, *, unmatched_id: int, member_id: int, activity_date: date,
-                 branch: str) -> None:
-    """A name that matched nobody now belongs to `member_id`: its mark joins the evidence."""
+                 branch: str, into: tuple[int, int] | None = None) -> None:
+    """A name that matched nobody now belongs to `member_id`: its mark joins the evidence.
+    `into`: (activity id, file id) of another branch's activity the same file was saved
+    for (a 党委's joint sheet; `branch` is then that branch)."""
     with ledger.transaction() as conn:
         row = conn.execute("SELECT activity_id, file_id, status, reason, sheet, row FROM unmatched_names "
                            "WHERE id = ?", (unmatched_id,)).fetchone()
+        activity_id, file_id = into or (row["activity_id"], row["file_id"])
         conn.execute("UPDATE unmatched_names SET resolved_member_id = ? WHERE id = ?",
                      (member_id, unmatched_id))
         conn.execute("INSERT INTO attendance_marks (activity_id, member_id, file_id, status, reason, "
                      "sheet, row, set_at) VALUES (?,?,?,?,?,?,?,?)",
-                     (row["activity_id"], member_id, row["file_id"], row["status"], row["reason"] or "",
+                     (activity_id, member_id, file_id, row["status"], row["reason"] or "",
                       row["sheet"], row["row"], _now()))
-        rederive(ledger, row["activity_id"], activity_date, branch)
+        rederive(ledger, activity_id, activity_date, branch)
+
+
+def same_file_elsewhere(ledger: Ledger, unmatched_id: int) -> list[tuple[int, int, str]]:
+    """(activity id, file id, branch) of the other activities the file of a pending name
+    was saved for (a 党委's joint sheet, one activity per branch it covers)."""
+    return [(int(r[0]), int(r[1]), r[2]) for r in ledger.conn.execute(
+        "SELECT f.activity_id, f.id, a.branch FROM unmatched_names u"
+        " JOIN attendance_files mine ON mine.id = u.file_id"
+        " JOIN attendance_files f ON f.import_id = mine.import_id AND f.activity_id != u.activity_id"
+        " JOIN activities a ON a.id = f.activity_id WHERE u.id = ? ORDER BY a.branch", (unmatched_id,))]
 
 
 def attendance_by_status(ledger: Ledger, activity_id: int, labels: dict[int, str] | None = None
