@@ -174,7 +174,11 @@ def test_the_sheets_own_key_to_its_marks_decides_what_a_circle_means(tmp_path):
                                      merges=["A8:D8"]))
     by_name = {r.raw_name: r.status for r in keyed.rows}
     assert by_name == {"李建军": "出席", "王丽": "请假", "阿依古丽·买买提": "请假", "孙浩": "缺席", "黄磊": "早退"}
-    assert keyed.warnings == ("按表中的说明读标记：√为出席、○为请假、〇为请假、×为缺席",)
+    assert keyed.warnings == ("按表中的说明读标记：√为出席、○为请假、×为缺席",)
+    # the key's ○ is the cells' 〇 (look-alikes from two input methods), and a key in the header
+    header = read_signin(f.plain_xlsx(tmp_path / "header.xlsx", rows=[
+        rows[0], ["序号", "姓名", "签到（√出席 ○请假 ×缺席）", "备注"], *rows[2:]]))
+    assert {r.raw_name: r.status for r in header.rows}["阿依古丽·买买提"] == "请假"
     # the key in the title, the other way round (出席打“√”), and with no word such as 说明
     titled = read_signin(f.plain_xlsx(tmp_path / "titled.xlsx", rows=[
         ["2027年3月26日签到表（出席打“√”，请假打“○”）"], *rows[1:]]))
@@ -188,9 +192,11 @@ def test_the_sheets_own_key_to_its_marks_decides_what_a_circle_means(tmp_path):
 
 def test_a_note_says_late_or_early_beside_a_status_of_present(tmp_path):
     path = tmp_path / "a.csv"
-    path.write_bytes("姓名,签到情况,备注\n黄磊,已签到,早退\n李建军,已签到,\n刘洋,已签到,迟到（堵车）\n".encode("gbk"))
+    path.write_bytes("姓名,签到情况,备注\n黄磊,已签到,早退\n李建军,已签到,\n刘洋,已签到,迟到（堵车）\n"
+                     "王芳,未签到,请假\n陈静,未签到,\n".encode("gbk"))
     by_name = {r.raw_name: (r.status, r.reason) for r in read_signin(path).rows}
-    assert by_name == {"黄磊": ("早退", ""), "李建军": ("出席", ""), "刘洋": ("迟到", "堵车")}
+    assert by_name == {"黄磊": ("早退", ""), "李建军": ("出席", ""), "刘洋": ("迟到", "堵车"), "王芳": ("请假", ""),
+                       "陈静": ("缺席", "")}
 
 
 def test_one_sheet_per_group_and_an_empty_sheet(tmp_path):

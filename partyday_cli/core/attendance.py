@@ -95,6 +95,10 @@ def legend_marks(lines: Iterable[str]) -> dict[str, str]:
         if len(pairs) >= 2 or (pairs and _LEGEND_WORD.search(line)):
             for mark, word in pairs:
                 out.setdefault(_fold(mark), _LEGEND_WORDS[word])
+    circle = next((out[m] for m in AMBIGUOUS_MARKS if m in out), None)
+    if circle is not None:  # the key's ○ is the cells' 〇 (look-alikes, typed by whichever input method)
+        for m in AMBIGUOUS_MARKS:
+            out.setdefault(m, circle)
     return out
 
 

@@ -165,7 +165,8 @@ def _read_sheet(header: Header, lookup: Mapping[str, str]) -> _Sheet:
     any_status_col = any("status" in b for b in blocks)
     out.sign_column = any("sign" in b for b in blocks)
     keys = _legend_rows(sheet, header.row)
-    out.legend = legend_marks(out.lines + list(keys.values()))
+    # the key in a title line, under the table, or in the 签到 header itself (签到（√出席 ○请假）)
+    out.legend = legend_marks([*out.lines, " ".join(row_texts(sheet.rows[header.row])), *keys.values()])
     pending: list[SignInRow | tuple[list[object], str]] = []  # statuses wait until we know if 签名 is in use
     for r in range(header.row + 1, len(sheet.rows)):
         row = sheet.rows[r]
@@ -194,7 +195,9 @@ def _read_sheet(header: Header, lookup: Mapping[str, str]) -> _Sheet:
         out.status_full = False
     rows = [p if isinstance(p, SignInRow) else _settle(*p, out) for p in pending]
     if out.legend:
-        out.warnings.append("按表中的说明读标记：" + "、".join(f"{m}为{s}" for m, s in out.legend.items()))
+        circle = next(m for m in [*out.legend, AMBIGUOUS_MARKS[0]] if m in AMBIGUOUS_MARKS)
+        said = [m for m in out.legend if m not in AMBIGUOUS_MARKS or m == circle]  # its look-alikes unsaid
+        out.warnings.append("按表中的说明读标记：" + "、".join(f"{m}为{out.legend[m]}" for m in said))
     if out.circles:
         (row, mark), more = out.circles[0], f"等 {len(out.circles)} 处" if len(out.circles) > 1 else ""
         where = (f"工作表“{sheet.name}”" if sheet.name else "") + f"第{row}行"
@@ -277,9 +280,9 @@ def _person(row: Sequence[object], filled: Sequence[object], block: dict[str, in
         reason = status_text
     if note and status is None:
         status, reason = status_from_text(note, out.legend)
-    elif note and status == "出席":  # 状态 已签到, 备注 早退: the note says how
+    elif note and status in ("出席", "缺席"):  # 已签到 + 备注 早退, 未签到 + 备注 请假: the note says how
         said = status_from_text(note)
-        if said[0] in ("迟到", "早退"):
+        if said[0] in (("迟到", "早退") if status == "出席" else ("请假",)):
             status, reason = said
     elif note and not reason:  # 状态 请假, 备注 病假: the note says why
         reason = status_from_text(note)[1] or note
