@@ -204,6 +204,15 @@ def test_missing_file_is_one_chinese_line(sample):
 # ------------------------------------------------------------------------ report
 
 
+def test_a_report_before_any_dues_import_flags_nobody(sample):
+    """No 台账 imported yet: the months are 未登记, nobody owes, nobody is 自行脱党."""
+    result = invoke("dues", "report", "--year", "2017", "--as-of", "2017-07-01", "-f", "json")
+    assert result.exit_code == 0 and "还没有导入党费台账" in result.stderr
+    data = json.loads(result.stdout)
+    assert data["members"] and not any(m["flags"] for m in data["members"])
+    assert data["totals"]["owed"] == "0.00"
+
+
 def test_report_finds_what_the_sample_ledger_hides(sample):
     assert invoke("dues", "import", LEDGER).exit_code == 0
     data = report_json()

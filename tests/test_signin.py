@@ -149,6 +149,21 @@ def test_tencent_without_meeting_times_reads_no_lateness(tmp_path):
     assert [(r.status, r.minutes) for r in signin.rows] == [("出席", 20.0), ("出席", 120.0)]
 
 
+def test_two_namesakes_in_one_meeting_are_two_people_by_their_phones(tmp_path):
+    """Two 张伟 of the branch joined, each from their own phone: two people, not one
+    person who joined twice; a row without a phone joins the first of them."""
+    path = f.plain_xlsx(tmp_path / "t.xlsx", rows=[
+        ["用户昵称（入会昵称）", "入会时间", "退会时间", "参会时长（分钟）", "手机号"],
+        ["张伟", "2024-03-12 09:00:00", "2024-03-12 10:00:00", 60, "138****1234"],
+        ["张伟", "2024-03-12 09:00:00", "2024-03-12 09:30:00", 30, "139****6789"],
+        ["张伟", "2024-03-12 09:40:00", "2024-03-12 10:00:00", 20, ""],
+    ])
+    signin = read_signin(path)
+    assert [(r.raw_name, r.phone_tail, r.minutes) for r in signin.rows] == [
+        ("张伟", "1234", 60.0), ("张伟", "6789", 30.0)]  # 09:40–10:00 lies inside 09:00–10:00
+    assert signin.warnings == ("第2行“张伟”入会2次，已合并为一次（共60分钟）",)
+
+
 def test_tencent_meeting_time_in_one_cell(tmp_path):
     path = f.plain_xlsx(tmp_path / "t.xlsx", rows=[
         ["会议主题：第一支部主题党日"], ["会议时间：2024-03-12 09:00-10:30"], [],
@@ -179,6 +194,11 @@ def test_the_sheets_own_key_to_its_marks_decides_what_a_circle_means(tmp_path):
     header = read_signin(f.plain_xlsx(tmp_path / "header.xlsx", rows=[
         rows[0], ["序号", "姓名", "签到（√出席 ○请假 ×缺席）", "备注"], *rows[2:]]))
     assert {r.raw_name: r.status for r in header.rows}["阿依古丽·买买提"] == "请假"
+    # a letter O typed for the circle (WPS) is the circle too, key or none
+    lettered = [*rows[:2], [1, "李建军", "O"], *rows[3:]]
+    assert {r.raw_name: r.status for r in read_signin(f.plain_xlsx(
+        tmp_path / "o.xlsx", rows=[*lettered, ["说明：√出席 ○请假"]])).rows}["李建军"] == "请假"
+    assert "标记“O”" in read_signin(f.plain_xlsx(tmp_path / "o2.xlsx", rows=lettered)).warnings[0]
     # the key in the title, the other way round (出席打“√”), and with no word such as 说明
     titled = read_signin(f.plain_xlsx(tmp_path / "titled.xlsx", rows=[
         ["2027年3月26日签到表（出席打“√”，请假打“○”）"], *rows[1:]]))

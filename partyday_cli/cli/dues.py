@@ -354,6 +354,9 @@ def _run_report(ws, year: int, branch: str | None, fmt: Format | None, output: P
         paid = payments(ledger, year)
         answered = dues_answers(ledger, year)
     recorded_until = last_recorded_month(paid, year)
+    if recorded_until is None:  # no 台账 imported for the year: nothing is owed that anyone recorded
+        recorded_until = f"{year - 1}-12"
+        warn(f"{year}年还没有导入党费台账，各月按“未登记”显示、不计欠交；导入后再看：partyday dues import 党费台账.xlsx")
     results = dues_status(members, paid, year=year, today=as_of, policy=dues_policy(ws),
                           recorded_until=recorded_until)
     from partyday_cli.core.members import namesake_labels

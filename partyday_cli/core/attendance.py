@@ -40,7 +40,7 @@ _CONTAINED: tuple[tuple[str, str], ...] = (
 # Whole-cell marks only: '到' alone is 出席, but '到' inside another word is not.
 _EXACT = {
     "√": "出席", "✓": "出席", "✔": "出席", "☑": "出席", "到": "出席", "在": "出席", "是": "出席",
-    "参加": "出席", "正常": "出席", "有": "出席", "实到": "出席", "○": "出席", "〇": "出席",
+    "参加": "出席", "正常": "出席", "有": "出席", "实到": "出席", "○": "出席", "〇": "出席", "◯": "出席", "o": "出席",
     "×": "缺席", "✗": "缺席", "✘": "缺席", "x": "缺席", "缺": "缺席", "无": "缺席",
     "假": "请假", "请": "请假", "迟": "迟到", "退": "早退", "免": "免参加",
 }
@@ -70,7 +70,8 @@ def status_from_text(text: str, legend: Mapping[str, str] | None = None) -> tupl
 # A sheet's own key to its marks, in a title or a line under the table: 说明：√出席 ○请假
 # ×缺席; 注：出席打“√”，请假打“○”; （√表示出席，○表示请假）.
 LEGEND_MARKS = "√✓✔☑○〇◯●◎△▲□■☆★×✗✘✕╳"
-AMBIGUOUS_MARKS = ("○", "〇", "◯")  # a circle is 出席 on one sheet and 请假 on the next
+# a circle is 出席 on one sheet and 请假 on the next; typed as ○, 〇 or ◯, or a letter O in WPS
+AMBIGUOUS_MARKS = ("○", "〇", "◯", "o", "O", "ｏ", "Ｏ")
 _LEGEND_WORDS = {
     "免参加": "免参加", "出席": "出席", "到会": "出席", "参会": "出席", "参加": "出席", "已到": "出席", "实到": "出席",
     "签到": "出席", "请假": "请假", "病假": "请假", "事假": "请假", "公假": "请假", "缺席": "缺席", "未到": "缺席",

@@ -190,14 +190,27 @@ def _meeting_times(meta: dict[str, object]) -> tuple[datetime | None, datetime |
 def _people(sheet: Sheet, header: Header, day: date | None) -> list[_Person]:
     cols = {f: header.first(f) for f in SYNONYMS}
     unit = duration_unit(str(cell(sheet.rows[header.row], cols["minutes"])))
-    people: dict[str, _Person] = {}
+    people: dict[tuple[str, str], _Person] = {}
+    listed = []
+    tails: dict[str, set[str]] = {}  # name → the phone tails its rows give
     for r in range(header.row + 1, len(sheet.rows)):
         row = sheet.rows[r]
         raw = text(row, cols["name"]) or text(row, cols["nick"])
         if not raw or filled_count(row) < 2 or is_footer(raw):
             continue  # a blank row, or a note or total under the table
-        key = name_key(raw)
-        person = people.setdefault(key, _Person(raw, r + 1, sheet.name))
+        key, tail = name_key(raw), phone_tail(text(row, cols["phone"])) or phone_tail(raw)
+        listed.append((r, row, raw, key, tail))
+        if tail:
+            tails.setdefault(key, set()).add(tail)
+    for r, row, raw, key, tail in listed:
+        # one name, two phones: two people (two 张伟 of the branch), each with their own
+        # joins; a row with no phone joins the name's first person, as before
+        several = len(tails.get(key, ())) > 1
+        person = people.get((key, tail if several and tail else ""))
+        if person is None and several and not tail:
+            person = next((p for (k, _), p in people.items() if k == key), None)
+        if person is None:
+            person = people[(key, tail if several else "")] = _Person(raw, r + 1, sheet.name)
         joined = as_datetime(cell(row, cols["join"]), day)
         left = as_datetime(cell(row, cols["leave"]), day)
         minutes = as_minutes(cell(row, cols["minutes"]), unit)
