@@ -436,7 +436,8 @@ class _Importer:
             joint, shared = self._joint(day, pairs, candidates, branch) if self.branch is None else ({}, set())
             taken = {k for rows in joint.values() for k in rows}
             mine = [p for k, p in enumerate(pairs) if k not in taken]
-            pairs = self._within(path, [p[0] for p in mine], mine, candidates, branch, result.warnings)
+            pairs = self._within(path, [p[0] for p in mine], mine, candidates, branch, result.warnings,
+                                 sha=loaded.sha, joint=bool(joint))
             if shared:  # a namesake in two of the sheet's branches stays to be decided, never guessed
                 undecided = {id(pairs_all[k][0]): pairs_all[k] for k in shared}
                 pairs = [undecided.get(id(p[0]), p) for p in pairs]
@@ -459,8 +460,8 @@ class _Importer:
             result.footer = (None, None)
             said = tuple(w for w in said if not w.startswith("页脚写"))
             share = "、".join(f"{r.result.branch} {r.result.matched} 人" for r in [prepared, *prepared.parts])
-            lines.insert(0, f"{path.name}：名单里有多个支部的党员，按全党委的签到处理，分别记入各自支部当天的活动"
-                            f"（{share}）")
+            result.warnings.insert(0, f"{path.name}：名单里有多个支部的党员，按全党委的签到处理，分别记入各自支部"
+                                      f"当天的活动（{share}）")
         result.warnings.extend([f"{path.name}：{warning}" for warning in said] + lines)
         if not self.dry_run and loaded.sha not in self._unfinished:  # a copy of an earlier file: at its turn
             from partyday_cli.io.archive import archive_file, start_copy
@@ -701,7 +702,8 @@ class _Importer:
                             "无法判断是哪个支部。请检查日期，或加 --branch 指定")
         return votes.most_common(1)[0][0]
 
-    def _within(self, path: Path, rows, pairs, candidates, branch: str, warnings: list[str]):  # type: ignore[no-untyped-def]
+    def _within(self, path: Path, rows, pairs, candidates, branch: str, warnings: list[str],  # type: ignore[no-untyped-def]
+                *, sha: str = "", joint: bool = False):
         """The file is the branch's (`_branch`): its rows matched against that branch's
         members only, so a 刘洋 of this branch is not ambiguous with a 刘洋 of another.
         Rows that matched a member of another branch are named in one line and left out:
@@ -727,9 +729,14 @@ class _Importer:
             for mid in sorted(elsewhere):
                 by_branch.setdefault(names[mid].branch, []).append(names[mid].name)
             said = "；".join(f"{b}：{'、'.join(n)}" for b, n in by_branch.items())
-            one = next(iter(by_branch))
-            warnings.append(f"{path.name}：按{branch}导入，表中另有其他支部的党员（{said}），未计入本支部，"
-                            f"也不列为待处理。若{one}也参加了这次活动，请再用 --branch {one} 导入这份文件")
+            from partyday_cli.store.attendance import file_in_ledger
+
+            # --branch for a branch the file is not yet saved for; none: each has it already
+            todo = [b for b in by_branch if not sha or file_in_ledger(self.ledger, sha, b) is None]
+            hint = f"。若{todo[0]}也参加了这次活动，请再用 --branch {todo[0]} 导入这份文件" if todo else ""
+            said_how = (f"表中另有其他支部的党员（{said}），人数太少，不按该支部的签到计入" if joint
+                        else f"按{branch}导入，表中另有其他支部的党员（{said}），未计入本支部")
+            warnings.append(f"{path.name}：{said_how}，也不列为待处理{hint}")
             gone = {id(row) for row, _, flat in pairs if flat and all(
                 (m.member_id is not None and m.member_id in elsewhere)
                 or (m.candidates and all(branch_of[c] != branch for c in m.candidates)) for m in flat)}

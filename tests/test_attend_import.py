@@ -371,7 +371,8 @@ def test_a_dangwei_sheet_goes_to_each_branch_it_covers_and_a_namesake_of_two_is_
     assert result.exit_code == 0, result.output
     err = " ".join(result.stderr.split())
     assert "按全党委的签到处理，分别记入各自支部当天的活动（一支部 3 人、二支部 3 人）" in err
-    assert "另有其他支部的党员（三支部：郑十），未计入本支部，也不列为待处理" in err
+    assert "表中另有其他支部的党员（三支部：郑十），人数太少，不按该支部的签到计入，也不列为待处理。" \
+           "若三支部也参加了这次活动，请再用 --branch 三支部 导入这份文件" in err
     assert "“刘洋”有同名党员 刘洋（一支部）、刘洋（二支部），无法确定是谁" in err
     assert "2017-04-12 二支部，匹配 3 人" in result.stderr
     assert _attendance(ws, "一支部") == [("刘洋", "缺席"), ("周八", "出席"), ("孙七", "出席"), ("李四", "出席")]
@@ -389,7 +390,9 @@ def test_a_dangwei_sheet_goes_to_each_branch_it_covers_and_a_namesake_of_two_is_
     again = invoke("attend", "import", str(sheet), "--branch", "三支部")
     assert again.exit_code == 0, again.output
     assert _attendance(ws, "三支部") == [("冯二", "缺席"), ("吴一", "缺席"), ("郑十", "出席")]
-    assert "另有其他支部的党员（一支部：李四、孙七、刘洋、周八；二支部：王五、赵六、钱九）" in " ".join(again.stderr.split())
+    told = " ".join(again.stderr.split())
+    assert "另有其他支部的党员（一支部：李四、孙七、刘洋、周八；二支部：王五、赵六、钱九）" in told
+    assert "--branch 一支部" not in told and "--branch 二支部" not in told  # both have the file already
     # and the whole file again changes nothing
     same = invoke("attend", "import", str(sheet))
     assert "已导入过（内容完全相同）" in same.stderr
