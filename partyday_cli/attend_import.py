@@ -451,6 +451,8 @@ class _Importer:
                 activity = Activity(None, branch, day, day, "", ("主题党日",))
         prepared = _Prepared(path, loaded.sha, result, signin, activity, data=loaded.data)
         lines = self._split(prepared, pairs, self._roster_of(candidates, day), branch)
+        if prepared.unmatched and activity is not None and activity.id is not None:
+            lines = self._carry_resolutions(prepared, activity.id, self._roster_of(candidates, day), lines)
         self._check_counts(prepared, self._roster_of(candidates, day), day)
         said = signin.warnings
         if joint:
@@ -927,6 +929,36 @@ class _Importer:
         return lines
 
     # ------------------------------------------------------------------ counts
+
+    def _carry_resolutions(self, ready: _Prepared, activity_id: int, roster: _Roster,  # type: ignore[no-untyped-def]
+                           lines: list[str]) -> list[str]:
+        """Names of the file that `attend resolve` settled for this activity before (a
+        corrected sheet with --replace, another file of the same meeting): counted as
+        then, and said so, not pending again."""
+        from partyday_cli.store.attendance import FileMark, earlier_resolutions
+
+        known = earlier_resolutions(self.ledger, activity_id)
+        result, branch = ready.result, ready.result.branch
+        kept, carried = [], []
+        for u in ready.unmatched:
+            mid = known.get(u.raw_name)
+            if mid is None or mid not in roster.by_id or roster.by_id[mid].branch != branch:
+                kept.append(u)
+                continue
+            ready.marks.append(FileMark(mid, u.status, u.reason, (), u.sheet, u.row))
+            carried.append((u, roster.who[mid]))
+        if not carried:
+            return lines
+        ready.unmatched[:] = kept
+        result.matched += len(carried)
+        gone = {(u.sheet, u.row) for u, _ in carried}
+        result.unmatched[:] = [r for r in result.unmatched if (r.sheet, r.row) not in gone]
+        path = ready.path.name
+        said = [f"{path} {('工作表“' + u.sheet + '” ') if u.sheet else ''}第{u.row}行：“{u.raw_name}”"
+                for u, _ in carried]
+        lines = [x for x in lines if not x.startswith(tuple(said))]
+        return lines + [f"{path}：第{u.row}行“{u.raw_name}”按之前的对应（attend resolve）记为 {who}"
+                        for u, who in carried]
 
     def _check_counts(self, ready: _Prepared, roster: _Roster, day: date) -> None:
         """实到 never above 应到: the people a file shows present are at most those expected."""

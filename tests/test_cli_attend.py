@@ -256,3 +256,32 @@ def test_an_exempt_member_listed_on_the_sheet_is_neither_absent_nor_a_footer_mis
     [line] = [x for x in result.stdout.splitlines() if "“陈国华”" in x]
     assert "花名册记为免参加，不计缺席" in line
     assert by_status(sample, "2017-01-11")["免参加"] == {"陈国华"}
+
+
+def test_a_corrected_sheet_keeps_what_attend_resolve_settled(sample):
+    """小高 on the April sheet is resolved to 高峰; the corrected sheet (--replace) still
+    says 小高: counted as 高峰 again, said so, not pending again."""
+    import openpyxl
+
+    roster = json.loads(invoke("roster", "list", "--date", "2017-06-14", "-f", "json").stdout)
+    names = [r["name"] for r in roster if r["name"] != "高峰"]
+
+    def sheet(path: str, absent: str) -> str:
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.append(["党员固定活动日签到表（2017年6月14日）"])
+        ws.append(["序号", "姓名", "签名"])
+        for i, name in enumerate([*names, "小高"], start=1):
+            ws.append([i, name, "" if name == absent else "√"])
+        wb.save(sample / path)
+        return path
+
+    first = invoke("attend", "import", sheet("六月签到.xlsx", names[0]))
+    assert first.exit_code == 0 and "“小高”" in first.stderr
+    assert invoke("attend", "resolve", "小高", "高峰").exit_code == 0
+    again = invoke("attend", "import", sheet("六月签到-更正.xlsx", names[1]), "--replace")
+    assert again.exit_code == 0, again.output
+    assert "“小高”按之前的对应（attend resolve）记为 高峰" in again.stderr
+    assert "未能匹配" not in again.stderr.split("\n")[-2]
+    assert "高峰" in by_status(sample, "2017-06-14")["出席"]
+    assert "小高" not in invoke("attend", "resolve").stdout

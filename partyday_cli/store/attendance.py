@@ -472,6 +472,14 @@ def resolve_name(ledger: Ledger, *, unmatched_id: int, member_id: int, activity_
         rederive(ledger, activity_id, activity_date, branch)
 
 
+def earlier_resolutions(ledger: Ledger, activity_id: int) -> dict[str, int]:
+    """Name as written → member, for the names `attend resolve` settled at this activity
+    (from any of its files, a superseded one too): a corrected sheet keeps them."""
+    return {r[0]: int(r[1]) for r in ledger.conn.execute(
+        "SELECT raw_name, resolved_member_id FROM unmatched_names WHERE activity_id = ?"
+        " AND resolved_member_id IS NOT NULL ORDER BY id", (activity_id,))}
+
+
 def same_file_elsewhere(ledger: Ledger, unmatched_id: int) -> list[tuple[int, int, str]]:
     """(activity id, file id, branch) of the other activities the file of a pending name
     was saved for (a 党委's joint sheet, one activity per branch it covers)."""
