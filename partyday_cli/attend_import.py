@@ -431,10 +431,10 @@ class _Importer:
                             "再导入签到")
         pairs = pairs_all = self._match(signin.rows, candidates)
         branch = result.branch = self._branch(path, day, pairs, candidates)
-        joint: dict[str, list[int]] = {}
+        joint: dict[str, tuple[list[int], Any]] = {}
         if len(self.ws.branches) > 1:
             joint, shared = self._joint(day, pairs, candidates, branch) if self.branch is None else ({}, set())
-            taken = {k for rows in joint.values() for k in rows}
+            taken = {k for rows, _ in joint.values() for k in rows}
             mine = [p for k, p in enumerate(pairs) if k not in taken]
             pairs = self._within(path, [p[0] for p in mine], mine, candidates, branch, result.warnings,
                                  sha=loaded.sha, joint=bool(joint))
@@ -451,8 +451,6 @@ class _Importer:
                 activity = Activity(None, branch, day, day, "", ("主题党日",))
         prepared = _Prepared(path, loaded.sha, result, signin, activity, data=loaded.data)
         lines = self._split(prepared, pairs, self._roster_of(candidates, day), branch)
-        if prepared.unmatched and activity is not None and activity.id is not None:
-            lines = self._carry_resolutions(prepared, activity.id, self._roster_of(candidates, day), lines)
         self._check_counts(prepared, self._roster_of(candidates, day), day)
         said = signin.warnings
         if joint:
@@ -749,9 +747,9 @@ class _Importer:
     JOINT_LEAST = 3
 
     def _joint(self, day: date, pairs, candidates, branch: str  # type: ignore[no-untyped-def]
-               ) -> tuple[dict[str, list[int]], set[int]]:
+               ) -> tuple[dict[str, tuple[list[int], Any]], set[int]]:
         """A 党委's joint sign-in sheet: for each other branch the sheet covers, the indexes
-        of its rows. A branch is covered when the sheet lists at least `JOINT_LEAST` of its
+        of its rows and the branch's activity that day. A branch is covered when the sheet lists at least `JOINT_LEAST` of its
         members and `JOINT_SHARE` of those it expects that day, and it has an activity that
         day; a member or two of another branch (a guest) is no part: that branch's
         activity would count everyone else absent. A row counts for a branch when every
@@ -774,21 +772,23 @@ class _Importer:
         if not others:  # the common file: one branch's (a guest or two from another at most)
             return {}, set()
         expected = Counter(m.branch for _, m in candidates if m.is_expected_on(day))
-        parts = {b: rows_of[b] for b in others
-                 if len(rows_of[b]) >= self.JOINT_SHARE * expected[b] and activity_on(self.ledger, day, b)}
+        parts = {}
+        for b in others:
+            found = activity_on(self.ledger, day, b) if len(rows_of[b]) >= self.JOINT_SHARE * expected[b] else None
+            if found:
+                parts[b] = (rows_of[b], found[0])
         covered = {branch, *parts}
         return parts, {k for k, owners in several.items() if parts and len(owners & covered) > 1}
 
-    def _parts(self, ready: _Prepared, joint: dict[str, list[int]], pairs, candidates) -> None:  # type: ignore[no-untyped-def]
+    def _parts(self, ready: _Prepared, joint: dict[str, tuple[list[int], Any]], pairs,  # type: ignore[no-untyped-def]
+               candidates) -> None:
         """The other branches of a joint sheet, each read as that branch's own file."""
-        from partyday_cli.store.activities import activity_on
-
         result, day = ready.result, ready.result.day
-        for b, rows in sorted(joint.items(), key=lambda item: (-len(item[1]), item[0])):
+        for b, (rows, activity) in sorted(joint.items(), key=lambda item: (-len(item[1][0]), item[0])):
             part = FileResult(ready.path, layout=result.layout, layout_zh=result.layout_zh, day=day, branch=b)
             mine = [pairs[k] for k in rows]
             matched = self._within(ready.path, [p[0] for p in mine], mine, candidates, b, part.warnings)
-            prepared = _Prepared(ready.path, ready.sha, part, ready.signin, activity_on(self.ledger, day, b)[0])
+            prepared = _Prepared(ready.path, ready.sha, part, ready.signin, activity)
             part.warnings.extend(self._split(prepared, matched, self._roster_of(candidates, day), b))
             self._check_counts(prepared, self._roster_of(candidates, day), day)
             ready.parts.append(prepared)
@@ -841,9 +841,14 @@ class _Importer:
         return found
 
     def _split(self, ready: _Prepared, pairs, roster: _Roster, branch: str) -> list[str]:  # type: ignore[no-untyped-def]
-        """The file's marks, names left unmatched, visitors and rows; warnings about rows."""
+        """The file's marks, names left unmatched, visitors and rows; warnings about rows.
+        A name `attend resolve` settled for the activity before (a corrected sheet with
+        --replace, another file of the meeting) is counted as then, and said so."""
         from partyday_cli.core.matching import clean_name
-        from partyday_cli.store.attendance import FileMark, Unmatched
+        from partyday_cli.store.attendance import FileMark, Unmatched, earlier_resolutions
+
+        settled: dict[str, int] | None = None  # read at the first name left unmatched
+        activity_id = getattr(ready.activity, "id", None)
 
         result, path = ready.result, ready.path
         keep_rows = self.options.rows
@@ -869,6 +874,7 @@ class _Importer:
                 continue
             where = f"{path.name} {('工作表“' + row.sheet + '” ') if row.sheet else ''}第{row.row}行"
             members, candidates, suggestions, parts = [], (), (), []
+            resolved_before = False
             for m in flat:
                 if m.warning:
                     lines.append(f"{where}：{m.warning}")
@@ -889,6 +895,14 @@ class _Importer:
                     result.visitors.append((row.raw_name, row.reason))
                     continue
                 if m.step == "not-a-person":
+                    continue
+                if settled is None:
+                    settled = earlier_resolutions(self.ledger, activity_id) if activity_id is not None else {}
+                mid = settled.get(text)
+                if mid is not None and mid in roster.by_id and roster.by_id[mid].branch == branch:
+                    marks.append(FileMark(mid, row.status, row.reason, (), row.sheet, row.row))
+                    lines.append(f"{path.name}：第{row.row}行“{text}”按之前的对应（attend resolve）记为 {who(mid)}")
+                    resolved_before = True
                     continue
                 if m.candidates:
                     candidates = tuple(who(c) for c in m.candidates)
@@ -913,8 +927,8 @@ class _Importer:
                 result.splits.append(one)
             if step == "not-a-person":
                 result.not_a_person.append(one)
-            elif any(s in ("unmatched", "suggestion", "ambiguous") for _, _, s in parts) or (
-                    not whole.parts and step in ("unmatched", "suggestion", "ambiguous")):
+            elif not resolved_before and (any(s in ("unmatched", "suggestion", "ambiguous") for _, _, s in parts) or (
+                    not whole.parts and step in ("unmatched", "suggestion", "ambiguous"))):
                 result.unmatched.append(one)
         ready.late += late
         result.matched = len(marks)
@@ -929,36 +943,6 @@ class _Importer:
         return lines
 
     # ------------------------------------------------------------------ counts
-
-    def _carry_resolutions(self, ready: _Prepared, activity_id: int, roster: _Roster,  # type: ignore[no-untyped-def]
-                           lines: list[str]) -> list[str]:
-        """Names of the file that `attend resolve` settled for this activity before (a
-        corrected sheet with --replace, another file of the same meeting): counted as
-        then, and said so, not pending again."""
-        from partyday_cli.store.attendance import FileMark, earlier_resolutions
-
-        known = earlier_resolutions(self.ledger, activity_id)
-        result, branch = ready.result, ready.result.branch
-        kept, carried = [], []
-        for u in ready.unmatched:
-            mid = known.get(u.raw_name)
-            if mid is None or mid not in roster.by_id or roster.by_id[mid].branch != branch:
-                kept.append(u)
-                continue
-            ready.marks.append(FileMark(mid, u.status, u.reason, (), u.sheet, u.row))
-            carried.append((u, roster.who[mid]))
-        if not carried:
-            return lines
-        ready.unmatched[:] = kept
-        result.matched += len(carried)
-        gone = {(u.sheet, u.row) for u, _ in carried}
-        result.unmatched[:] = [r for r in result.unmatched if (r.sheet, r.row) not in gone]
-        path = ready.path.name
-        said = [f"{path} {('工作表“' + u.sheet + '” ') if u.sheet else ''}第{u.row}行：“{u.raw_name}”"
-                for u, _ in carried]
-        lines = [x for x in lines if not x.startswith(tuple(said))]
-        return lines + [f"{path}：第{u.row}行“{u.raw_name}”按之前的对应（attend resolve）记为 {who}"
-                        for u, who in carried]
 
     def _check_counts(self, ready: _Prepared, roster: _Roster, day: date) -> None:
         """实到 never above 应到: the people a file shows present are at most those expected."""

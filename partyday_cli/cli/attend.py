@@ -152,8 +152,10 @@ def list_attendance(
 
       partyday attend list --year 2017 --format csv -o 2017出勤.csv
     """
+    from partyday_cli.core.members import branch_namesake_labels
     from partyday_cli.store.attendance import attendance_rows, unresolved_names
     from partyday_cli.store.ledger import open_ledger
+    from partyday_cli.store.roster import all_members_with_ids
 
     ws = require_workspace(ctx, workspace)
     if day and year:
@@ -166,7 +168,7 @@ def list_attendance(
     with open_ledger(ws.ledger_path) as ledger:
         rows = attendance_rows(ledger, start=start, end=end, branch=branch)
         pending = unresolved_names(ledger)
-        labels = _namesake_labels(ledger, {(r["member_id"], r["branch"]) for r in rows})
+        labels = branch_namesake_labels(all_members_with_ids(ledger)) if rows else {}
     records = [{"date": r["date"], "name": r["name"], "label": labels.get(r["member_id"], r["name"]),
                 "branch": r["branch"], "status": r["status"], "reason": r["reason"], "source": r["source"]}
                for r in rows]
@@ -190,22 +192,6 @@ def list_attendance(
     if pending:
         table.notes.append(f"另有 {len(pending)} 个姓名未能匹配，待处理：partyday attend resolve")
     emit_table(table, fmt, output)
-
-
-def _namesake_labels(ledger, listed: set[tuple[int, str]]) -> dict[int, str]:  # type: ignore[no-untyped-def]
-    """张伟（第二党小组） for members listed who share a name with another member of their
-    branch (the 支部 column tells the branches' namesakes apart)."""
-    from partyday_cli.core.members import namesake_labels
-    from partyday_cli.store.roster import all_members_with_ids
-
-    branches = {branch for _, branch in listed}
-    by_branch: dict[str, list] = {}
-    for mid, m in all_members_with_ids(ledger):
-        if m.branch in branches:
-            by_branch.setdefault(m.branch, []).append((mid, m))
-    wanted = {mid for mid, _ in listed}
-    return {mid: label for people in by_branch.values() for mid, label in namesake_labels(people).items()
-            if mid in wanted}
 
 
 def _in_branches(ledger, day: date, name: str, places):  # type: ignore[no-untyped-def]

@@ -81,7 +81,7 @@ def _month_files(ws, year: int, month: int) -> dict[str, bytes]:  # type: ignore
 
 
 def _attendance_table(ledger, start: date, end: date):  # type: ignore[no-untyped-def]
-    from partyday_cli.core.members import namesake_labels
+    from partyday_cli.core.members import branch_namesake_labels
     from partyday_cli.render.table import Column, Table
     from partyday_cli.store.attendance import attendance_rows
     from partyday_cli.store.roster import members_on_with_ids
@@ -89,10 +89,7 @@ def _attendance_table(ledger, start: date, end: date):  # type: ignore[no-untype
     table = Table(title=f"{start.year}年{start.month}月出勤记录", sheet_name="出勤", columns=[
         Column("日期", 12, "center"), Column("支部", 14), Column("姓名", 10),
         Column("出勤", 8, "center"), Column("原因", 16), Column("依据", 28)])
-    by_branch: dict[str, list] = {}  # type: ignore[type-arg]
-    for mid, m in members_on_with_ids(ledger, end):
-        by_branch.setdefault(m.branch, []).append((mid, m))
-    labels = {mid: label for people in by_branch.values() for mid, label in namesake_labels(people).items()}
+    labels = branch_namesake_labels(members_on_with_ids(ledger, end))
     for r in attendance_rows(ledger, start=start, end=end):  # a namesake as 张伟（第二党小组）
         table.add([r["date"], r["branch"], labels.get(r["member_id"], r["name"]), r["status"], r["reason"],
                    r["source"]],

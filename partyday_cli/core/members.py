@@ -117,6 +117,15 @@ def namesake_labels(members: Iterable[tuple[int, Any]]) -> dict[int, str]:
     return {mid: f"{m.name}（{m.group or m.branch}）" for mid, m in members if count[m.name] > 1}
 
 
+def branch_namesake_labels(members: Iterable[tuple[int, Any]]) -> dict[int, str]:
+    """`namesake_labels` within each branch: where a table has a 支部 column, the
+    branches' namesakes are told apart by it already."""
+    by_branch: dict[str, list[tuple[int, Any]]] = {}
+    for mid, m in members:
+        by_branch.setdefault(m.branch, []).append((mid, m))
+    return {mid: label for people in by_branch.values() for mid, label in namesake_labels(people).items()}
+
+
 def mask_phone(phone: str) -> str:
     """'13800001001' → '138****1001' (SPEC §10: personal data masked on screen)."""
     digits = phone.strip()
