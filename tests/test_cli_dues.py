@@ -160,10 +160,16 @@ def test_unknown_and_ambiguous_names_are_reported_and_kept(sample, tmp_path):
     assert result.exit_code == 0, result.output
     err = result.stderr
     assert "“李建困”：花名册中没有此人（可能是：李建国）" in err and "“王五”" in err
-    assert "同名" in err and "张伟（第一党小组）" in err  # the first 张伟 pays 50: neither's standard, never guessed
-    assert "2 人 2 条交纳记录，未匹配姓名 3 个" in err  # the second told apart by 月工资 4800
+    # the second 张伟 told apart by 月工资 4800, so the first, paying 50 (neither's standard), is the other
+    assert "第8行“张伟”认定为张伟（第一党小组）：其余同名党员已各有一行（张伟（第二党小组）在第9行）" in err
+    assert "3 人 3 条交纳记录，未匹配姓名 2 个" in err
     rows = snapshot(sample)["unmatched_names"]
-    assert sorted(r[3] for r in rows) == sorted(["李建困", "王五", "张伟"])
+    assert sorted(r[3] for r in rows) == sorted(["李建困", "王五"])
+    both = write_ledger(tmp_path / "台账2.xlsx", [["张伟", "", "", "", 50], ["张伟", "", "", "", 50]])
+    result = invoke("dues", "import", str(both))  # nothing tells the two apart: never guessed
+    assert result.exit_code == 0, result.output
+    assert "第5行“张伟”：花名册中有同名党员，无法区分" in result.stderr and "张伟（第一党小组）" in result.stderr
+    assert "0 人 0 条交纳记录，未匹配姓名 2 个" in result.stderr
 
 
 def test_namesakes_told_apart_by_what_they_pay_and_a_branch_by_its_title(sample, tmp_path):
@@ -181,6 +187,42 @@ def test_namesakes_told_apart_by_what_they_pay_and_a_branch_by_its_title(sample,
     again = invoke("dues", "import", str(path), "--dry-run")
     assert again.exit_code == 0, again.output
     assert "从标题读到：机关第一党支部的党费台账" in again.stderr
+
+
+def test_how_each_namesake_row_was_decided_is_said(sample, tmp_path):
+    """Two plain 张伟 rows told apart by what they pay: each decision is one line, naming
+    the row, the member and the amounts compared."""
+    path = write_ledger(tmp_path / "台账.xlsx", [["张伟", "", "", "", 48, 48], ["张伟", "", "", "", 76.5, 76.5]])
+    result = invoke("dues", "import", str(path), "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert ("第5行“张伟”认定为张伟（第二党小组）：每月交 48.00 元，是其月应交（张伟（第一党小组）为 76.50 元）"
+            in result.stderr)
+    assert "第6行“张伟”认定为张伟（第一党小组）" in result.stderr
+
+
+def test_a_plain_namesake_beside_a_labelled_one_is_the_other(sample, tmp_path):
+    """张伟（第一党小组） on one row and a plain 张伟 who paid nothing yet on another: the
+    plain row is the second 张伟, and the report shows him owing, not the row as unknown."""
+    path = write_ledger(tmp_path / "台账.xlsx", [["张伟（第一党小组）", "", "", "", 76.5, 76.5],
+                                                ["张伟", "", "", "", "", "", "", "未交"]])
+    result = invoke("dues", "import", str(path))
+    assert result.exit_code == 0, result.output
+    assert "第6行“张伟”认定为张伟（第二党小组）：其余同名党员已各有一行（张伟（第一党小组）在第5行）" in result.stderr
+    assert "未匹配姓名 0 个" in result.stderr
+    assert snapshot(sample)["unmatched_names"] == []
+
+
+def test_a_namesake_on_two_rows_names_both_rows_and_why(sample, tmp_path):
+    """Both 张伟 labelled, and a third plain 张伟 row paying the first's 76.50: one member on
+    two rows is refused, naming the rows and why the plain one is taken for him."""
+    path = write_ledger(tmp_path / "台账.xlsx", [["张伟（第一党小组）", "", "", "", 76.5], ["张伟（第二党小组）", "", "", "", 48],
+                                                ["张伟", "", "", "", 76.5]])
+    before = snapshot(sample)
+    result = invoke("dues", "import", str(path))
+    assert result.exit_code == 1
+    assert ("张伟（第一党小组）有两行（第5行“张伟（第一党小组）”和第7行“张伟”），第7行认作张伟（第一党小组）是因为"
+            "每月交 76.50 元") in result.stderr
+    assert "Traceback" not in result.output and snapshot(sample) == before
 
 
 def test_declared_standard_mismatch_is_a_warning_naming_the_row(sample, tmp_path):

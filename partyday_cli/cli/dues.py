@@ -219,120 +219,27 @@ def _emit_table(table, fmt: Format, output: Path | None) -> None:  # type: ignor
 
 def _run_import(ws, file: Path, year: int | None, dry_run: bool,  # type: ignore[no-untyped-def]
                 branch: str | None = None) -> None:
-    from partyday_cli.io.archive import archive_file, sha256_hex
-    from partyday_cli.io.dues_ledger import read_dues_ledger
-    from partyday_cli.io.files import read_bytes
-    from partyday_cli.store.dues import save_dues_import
-    from partyday_cli.store.ledger import open_ledger
+    from partyday_cli.dues_import import import_dues
 
-    data = read_bytes(file, "党费台账文件")
-    read = read_dues_ledger(file, year)
-    if read.problems:
-        raise UserError(f"党费台账 {file.name} 有 {len(read.problems)} 处问题，未导入任何内容，"
-                        "请改正后重新导入：", problems=read.problems)
-    if not read.rows:
-        raise UserError(f"党费台账 {file.name} 里没有读到任何党员。请检查“姓名”列下是否有名单")
-    from partyday_cli.core.members import branch_in_text
-
-    if branch is None and len(ws.branches) > 1:  # one branch's 台账 says whose it is in its title
-        branch = branch_in_text(read.title, [b.name for b in ws.branches])
-        if branch is not None:
-            info(f"从标题读到：{branch}的党费台账（只对照本支部的党员；不对请加 --branch）")
-    members = _members(ws, read.year, branch)
-    payments, unmatched, messages = _resolve(read, members, file.name, dues_policy(ws))
-    for line in read.readings:
+    result = import_dues(ws, file, year=year, dry_run=dry_run, branch=branch)
+    if result.branch_from_title is not None:
+        info(f"从标题读到：{result.branch_from_title}的党费台账（只对照本支部的党员；不对请加 --branch）")
+    for line in result.readings:
         info(f"从表中读到：{line}")
-    for line in messages:
+    for line in result.decided:
+        info(f"同名党员：{line}")
+    for line in result.warnings:
         warn(line)
-    for u in unmatched:
+    for u in result.unmatched:
         hint = f"（可能是：{'、'.join(u.suggestions)}）" if u.suggestions else ""
         warn(f"第{u.row}行“{u.raw_name}”：{u.reason}{hint}。已留存待核对，改正台账或花名册后可重新导入")
-    people = len({p.member_id for p in payments})
-    summary = f"{read.year}年：{people} 人 {len(payments)} 条交纳记录，未匹配姓名 {len(unmatched)} 个"
-    if dry_run:
-        info(f"预览：{file.name} {summary}，检查完毕（--dry-run，未写入账本）")
-        return
-    with open_ledger(ws.ledger_path) as ledger:
-        archived = archive_file(data, file.name, ws.root / "archive")
-        result = save_dues_import(ledger, payments, unmatched, sha256=sha256_hex(data),
-                                  original_name=file.name,
-                                  archived_path=str(archived.relative_to(ws.root)), summary=summary)
-    if result.already_imported:
-        info(f"{file.name} 已导入过（内容完全相同），账本未作改动")
-        return
-    info(f"已导入党费台账 {file.name}：{summary}")
-    info(f"原文件已存档：{archived.relative_to(ws.root)}")
-
-
-def _resolve(read, members, file: str, policy):  # type: ignore[no-untyped-def]
-    """Rows → payments of matched members, unmatched names, and warnings."""
-    from partyday_cli.core.dues import Payment, monthly_standard
-    from partyday_cli.io.dues_ledger import declared_mismatches, row_payments
-
-    by_id = dict(members)
-    matched, unmatched = match_rows(read.rows, members,
-                                    standard_of=lambda mid: monthly_standard(by_id[mid], policy).monthly)
-    seen: dict[int, object] = {}
-    payments, messages, problems = [], [], []
-    for row, mid in matched:
-        if mid in seen:
-            first = seen[mid]
-            problems.append(f"“{row.name}”出现了两次（第{first.row}行和第{row.row}行）。请合并为一行后重新导入")
-            continue
-        seen[mid] = row
-        s = monthly_standard(by_id[mid], policy)
-        found, notes = row_payments(row, mid, s.monthly)
-        payments += [Payment(mid, month, amount, paid_on) for month, amount, paid_on in found]
-        messages += notes + declared_mismatches(row, s.base, s.rate, s.monthly, file)
-    if problems:
-        raise UserError(f"党费台账 {file} 有 {len(problems)} 处问题，未导入任何内容：", problems=[
-            _problem(line, file) for line in problems])
-    return payments, unmatched, messages
-
-
-def _problem(message: str, file: str):  # type: ignore[no-untyped-def]
-    from partyday_cli.errors import Problem
-
-    return Problem(message, file=file)
-
-
-def match_rows(rows, members, standard_of=None):  # type: ignore[no-untyped-def]
-    """Each row to one member, by `core.matching` (names cleaned as typed; namesakes told
-    apart by the row's 党小组 or 支部), else by its 月工资/基数 equal to exactly one
-    namesake's income, else (`standard_of`: member id → 月应交) by the amounts the row
-    pays being exactly one namesake's standard (两个张伟, 48.00 and 76.50 a month).
-    Namesakes left are ambiguous and never guessed; no candidate is unknown, with the
-    closest roster names. Returns ([(row, member_id)], [Unmatched])."""
-    from partyday_cli.core.attendance import SignInRow
-    from partyday_cli.core.matching import match_rows as match_names
-    from partyday_cli.store.dues import Unmatched
-
-    by_id = dict(members)
-    signin = [SignInRow(r.raw_name, None, sheet=r.sheet, row=r.row, branch_hint=r.branch,
-                        group_hint=r.group) for r in rows]
-    matched, unmatched = [], []
-    for row, found in zip(rows, match_names(signin, members), strict=True):
-        candidates = list(found.candidates)
-        if candidates and "base" in row.declared:  # namesakes told apart by 月工资
-            same = [mid for mid in candidates if by_id[mid].income == row.declared["base"]]
-            candidates = same if len(same) == 1 else candidates
-        if len(candidates) > 1 and standard_of is not None:  # … or by what the row pays each month
-            paid = {c.amount for c in row.months.values() if c.amount is not None and c.amount > 0}
-            paid |= {row.declared["monthly"]} if "monthly" in row.declared else set()
-            same = [mid for mid in candidates if standard_of(mid) in paid]
-            candidates = same if len(same) == 1 else candidates
-        member_id = found.member_id or (candidates[0] if len(candidates) == 1 else None)
-        if member_id is not None:
-            matched.append((row, member_id))
-        elif candidates:
-            who = tuple(f"{by_id[mid].name}（{by_id[mid].group or by_id[mid].branch}）"
-                        for mid in candidates)
-            unmatched.append(Unmatched(row.raw_name, row.name, row.sheet, row.row, who,
-                                       "花名册中有同名党员，无法区分；请在台账中加“党小组”列"))
-        else:
-            unmatched.append(Unmatched(row.raw_name, row.name, row.sheet, row.row,
-                                       tuple(found.suggestions)))
-    return matched, unmatched
+    if result.dry_run:
+        info(f"预览：{result.file} {result.summary}，检查完毕（--dry-run，未写入账本）")
+    elif result.already_imported:
+        info(f"{result.file} 已导入过（内容完全相同），账本未作改动")
+    else:
+        info(f"已导入党费台账 {result.file}：{result.summary}")
+        info(f"原文件已存档：{result.archived}")
 
 
 # ------------------------------------------------------------------------ report
