@@ -31,10 +31,11 @@ class Withdrawn:
     change: Any  # store.attendance.AttendanceChange
 
 
-def _activity(ledger, day: date, branch: str | None):  # type: ignore[no-untyped-def]
+def _activity(ws, ledger, day: date, branch: str | None):  # type: ignore[no-untyped-def]
     from partyday_cli.store.activities import activity_on
 
-    found = activity_on(ledger, day, branch)
+    order = ws.branch_order()
+    found = sorted(activity_on(ledger, day, branch), key=lambda a: order(a.branch))
     if not found:
         raise UserError(f"{day.isoformat()} 没有活动记录。请核对日期（partyday plan 列出全年活动日）")
     if len(found) > 1:
@@ -48,7 +49,7 @@ def activity_signin_files(ws, day: date, branch: str | None = None) -> SignInFil
     from partyday_cli.store.ledger import open_ledger
 
     with open_ledger(ws.ledger_path) as ledger:
-        act = _activity(ledger, day, branch)
+        act = _activity(ws, ledger, day, branch)
         files = activity_files(ledger, act.id)
     if not files:
         raise UserError(f"{day.isoformat()} {act.branch} 还没有导入签到文件。导入：partyday attend import 签到表.xlsx")
@@ -61,7 +62,7 @@ def withdraw_signin_file(ws, day: date, branch: str | None, number: int) -> With
     from partyday_cli.store.ledger import open_ledger
 
     with open_ledger(ws.ledger_path) as ledger:
-        act = _activity(ledger, day, branch)
+        act = _activity(ws, ledger, day, branch)
         files = activity_files(ledger, act.id)
         if not 1 <= number <= len(files):
             raise UserError(f"--withdraw {number}：{day.isoformat()} 只有 {len(files)} 份签到文件"

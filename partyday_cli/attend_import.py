@@ -295,6 +295,8 @@ class _Prepared:
     data: bytes = b""  # its bytes, when its archive copy waits for its turn
     late: int = 0  # members this file marks 迟到
     parts: list[_Prepared] = field(default_factory=list)  # a joint sheet's other branches
+    carried: list = field(default_factory=list)  # (branch, FileMark): a name resolved before into
+    # another branch the joint sheet covers, for that branch's part
 
 
 class _Importer:
@@ -450,7 +452,7 @@ class _Importer:
             if self.dry_run:
                 activity = Activity(None, branch, day, day, "", ("主题党日",))
         prepared = _Prepared(path, loaded.sha, result, signin, activity, data=loaded.data)
-        lines = self._split(prepared, pairs, self._roster_of(candidates, day), branch)
+        lines = self._split(prepared, pairs, self._roster_of(candidates, day), branch, covered={b: a.id for b, (_, a) in joint.items()})
         self._check_counts(prepared, self._roster_of(candidates, day), day)
         said = signin.warnings
         if joint:
@@ -790,6 +792,8 @@ class _Importer:
             matched = self._within(ready.path, [p[0] for p in mine], mine, candidates, b, part.warnings)
             prepared = _Prepared(ready.path, ready.sha, part, ready.signin, activity)
             part.warnings.extend(self._split(prepared, matched, self._roster_of(candidates, day), b))
+            prepared.marks += [mark for where, mark in ready.carried if where == b]
+            part.matched = len(prepared.marks)
             self._check_counts(prepared, self._roster_of(candidates, day), day)
             ready.parts.append(prepared)
 
@@ -840,14 +844,19 @@ class _Importer:
                                                  frozenset(mid for mid, m in candidates if m.only_if_present_on(day)))
         return found
 
-    def _split(self, ready: _Prepared, pairs, roster: _Roster, branch: str) -> list[str]:  # type: ignore[no-untyped-def]
+    def _split(self, ready: _Prepared, pairs, roster: _Roster, branch: str,  # type: ignore[no-untyped-def]
+               covered: dict[str, int] | None = None) -> list[str]:
         """The file's marks, names left unmatched, visitors and rows; warnings about rows.
         A name `attend resolve` settled for the activity before (a corrected sheet with
-        --replace, another file of the meeting) is counted as then, and said so."""
+        --replace, another file of the meeting) is counted as then, and said so; settled
+        into another branch of a joint sheet (`covered`: the other branches this import
+        counts it for, with their activities), its mark waits in `ready.carried` for that
+        branch's part."""
         from partyday_cli.core.matching import clean_name
         from partyday_cli.store.attendance import FileMark, Unmatched, earlier_resolutions
 
         settled: dict[str, int] | None = None  # read at the first name left unmatched
+        covered = covered or {}
         activity_id = getattr(ready.activity, "id", None)
 
         result, path = ready.result, ready.path
@@ -897,10 +906,15 @@ class _Importer:
                 if m.step == "not-a-person":
                     continue
                 if settled is None:
-                    settled = earlier_resolutions(self.ledger, activity_id) if activity_id is not None else {}
+                    ids = [i for i in (activity_id, *covered.values()) if i is not None]
+                    settled = earlier_resolutions(self.ledger, ids) if ids else {}
                 mid = settled.get(text)
-                if mid is not None and mid in roster.by_id and roster.by_id[mid].branch == branch:
-                    marks.append(FileMark(mid, row.status, row.reason, (), row.sheet, row.row))
+                if mid is not None and mid in roster.by_id and roster.by_id[mid].branch in {branch, *covered}:
+                    mark = FileMark(mid, row.status, row.reason, (), row.sheet, row.row)
+                    if roster.by_id[mid].branch == branch:
+                        marks.append(mark)
+                    else:
+                        ready.carried.append((roster.by_id[mid].branch, mark))
                     lines.append(f"{path.name}：第{row.row}行“{text}”按之前的对应（attend resolve）记为 {who(mid)}")
                     resolved_before = True
                     continue

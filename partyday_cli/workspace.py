@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -77,6 +78,12 @@ class Workspace:
                 return branch
         known = "、".join(b.name for b in self.branches) or "（未配置）"
         raise UserError(f"工作区里没有名为“{name}”的支部。已配置的支部：{known}")
+
+    def branch_order(self) -> Callable[[str], tuple[int, str]]:
+        """A sort key putting branch names in the order partyday.toml lists them (一支部、
+        二支部、三支部, not the text order 一、三、二); a name not configured comes after, by name."""
+        place = {b.name: n for n, b in enumerate(self.branches)}
+        return lambda name: (place.get(name, len(place)), name)
 
     def schedule_for(self, branch: str | None) -> ScheduleConfig:
         """The [schedule] config with the branch's own rule and policy applied."""

@@ -397,3 +397,23 @@ def test_a_dangwei_sheet_goes_to_each_branch_it_covers_and_a_namesake_of_two_is_
     same = invoke("attend", "import", str(sheet))
     assert "已导入过（内容完全相同）" in same.stderr
     assert _attendance(ws, "二支部") == [("刘洋", "出席"), ("王五", "出席"), ("赵六", "出席"), ("钱九", "出席")]
+
+
+def test_a_corrected_joint_sheet_keeps_a_name_resolved_into_another_branch(tmp_path, monkeypatch):
+    """The 刘洋 of a joint sheet was settled as 二支部's (attend resolve, into the other
+    branch's activity); the corrected sheet (--replace, 周八 now 病假) counts him there
+    again and leaves nothing to resolve, whichever branch the import reads it for."""
+    sheet = _three_branches(tmp_path, monkeypatch)
+    ws = tmp_path / "ws"
+    assert invoke("attend", "import", str(sheet)).exit_code == 0
+    assert invoke("attend", "resolve", "刘洋", "刘洋#二支部").exit_code == 0
+    fixed = factories.handwritten_xlsx(tmp_path / "党委4月更正.xlsx", title="党员活动日签到表", date=date(2017, 4, 12),
+                                       names=["李四", "孙七", "刘洋", "周八", "王五", "赵六", "钱九", "郑十", "路人"],
+                                       statuses={"周八": "病假"}, footer=False)
+    again = invoke("attend", "import", str(fixed), "--replace")
+    assert again.exit_code == 0, again.output
+    assert "“刘洋”按之前的对应（attend resolve）记为 刘洋（二支部）" in again.stderr, again.stderr
+    assert _attendance(ws, "二支部") == [("刘洋", "出席"), ("王五", "出席"), ("赵六", "出席"), ("钱九", "出席")]
+    assert _attendance(ws, "一支部") == [("刘洋", "缺席"), ("周八", "请假"), ("孙七", "出席"), ("李四", "出席")]
+    pending = invoke("attend", "resolve").stdout
+    assert "“刘洋”" not in pending and "“路人”" in pending

@@ -368,6 +368,22 @@ def test_dangwei_rolls_up_worst_first(three):
     assert [a["rate"] for a in one["activities"]] == [0.75, 0.75, 0.75]
 
 
+def test_branches_come_in_the_order_the_config_lists_them(three):
+    """一支部、二支部、三支部 as partyday.toml lists them, not the text order 一、三、二: in the
+    report's activities and members, in attend list, and in the --branch hint of attend files."""
+    data = quarterly_json()
+    first_day = [a["branch"] for a in data["activities"] if a["date"] == data["activities"][0]["date"]]
+    assert first_day == ["一支部", "二支部", "三支部"]
+    assert list(dict.fromkeys(m["branch"] for m in data["members"])) == ["一支部", "二支部", "三支部"]
+    day = data["activities"][0]["date"]
+    listed = invoke("attend", "list", "--date", day, "-f", "csv")
+    assert listed.exit_code == 0, listed.output
+    branches = [line.split(",")[1] for line in listed.stdout.splitlines()[2:] if line.count(",") >= 5]
+    assert list(dict.fromkeys(branches)) == ["一支部", "二支部", "三支部"]
+    files = invoke("attend", "files", day)
+    assert files.exit_code == 1 and "请加 --branch 指定：一支部、二支部、三支部" in files.stderr
+
+
 def test_dangwei_xlsx_has_branch_sheet(three, tmp_path):
     target = tmp_path / "党委.xlsx"
     assert invoke("report", "quarterly", "-y", "2017", "-q", "2", "-o", str(target)).exit_code == 0

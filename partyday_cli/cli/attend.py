@@ -152,10 +152,9 @@ def list_attendance(
 
       partyday attend list --year 2017 --format csv -o 2017出勤.csv
     """
-    from partyday_cli.core.members import branch_namesake_labels
-    from partyday_cli.store.attendance import attendance_rows, unresolved_names
+    from partyday_cli.attendance_list import attendance_records, attendance_table
+    from partyday_cli.store.attendance import unresolved_names
     from partyday_cli.store.ledger import open_ledger
-    from partyday_cli.store.roster import all_members_with_ids
 
     ws = require_workspace(ctx, workspace)
     if day and year:
@@ -166,12 +165,8 @@ def list_attendance(
         y = year or date.today().year
         start, end = date(y, 1, 1), date(y, 12, 31)
     with open_ledger(ws.ledger_path) as ledger:
-        rows = attendance_rows(ledger, start=start, end=end, branch=branch)
+        records = attendance_records(ws, ledger, start, end, branch)
         pending = unresolved_names(ledger)
-        labels = branch_namesake_labels(all_members_with_ids(ledger)) if rows else {}
-    records = [{"date": r["date"], "name": r["name"], "label": labels.get(r["member_id"], r["name"]),
-                "branch": r["branch"], "status": r["status"], "reason": r["reason"], "source": r["source"]}
-               for r in rows]
     fmt = format_from_output(fmt, output, Format.table)
     if fmt is Format.json:
         emit_json(records, output)
@@ -179,14 +174,7 @@ def list_attendance(
     if not records:
         when = start.isoformat() if start == end else f"{start.isoformat()}—{end.isoformat()}"
         raise UserError(f"{when} 没有出勤记录。请先运行 partyday attend import 签到表.xlsx")
-    from partyday_cli.render.table import Column, Table
-
-    table = Table(title="出勤记录", sheet_name="出勤", columns=[
-        Column("日期", 12, "center"), Column("支部", 14), Column("姓名", 10), Column("出勤", 8, "center"),
-        Column("原因", 16), Column("依据", 28)])
-    for r in records:
-        table.add([r["date"], r["branch"], r["label"], r["status"], r["reason"], r["source"]],
-                  highlight=r["status"] in ("缺席", "请假"))
+    table = attendance_table(records, "出勤记录")
     counts = Counter(r["status"] for r in records)
     table.notes.append("合计：" + "，".join(f"{k} {counts[k]}" for k in STATUSES if counts[k]))
     if pending:
@@ -357,7 +345,8 @@ def resolve(
                 into = (activity_id, file_id)
             resolve_name(ledger, unmatched_id=p["id"], member_id=member_id, activity_date=day,
                          branch=branch, into=into)
-            info(f"已将 {p['date']} 的“{raw_name}”记为 {label}" + (f"（{branch}）" if into else ""))
+            where = into or (len(ws.branches) > 1 and branch not in label)  # 刘洋（一支部） in a 党委
+            info(f"已将 {p['date']} 的“{raw_name}”记为 {label}" + (f"（{branch}）" if where else ""))
 
 
 @app.command("files")

@@ -68,7 +68,7 @@ def _month_files(ws, year: int, month: int) -> dict[str, bytes]:  # type: ignore
         for act in acts:
             data, _, _ = record_workbook(ws, ledger, cal, act)
             files[f"记实表-{act.date.isoformat()}-{safe_name(act.branch)}.xlsx"] = data
-        attendance = _attendance_table(ledger, start, end)
+        attendance = _attendance_table(ws, ledger, start, end)
         summary = _summary_table(ledger, ws, acts, year, month)
     for name, table in (("出勤", attendance), ("月度报告", summary)):
         files[f"{year}-{month:02d}{name}.xlsx"] = to_xlsx(table)
@@ -80,20 +80,10 @@ def _month_files(ws, year: int, month: int) -> dict[str, bytes]:  # type: ignore
     return files
 
 
-def _attendance_table(ledger, start: date, end: date):  # type: ignore[no-untyped-def]
-    from partyday_cli.core.members import branch_namesake_labels
-    from partyday_cli.render.table import Column, Table
-    from partyday_cli.store.attendance import attendance_rows
-    from partyday_cli.store.roster import members_on_with_ids
+def _attendance_table(ws, ledger, start: date, end: date):  # type: ignore[no-untyped-def]
+    from partyday_cli.attendance_list import attendance_records, attendance_table
 
-    table = Table(title=f"{start.year}年{start.month}月出勤记录", sheet_name="出勤", columns=[
-        Column("日期", 12, "center"), Column("支部", 14), Column("姓名", 10),
-        Column("出勤", 8, "center"), Column("原因", 16), Column("依据", 28)])
-    labels = branch_namesake_labels(members_on_with_ids(ledger, end))
-    for r in attendance_rows(ledger, start=start, end=end):  # a namesake as 张伟（第二党小组）
-        table.add([r["date"], r["branch"], labels.get(r["member_id"], r["name"]), r["status"], r["reason"],
-                   r["source"]],
-                  highlight=r["status"] in ("缺席", "请假"))
+    table = attendance_table(attendance_records(ws, ledger, start, end), f"{start.year}年{start.month}月出勤记录")
     if not table.rows:
         table.notes.append("本月没有出勤记录")
     return table

@@ -372,13 +372,16 @@ class MemberStat:
 
 
 def member_stats(tallies: Mapping[int, MemberTally], directory: Mapping[int, MemberInfo],
-                 thresholds: Thresholds, dues: Mapping[int, DuesLine] | None = None) -> list[MemberStat]:
-    """Every member with attendance rows or dues lines, in branch and roster order."""
+                 thresholds: Thresholds, dues: Mapping[int, DuesLine] | None = None,
+                 branches: Sequence[str] = ()) -> list[MemberStat]:
+    """Every member with attendance rows or dues lines, in branch order (`branches`, the
+    workspace's; others after them by name) and roster order."""
     dues = dues or {}
     infos = {i: directory.get(i) or MemberInfo(f"#{i}") for i in {*tallies, *dues}}
     labels = namesake_labels(infos.items())
     out = []
-    for _, i in sorted([(info.branch, i) for i, info in infos.items()]):
+    place = {b: n for n, b in enumerate(branches)}
+    for *_, i in sorted([(place.get(info.branch, len(place)), info.branch, i) for i, info in infos.items()]):
         info = infos[i]
         tally = tallies.get(i) or MemberTally(i)
         flags = attendance_flags(tally.events, thresholds) if tally.absent else []
@@ -854,14 +857,16 @@ def build_report(*, period: Period, today: date, thresholds: Thresholds, branch:
                  secretaries: Mapping[str, str] | None = None, secretary_lectures: int = 0) -> Report:
     """The report of `period` from the year's activities up to the period's end."""
     as_of = min(period.end, today)
-    in_period = [a for a in activities if period.start <= a.date <= period.end]
+    place = {b: n for n, b in enumerate(branches)}  # one day's activities in the workspace's branch order
+    in_period = sorted((a for a in activities if period.start <= a.date <= period.end),
+                       key=lambda a: (a.date, place.get(a.branch, len(place)), a.branch))
     stats = activity_stats((a for a in in_period if a.recorded), thresholds, deadline_for, as_of)
     # a day still waiting for its sign-in file: a plan day, or a 主题党日 recorded as held; a
     # 支委会/党小组会/党课 from the register counts in 三会一课 without one (its 会议记录 is the record)
     unrecorded = [a for a in in_period if not a.recorded
                   and not (a.meeting_kinds and set(a.kinds) <= set(a.meeting_kinds) and "主题党日" not in a.kinds)]
     dues_by_member = {d.member_id: d for d in dues or ()}
-    members = member_stats(tallies, directory, thresholds, dues_by_member)
+    members = member_stats(tallies, directory, thresholds, dues_by_member, branches)
     held_by = _by_branch((a for a in activities if a.recorded and a.date <= as_of), lambda a: a.branch)
     # a meeting recorded as held counts for its kinds before its sign-in file comes in
     minutes_by = _by_branch((replace(a, kinds=a.meeting_kinds) for a in activities

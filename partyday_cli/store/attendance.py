@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -472,12 +472,15 @@ def resolve_name(ledger: Ledger, *, unmatched_id: int, member_id: int, activity_
         rederive(ledger, activity_id, activity_date, branch)
 
 
-def earlier_resolutions(ledger: Ledger, activity_id: int) -> dict[str, int]:
-    """Name as written → member, for the names `attend resolve` settled at this activity
-    (from any of its files, a superseded one too): a corrected sheet keeps them."""
+def earlier_resolutions(ledger: Ledger, activity_ids: Sequence[int]) -> dict[str, int]:
+    """Name as written → member, for the names `attend resolve` settled at these activities
+    (from any of their files, a superseded one too): a corrected sheet keeps them. A joint
+    sheet passes the activities of every branch it covers (a name kept at one branch's
+    activity may have been settled into another's)."""
+    marks = ",".join("?" * len(activity_ids))
     return {r[0]: int(r[1]) for r in ledger.conn.execute(
-        "SELECT raw_name, resolved_member_id FROM unmatched_names WHERE activity_id = ?"
-        " AND resolved_member_id IS NOT NULL ORDER BY id", (activity_id,))}
+        f"SELECT raw_name, resolved_member_id FROM unmatched_names WHERE activity_id IN ({marks})"
+        " AND resolved_member_id IS NOT NULL ORDER BY id", tuple(activity_ids))}
 
 
 def same_file_elsewhere(ledger: Ledger, unmatched_id: int) -> list[tuple[int, int, str]]:
