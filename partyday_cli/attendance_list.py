@@ -31,7 +31,7 @@ def attendance_table(records: list[dict[str, Any]], title: str):  # type: ignore
     """The records as a printable table; 缺席 and 请假 rows highlighted."""
     from partyday_cli.render.table import Column, Table
 
-    table = Table(title=title, sheet_name="出勤", columns=[Column(*c) for c in COLUMNS])
+    table = Table(title=title, sheet_name="出勤", marked="缺席或请假", columns=[Column(*c) for c in COLUMNS])
     for r in records:
         table.add([r["date"], r["branch"], r["label"], r["status"], r["reason"], r["source"]],
                   highlight=r["status"] in ("缺席", "请假"))

@@ -167,6 +167,8 @@ def test_unknown_names_are_kept_and_resolved_later(sample):
     jul = by_status(sample, "2017-07-12")
     assert {"李建国", "高峰", "吴刚"} == jul["出席"]
     assert "小高" not in invoke("attend", "resolve").stdout
+    listed = invoke("attend", "list", "--date", "2017-07-12").stdout  # on screen: what * means is said
+    assert "*2017-07-12" in listed and "带 * 的行：缺席或请假" in listed
 
 
 def test_a_pending_name_that_is_nobody_to_count_is_dismissed_with_its_reason(sample):

@@ -128,10 +128,11 @@ def test_an_unset_org_name_is_named_by_plan_and_by_doctor(tmp_path):
     would print it; plan says which key to set, and doctor does even when the config's
     own 待确认 comment has been deleted."""
     ws = tmp_path / "ws"
-    assert invoke("init", str(ws), "--branch", "第一支部").exit_code == 0
+    assert invoke("init", str(ws), "--branch", "第一支部", "--branch", "第二支部").exit_code == 0
     result = invoke("plan", "2017", "-w", str(ws))
     assert result.exit_code == 0, result.output
     assert "党委名称未设置" in result.stderr and "[org]" in result.stderr
+    assert result.stderr.count("党委名称未设置") == 1  # once, not once per branch
     config = ws / "partyday.toml"
     text = config.read_text(encoding="utf-8")
     config.write_text(text.replace("# 待确认：请填写党委（党总支）全称，出现在报表标题里", ""), encoding="utf-8")

@@ -378,7 +378,8 @@ def files_of_activity(
     listing = activity_signin_files(ws, when, branch)
     from partyday_cli.render.table import Column, Table
 
-    table = Table(title=f"{when.isoformat()} {listing.branch} 的签到文件", sheet_name="签到文件", columns=[
+    table = Table(title=f"{when.isoformat()} {listing.branch} 的签到文件", sheet_name="签到文件",
+                  marked="已被取代或已撤回、不计入出勤的文件", columns=[
         Column("序号", 6, "center"), Column("文件", 30), Column("导入时间", 20), Column("记录人数", 8, "right"),
         Column("状态", 16), Column("存档", 40)])
     for n, f in enumerate(listing.files, start=1):

@@ -159,7 +159,7 @@ def _render(days, request, arrangement, fmt: Format, output: Path | None,  # typ
         emit(calendar_ics(days, request.year, time=time, place=place), output, force=force)
         return
     rule_zh = "、".join(r.describe(request.week_def) for r in request.rules)
-    table = Table(title=f"{request.year}年党员活动日安排", sheet_name=f"{request.year}年活动日",
+    table = Table(title=f"{request.year}年党员活动日安排", marked="日期已调整或需要确认", sheet_name=f"{request.year}年活动日",
                   subtitle=f"活动日：{rule_zh}；遇节假日：{request.policy.describe()}", columns=[
         Column("序号", 6, "center"), Column("日期", 12, "center"), Column("星期", 8, "center"),
         Column("原定日期", 12, "center"), Column("调整", 8, "center"), Column("说明", 50),

@@ -88,6 +88,7 @@ def standard(
     many = len({m.branch for m, _ in rows}) > 1
     where = [Column("所在支部", 14)] if many else [Column("党小组", 10)]
     table = Table(title=f"{_org_branch(ws, branch)}{year}年党费交纳标准", sheet_name="党费标准",
+                  marked="花名册缺少核定所需的信息",
                   columns=[Column("序号", 6, "center"), Column("姓名", 12), *where,
                            Column("人员类别", 8, "center"), Column("基数（元）", 12, "right"),
                            Column("比例", 8, "center"), Column("月应交（元）", 12, "right"),
@@ -345,6 +346,7 @@ def _report_table(ws, results, year: int, as_of: date, branch: str | None,  # ty
     columns += [Column(f"{m}月", 9, "right") for m in range(1, last + 1)]
     columns += [Column("已交合计", 10, "right"), Column("欠交", 9, "right"), Column("情况", 50)]
     table = Table(title=f"{_org_branch(ws, branch)}{year}年党费收缴情况", sheet_name="党费收缴",
+                  marked="欠交或有提醒",
                   subtitle=f"统计截至 {(until or as_of).isoformat()}", columns=columns)
     labels = _labels(results)
     for i, r in enumerate(results, start=1):

@@ -73,7 +73,7 @@ def show(
     from partyday_cli.core.holiday import weekday_zh
     from partyday_cli.render.table import Column, Table
 
-    table = Table(title=f"{year}年放假和调休安排（来源：{SOURCE_ZH.get(arr.source, arr.source)}）",
+    table = Table(marked="调休上班日", title=f"{year}年放假和调休安排（来源：{SOURCE_ZH.get(arr.source, arr.source)}）",
                   columns=[Column("日期", 12, "center"), Column("星期", 8, "center"),
                            Column("类型", 10, "center"), Column("节日", 14)])
     rows = [(d, "放假", n) for d, n in arr.days_off.items()]

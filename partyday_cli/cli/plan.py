@@ -180,12 +180,12 @@ def plan(
             plan_due=plan_due, unmet=result.unmet, time=str(sched.get("time", "")),
             today=date.today())
         _show_plan(context)
-        _warn_org(ws)
         _fill(template or shipped_template("年度活动安排表.xlsx"), context, targets[name], force)
         if year < date.today().year:
             info(f"{year} 年已过去，安排表的“填报日期”留空，请按实际报送日期手写")
         if plan_due and date.today() > plan_due and date.today().year == year:
             warn(f"年度活动安排表应于 {plan_due.isoformat()} 前报送，已过期；请尽快报送")
+    _warn_org(ws)  # once, not once per branch
 
 
 def _plan_due(text: object, year: int) -> date | None:
@@ -202,7 +202,7 @@ def _show_plan(context: dict) -> None:  # type: ignore[type-arg]
     from partyday_cli.cli.common import plain_output
     from partyday_cli.render.table import Column, Table, to_rich
 
-    table = Table(title=f"{context['branch']['name']}{context['year']}年度活动安排",
+    table = Table(title=f"{context['branch']['name']}{context['year']}年度活动安排", marked="有备注",
                   subtitle=f"活动日：{context['rule_text']}；主题目录：{context['catalogue']}",
                   columns=[Column("序号", 4, "center"), Column("日期", 10, "center"),
                            Column("星期", 6, "center"), Column("主题", 30), Column("组织生活形式", 20),

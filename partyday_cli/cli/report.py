@@ -260,7 +260,7 @@ def _member_tables(ws: Any, record: dict[str, Any], fmt: Format, output: Path | 
     from partyday_cli.render.table import Column, Table
 
     title = f"{record['name']}（{record['branch']} {record['group']}）{record['year']}年参加组织生活情况"
-    acts = Table(title=title, sheet_name="出勤", columns=[
+    acts = Table(title=title, sheet_name="出勤", marked="缺席", columns=[
         Column("日期", 12, "center"), Column("主题", 40), Column("出勤", 8, "center"), Column("原因", 16)])
     acts.subtitle = (f"应到 {record['expected']} 次，实到 {record['present']} 次，请假 {record['excused']} 次，"
                      f"无故缺席 {record['absent']} 次，补学 {record['makeup']} 次；联系电话 {record['phone']}")
@@ -269,7 +269,7 @@ def _member_tables(ws: Any, record: dict[str, Any], fmt: Format, output: Path | 
     acts.notes += record["flags"] or ["无缺勤提醒"]
     tables = [Sheet(acts)]
     if record["dues"] is not None:
-        dues = Table(title=f"{record['name']} {record['year']}年党费", sheet_name="党费", columns=[
+        dues = Table(title=f"{record['name']} {record['year']}年党费", sheet_name="党费", marked="未交", columns=[
             Column("月份", 10, "center"), Column("应交", 10, "right"), Column("已交", 10, "right"),
             Column("状态", 8, "center"), Column("交纳日期", 12, "center")])
         for m in record["dues"]["months"]:

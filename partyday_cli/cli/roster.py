@@ -161,7 +161,7 @@ def list_roster(
         return
     from partyday_cli.render.table import Column, Table
 
-    table = Table(title=f"{ws.org_name or ''}党员名单（{day.isoformat()}）".lstrip(),
+    table = Table(title=f"{ws.org_name or ''}党员名单（{day.isoformat()}）".lstrip(), marked="免参加组织生活",
                   sheet_name="党员名单", columns=[
                       Column("序号", 6, "center"), Column("姓名", 12), Column("所在支部", 14),
                       Column("党小组", 10), Column("党员类别", 8, "center"),

@@ -97,7 +97,8 @@ def _summary_table(ledger, ws, acts, year: int, month: int):  # type: ignore[no-
     from partyday_cli.store.roster import members_on_with_ids
 
     threshold = float(ws.section("thresholds").get("attendance_rate", 0.8))
-    table = Table(title=f"{ws.org_name}{year}年{month}月党员活动日及组织生活情况", sheet_name="月度报告", columns=[
+    table = Table(title=f"{ws.org_name}{year}年{month}月党员活动日及组织生活情况", sheet_name="月度报告",
+                  marked="尚无签到记录或到会率低于要求", columns=[
         Column("日期", 12, "center"), Column("支部", 14), Column("类型", 18), Column("主题", 30),
         Column("应到", 6, "right"), Column("实到", 6, "right"), Column("请假", 6, "right"),
         Column("缺席", 6, "right"), Column("到会率", 8, "right"), Column("情况", 24)])

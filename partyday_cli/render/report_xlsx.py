@@ -62,7 +62,7 @@ def _flags_text(m: MemberStat, *, short: bool) -> str:
 def summary_table(report: Report, org: str = "") -> Table:
     t = report.thresholds
     table = Table(title=f"{org}{report.branch or ''} {report.period.label}党员活动情况报告".strip(),
-                  columns=[Column("项目", 16), Column("情况", 80)], sheet_name="汇总")
+                  columns=[Column("项目", 16), Column("情况", 80)], sheet_name="汇总", marked="需要处理")
     table.subtitle = f"统计期间 {report.period.start}—{report.period.end}，数据截至 {report.as_of}"
     acts = report.activities
     rates = [a.counts.rate for a in acts if a.counts.rate is not None]
@@ -113,7 +113,8 @@ def activities_table(report: Report, *, screen: bool) -> Table:
         Column("主题", 30), Column("应到", 6, "right"), Column("实到", 6, "right"), Column("请假", 6, "right"),
         Column("缺席", 6, "right"), Column("补学", 6, "right"), Column("到会率", 8, "right"),
         Column("达标线", 8, "right"), Column("情况", 14)]
-    table = Table(title=f"{report.period.label}活动出勤", columns=cols, sheet_name="活动出勤")
+    table = Table(title=f"{report.period.label}活动出勤", columns=cols, sheet_name="活动出勤",
+                  marked="到会率低于要求，或日期已过仍未导入签到")
     line = Percent(report.thresholds.attendance_rate)
     shown = [a for a in report.activities if not screen or not multi or a.below_threshold]
     for a in shown:
@@ -142,7 +143,8 @@ def members_table(report: Report, *, screen: bool, show_private: bool) -> Table:
         Column("党小组", 12), Column("联系电话", 14), Column("本期应到", 6, "right"),
         Column("本期实到", 6, "right"), Column("本期请假", 6, "right"), Column("本期缺席", 6, "right"),
         Column("全年无故缺席", 8, "right"), Column("提醒", 24 if screen else 60)]
-    table = Table(title=f"{report.period.label}党员参加活动情况", columns=cols, sheet_name="党员情况")
+    table = Table(title=f"{report.period.label}党员参加活动情况", columns=cols, sheet_name="党员情况",
+                  marked="有提醒")
     quiet = 0
     for m in report.members:
         t = m.tally
@@ -168,7 +170,8 @@ def dues_table(report: Report, *, screen: bool, show_private: bool) -> Table:
         Column("党小组", 12), Column("计缴基数", 10, "right"), Column("月标准", 9, "right"),
         Column("本期应交", 9, "right"), Column("本期已交", 9, "right"), Column("全年已交", 9, "right"),
         Column("欠交金额", 9, "right"), Column("欠交月份", 18), Column("提醒", 50)]
-    table = Table(title=f"{report.period.label}党费交纳情况", columns=cols, sheet_name="党费")
+    table = Table(title=f"{report.period.label}党费交纳情况", columns=cols, sheet_name="党费",
+                  marked="欠交、未登记或有提醒")
     quiet = 0
     for d in report.dues or []:
         if (screen or multi) and not d.flags and d.owed == 0:
@@ -200,7 +203,8 @@ def checks_table(report: Report, *, screen: bool) -> Table:
     cols = ([Column("支部", 16)] if multi else []) + [
         Column("类别", 8), Column("要求", 36), Column("期间", 12), Column("应开展", 6, "right"),
         Column("已开展", 6, "right"), Column("日期", 22), Column("结论", 10)]
-    table = Table(title=f"{report.period.label}主题与“三会一课”", columns=cols, sheet_name="主题与三会一课")
+    table = Table(title=f"{report.period.label}主题与“三会一课”", columns=cols, sheet_name="主题与三会一课",
+                  marked="未达到要求")
     checks = report.shortfalls if multi else report.checks
     for c in checks:
         table.add([*([c.branch] if multi else []), "主题" if c.category == "theme" else "组织生活", c.requirement,
@@ -219,7 +223,8 @@ def branches_table(report: Report) -> Table:
             Column("党员", 6, "right"), Column("需关注党员", 8, "right"), Column("欠交人数", 8, "right"),
             Column("欠交金额", 10, "right"), Column("主题缺项", 8, "right"), Column("三会一课缺项", 8, "right"),
             Column("记实表逾期", 8, "right")]
-    table = Table(title=f"{report.period.label}各支部情况（问题多的在前）", columns=cols, sheet_name="支部汇总")
+    table = Table(title=f"{report.period.label}各支部情况（问题多的在前）", columns=cols, sheet_name="支部汇总",
+                  marked="平均到会率低于要求或尚无签到")
     line = Percent(report.thresholds.attendance_rate)
     for b in report.branches:
         low = b.avg_rate is None or b.avg_rate < report.thresholds.attendance_rate

@@ -30,6 +30,11 @@ class Table:
     notes: list[str] = field(default_factory=list)  # lines printed under the table
     subtitle: str = ""  # a second title line (rule, policy, branch)
     sheet_name: str = "Sheet1"
+    marked: str = ""  # what a highlighted row means (缺席或请假), said under the table when any is
+
+    def legend(self, how: str) -> str:
+        """'带 * 的行：缺席或请假' (`how` names the marking), or '' with no row marked or no meaning given."""
+        return f"{how}的行：{self.marked}" if self.marked and self.highlight else ""
 
     def add(self, row: list[object], *, highlight: bool = False) -> None:
         if highlight:
@@ -77,6 +82,8 @@ def to_rich(table: Table, *, plain: bool) -> object:
         box=box.ASCII if plain else box.SIMPLE_HEAVY,
         show_lines=False,
         title_justify="left",
+        caption=table.legend("带 * " if plain else "黄色") or None,
+        caption_justify="left",
     )
     for col in table.columns:
         rich_table.add_column(col.title, justify=col.align, no_wrap=col.align != "left")

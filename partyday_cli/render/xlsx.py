@@ -132,7 +132,7 @@ def to_xlsx(table: Table) -> bytes:
         ws.column_dimensions[get_column_letter(j)].width = width
 
     note_row = len(table.rows) + header_row + 2
-    for k, note in enumerate(table.notes):
+    for k, note in enumerate([*table.notes, *filter(None, [table.legend("底色标出")])]):
         ws.cell(row=note_row + k, column=1, value=note).font = Font(name=song, size=10)
         ws.merge_cells(start_row=note_row + k, start_column=1,
                        end_row=note_row + k, end_column=ncols)
