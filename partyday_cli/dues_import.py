@@ -45,8 +45,8 @@ def import_dues(ws: Any, file: Path, *, year: int | None = None, dry_run: bool =
     from partyday_cli.io.archive import archive_file, sha256_hex
     from partyday_cli.io.dues_ledger import read_dues_ledger
     from partyday_cli.io.files import read_bytes
-    from partyday_cli.reports import dues_policy
-    from partyday_cli.store.dues import members_for_year, save_dues_import
+    from partyday_cli.reports import dues_members, dues_policy
+    from partyday_cli.store.dues import save_dues_import
     from partyday_cli.store.ledger import open_ledger
 
     data = read_bytes(file, "党费台账文件")
@@ -59,13 +59,7 @@ def import_dues(ws: Any, file: Path, *, year: int | None = None, dry_run: bool =
     from_title = None
     if branch is None and len(ws.branches) > 1:  # one branch's 台账 says whose it is in its title
         branch = from_title = branch_in_text(read.title, [b.name for b in ws.branches])
-    if branch is not None:
-        ws.branch(branch)  # an unknown branch is a clear error
-    with open_ledger(ws.ledger_path) as ledger:
-        members = members_for_year(ledger, read.year, branch)
-    if not members:
-        raise UserError(f"账本里没有 {read.year} 年的党员名单。请先运行 partyday roster import 花名册.xlsx"
-                        "（补录历史名册可加 --as-of 2017-01-01）")
+    members = dues_members(ws, read.year, branch)
     payments, unmatched, decided, warnings = _resolve(read, members, file.name, dues_policy(ws))
     people = len({p.member_id for p in payments})
     summary = f"{read.year}年：{people} 人 {len(payments)} 条交纳记录，未匹配姓名 {len(unmatched)} 个"

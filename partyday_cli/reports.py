@@ -5,6 +5,7 @@ and renders the value they return."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -39,6 +40,64 @@ def dues_policy(ws: Any) -> Any:
             raise UserError(f"partyday.toml 中 [thresholds] {key} = “{raw}” 应为正整数（月数）")
         values[key] = raw
     return DuesPolicy(**values)  # type: ignore[arg-type]
+
+
+def dues_members(ws: Any, year: int, branch: str | None) -> list[tuple[int, Any]]:
+    """The year's members (of one branch, or all) as `dues standard|import|report` judge
+    them: the roster in force on 1 January, joined by those who came during the year."""
+    from partyday_cli.store.dues import members_for_year
+    from partyday_cli.store.ledger import open_ledger
+
+    if branch is not None:
+        ws.branch(branch)  # an unknown branch is a clear error
+    with open_ledger(ws.ledger_path) as ledger:
+        members = members_for_year(ledger, year, branch)
+    if not members:
+        raise UserError(f"账本里没有 {year} 年的党员名单。请先运行 partyday roster import 花名册.xlsx"
+                        "（补录历史名册可加 --as-of 2017-01-01）")
+    return members
+
+
+@dataclass(frozen=True)
+class DuesReport:
+    """`partyday dues report`: each member's months (`core.dues.MemberDues`, roster order),
+    where the sign-in answers (本月党费实交) disagree with the 台账, and whether any 台账 of
+    the year is in the ledger at all (`recorded`: False shows every month 未登记)."""
+
+    year: int
+    as_of: date
+    branch: str | None
+    members: list[tuple[int, Any]]
+    results: list[Any]
+    mismatches: list[str]
+    recorded: bool
+
+
+def dues_report(ws: Any, year: int, branch: str | None, as_of: date) -> DuesReport:
+    from partyday_cli.core.dues import answers_against_ledger, dues_status, last_recorded_month
+    from partyday_cli.core.members import namesake_labels
+    from partyday_cli.io.dues_ledger import payment_from_answer
+    from partyday_cli.io.signin.handwritten import PAID_QUESTION
+    from partyday_cli.store.dues import dues_answers, payments
+    from partyday_cli.store.ledger import open_ledger
+
+    members = dues_members(ws, year, branch)
+    with open_ledger(ws.ledger_path) as ledger:
+        paid = payments(ledger, year)
+        answered = dues_answers(ledger, year)
+    recorded_until = last_recorded_month(paid, year)
+    recorded = recorded_until is not None
+    if not recorded:  # no 台账 imported for the year: nothing is owed that anyone recorded
+        recorded_until = f"{year - 1}-12"
+    results = dues_status(members, paid, year=year, today=as_of, policy=dues_policy(ws),
+                          recorded_until=recorded_until)
+    labels = namesake_labels(members)  # 张伟（第二党小组）: the branch's namesakes told apart
+    names = {mid: labels.get(mid, m.name) for mid, m in members}
+    mismatches = answers_against_ledger(
+        [(mid, day, f"实交 {answer} 元" if question == PAID_QUESTION else answer, payment_from_answer(answer))
+         for mid, day, question, answer in answered if day <= as_of],
+        paid, names, recorded_until)
+    return DuesReport(year, as_of, branch, members, results, mismatches, recorded)
 
 
 def _money(value: Any) -> str | None:

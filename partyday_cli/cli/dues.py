@@ -168,17 +168,9 @@ def report(
 
 
 def _members(ws, year: int, branch: str | None):  # type: ignore[no-untyped-def]
-    from partyday_cli.store.dues import members_for_year
-    from partyday_cli.store.ledger import open_ledger
+    from partyday_cli.reports import dues_members
 
-    if branch is not None:
-        ws.branch(branch)  # an unknown branch is a clear error
-    with open_ledger(ws.ledger_path) as ledger:
-        members = members_for_year(ledger, year, branch)
-    if not members:
-        raise UserError(f"账本里没有 {year} 年的党员名单。请先运行 partyday roster import 花名册.xlsx"
-                        "（补录历史名册可加 --as-of 2017-01-01）")
-    return members
+    return dues_members(ws, year, branch)
 
 
 def _base_text(base, private: bool) -> str | None:  # type: ignore[no-untyped-def]
@@ -248,33 +240,15 @@ def _run_import(ws, file: Path, year: int | None, dry_run: bool,  # type: ignore
 
 def _run_report(ws, year: int, branch: str | None, fmt: Format | None, output: Path | None,  # type: ignore[no-untyped-def]
                 template: Path | None, as_of: date) -> None:
-    from partyday_cli.core.dues import answers_against_ledger, dues_status, last_recorded_month
-    from partyday_cli.io.dues_ledger import payment_from_answer
-    from partyday_cli.io.signin.handwritten import PAID_QUESTION
-    from partyday_cli.store.dues import dues_answers, payments
-    from partyday_cli.store.ledger import open_ledger
+    from partyday_cli.reports import dues_report
 
     fmt = format_from_output(fmt, output, Format.xlsx if template else Format.table)
     if template is not None and fmt is not Format.xlsx:
         raise UserError("--template 用于生成 xlsx 党费台账，请去掉 --format 或写 --format xlsx")
-    members = _members(ws, year, branch)
-    with open_ledger(ws.ledger_path) as ledger:
-        paid = payments(ledger, year)
-        answered = dues_answers(ledger, year)
-    recorded_until = last_recorded_month(paid, year)
-    if recorded_until is None:  # no 台账 imported for the year: nothing is owed that anyone recorded
-        recorded_until = f"{year - 1}-12"
+    done = dues_report(ws, year, branch, as_of)
+    results, mismatches = done.results, done.mismatches
+    if not done.recorded:
         warn(f"{year}年还没有导入党费台账，各月按“未登记”显示、不计欠交；导入后再看：partyday dues import 党费台账.xlsx")
-    results = dues_status(members, paid, year=year, today=as_of, policy=dues_policy(ws),
-                          recorded_until=recorded_until)
-    from partyday_cli.core.members import namesake_labels
-
-    labels = namesake_labels(members)  # 张伟（第二党小组）: the branch's namesakes told apart
-    names = {mid: labels.get(mid, m.name) for mid, m in members}
-    mismatches = answers_against_ledger(
-        [(mid, day, f"实交 {answer} 元" if question == PAID_QUESTION else answer, payment_from_answer(answer))
-         for mid, day, question, answer in answered if day <= as_of],
-        paid, names, recorded_until)
     if fmt is Format.json:
         emit_json({**_report_json(results, year, as_of, branch), "answers_vs_ledger": mismatches}, output)
     elif fmt is Format.xlsx:
