@@ -36,7 +36,7 @@ PRESENT = (None, "出席", "迟到", "早退")  # a file's status that means the
 STEP_ZH = {
     "exact": "姓名一致", "alias": "别名", "group": "按党小组/支部", "phone": "按手机尾号", "count": "按人数",
     "split": "一台设备多人", "not-a-person": "不是人名", "visitor": "列席", "suggestion": "相近姓名待确认",
-    "unmatched": "未匹配", "ambiguous": "同名待定",
+    "unmatched": "未匹配", "ambiguous": "同名待定", "resolved": "按之前的对应",
 }
 
 
@@ -322,6 +322,9 @@ class _Importer:
         self.ws, self.ledger, self.options, self.interrupts = ws, ledger, options, interrupts
         self.day, self.branch = options.day, options.branch
         self.replace, self.dry_run = options.replace, options.dry_run
+        # --dry-run --explain of a file imported before: read it all the same, to show how
+        self.reread = options.dry_run and options.rows
+        self._everyone: dict[tuple[str, str], list[Any]] | None = None  # (name, branch) → members, any day
         conf = ws.section("attendance")
         self.layouts = conf.get("layouts") or {}
         self.aliases = conf.get("aliases") or {}
@@ -385,7 +388,7 @@ class _Importer:
         except UserError as exc:
             return _Loaded(path, error=exc)
         sha = sha256_hex(data)
-        if self._known_here(sha):
+        if not self.reread and self._known_here(sha):
             return _Loaded(path, data, sha)  # in the ledger already: no need to parse it
         return _Loaded(path, data, sha, pending=read_signin_later(
             path, data, extra_layouts=self.layouts, min_minutes=self.min_minutes))
@@ -584,8 +587,11 @@ class _Importer:
         from partyday_cli.store.attendance import file_in_ledger, put_in_force_alone
 
         result, name = ready.result, ready.path.name
+        if self.reread and result.error is not None:
+            return  # read again for --explain and refused now: say why, as for a new file
         result.outcome, result.error = "unchanged", None
-        result.warnings = []
+        if not self.reread:
+            result.warnings = []
         found = file_in_ledger(self.ledger, ready.sha, self.branch)
         if found is not None and self.day is not None and found.activity_date != self.day:
             # --date names another activity: the same bytes cannot be two days' sign-in
@@ -596,7 +602,8 @@ class _Importer:
             result.summary = str(result.error.message)
             return
         if found is None or (found.in_force and not found.others_in_force):
-            result.summary = f"{name}：已导入过（内容完全相同），未作改动"
+            result.summary = f"{name}：已导入过（内容完全相同），未作改动" + (
+                "；以上是它的读法" if self.reread and result.rows else "")
             return
         result.day, result.branch = found.activity_date, found.branch
         if not self.replace:
@@ -844,6 +851,18 @@ class _Importer:
                                                  frozenset(mid for mid, m in candidates if m.only_if_present_on(day)))
         return found
 
+    def _not_yet_or_gone(self, name: str, branch: str, day: date) -> str:
+        """'孙丽于 2026-03-10 入党，…还不是本支部党员' for a name of the branch's roster
+        on another day (read once per import, at the first name left unmatched)."""
+        from partyday_cli.core.members import not_yet_or_gone
+        from partyday_cli.store.roster import all_members
+
+        if self._everyone is None:
+            self._everyone = {}
+            for m in all_members(self.ledger):
+                self._everyone.setdefault((m.name, m.branch), []).append(m)
+        return not_yet_or_gone(self._everyone.get((name, branch), ()), name, day)
+
     def _split(self, ready: _Prepared, pairs, roster: _Roster, branch: str,  # type: ignore[no-untyped-def]
                covered: dict[str, int] | None = None) -> list[str]:
         """The file's marks, names left unmatched, visitors and rows; warnings about rows.
@@ -883,7 +902,7 @@ class _Importer:
                 continue
             where = f"{path.name} {('工作表“' + row.sheet + '” ') if row.sheet else ''}第{row.row}行"
             members, candidates, suggestions, parts = [], (), (), []
-            resolved_before = False
+            resolved_before, not_member = False, ""
             for m in flat:
                 if m.warning:
                     lines.append(f"{where}：{m.warning}")
@@ -917,11 +936,17 @@ class _Importer:
                         ready.carried.append((roster.by_id[mid].branch, mark))
                     lines.append(f"{path.name}：第{row.row}行“{text}”按之前的对应（attend resolve）记为 {who(mid)}")
                     resolved_before = True
+                    members.append(who(mid))
+                    if whole.parts:
+                        parts[-1] = (m.part, who(mid), "resolved")
                     continue
                 if m.candidates:
                     candidates = tuple(who(c) for c in m.candidates)
                     lines.append(f"{where}：“{text}”有同名党员 {'、'.join(candidates)}，无法确定是谁，已留待处理"
                                  "（partyday attend resolve）")
+                elif why := self._not_yet_or_gone(clean_name(text), branch, result.day):
+                    lines.append(f"{where}：“{text}”不计入：{why}。已留待处理（partyday attend resolve）")
+                    not_member = why
                 else:
                     suggestions = tuple(m.suggestions)
                     hint = f"，是否为 {'、'.join(m.suggestions)}？" if m.suggestions else "，"
@@ -929,8 +954,10 @@ class _Importer:
                                  "（partyday attend resolve）")
                 ready.unmatched.append(Unmatched(text, clean_name(text), row.sheet, row.row,
                                                  tuple(m.suggestions), row.status, row.reason))
-            step = "split" if whole.parts else flat[0].step
-            note = whole.note if whole.parts else flat[0].note
+            step = "split" if whole.parts else "resolved" if resolved_before else flat[0].step
+            note = whole.note if whole.parts else "按之前的对应（attend resolve）" if resolved_before else flat[0].note
+            if not_member and not whole.parts:
+                step, note = "unmatched", not_member
             if row.status not in PRESENT and any(m.member_id in roster.exempt for m in flat):
                 note += ("；" if note else "") + "花名册记为免参加，不计缺席"
             one = RowResult(row.sheet, row.row, row.raw_name, row.status, row.reason, tuple(members), step, note,

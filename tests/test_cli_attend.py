@@ -167,6 +167,8 @@ def test_unknown_names_are_kept_and_resolved_later(sample):
     jul = by_status(sample, "2017-07-12")
     assert {"李建国", "高峰", "吴刚"} == jul["出席"]
     assert "小高" not in invoke("attend", "resolve").stdout
+    same = invoke("attend", "import", str(path), "--dry-run", "--explain")  # imported: still shown how it is read
+    assert "“小高” 出席 → 高峰〔按之前的对应（attend resolve）〕" in same.stdout and "以上是它的读法" in same.stderr
     listed = invoke("attend", "list", "--date", "2017-07-12").stdout  # on screen: what * means is said
     assert "*2017-07-12" in listed and "带 * 的行：缺席或请假" in listed
 
@@ -287,3 +289,18 @@ def test_a_corrected_sheet_keeps_what_attend_resolve_settled(sample):
     assert "未能匹配" not in again.stderr.split("\n")[-2]
     assert "高峰" in by_status(sample, "2017-06-14")["出席"]
     assert "小高" not in invoke("attend", "resolve").stdout
+
+
+def test_a_name_not_yet_a_member_is_told_why_and_a_second_row_for_one_member_is_warned(sample):
+    """李娜 was received on 2017-04-10: on the March sheet she is named with that date, not
+    “是否为 …？”. 小李 resolved as 李建国, who has his own row in the file: said so."""
+    path = sample / "三月.csv"
+    text = ("机关第一党支部“党员活动日”签到表\n时间：2017年3月8日\n序号,姓名,签名\n"
+            "1,李建国,李建国\n2,李娜,李娜\n3,小李,小李\n")
+    path.write_bytes(text.encode("gbk"))
+    result = invoke("attend", "import", str(path))
+    assert result.exit_code == 0, result.output
+    assert "“李娜”不计入：李娜于 2017-04-10 入党，2017-03-08 还不是本支部党员" in result.stderr
+    said = invoke("attend", "resolve", "小李", "李建国")
+    assert said.exit_code == 0, said.output
+    assert "李建国在 三月.csv 中已有一行（第4行），“小李”也记为李建国，出勤只计一次" in said.stderr

@@ -248,6 +248,53 @@ def test_wjx_duplicates_and_answers():
     assert next(r for r in signin.rows if r.raw_name == "何婷婷").visitor
 
 
+def test_wjx_a_way_of_coming_question_reads_leave_and_keeps_its_reason(tmp_path):
+    """“参加方式” with 现场参加 / 线上参加 / 请假, and the reason asked in its own question:
+    a 请假 is 请假 (not 出席), with the reason; 否 with a 未参加原因 keeps it too."""
+    when = datetime(2026, 7, 1, 15, 0)
+    path = f.wjx_xlsx(tmp_path / "七一.xlsx", title="七一主题党日签到", submissions=[
+        (when, "王建国", {"参加方式": "现场参加"}), (when, "刘洋", {"参加方式": "线上参加"}),
+        (when, "杨帆", {"参加方式": "请假", "请假原因": "外出务工"}),
+        (when, "郑强", {"参加方式": "其他"})])
+    signin = read_signin(path)
+    got = {r.raw_name: (r.status, r.reason) for r in signin.rows}
+    assert got == {"王建国": ("出席", ""), "刘洋": ("出席", ""), "杨帆": ("请假", "外出务工"), "郑强": ("出席", "")}
+    assert any("第5行“郑强”对“参加方式”的回答“其他”看不出是否出席，按出席计" in w for w in signin.warnings)
+    said_no = f.wjx_xlsx(tmp_path / "四月.xlsx", title="四月", submissions=[
+        (when, "杨帆", {"是否参加本次主题党日活动": "否", "未参加原因": "在县里培训"}),
+        (when, "李娜", {"是否参加本次主题党日活动": "否", "未参加原因": ""})])
+    rows = {r.raw_name: (r.status, r.reason) for r in read_signin(said_no).rows}
+    assert rows == {"杨帆": ("请假", "在县里培训"), "李娜": ("缺席", "")}
+
+
+def test_wjx_answers_downloaded_as_option_numbers_are_refused(tmp_path):
+    """按选项序号 download: 1 and 2 for 是 and 否. Which number is 参加 the file cannot
+    say: one line saying how to download it 按选项文本, never a guess."""
+    when = datetime(2026, 6, 10, 15, 0)
+    path = f.wjx_xlsx(tmp_path / "六月.xlsx", title="六月", submissions=[
+        (when, "王建国", {"是否参加本次主题党日活动": "1"}), (when, "杨帆", {"是否参加本次主题党日活动": "2"})])
+    with pytest.raises(UserError) as err:
+        read_signin(path)
+    assert "按“选项序号”下载" in err.value.message and "按选项文本下载" in err.value.message
+
+
+def test_wecom_punch_details_count_a_missed_punch_as_absent(tmp_path):
+    """企业微信 打卡详情: 上班打卡 and 下班打卡 rows per person; 打卡状态 未打卡 with no
+    打卡时间 is 缺席, the pair is one person (no “签到2次” line), a late 上班 is 迟到."""
+    rows: list[list[object]] = [["打卡详情  统计日期：2026-02-11 至 2026-02-11"], ["导出时间：2026-02-12 08:30"],
+                                ["时间", "姓名", "账号", "部门", "打卡类型", "打卡时间", "打卡状态", "打卡地点"]]
+    for name, state in (("王建国", "正常"), ("张伟", "迟到"), ("陈静", "未打卡"), ("郑强", "缺卡")):
+        for kind, at in (("上班打卡", "14:55"), ("下班打卡", "17:05")):
+            missed = state in ("未打卡", "缺卡")
+            rows.append(["2026/02/11 星期三", name, name, "第一村党支部", kind, "" if missed else at,
+                         state if kind == "上班打卡" else ("未打卡" if missed else "正常"), "" if missed else "村委会"])
+    path = f.plain_xlsx(tmp_path / "打卡详情.xlsx", rows, sheet="打卡详情")
+    signin = read_signin(path)
+    assert {r.raw_name: r.status for r in signin.rows} == {"王建国": "出席", "张伟": "迟到", "陈静": "缺席", "郑强": "缺席"}
+    assert signin.date == date(2026, 2, 11)
+    assert not [w for w in signin.warnings if "签到2次" in w]
+
+
 def test_checkin_layouts_are_told_apart():
     assert _golden("wecom-checkin.xlsx").layout == "wecom"
     assert _golden("dingtalk-checkin.xlsx").layout == "dingtalk"

@@ -198,7 +198,7 @@ def _one_member(ledger, day: date, name: str, branch: str | None):  # type: igno
     import re
 
     from partyday_cli.core.matching import _same_numbered_group
-    from partyday_cli.core.members import normalise_name
+    from partyday_cli.core.members import normalise_name, not_yet_or_gone
     from partyday_cli.store.roster import all_members, members_on_with_ids
 
     wanted = normalise_name(name)
@@ -216,12 +216,9 @@ def _one_member(ledger, day: date, name: str, branch: str | None):  # type: igno
     on_day = members_on_with_ids(ledger, day, branch)
     found = [(i, m) for i, m in on_day if m.name == wanted and in_group(m)]
     if not found:
-        gone = [m for m in all_members(ledger) if m.name == wanted and not m.is_member_on(day)]
-        if gone and gone[0].transferred_out and gone[0].transferred_out <= day:
-            raise UserError(f"{gone[0].name}已于 {gone[0].transferred_out.isoformat()} 转出，"
-                            f"不在 {day.isoformat()} 的党员名单中")
-        if gone and gone[0].joined and gone[0].joined > day:
-            raise UserError(f"{gone[0].name}于 {gone[0].joined.isoformat()} 入党，{day.isoformat()} 还不是本支部党员")
+        why = not_yet_or_gone((m for m in all_members(ledger) if branch in (None, m.branch)), wanted, day)
+        if why:
+            raise UserError(why)
         raise UserError(f"{day.isoformat()} 在册党员中没有“{name}”。请核对姓名（partyday roster list --date {day.isoformat()}）")
     if len(found) > 1:
         who = "、".join(f"{wanted}#{m.group or m.branch}" for _, m in found)
@@ -300,6 +297,7 @@ def resolve(
     from partyday_cli.store.attendance import (
         dismiss_name,
         resolve_name,
+        row_of_member_in_file,
         same_file_elsewhere,
         unresolved_names,
     )
@@ -343,6 +341,10 @@ def resolve(
                     raise
                 (member_id, found, label), (activity_id, file_id, branch) = elsewhere
                 into = (activity_id, file_id)
+            twice = row_of_member_in_file(ledger, p["id"], member_id)
+            if twice is not None:
+                warn(f"{label}在 {p['original_name']} 中已有一行（第{twice}行），“{raw_name}”也记为{label}，"
+                     f"出勤只计一次；若“{raw_name}”是另一个人，请改用 partyday attend resolve {raw_name} 正确姓名")
             resolve_name(ledger, unmatched_id=p["id"], member_id=member_id, activity_date=day,
                          branch=branch, into=into)
             where = into or (len(ws.branches) > 1 and branch not in label)  # 刘洋（一支部） in a 党委

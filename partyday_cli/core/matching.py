@@ -22,7 +22,7 @@ from partyday_cli.core.members import Member, normalise_name
 # The steps a match can come from: short stable ids (an `--explain` line and the JSON
 # output carry them; never rename one, add new ones).
 STEPS = ("exact", "alias", "group", "phone", "count", "split", "not-a-person", "visitor",
-         "suggestion", "unmatched", "ambiguous")
+         "suggestion", "unmatched", "ambiguous", "resolved")  # resolved: an earlier attend resolve answer
 
 
 @dataclass(frozen=True)

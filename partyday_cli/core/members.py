@@ -126,6 +126,22 @@ def branch_namesake_labels(members: Iterable[tuple[int, Any]]) -> dict[int, str]
     return {mid: label for people in by_branch.values() for mid, label in namesake_labels(people).items()}
 
 
+def not_yet_or_gone(members: Iterable[Any], name: str, day: date) -> str:
+    """Why a roster name is not on the day's list: '孙丽于 2026-03-10 入党，2026-02-11 还不是
+    本支部党员' or '何静已于 2026-05-31 转出，不在 2026-06-10 的党员名单中'; '' when no member
+    of that name explains it."""
+    for m in members:
+        if m.name != name or m.is_member_on(day):
+            continue
+        if m.transferred_out and m.transferred_out <= day:
+            return f"{m.name}已于 {m.transferred_out.isoformat()} 转出，不在 {day.isoformat()} 的党员名单中"
+        if m.joined and m.joined > day:
+            return f"{m.name}于 {m.joined.isoformat()} 入党，{day.isoformat()} 还不是本支部党员"
+        if m.transferred_in and m.transferred_in > day:
+            return f"{m.name}于 {m.transferred_in.isoformat()} 转入，{day.isoformat()} 还不是本支部党员"
+    return ""
+
+
 def mask_phone(phone: str) -> str:
     """'13800001001' → '138****1001' (SPEC §10: personal data masked on screen)."""
     digits = phone.strip()

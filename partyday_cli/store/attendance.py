@@ -472,6 +472,15 @@ def resolve_name(ledger: Ledger, *, unmatched_id: int, member_id: int, activity_
         rederive(ledger, activity_id, activity_date, branch)
 
 
+def row_of_member_in_file(ledger: Ledger, unmatched_id: int, member_id: int) -> int | None:
+    """The row at which the file of a pending name already marks `member_id` (马丽 on her
+    own row, and now 王大锤 said to be her too), else None."""
+    found = ledger.conn.execute(
+        "SELECT k.row FROM unmatched_names u JOIN attendance_marks k ON k.file_id = u.file_id"
+        " WHERE u.id = ? AND k.member_id = ? ORDER BY k.id LIMIT 1", (unmatched_id, member_id)).fetchone()
+    return None if found is None else int(found[0] or 0)
+
+
 def earlier_resolutions(ledger: Ledger, activity_ids: Sequence[int]) -> dict[str, int]:
     """Name as written → member, for the names `attend resolve` settled at these activities
     (from any of their files, a superseded one too): a corrected sheet keeps them. A joint

@@ -43,7 +43,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "result": ("打卡结果", "签到状态", "打卡状态", "考勤结果"),
     "note": ("备注", "签到备注", "打卡备注", "说明"),
     "phone": ("手机", "手机号", "手机号码", "电话"),
+    "kind": ("打卡类型", "签到类型", "打卡时段"),
 }
+# 打卡状态 of a 打卡详情 export for a person who did not check in (their row has no time)
+_NOT_IN = ("未打卡", "缺卡", "旷工", "未签到", "缺勤", "缺席")
+_CAME = ("出席", "迟到", "早退")
 LOOKUP = lookup_of(SYNONYMS)
 _DINGTALK_WORDS = (label("工号"), label("签到地址"), label("签到详细地址"), label("拜访对象"))
 
@@ -84,6 +88,7 @@ def extract(sheets: Sequence[Sheet], name: str) -> SignInFile:
     col = {f: header.first(f) for f in SYNONYMS}
     firsts: dict[tuple[str, str], tuple[datetime | None, SignInRow]] = {}
     counts: dict[tuple[str, str], int] = {}
+    kinds: dict[tuple[str, str], set[str]] = {}
     for r in range(header.row + 1, len(sheet.rows)):
         row = sheet.rows[r]
         raw = text(row, col["name"])
@@ -91,23 +96,33 @@ def extract(sheets: Sequence[Sheet], name: str) -> SignInFile:
             continue
         day_cell = as_datetime(cell(row, col["day"]))
         when = as_datetime(cell(row, col["when"]), day_cell.date() if day_cell else title_day)
-        record = _record(row, r, sheet.name, col)
+        record = _record(row, r, sheet.name, col, checked_in=when is not None or col["when"] is None)
         key = (name_key(raw), record.branch_hint)
         counts[key] = counts.get(key, 0) + 1
+        kinds.setdefault(key, set()).add(text(row, col["kind"]))
         before = firsts.get(key)
-        if before is None or (when is not None and before[0] is not None and when < before[0]):
+        # the row that shows the person came wins (上班 未打卡, 下班 正常: came); then the earliest
+        if before is None or (record.status in _CAME) > (before[1].status in _CAME) or (
+                (record.status in _CAME) == (before[1].status in _CAME)
+                and when is not None and before[0] is not None and when < before[0]):
             firsts[key] = (when or day_cell, record)
     if not firsts:
         raise UserError(f"文件 {name} 是{LAYOUTS[layout]}记录，但其中没有任何签到")
-    warnings = [f"“{firsts[k][1].raw_name}”签到{n}次，按一次出席计" for k, n in counts.items() if n > 1]
+    # 上班打卡 and 下班打卡 are one person's two rows of a 打卡详情, not a check-in twice
+    warnings = [f"“{firsts[k][1].raw_name}”签到{n}次，按一次出席计" for k, n in counts.items()
+                if n > max(1, len(kinds[k] - {""})) and firsts[k][1].status in _CAME]
     rows = tuple(sorted((rec for _, rec in firsts.values()), key=lambda x: x.row or 0))
     day = common_date(when for when, _ in firsts.values()) or title_day
     return SignInFile(layout, LAYOUTS[layout], day, rows, present_only=True, warnings=tuple(warnings))
 
 
-def _record(row: Sequence[object], r: int, sheet: str, col: dict[str, int | None]) -> SignInRow:
+def _record(row: Sequence[object], r: int, sheet: str, col: dict[str, int | None], *,
+            checked_in: bool = True) -> SignInRow:
     status, reason = "出席", ""
-    for said in (text(row, col["result"]), text(row, col["note"])):
+    result = text(row, col["result"])
+    if not checked_in and any(w in result for w in _NOT_IN):  # 打卡状态 未打卡, no 打卡时间
+        status = "缺席"
+    for said in (result, text(row, col["note"])) if status == "出席" else ():
         found, why = status_from_text(said)
         if found and found != "出席":
             status, reason = found, why

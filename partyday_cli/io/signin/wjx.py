@@ -37,7 +37,12 @@ _NUMBER = re.compile(r"^\s*[Qq第]?\d+(?:题)?\s*[、.．:：)）]\s*")
 _POLITE = re.compile(r"^(?:请问|请填写|请输入|请选择|请)?(?:您的|你的|您|你)?")
 _ROLES = (("name", ("姓名", "名字")), ("group", ("党小组", "小组")), ("branch", ("支部",)),
           ("phone", ("手机", "电话")), ("identity", ("身份", "政治面貌", "人员类别", "类别")),
-          ("status", ("是否参加", "是否参会", "参会情况", "出席情况", "出勤", "签到情况", "参加情况")))
+          ("reason", ("原因", "事由", "理由")),  # 请假原因, 未参加原因 (before status: 未参加原因 names 参加)
+          ("status", ("是否参加", "是否参会", "是否出席", "能否参加", "能否参会", "参会情况", "出席情况", "出勤",
+                      "签到情况", "参加情况", "参加方式", "参会方式", "参加形式", "出席方式", "到会情况")))
+# an answer of the status question that says the person came, though no status word: 现场参加, 线上参加
+_CAME = ("参加", "参会", "出席", "到会", "现场", "线上", "线下", "视频", "已到", "已签")
+_CODE = re.compile(r"^\d{1,2}$")
 
 
 def question(value: object) -> str:
@@ -98,6 +103,7 @@ def extract(sheets: Sequence[Sheet], name: str) -> SignInFile:
     if "name" not in cols.roles:
         raise UserError(f"文件 {name} 是问卷星答卷，但没有问“姓名”的题目（第{cols.row + 1}行）。"
                         "请在问卷中加一道“您的姓名”填空题，或在 partyday.toml 中配置列名映射")
+    _refuse_codes(sheet, cols, name)
     kept: dict[tuple[str, ...], tuple[int, SignInRow, object]] = {}
     seen: dict[tuple[str, ...], list[int]] = {}
     stamps = []
@@ -118,9 +124,34 @@ def extract(sheets: Sequence[Sheet], name: str) -> SignInFile:
         raise UserError(f"文件 {name} 是问卷星答卷，但其中没有任何人填写姓名")
     warnings = [f"“{kept[k][1].raw_name}”提交了{len(rows)}次（第{'、'.join(map(str, rows))}行），"
                 f"按最后一次（第{kept[k][0] + 1}行）计" for k, rows in seen.items() if len(rows) > 1]
+    asked = question(sheet.rows[cols.row][cols.roles["status"]]) if "status" in cols.roles else ""
+    warnings += [f"第{r + 1}行“{record.raw_name}”对“{asked}”的回答“{text(sheet.rows[r], cols.roles['status'])}”"
+                 "看不出是否出席，按出席计；不对请用 partyday attend set 更正"
+                 for r, record, _ in kept.values() if _unclear(text(sheet.rows[r], cols.roles.get("status")))]
     rows = tuple(record for _, record, _ in sorted(kept.values(), key=lambda v: v[0]))
     return SignInFile(LAYOUT, LAYOUT_ZH, common_date(stamps), rows, present_only=True,
                       warnings=tuple(warnings))
+
+
+def _refuse_codes(sheet: Sheet, cols: _Columns, name: str) -> None:
+    """A 问卷星 download 按选项序号 writes 1, 2 for 是, 否: which number is 参加 the file
+    cannot say, so it is not guessed."""
+    if "status" not in cols.roles:
+        return
+    c = cols.roles["status"]
+    said = [t for r in range(cols.row + 1, len(sheet.rows)) if (t := text(sheet.rows[r], c))]
+    if said and all(_CODE.match(t) for t in said):
+        raise UserError(f"文件 {name} 是按“选项序号”下载的问卷星答卷：“{question(sheet.rows[cols.row][c])}”一题的"
+                        f"回答是 {'、'.join(sorted(set(said)))} 这样的数字，看不出哪个表示参加。请在问卷星“下载答卷数据”"
+                        "时选择“按选项文本下载”，再导入下载的文件；未导入任何内容")
+
+
+def _unclear(said: str) -> bool:
+    """An answer to the status question that is neither a status nor a way of coming."""
+    if not said:
+        return False
+    found, _ = status_from_text(said)
+    return found is None and not said.startswith(("否", "不", "未", "没")) and not any(w in said for w in _CAME)
 
 
 def _record(row: Sequence[object], r: int, sheet: str, cols: _Columns) -> SignInRow:
@@ -132,6 +163,11 @@ def _record(row: Sequence[object], r: int, sheet: str, cols: _Columns) -> SignIn
         if found is None and said.startswith(("否", "不", "未", "没")):
             found, why = "缺席", ""
         status, reason = (found, why) if found else ("出席", "")
+    given = text(row, roles.get("reason"))  # 请假原因 / 未参加原因: the reason in its own question
+    if given and given not in ("(空)", "(跳过)") and status in ("请假", "缺席"):
+        reason = given if not reason or reason in given else f"{reason}，{given}"
+        if status == "缺席" and status_from_text(given)[0] == "请假":
+            status = "请假"  # 否 + 原因 病假 / 出差: the reason says it was leave
     identity = visitor_word(text(row, roles.get("identity")))
     answers = tuple((q, text(row, c)) for c, q in cols.answers if text(row, c) not in ("", "(空)", "(跳过)"))
     return SignInRow(
