@@ -310,3 +310,23 @@ def test_a_read_only_workspace_answers_reading_commands(read_only_copy, monkeypa
     assert invoke("calendar", "2017").exit_code == 0
     refused = invoke("plan", "2017")
     assert refused.exit_code == 1 and "只读" in refused.stderr
+
+
+def test_an_output_gets_the_mode_any_program_would_give_it(tmp_path):
+    """A written file is readable by the others of a shared 党委 folder as the umask allows
+    (the temporary file's 0600 is not kept); a file replaced keeps its own mode."""
+    import os
+    import stat
+
+    from partyday_cli.io.files import write_atomic
+
+    old = os.umask(0o022)
+    try:
+        target = tmp_path / "报表.xlsx"
+        write_atomic(target, b"x")
+        assert stat.S_IMODE(target.stat().st_mode) == 0o644
+        target.chmod(0o600)
+        write_atomic(target, b"y")
+        assert stat.S_IMODE(target.stat().st_mode) == 0o600 and target.read_bytes() == b"y"
+    finally:
+        os.umask(old)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import stat
 import tempfile
+from functools import cache
 from pathlib import Path
 
 from partyday_cli.errors import UserError
@@ -33,6 +35,9 @@ def write_atomic(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        # the mode a file written by any program gets (mkstemp's is 0600, unreadable to the
+        # others of a shared 党委 folder); a file replaced keeps its own
+        os.chmod(tmp_name, _mode_of(path))
         os.replace(tmp_name, path)
         tmp_name = None
     except PermissionError as exc:
@@ -49,6 +54,26 @@ def write_atomic(path: Path, data: bytes) -> None:
         if tmp_name is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp_name)
+
+
+def _mode_of(path: Path) -> int:
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return 0o666 & ~_umask()
+
+
+@cache
+def _umask() -> int:
+    """The process's umask: read where Linux shows it (setting it to read it back is not
+    safe while other threads create files), else set and restored once."""
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def read_bytes(path: Path, what: str = "文件") -> bytes:
