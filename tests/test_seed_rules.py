@@ -296,3 +296,34 @@ def test_the_dues_sheet_lists_who_pays_and_its_paid_column_is_read_back(tmp_path
     assert said == ["赵磊：6月14日签到时填“实交 105.00 元”（已交），台账6月没有登记交纳",
                     "邓超：6月14日签到时填“实交 44.00 元”（已交），台账6月没有登记交纳",
                     "彭燕：6月14日签到时填“实交 0 元”（未交），台账6月已登记交纳"]
+
+
+def test_a_requirement_of_the_sanhui_yike_table_is_judged_once(tmp_path, monkeypatch):
+    """Seed 003's table is both the theme catalogue and [meeting_kinds]: 支部党员大会, 党课,
+    主题党日 … are each one line of the report (组织生活), not one as 主题 and one again as
+    组织生活, and a quarter's 党员大会 planned but without a sign-in is named by its date."""
+    import json
+    import shutil
+    from pathlib import Path
+
+    monkeypatch.chdir(tmp_path)
+    assert invoke("init", "ws", "--scheme", "shendingshan-zhen", "--branch", "机关第一党支部").exit_code == 0
+    sample = Path(__file__).resolve().parents[1] / "sample_data" / "workspace"
+    shutil.copy(sample / "roster.xlsx", tmp_path / "ws" / "roster.xlsx")
+    monkeypatch.chdir(tmp_path / "ws")
+    assert invoke("roster", "import", "roster.xlsx", "--as-of", "2017-01-05").exit_code == 0
+    config = tmp_path / "ws" / "partyday.toml"  # the seed leaves each month's day to the branch
+    config.write_text(config.read_text(encoding="utf-8").replace("[schedule.dates]\n", "[schedule.dates]\n" + "".join(
+        f'"2017-{m:02d}" = "2017-{m:02d}-{d}"\n' for m, d in ((1, 11), (2, 15), (3, 15))), 1), encoding="utf-8")
+    assert invoke("plan", "2017").exit_code == 0
+    sheet = tmp_path / "二月.csv"  # February's sign-in only
+    sheet.write_bytes("机关第一党支部签到表\n时间：2017年2月15日\n序号,姓名,签名\n1,李建国,李建国\n".encode("gbk"))
+    assert invoke("attend", "import", str(sheet)).exit_code == 0
+    result = invoke("report", "quarterly", "-y", "2017", "-q", "1", "-f", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    kinds = {c["name"] for c in data["kinds"]["checks"]}
+    themes = {c["name"] for c in data["themes"]["checks"]}
+    assert {"支部党员大会", "党课", "主题党日"} <= kinds and not kinds & themes
+    meeting = next(t for t in data["kinds"]["shortfalls"] if t.startswith("支部党员大会"))
+    assert "计划召开，尚未导入签到" in meeting

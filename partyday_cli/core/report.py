@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -549,6 +549,7 @@ class Check:
     dates: tuple[date, ...]
     status: str  # ok | short | behind | pending
     text: str = ""
+    waiting: tuple[date, ...] = ()  # planned days of the window gone by without a sign-in file
 
     @property
     def status_zh(self) -> str:
@@ -622,13 +623,17 @@ def _meeting_named(name: str) -> tuple[str, ...]:
 
 
 def theme_checks(branch: str, held: Sequence[ActivityCounts], catalogue: Any, period: Period,
-                 as_of: date, minutes: Sequence[ActivityCounts] = ()) -> list[Check]:
+                 as_of: date, minutes: Sequence[ActivityCounts] = (), counted: Collection[str] = ()) -> list[Check]:
     """Each requirement of the catalogue over its windows in the period (held = recorded;
     `minutes`: meetings recorded as held, their sign-in file still to come). A requirement
     that names meeting kinds (组织生活会和民主评议党员) is met by a day with its theme or by
-    meetings of those kinds, as `kind_checks` counts them."""
+    meetings of those kinds, as `kind_checks` counts them. A requirement that is only
+    kinds `[meeting_kinds]` counts (`counted`: 主题党日, 支部党员大会, 党课 in a catalogue made
+    from the same 三会一课 table) is left to `kind_checks`: one requirement, one line."""
     out = []
     for req in catalogue.planned():
+        if req.name in counted or set(_meeting_named(req.name)) and set(_meeting_named(req.name)) <= set(counted):
+            continue
         def hit(a: ActivityCounts, req: Any = req) -> bool:
             return req.name in a.themes or ("、" in req.name and req.name in a.theme)
 
@@ -686,26 +691,39 @@ def _group_order(name: str) -> tuple[int, str]:
 
 
 def kind_checks(branch: str, held: Sequence[ActivityCounts], rules: Sequence[KindRule], period: Period,
-                as_of: date, groups: Sequence[str] = ()) -> list[Check]:
+                as_of: date, groups: Sequence[str] = (), waiting: Sequence[ActivityCounts] = ()) -> list[Check]:
     """三会一课 and the other kinds counted against `[meeting_kinds]` over the period's windows.
     A 党小组会 is required of each 党小组 of the branch (`groups`); one held by the whole
     branch (no group, e.g. a plan day's) counts for every group; a branch whose roster
-    names no 党小组 is asked none."""
+    names no 党小组 is asked none. A day whose theme is the kind counts as it too.
+    `waiting`: the branch's planned days gone by without a sign-in file; one of the kind in
+    a window it leaves short is named (1月14日计划召开，尚未导入签到), not just 未开展."""
     out = []
+
+    def of(rule: KindRule, a: ActivityCounts) -> bool:
+        return rule.kind in a.kinds or rule.kind in a.themes
+
     for rule in rules:
-        scopes: list[tuple[str, list[date]]]
+        scopes: list[tuple[str, list[date], list[date]]]
         if rule.kind == "党小组会" and not groups:
             continue  # a branch with no 党小组 (the roster names none) holds no 党小组会
         if rule.kind == "党小组会":
             scopes = [(f"{rule.kind}（{g}，{rule.text}）",
-                       [a.date for a in held if rule.kind in a.kinds and a.group in ("", g)]) for g in groups]
+                       [a.date for a in held if of(rule, a) and a.group in ("", g)],
+                       [a.date for a in waiting if of(rule, a) and a.group in ("", g)]) for g in groups]
         else:
-            scopes = [(f"{rule.kind}（{rule.text}）", [a.date for a in held if rule.kind in a.kinds])]
-        for requirement, hits in scopes:
+            scopes = [(f"{rule.kind}（{rule.text}）", [a.date for a in held if of(rule, a)],
+                       [a.date for a in waiting if of(rule, a)])]
+        for requirement, hits, planned in scopes:
             for w in _windows(rule.frequency, period.year):
                 if _in_scope(w, period, as_of):
-                    out.append(_judge(branch, "kind", rule.kind, requirement, w, rule.count,
-                                      hits, as_of, pace=rule.frequency == "yearly"))
+                    check = _judge(branch, "kind", rule.kind, requirement, w, rule.count,
+                                   hits, as_of, pace=rule.frequency == "yearly")
+                    days = [d for d in planned if w[1] <= d <= w[2]]
+                    if check.status in ("short", "behind") and days:
+                        check = replace(check, text=f"{check.text}（{'、'.join(day_zh(d) for d in days)}"
+                                                    "计划召开，尚未导入签到）", waiting=tuple(days))
+                    out.append(check)
     return out
 
 
@@ -880,14 +898,17 @@ def build_report(*, period: Period, today: date, thresholds: Thresholds, branch:
     checks: list[Check] = []
     plan_checks: dict[str, list[str]] = {}
     names = list(dict.fromkeys([*branches, *held_by]))
+    counted = {rule.kind for rule in kind_rules}
+    waiting_by = _by_branch((a for a in unrecorded if a.date <= as_of), lambda a: a.branch)
     for b in names:
         held = held_by.get(b, [])
         catalogue = catalogues.get(b)
         if catalogue is not None:
-            checks += theme_checks(b, held, catalogue, period, as_of, minutes_by.get(b, []))
+            checks += theme_checks(b, held, catalogue, period, as_of, minutes_by.get(b, []), counted)
             if period.quarter is None and as_of >= period.end:
                 plan_checks[b] = plan_check(held, catalogue)
-        checks += kind_checks(b, held + minutes_by.get(b, []), kind_rules, period, as_of, groups.get(b, ()))
+        checks += kind_checks(b, held + minutes_by.get(b, []), kind_rules, period, as_of, groups.get(b, ()),
+                              waiting_by.get(b, []))
         checks += lecture_speaker_check(b, held + minutes_by.get(b, []), (secretaries or {}).get(b, ""),
                                         secretary_lectures, period, as_of)
     rollup = branch_rollup(names, stats, unrecorded, members, list(dues or ()), checks)

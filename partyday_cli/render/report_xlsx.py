@@ -208,7 +208,8 @@ def checks_table(report: Report, *, screen: bool) -> Table:
     checks = report.shortfalls if multi else report.checks
     for c in checks:
         table.add([*([c.branch] if multi else []), "主题" if c.category == "theme" else "组织生活", c.requirement,
-                   c.window, c.required, c.count, "、".join(day_zh(d) for d in c.dates), c.status_zh],
+                   c.window, c.required, c.count, "、".join([*(day_zh(d) for d in c.dates), *(
+                       f"{day_zh(d)}（计划，未导入签到）" for d in c.waiting)]), c.status_zh],
                   highlight=c.status in ("short", "behind"))
     if multi:
         table.notes.append(f"只列出未达要求和进度落后的 {len(checks)} 项")
