@@ -116,11 +116,11 @@ def _signsheet(name: str, columns: list[tuple[str, str, float]], footer: str, gr
     ws = _sheet(wb, "签到表", [w for _, _, w in columns], landscape=False)
     ws.page_setup.fitToHeight = 1  # up to 60 members on one A4 page
     last = get_column_letter(len(columns))
-    _title(ws, 1, "{{ branch.name }}“党员活动日”签到表", last)
-    _put(ws, "A2", "活动时间：{{ activity.date_text }}（{{ activity.weekday }}）{{ activity.time }}"
+    _title(ws, 1, "{{ branch.name }}{{ title }}", last)
+    _put(ws, "A2", "{{ labels.time }}：{{ activity.date_text }}（{{ activity.weekday }}）{{ activity.time }}"
          "　　地点：{{ activity.place }}", font=Font(name=SONG, size=11), align=LEFT,
          border=False, merge_to=f"{last}2")
-    _put(ws, "A3", "活动主题：{{ activity.theme }}", font=Font(name=SONG, size=11), align=LEFT,
+    _put(ws, "A3", "{{ labels.theme }}：{{ activity.theme }}", font=Font(name=SONG, size=11), align=LEFT,
          border=False, merge_to=f"{last}3")
     _header(ws, 4, [h for h, _, _ in columns])
     for j, (_, text, _) in enumerate(columns, start=1):
@@ -158,11 +158,11 @@ def signsheet_dues_template(groups: bool = True) -> None:
 def signsheet_two_column_template() -> None:
     wb = Workbook()
     ws = _sheet(wb, "签到表", [6, 11, 19, 2, 6, 11, 19], landscape=False)
-    _title(ws, 1, "{{ branch.name }}“党员活动日”签到表", "G")
-    _put(ws, "A2", "活动时间：{{ activity.date_text }}（{{ activity.weekday }}）{{ activity.time }}"
+    _title(ws, 1, "{{ branch.name }}{{ title }}", "G")
+    _put(ws, "A2", "{{ labels.time }}：{{ activity.date_text }}（{{ activity.weekday }}）{{ activity.time }}"
          "　　地点：{{ activity.place }}", font=Font(name=SONG, size=11), align=LEFT,
          border=False, merge_to="G2")
-    _put(ws, "A3", "活动主题：{{ activity.theme }}", font=Font(name=SONG, size=11), align=LEFT,
+    _put(ws, "A3", "{{ labels.theme }}：{{ activity.theme }}", font=Font(name=SONG, size=11), align=LEFT,
          border=False, merge_to="G3")
     for j, title in enumerate(["序号", "姓名", "本人签名"], start=1):
         _put(ws, f"{get_column_letter(j)}4", title, font=Font(name=SONG, bold=True), fill=GREY)

@@ -130,6 +130,26 @@ def test_signin_counts_only_the_committee(sample, tmp_path):
     assert meetings()[0]["signed"] is True
 
 
+def test_a_meetings_sign_in_sheet_lists_who_is_expected_at_it(sample, tmp_path):
+    """The 签到表 of a 支委会 or a 党小组会 on a day of its own lists the committee or the
+    group, under the meeting's title, with its content as the 会议议题 and no dues columns."""
+    from openpyxl import load_workbook
+
+    assert invoke("meeting", "add", "2017-01-18", "--kind", "支部委员会", "--content", "研究发展党员工作").exit_code == 0
+    assert invoke("meeting", "add", "2017-01-19", "--kind", "党小组会", "--group", "第一党小组").exit_code == 0
+    for day, title, expected in (("2017-01-18", "机关第一党支部支部委员会会议签到表", COMMITTEE),
+                                 ("2017-01-19", "机关第一党支部第一党小组会议签到表", GROUP_ONE)):
+        target = tmp_path / f"{day}.xlsx"
+        made = invoke("signsheet", day, "-o", str(target))
+        assert made.exit_code == 0, made.output
+        assert f"应到 {len(expected)} 人" in made.output
+        cells = [c.value for row in load_workbook(target).active.iter_rows() for c in row if c.value]
+        assert cells[0] == title
+        assert {n.replace("•", "·") for n in expected} <= set(cells) and "何静" not in cells  # 第三党小组
+    first = [c.value for row in load_workbook(tmp_path / "2017-01-18.xlsx").active.iter_rows() for c in row]
+    assert "会议议题：研究发展党员工作" in first
+
+
 def test_meeting_on_an_activity_day_counts_for_both(sample, tmp_path):
     def q1() -> dict:
         result = invoke("report", "quarterly", "--year", "2017", "--quarter", "1", "-f", "json")

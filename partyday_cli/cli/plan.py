@@ -241,6 +241,8 @@ SIGNSHEET_VARS = {
     "activity": "活动：date date_text weekday time place theme kinds host content",
     "members": "应到党员列表，每项有 index name group status category note（当天交党费的方案还有 dues 本月应交）",
     "rows": "双栏排版用：每行 left_index left_name right_index right_name",
+    "title": "表名（“党员活动日”签到表，或 支部委员会会议签到表、党课签到表……）",
+    "labels": "行名：time theme（活动时间/会议时间、活动主题/会议议题……）",
     "expected": "应到人数", "exempt": "经批准免参加的党员姓名列表", "exempt_note": "免参加说明",
     "dues_total": "本月党费应交合计（当天交党费的方案，[dues] on_activity_day = true）",
 }
@@ -269,8 +271,15 @@ def signsheet(
     if list_vars:
         _list_vars(template or shipped_template("签到表.xlsx"), SIGNSHEET_VARS)
         return
-    from partyday_cli.render.contexts import activity_dict, signsheet_context
+    from partyday_cli.core.meetings import expected_at
+    from partyday_cli.render.contexts import (
+        ACTIVITY_LABELS,
+        activity_dict,
+        signsheet_context,
+        signsheet_title,
+    )
     from partyday_cli.store.ledger import open_ledger
+    from partyday_cli.store.meetings import meetings_of
     from partyday_cli.store.roster import members_on_with_ids
 
     ws = require_workspace(ctx, workspace)
@@ -278,12 +287,18 @@ def signsheet(
     name = _one_branch(ws, branch)
     with open_ledger(ws.ledger_path) as ledger:
         act = _activity_for(ws, ledger, when, name, _calendar(ws, True))
-        members = [m for _, m in members_on_with_ids(ledger, when, name, if_present=True)]
-    if not members:
+        everyone = members_on_with_ids(ledger, when, name, if_present=True)
+        meeting = next(iter(meetings_of(ledger, when.year, name, day=when)), None)
+    if not everyone:
         raise UserError(f"{when.isoformat()} {name}没有党员记录。请先运行 partyday roster import 花名册.xlsx")
+    title, labels = signsheet_title(meeting.meeting_kinds if meeting else (), bool(meeting and meeting.planned),
+                                    meeting.group if meeting else "")
+    own_day = labels is not ACTIVITY_LABELS  # a 支委会, 党小组会, 党课 on a day of its own
+    # 应到 by kind, as the 记录 counts it: the committee, the 党小组, or everyone
+    members = [m for _, m in (expected_at(meeting.kinds, meeting.group, everyone) if own_day else everyone)]
     expected = [m for m in members if m.is_expected_on(when)]
     exempt = [m for m in members if m.is_member_on(when) and not m.is_expected_on(when)]
-    with_dues = bool(ws.section("dues").get("on_activity_day"))
+    with_dues = bool(ws.section("dues").get("on_activity_day")) and not own_day
     # printed below the 应到 rows, not counted in 应到: a member leaving this month (the roster
     # knows the month only) who may still come and sign; where dues are paid on the day, an
     # exempt member, who still owes them
@@ -294,9 +309,13 @@ def signsheet(
     time = str(ws.section("schedule").get("time", ""))
     _warn_org(ws)
     dues = _dues_on_the_day(ws, when, name, expected + [m for m, _ in extra]) if with_dues else None
-    context = signsheet_context(org=ws.org_name, branch=name,
-                                activity=activity_dict(act, time=time), expected=expected,
-                                exempt=exempt, day=when, dues=dues, extra=extra)
+    activity = activity_dict(act, time="" if own_day else time)  # [schedule] time is the activity day's
+    if own_day:
+        lecture = f"《{meeting.title}》" if meeting.title else ""
+        speaker = f"（主讲人：{meeting.speaker}）" if meeting.speaker else ""
+        activity["theme"] = (lecture + speaker) or meeting.content or activity["theme"]
+    context = signsheet_context(org=ws.org_name, branch=name, activity=activity, expected=expected,
+                                exempt=exempt, day=when, dues=dues, extra=extra, title=title, labels=labels)
     # a branch without 党小组 gets the sheet without that column (it would print empty)
     groups = "" if any(m.group for m in expected) or any(m.group for m, _ in extra) else "-无党小组"
     default = (f"签到表-党费{groups}.xlsx" if dues is not None else

@@ -85,11 +85,13 @@ def _member_dict(m: Member, index: int, day: date) -> dict[str, object]:
 
 def signsheet_context(*, org: str, branch: str, activity: dict[str, object], expected: list[Member],
                       exempt: list[Member], day: date, dues: list[str] | None = None,
-                      extra: list[tuple[Member, str]] = ()) -> dict[str, object]:  # type: ignore[assignment]
+                      extra: list[tuple[Member, str]] = (),  # type: ignore[assignment]
+                      title: str = "“党员活动日”签到表", labels: dict[str, str] | None = None) -> dict[str, object]:
     """`dues`: each printed member's 本月应交 (text, '' when unknown), for a scheme that
     asks the dues on the day; None leaves the dues out. `extra`: members printed after
     the 应到 ones with a note, not counted in `expected` (one leaving this month, an
-    exempt member who still pays dues on the day)."""
+    exempt member who still pays dues on the day). `title` and `labels`: a meeting's
+    (支部委员会会议签到表, 会议时间, 会议议题) on a day of its own, as `record_title` names them."""
     from decimal import Decimal
 
     members = [_member_dict(m, i, day) for i, m in enumerate(expected, start=1)]
@@ -112,6 +114,8 @@ def signsheet_context(*, org: str, branch: str, activity: dict[str, object], exp
     return {
         "org": org,
         "branch": {"name": branch},
+        "title": title,
+        "labels": labels or ACTIVITY_LABELS,
         "activity": activity,
         "members": members,
         "rows": rows,
@@ -125,6 +129,14 @@ def signsheet_context(*, org: str, branch: str, activity: dict[str, object], exp
 ACTIVITY_LABELS = {"time": "活动时间", "theme": "活动主题", "content": "活动内容", "result": "活动成效及党员反映"}
 MEETING_LABELS = {"time": "会议时间", "theme": "会议议题", "content": "会议内容", "result": "会议决定及效果"}
 LECTURE_LABELS = {"time": "党课时间", "theme": "党课题目及主讲人", "content": "党课内容", "result": "党员反映"}
+
+
+def signsheet_title(meeting_kinds: tuple[str, ...], planned: bool, group: str = "") -> tuple[str, dict[str, str]]:
+    """The 签到表's title and labels: “党员活动日”签到表, or 支部委员会会议签到表, 党课签到表 …"""
+    title, labels = record_title(meeting_kinds, planned, group)
+    if labels is ACTIVITY_LABELS:
+        return "“党员活动日”签到表", labels
+    return title.removesuffix("记录") + "签到表", labels
 
 
 def record_title(meeting_kinds: tuple[str, ...], planned: bool, group: str = "") -> tuple[str, dict[str, str]]:
