@@ -450,6 +450,13 @@ class _Importer:
         activity = found[0] if found else None
         if activity is None:
             if self.day is None:
+                near = self._nearest_planned(day, branch)
+                if near is not None:
+                    gap = (day - near).days
+                    when = f"{abs(gap)}天{'前' if gap > 0 else '后'}"
+                    raise UserError(f"{path.name}：文件中的日期 {day.isoformat()} 不是{branch}计划中的活动日，最近的是 "
+                                    f"{near.isoformat()}（{when}）。若这是那次活动的签到（如会后补填的问卷），请加 "
+                                    f"--date {near.isoformat()}；确是另一次活动，请加 --date {day.isoformat()}")
                 raise UserError(f"{path.name}：{day.isoformat()} 不是{branch}计划中的活动日（先运行 partyday plan，"
                                 f"或确有此次活动时加 --date {day.isoformat()} 确认）")
             if self.dry_run:
@@ -850,6 +857,16 @@ class _Importer:
                                                  frozenset(by_id) - exempt, if_present,
                                                  frozenset(mid for mid, m in candidates if m.only_if_present_on(day)))
         return found
+
+    def _nearest_planned(self, day: date, branch: str, within: int = 7) -> date | None:
+        """The branch's activity closest to `day`, within a week (a 问卷 filled in the day
+        after, a sheet dated by its typing), else None."""
+        from partyday_cli.store.activities import activities_in_year
+
+        days = {a.date for y in {day.year - 1, day.year, day.year + 1}
+                for a in activities_in_year(self.ledger, y, branch)}
+        near = sorted((abs((d - day).days), d) for d in days if abs((d - day).days) <= within)
+        return near[0][1] if near else None
 
     def _not_yet_or_gone(self, name: str, branch: str, day: date) -> str:
         """'孙丽于 2026-03-10 入党，…还不是本支部党员' for a name of the branch's roster

@@ -304,3 +304,14 @@ def test_a_name_not_yet_a_member_is_told_why_and_a_second_row_for_one_member_is_
     said = invoke("attend", "resolve", "小李", "李建国")
     assert said.exit_code == 0, said.output
     assert "李建国在 三月.csv 中已有一行（第4行），“小李”也记为李建国，出勤只计一次" in said.stderr
+
+
+def test_a_file_dated_beside_a_planned_day_names_that_day(sample):
+    """A 问卷 filled in the day after the 7月12日 activity (dated 7月13日): the error names the
+    planned day and the --date that imports it there, nothing is written."""
+    path = sample / "七月补填.csv"
+    path.write_bytes("签到表\n时间：2017年7月13日\n序号,姓名,签名\n1,李建国,李建国\n".encode("gbk"))
+    result = invoke("attend", "import", str(path))
+    assert result.exit_code == 1
+    assert "最近的是 2017-07-12（1天前）" in result.stderr and "请加 --date 2017-07-12" in result.stderr
+    assert invoke("attend", "import", str(path), "--date", "2017-07-12").exit_code == 0
