@@ -128,6 +128,11 @@ def test_signin_counts_only_the_committee(sample, tmp_path):
                                "WHERE a.date = '2017-01-18'")
     assert rows == [(3,)]  # 孙浩's mark is kept as evidence, with no row for a meeting he is not at
     assert meetings()[0]["signed"] is True
+    # its 会议记录 has no 记实表 deadline: none printed, none counted late in the report
+    record = invoke("record", "2017-01-18", "-o", str(tmp_path / "记录.xlsx"))
+    assert record.exit_code == 0 and "须在" not in record.output and "逾期" not in record.output
+    late = json.loads(invoke("report", "quarterly", "-y", "2017", "-q", "1", "-f", "json").stdout)["late_records"]
+    assert not [t for t in late if "1月18日" in t]
 
 
 def test_a_meetings_sign_in_sheet_lists_who_is_expected_at_it(sample, tmp_path):

@@ -398,6 +398,11 @@ def record(
         data, deadline, filled = record_workbook(ws, ledger, cal, act, template)
     target = output or out_file(ws, f"{when.isoformat()}记实表", name)
     write_file(target, data, force=force, reads=(template,) if template else (), make_folder=True)
+    if act.content and deadline is not None:  # the plan's words, not what was done: the user is told
+        info(f"“活动内容”一栏按年度计划预填（{act.content[:24]}{'…' if len(act.content) > 24 else ''}），"
+             "请按实际开展情况修改后再报送")
+    if deadline is None:
+        return  # a meeting's 会议记录: filed with the branch's records, no deadline
     deadlines = ws.section("deadlines")
     copies = int(deadlines.get("record_copies", 1))
     info(f"记实表须在 {deadline.isoformat()}（活动后{int(deadlines.get('record_within_workdays', 5))}"
@@ -420,9 +425,11 @@ def _mark_filed(ledger, act, filed: date, cal, ws) -> None:  # type: ignore[no-u
     info(f"已登记：{act.date.isoformat()} 活动的记实表于 {filed.isoformat()} 报送{late}")
 
 
-def record_workbook(ws, ledger, cal, act, template: Path | None = None) -> tuple[bytes, date, bool]:  # type: ignore[no-untyped-def]
-    """The filled 记实表 of one activity, its filing deadline, and whether attendance was
-    there to fill in (used by `record` and by the monthly export)."""
+def record_workbook(ws, ledger, cal, act, template: Path | None = None  # type: ignore[no-untyped-def]
+                    ) -> tuple[bytes, date | None, bool]:
+    """The filled 记实表 of one activity, its filing deadline (None for a meeting's 会议记录
+    on a day of its own), and whether attendance was there to fill in (used by `record`
+    and by the monthly export)."""
     from partyday_cli.core.meetings import expected_at
     from partyday_cli.core.members import namesake_labels
     from partyday_cli.io.files import read_bytes
@@ -470,6 +477,8 @@ def record_workbook(ws, ledger, cal, act, template: Path | None = None) -> tuple
             activity["content"] = meeting.content if lecture else ""
         elif lecture:  # a 党课 on the activity day: said in the content
             activity["content"] = "；".join(x for x in (str(activity["content"]), f"党课{lecture}") if x)
+    if labels is not ACTIVITY_LABELS:  # a meeting's 会议记录: no 记实表 deadline (seed 003 asks only the 记录)
+        deadline = None
     context = record_context(org=ws.org_name, branch=act.branch, activity=activity, expected=expected_count,
                              attendance=attendance, deadline=deadline, workdays=workdays,
                              copies=copies, title=title, labels=labels)

@@ -204,6 +204,12 @@ class ActivityCounts:
         return self.signed
 
     @property
+    def own_meeting(self) -> bool:
+        """A 支委会, 党小组会, 党课 … on a day of its own (not a 主题党日): its 会议记录 is its
+        record; the 记实表 and its deadline are the activity day's."""
+        return bool(self.meeting_kinds) and set(self.kinds) <= set(self.meeting_kinds) and "主题党日" not in self.kinds
+
+    @property
     def expected(self) -> int:
         return self.rows - self.exempt
 
@@ -237,7 +243,7 @@ def activity_stats(acts: Iterable[ActivityCounts], thresholds: Thresholds,
     for a in acts:
         below = a.rate is not None and a.rate < thresholds.attendance_rate
         deadline, late = None, ""
-        if deadline_for is not None and (a.record_filed_on is not None or as_of is not None):
+        if deadline_for is not None and (a.record_filed_on is not None or as_of is not None) and not a.own_meeting:
             deadline = deadline_for(a.date)
             if a.record_filed_on is not None and a.record_filed_on > deadline:
                 late = (f"记实表逾期：{a.branch}{day_zh(a.date)}的活动应于{day_zh(deadline)}前填报，"
@@ -881,8 +887,7 @@ def build_report(*, period: Period, today: date, thresholds: Thresholds, branch:
     stats = activity_stats((a for a in in_period if a.recorded), thresholds, deadline_for, as_of)
     # a day still waiting for its sign-in file: a plan day, or a 主题党日 recorded as held; a
     # 支委会/党小组会/党课 from the register counts in 三会一课 without one (its 会议记录 is the record)
-    unrecorded = [a for a in in_period if not a.recorded
-                  and not (a.meeting_kinds and set(a.kinds) <= set(a.meeting_kinds) and "主题党日" not in a.kinds)]
+    unrecorded = [a for a in in_period if not a.recorded and not a.own_meeting]
     dues_by_member = {d.member_id: d for d in dues or ()}
     members = member_stats(tallies, directory, thresholds, dues_by_member, branches)
     held_by = _by_branch((a for a in activities if a.recorded and a.date <= as_of), lambda a: a.branch)

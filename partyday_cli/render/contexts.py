@@ -153,11 +153,12 @@ def record_title(meeting_kinds: tuple[str, ...], planned: bool, group: str = "")
 
 
 def record_context(*, org: str, branch: str, activity: dict[str, object], expected: int,
-                   attendance: dict[str, list[tuple[str, str]]] | None, deadline: date,
+                   attendance: dict[str, list[tuple[str, str]]] | None, deadline: date | None,
                    workdays: int, copies: int, recorder: str = "", title: str = "“党员活动日”记实表",
                    labels: dict[str, str] | None = None) -> dict[str, object]:
     """`attendance` maps a status (出席 迟到 早退 请假 缺席 补学) to (name, reason) pairs, or
-    None before any attendance is recorded (the sheet then leaves blanks to fill in)."""
+    None before any attendance is recorded (the sheet then leaves blanks to fill in).
+    `deadline` None: a meeting's 会议记录, which has no filing deadline (no note under it)."""
     if attendance is None:
         present_text = "＿＿"
         excused_text = absent_text = ""
@@ -170,8 +171,9 @@ def record_context(*, org: str, branch: str, activity: dict[str, object], expect
         if late:
             present_text += f"（其中迟到或早退：{'、'.join(late)}）"
     copies_note = "一份存档、一份报上级党组织" if copies == 2 else ""
-    deadline_note = (f"本表须在活动后{workdays}个工作日内（{date_text(deadline)}前）填报，"
-                     f"一式{copies_zh(copies)}份" + (f"（{copies_note}）" if copies_note else "") + "。")
+    deadline_note = "" if deadline is None else (
+        f"本表须在活动后{workdays}个工作日内（{date_text(deadline)}前）填报，"
+        f"一式{copies_zh(copies)}份" + (f"（{copies_note}）" if copies_note else "") + "。")
     return {
         "org": org,
         "title": title,
@@ -183,7 +185,7 @@ def record_context(*, org: str, branch: str, activity: dict[str, object], expect
         "excused_text": excused_text or ("无" if attendance is not None else ""),
         "absent_text": absent_text or ("无" if attendance is not None else ""),
         "recorder": recorder,
-        "deadline": {"date": deadline, "date_text": date_text(deadline), "workdays": workdays},
+        "deadline": {"date": deadline, "date_text": date_text(deadline) if deadline else "", "workdays": workdays},
         "copies": copies,
         "deadline_note": deadline_note,
     }
