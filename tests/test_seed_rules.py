@@ -327,3 +327,28 @@ def test_a_requirement_of_the_sanhui_yike_table_is_judged_once(tmp_path, monkeyp
     assert {"支部党员大会", "党课", "主题党日"} <= kinds and not kinds & themes
     meeting = next(t for t in data["kinds"]["shortfalls"] if t.startswith("支部党员大会"))
     assert "计划召开，尚未导入签到" in meeting
+
+
+def test_a_year_of_seed_003_plans_prints_on_one_page(tmp_path, monkeypatch):
+    """Seed 003's 安排表: 12 activities whose content runs to three lines. It printed the
+    table on page 1 and the 支部书记（签字） line alone on page 2; now one A4 page."""
+    import shutil
+    from pathlib import Path
+
+    from tests.realclient import is_a4, pdf_pages, pdf_text, to_pdf
+
+    monkeypatch.chdir(tmp_path)
+    assert invoke("init", "ws", "--scheme", "shendingshan-zhen", "--branch", "机关第一党支部").exit_code == 0
+    sample = Path(__file__).resolve().parents[1] / "sample_data" / "workspace"
+    shutil.copy(sample / "roster.xlsx", tmp_path / "ws" / "roster.xlsx")
+    config = tmp_path / "ws" / "partyday.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("[schedule.dates]\n", "[schedule.dates]\n" + "".join(
+        f'"2017-{m:02d}" = "2017-{m:02d}-15"\n' for m in range(1, 13)), 1), encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "ws")
+    assert invoke("roster", "import", "roster.xlsx", "--as-of", "2017-01-05").exit_code == 0
+    target = tmp_path / "安排表.xlsx"
+    assert invoke("plan", "2017", "-o", str(target)).exit_code == 0
+    pdf = to_pdf(target)
+    pages = pdf_pages(pdf)
+    assert len(pages) == 1 and is_a4(pages[0])
+    assert "支部书记" in pdf_text(pdf)

@@ -205,7 +205,43 @@ def render_workbook(template: bytes, context: Mapping[str, object], *, template_
         for loop in sorted(loops, key=lambda lp: lp.row, reverse=True):
             _fill_loop(workbook, sheet, loop, base)
         _fit_wrapped_rows(sheet)
+        _no_tail_page(sheet)
     return _save(workbook)
+
+
+# A4 in points (portrait); the last page of a sheet fit to width only that holds less than
+# this share of a page (a signature line, a repeated header) is brought onto the others
+_A4 = (595.0, 842.0)
+_TAIL = 0.5
+
+
+def _no_tail_page(sheet) -> None:  # type: ignore[no-untyped-def]
+    """A sheet set to fit its width (fitToHeight 0) whose filled rows run just over a page
+    — a year's 12 activities, and the 支部书记（签字） line alone on page 2 — is fit to
+    one page instead (shrunk to two thirds at most, as the 书记 would in the print dialog;
+    row heights here are estimates, a little above what Excel, WPS and LibreOffice draw).
+    A sheet needing more (24 activities) keeps its pages."""
+    from openpyxl.utils import get_column_letter
+
+    setup, props = sheet.page_setup, sheet.sheet_properties.pageSetUpPr
+    if props is None or not props.fitToPage or setup.fitToHeight not in (0, "0") or setup.fitToWidth in (0, "0"):
+        return
+    if setup.paperSize not in (None, 9, "9"):  # A4 only: the size is known
+        return
+    wide, tall = _A4[::-1] if setup.orientation == "landscape" else _A4
+    margins = sheet.page_margins
+    room_w = wide - 72 * ((margins.left or 0.7) + (margins.right or 0.7))
+    room_h = tall - 72 * ((margins.top or 0.75) + (margins.bottom or 0.75))
+    default_w = sheet.sheet_format.defaultColWidth or 8.43
+    columns = sheet.max_column
+    width = sum(((sheet.column_dimensions[get_column_letter(c)].width or default_w) * 7 + 5) * 0.75
+                for c in range(1, columns + 1))
+    scale = min(1.0, room_w / width) if width else 1.0
+    default_h = sheet.sheet_format.defaultRowHeight or 15
+    height = sum(sheet.row_dimensions[r].height or default_h for r in range(1, sheet.max_row + 1))
+    pages = height * scale / room_h
+    if 1 < pages <= 1 + _TAIL:
+        setup.fitToHeight = 1
 
 
 def _text_width(line: str) -> float:
