@@ -170,8 +170,14 @@ def test_ics_parses_back_with_stable_uids(tmp_path):
     # moving the February date (avoid makeup days) keeps every UID: calendars update it
     out2 = tmp_path / "b.ics"
     invoke("calendar", "2024", "-r", "month.week2.wed", "--avoid-makeup-days", "-o", str(out2))
-    uids2 = [str(e["uid"]) for e in Calendar.from_ical(out2.read_bytes()).walk("VEVENT")]
+    events2 = Calendar.from_ical(out2.read_bytes()).walk("VEVENT")
+    uids2 = [str(e["uid"]) for e in events2]
     assert sorted(uids) == sorted(uids2)
+    # … and the moved one says it is newer (SEQUENCE grows), the others keep theirs
+    seq = {str(e["uid"]): int(e["sequence"]) for e in events}
+    seq2 = {str(e["uid"]): int(e["sequence"]) for e in events2}
+    grown = [u for u in seq if seq2[u] > seq[u]]
+    assert len(grown) >= 1 and all(seq2[u] == seq[u] for u in seq if u not in grown)
     assert out.read_bytes() == (invoke("calendar", "2024", "-r", "month.week2.wed", "-f", "ics")
                                 .stdout_bytes)
 

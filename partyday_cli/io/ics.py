@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 from partyday_cli.core.schedule import ActivityDay
 
 TZID = "Asia/Shanghai"
-# DTSTAMP is fixed so the same plan gives the same bytes; UIDs are what calendars match on.
+# DTSTAMP is fixed so the same plan gives the same bytes; UIDs are what calendars match on,
+# SEQUENCE (`revision`) what they compare.
 _STAMP = datetime(2000, 1, 1, tzinfo=UTC)
 
 
@@ -17,6 +18,15 @@ def activity_uid(day: ActivityDay, branch: str = "") -> str:
     """Stable per planned slot, so a moved date updates the event instead of duplicating it."""
     key = f"{branch}|{day.rule}|{day.planned.isoformat()}"
     return f"partyday-{day.planned.isoformat()}-{hashlib.sha1(key.encode()).hexdigest()[:10]}@partyday"
+
+
+def revision(day: ActivityDay) -> int:
+    """SEQUENCE, which calendars compare to take a re-imported event as an update. Without
+    a record of what was sent before, it grows the way plans change: from 暂定 (0) to
+    confirmed (1), and by the days the date is moved from its planned day (a holiday moves
+    it, a blackout or avoiding a 调休 day moves it further). The same plan gives the same
+    number, and the same bytes."""
+    return (0 if day.provisional else 1) + abs((day.date - day.planned).days)
 
 
 def calendar_ics(days: Sequence[ActivityDay], year: int, branch: str = "",
@@ -43,6 +53,7 @@ def calendar_ics(days: Sequence[ActivityDay], year: int, branch: str = "",
         event = Event()
         event.add("uid", activity_uid(day, branch))
         event.add("dtstamp", _STAMP)
+        event.add("sequence", revision(day))
         if clock:
             event.add("dtstart", datetime(day.date.year, day.date.month, day.date.day,
                                           int(clock[1]), int(clock[2])))
