@@ -998,6 +998,11 @@ class _Importer:
                 out = m.transferred_out
                 lines.append(f"{path.name}：{m.name} 花名册备注 {out.year}年{out.month}月转出（只写了月份），"
                              f"{day.isoformat()} 签到了，按当月仍在本支部计入应到")
+        came = [roster.who[k.member_id] for k in marks if k.status in PRESENT and k.member_id in roster.exempt
+                and k.member_id not in roster.if_present and roster.by_id[k.member_id].is_exempt_on(day)]
+        if came:  # an exempt member who came anyway: said, and counted as the roster says
+            lines.append(f"{path.name}：{'、'.join(dict.fromkeys(came))} 花名册记为免参加，本次也签到了；"
+                         "仍按免参加记（不计入应到和实到），如已恢复参加组织生活，请更新花名册")
         return lines
 
     # ------------------------------------------------------------------ counts

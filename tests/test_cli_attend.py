@@ -315,3 +315,15 @@ def test_a_file_dated_beside_a_planned_day_names_that_day(sample):
     assert result.exit_code == 1
     assert "最近的是 2017-07-12（1天前）" in result.stderr and "请加 --date 2017-07-12" in result.stderr
     assert invoke("attend", "import", str(path), "--date", "2017-07-12").exit_code == 0
+
+
+def test_an_exempt_member_who_signs_is_said_and_stays_exempt(sample):
+    """陈国华 is excused (年老体弱) but came and signed: one line says so; he stays 免参加,
+    outside 应到 and 实到, as the roster says."""
+    path = sample / "五月.csv"
+    path.write_bytes("机关第一党支部签到表\n时间：2017年5月11日\n序号,姓名,签名\n1,陈国华,陈国华\n2,李建国,李建国\n"
+                     .encode("gbk"))
+    result = invoke("attend", "import", str(path))
+    assert result.exit_code == 0, result.output
+    assert "陈国华 花名册记为免参加，本次也签到了；仍按免参加记（不计入应到和实到）" in result.stderr
+    assert by_status(sample, "2017-05-11")["免参加"] == {"陈国华"}
