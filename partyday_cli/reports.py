@@ -61,8 +61,9 @@ def dues_members(ws: Any, year: int, branch: str | None) -> list[tuple[int, Any]
 @dataclass(frozen=True)
 class DuesReport:
     """`partyday dues report`: each member's months (`core.dues.MemberDues`, roster order),
-    where the sign-in answers (本月党费实交) disagree with the 台账, and whether any 台账 of
-    the year is in the ledger at all (`recorded`: False shows every month 未登记)."""
+    where the sign-in answers (本月党费实交) disagree with the 台账, and the branches with no
+    台账 of the year in the ledger at all (`unrecorded`: their months show 未登记, nobody
+    of theirs is owing or flagged)."""
 
     year: int
     as_of: date
@@ -70,10 +71,20 @@ class DuesReport:
     members: list[tuple[int, Any]]
     results: list[Any]
     mismatches: list[str]
-    recorded: bool
+    unrecorded: list[str]
+
+    @property
+    def recorded(self) -> bool:
+        """Any 台账 of the year in scope."""
+        return len(self.unrecorded) < len({m.branch for _, m in self.members})
 
 
-def dues_report(ws: Any, year: int, branch: str | None, as_of: date) -> DuesReport:
+def dues_report(ws: Any, year: int, branch: str | None, as_of: date, *, until: date | None = None) -> DuesReport:
+    """The year's dues as known on `as_of`: a payment counts when it was made by then
+    (its 补交 date), or, with no date, when its month has come (`until`: the last day
+    whose payments count, when it is not `as_of` — the monthly export judges a month on
+    the 1st of the next). Each branch's 台账 stops where its own last payment is: a branch
+    with none is 未登记 throughout, not every member 未交."""
     from partyday_cli.core.dues import answers_against_ledger, dues_status, last_recorded_month
     from partyday_cli.core.members import namesake_labels
     from partyday_cli.io.dues_ledger import payment_from_answer
@@ -82,22 +93,41 @@ def dues_report(ws: Any, year: int, branch: str | None, as_of: date) -> DuesRepo
     from partyday_cli.store.ledger import open_ledger
 
     members = dues_members(ws, year, branch)
+    cut = until or as_of
     with open_ledger(ws.ledger_path) as ledger:
-        paid = payments(ledger, year)
+        recorded = payments(ledger, year)
         answered = dues_answers(ledger, year)
-    recorded_until = last_recorded_month(paid, year)
-    recorded = recorded_until is not None
-    if not recorded:  # no 台账 imported for the year: nothing is owed that anyone recorded
-        recorded_until = f"{year - 1}-12"
-    results = dues_status(members, paid, year=year, today=as_of, policy=dues_policy(ws),
-                          recorded_until=recorded_until)
+    paid = [p for p in recorded if (p.paid_on <= cut if p.paid_on is not None else p.month <= f"{cut:%Y-%m}")]
+    policy = dues_policy(ws)
+    branch_of = {mid: m.branch for mid, m in members}
+    by_branch: dict[str, list[tuple[int, Any]]] = {}
+    for mid, m in members:
+        by_branch.setdefault(m.branch, []).append((mid, m))
+    results: dict[int, Any] = {}
+    unrecorded: list[str] = []
+    stops: dict[str, str] = {}
+    for name, people in by_branch.items():
+        mine = [p for p in paid if branch_of.get(p.member_id) == name]
+        # where the branch's 台账 stops: its months up to there are 已交 or 未交 as of the day
+        stop = last_recorded_month([p for p in recorded if branch_of.get(p.member_id) == name], year)
+        if stop is not None and stop > f"{cut:%Y-%m}":
+            stop = f"{cut:%Y-%m}"
+        if stop is None:  # no 台账 of this branch: nothing is owed that anyone recorded
+            unrecorded.append(name)
+            stop = f"{year - 1}-12"
+        stops[name] = stop
+        for md in dues_status(people, mine, year=year, today=as_of, policy=policy, recorded_until=stop):
+            results[md.member_id] = md
     labels = namesake_labels(members)  # 张伟（第二党小组）: the branch's namesakes told apart
     names = {mid: labels.get(mid, m.name) for mid, m in members}
+    recorded_until = max(stops.values()) if stops else None
     mismatches = answers_against_ledger(
         [(mid, day, f"实交 {answer} 元" if question == PAID_QUESTION else answer, payment_from_answer(answer))
-         for mid, day, question, answer in answered if day <= as_of],
+         for mid, day, question, answer in answered if day <= as_of and branch_of.get(mid) not in unrecorded],
         paid, names, recorded_until)
-    return DuesReport(year, as_of, branch, members, results, mismatches, recorded)
+    order = ws.branch_order()
+    unrecorded.sort(key=order)
+    return DuesReport(year, as_of, branch, members, [results[mid] for mid, _ in members], mismatches, unrecorded)
 
 
 def _money(value: Any) -> str | None:
@@ -168,7 +198,7 @@ def build(ws: Any, period: Any, branch: str | None, today: date) -> Any:
     names = [branch] if branch is not None else [b.name for b in ws.branches]
     with open_ledger(ws.ledger_path) as ledger:
         # the big groupings run inside SQLite on the other core while this one reads the roster
-        with q.Prefetch(ws.ledger_path, q.report_statements(period, branch)) as pre:
+        with q.Prefetch(ws.ledger_path, q.report_statements(period, branch, today)) as pre:
             directory = q.member_directory(ledger, min(period.end, today))
             dues = q.report_dues(ledger, period, today, dues_policy(ws), branch, prefetch=pre)
             acts, tallies = q.read_attendance(ledger, period, branch, prefetch=pre)

@@ -225,6 +225,20 @@ def test_a_namesake_on_two_rows_names_both_rows_and_why(sample, tmp_path):
     assert "Traceback" not in result.output and snapshot(sample) == before
 
 
+def test_a_report_as_of_a_day_leaves_out_what_was_paid_after_it(sample, tmp_path):
+    """李建国 paid January to March in April (93（4月补交）): as of 31 March, January and
+    February were owed (March is 待交), and the 已交 total holds nothing paid later."""
+    path = write_ledger(tmp_path / "台账.xlsx", [["李建国", "", "", "", "93（4月补交）", "93（4月补交）", "93（4月补交）", 93]])
+    assert invoke("dues", "import", str(path)).exit_code == 0
+    result = invoke("dues", "report", "--year", "2017", "--as-of", "2017-03-31", "-f", "json")
+    assert result.exit_code == 0, result.output
+    li = next(m for m in json.loads(result.stdout)["members"] if m["name"] == "李建国")
+    assert li["arrears_months"] == ["2017-01", "2017-02"] and li["paid"] == "0.00"
+    later = json.loads(invoke("dues", "report", "--year", "2017", "--as-of", "2017-05-01", "-f", "json").stdout)
+    li = next(m for m in later["members"] if m["name"] == "李建国")
+    assert li["arrears_months"] == [] and li["paid"] == "372.00"
+
+
 def test_declared_standard_mismatch_is_a_warning_naming_the_row(sample, tmp_path):
     path = write_ledger(tmp_path / "台账.xlsx", [["林涛", 5200, "1%", 52, 52], ["高峰", 8800, "1.5%", 132, 132]])
     result = invoke("dues", "import", str(path))

@@ -386,6 +386,32 @@ def test_branches_come_in_the_order_the_config_lists_them(three):
     assert files.exit_code == 1 and "请加 --branch 指定：一支部、二支部、三支部" in files.stderr
 
 
+def test_a_branch_whose_taizhang_is_not_in_is_unrecorded_not_lapsed(three, tmp_path):
+    """Only 一支部's 党费台账 is imported: 二支部 and 三支部 are named as not yet recorded and
+    none of their members is owing or flagged (they were all called 自行脱党)."""
+    from partyday_cli.store.roster import save_roster
+    from tests.test_dues import write_ledger
+
+    branches = ("一支部", "二支部", "三支部")  # the same members, now with incomes: 40.00 a month each
+    members = [Member(f"{b[0]}党员{i}", b, joined=date(2010, 7, 1), phone=f"1390000{k}{i}", income=Decimal("4000"))
+               for k, b in enumerate(branches) for i in range(4)]
+    with open_ledger(three / "ledger.db") as ledger:
+        save_roster(ledger, members, sha256="b" * 64, original_name="花名册2.xlsx", archived_path="",
+                    effective_date=date(2017, 1, 1))
+    path = write_ledger(tmp_path / "一支部台账.xlsx", [[f"一党员{i}", "", "", "", *[40] * 6] for i in range(4)],
+                        title="一支部2017年党费收缴台账")
+    imported = invoke("dues", "import", str(path), "--branch", "一支部")
+    assert imported.exit_code == 0 and "4 人 24 条交纳记录" in imported.stderr, imported.output
+    result = invoke("dues", "report", "--year", "2017", "--as-of", "2017-07-01", "-f", "json")
+    assert result.exit_code == 0, result.output
+    assert "二支部、三支部 2017年还没有导入党费台账" in result.stderr
+    members = json.loads(result.stdout)["members"]
+    others = [m for m in members if m["branch"] != "一支部"]
+    assert len(others) == 8 and all(m["owed"] == "0.00" and not m["arrears_months"] for m in others)
+    assert not [f for m in others for f in m["flags"] if "未交" in f or "脱党" in f]
+    assert all(md["status"] == "未登记" for m in others for md in m["months"] if md["month"] < "2017-07")
+
+
 def test_dangwei_xlsx_has_branch_sheet(three, tmp_path):
     target = tmp_path / "党委.xlsx"
     assert invoke("report", "quarterly", "-y", "2017", "-q", "2", "-o", str(target)).exit_code == 0

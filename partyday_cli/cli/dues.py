@@ -249,6 +249,11 @@ def _run_report(ws, year: int, branch: str | None, fmt: Format | None, output: P
     results, mismatches = done.results, done.mismatches
     if not done.recorded:
         warn(f"{year}年还没有导入党费台账，各月按“未登记”显示、不计欠交；导入后再看：partyday dues import 党费台账.xlsx")
+    elif done.unrecorded:
+        warn(f"{'、'.join(done.unrecorded)} {year}年还没有导入党费台账，这些支部的各月按“未登记”显示、不计欠交；"
+             "导入后再看：partyday dues import 党费台账.xlsx --branch 支部名称")
+    if as_of < date.today():
+        info(f"按 {as_of.isoformat()} 当时的情况统计：之后补交、登记的党费不计入")
     if fmt is Format.json:
         emit_json({**_report_json(results, year, as_of, branch), "answers_vs_ledger": mismatches}, output)
     elif fmt is Format.xlsx:

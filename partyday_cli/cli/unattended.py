@@ -20,6 +20,7 @@ from partyday_cli.cli.common import (
     parse_day,
     require_workspace,
     shown,
+    warn,
     write_file,
 )
 from partyday_cli.errors import UserError
@@ -49,7 +50,7 @@ def _month(text: str | None, today: date) -> tuple[int, int]:
     return check_year(int(m[1]), "--month"), int(m[2])
 
 
-def _month_files(ws, year: int, month: int) -> dict[str, bytes]:  # type: ignore[no-untyped-def]
+def _month_files(ws, year: int, month: int, today: date) -> dict[str, bytes]:  # type: ignore[no-untyped-def]
     """Every file of the month's bundle, by name, built in memory (deterministic bytes)."""
     from partyday_cli.cli.plan import record_workbook
     from partyday_cli.io.holidays import holiday_dirs, work_calendar
@@ -73,7 +74,7 @@ def _month_files(ws, year: int, month: int) -> dict[str, bytes]:  # type: ignore
     for name, table in (("出勤", attendance), ("月度报告", summary)):
         files[f"{year}-{month:02d}{name}.xlsx"] = to_xlsx(table)
         files[f"{year}-{month:02d}{name}.csv"] = to_csv(table)
-    dues = _dues_table(ws, year, end)
+    dues = _dues_table(ws, year, end, today)
     if dues is not None:
         files[f"{year}-{month:02d}党费.xlsx"] = to_xlsx(dues)
         files[f"{year}-{month:02d}党费.csv"] = to_csv(dues)
@@ -135,25 +136,21 @@ def _summary_table(ledger, ws, acts, year: int, month: int):  # type: ignore[no-
     return table
 
 
-def _dues_table(ws, year: int, end: date):  # type: ignore[no-untyped-def]
-    from partyday_cli.cli.dues import _report_table, dues_policy
-    from partyday_cli.core.dues import dues_status, last_recorded_month
-    from partyday_cli.store.dues import members_for_year, payments
-    from partyday_cli.store.ledger import open_ledger
+def _dues_table(ws, year: int, end: date, today: date):  # type: ignore[no-untyped-def]
+    from partyday_cli.cli.dues import _report_table
+    from partyday_cli.reports import dues_report
 
-    with open_ledger(ws.ledger_path) as ledger:
-        members = members_for_year(ledger, year, None)
-        paid = payments(ledger, year)
-    if not members:
+    try:
+        done = dues_report(ws, year, None, min(end + timedelta(days=1), today), until=end)
+    except UserError:  # no roster for the year: the bundle has no dues table
         return None
     # the month's bundle: the months to its end (a later month's payment, or one recorded
-    # for a later month, is next month's news), judged as of the day after it
-    last = f"{end:%Y-%m}"
-    paid = [p for p in paid if p.month <= last and (p.paid_on is None or p.paid_on <= end)]
-    as_of = end + timedelta(days=1)
-    results = dues_status(members, paid, year=year, today=as_of, policy=dues_policy(ws),
-                          recorded_until=last_recorded_month(paid, year))
-    return _report_table(ws, results, year, as_of, None, until=end)
+    # for a later month, is next month's news), judged as of the day after it — or today,
+    # for a month not over yet (its dues are 待交, not 未交)
+    table = _report_table(ws, done.results, year, done.as_of, None, until=min(end, today))
+    if done.unrecorded:
+        table.notes.append(f"{'、'.join(done.unrecorded)} 还没有导入{year}年党费台账，各月为“未登记”，不计欠交")
+    return table
 
 
 @export_app.command("monthly")
@@ -186,7 +183,10 @@ def export_monthly(
     label = f"export monthly {year}-{mon:02d}"
     try:
         with workspace_lock(ws.root, wait=wait):
-            files = _month_files(ws, year, mon)
+            day = _today(today)
+            if (year, mon) >= (day.year, day.month):
+                warn(f"{year}年{mon}月尚未结束：导出的是截至 {day.isoformat()} 的情况，党费当月为“待交”")
+            files = _month_files(ws, year, mon, day)
             manifest = {"month": f"{year}-{mon:02d}", "files": [
                 {"name": name, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
                 for name, data in sorted(files.items())]}

@@ -336,16 +336,19 @@ class _Standard(NamedTuple):
     note: str
 
 
-def payments_of(ledger: Ledger, member_ids: Iterable[int], first: str, last: str) -> list[Any]:
-    """The payments of these members for months first..last ('YYYY-MM'), by the rule of
-    `store.dues.payments`: per member and month, the newest import's row counts."""
+def payments_of(ledger: Ledger, member_ids: Iterable[int], first: str, last: str,
+                cut: str = "9999-12-31") -> list[Any]:
+    """The payments of these members for months first..last ('YYYY-MM') made by `cut`
+    (or undated), by the rule of `store.dues.payments`: per member and month, the newest
+    import's row counts."""
     from partyday_cli.core.dues import Payment
 
     newest: dict[tuple[int, str], Payment] = {}
     for mid, month, amount, paid_on in _cursor(ledger).execute(
             "SELECT member_id, month, amount, paid_on FROM dues_payments WHERE month BETWEEN ? AND ?"
+            " AND (paid_on IS NULL OR paid_on <= ?)"
             " AND member_id IN (SELECT value FROM json_each(?)) ORDER BY COALESCE(source_import_id, 0), id",
-            (first, last, _json_ids(member_ids))):
+            (first, last, cut, _json_ids(member_ids))):
         newest[(mid, month)] = Payment(mid, month, Decimal(amount), _day(paid_on))
     return sorted(newest.values(), key=lambda p: (p.member_id, p.month))
 
@@ -367,14 +370,15 @@ def branch_has_dues(ledger: Ledger, year: int, branch: str) -> bool:
 PAID_SQL = ("SELECT m.id, count(*), count(DISTINCT p.month), min(p.month), max(p.month), min(p.amount),"
             " max(p.amount), coalesce(max(substr(p.paid_on, 1, 7) > p.month), 0)"  # paid after its month
             " FROM members m JOIN dues_payments p INDEXED BY dues_payments_member"
-            " ON p.member_id = m.id AND p.month BETWEEN ? AND ? GROUP BY m.id")
+            " ON p.member_id = m.id AND p.month BETWEEN ? AND ? AND (p.paid_on IS NULL OR p.paid_on <= ?)"
+            " GROUP BY m.id")  # paid by the report's day: a later 补交 is the next report's news
 
 
-def _paid_aggregates(ledger: Ledger, first: str, last: str) -> dict[int, tuple]:
+def _paid_aggregates(ledger: Ledger, first: str, last: str, cut: str = "9999-12-31") -> dict[int, tuple]:
     """Per member, over the months first..last: (rows, distinct months, first and last
     month, smallest and largest amount, any paid after its month), from the
     (member, month, amount, paid_on) index: the months asked for, not the ledger's years."""
-    return {row[0]: row[1:] for row in _cursor(ledger).execute(PAID_SQL, (first, last))}
+    return {row[0]: row[1:] for row in _cursor(ledger).execute(PAID_SQL, (first, last, cut))}
 
 
 class Prefetch:
@@ -443,10 +447,17 @@ class Prefetch:
         self.close()
 
 
-def report_statements(period: Period, branch: str | None) -> dict[str, tuple[str, list[object]]]:
+def report_statements(period: Period, branch: str | None, today: date | None = None
+                      ) -> dict[str, tuple[str, list[object]]]:
     """What `report_dues` and `read_attendance` read that is worth reading meanwhile, in
     the order they need it (`Prefetch`)."""
-    return {"paid": (PAID_SQL, [f"{period.year}-01", f"{period.end:%Y-%m}"]), **_attendance_sql(period, branch)}
+    return {"paid": (PAID_SQL, [f"{period.year}-01", f"{period.end:%Y-%m}", _cut(period, today)]),
+            **_attendance_sql(period, branch)}
+
+
+def _cut(period: Period, today: date | None) -> str:
+    """The last day whose payments a report counts: its period's end, or today before then."""
+    return min(period.end, today or period.end).isoformat()
 
 
 def last_recorded_month(ledger: Ledger, first: str, last: str) -> str | None:
@@ -469,7 +480,8 @@ def report_dues(ledger: Ledger, period: Period, today: date, policy: Any, branch
     first, last = f"{period.year}-01", f"{period.end:%Y-%m}"
     people = _people(ledger, period.year, branch, standard_policy(policy))
     read = prefetch.rows("paid") if prefetch is not None else None
-    paid = {row[0]: row[1:] for row in read} if read is not None else _paid_aggregates(ledger, first, last)
+    cut = _cut(period, today)
+    paid = {row[0]: row[1:] for row in read} if read is not None else _paid_aggregates(ledger, first, last, cut)
     with_dues = {p[2] for p in people if p[0] in paid}
     people = [p for p in people if p[2] in with_dues]
     if not people:
@@ -503,9 +515,9 @@ def report_dues(ledger: Ledger, period: Period, today: date, policy: Any, branch
             suspects.append(DuesPerson(*p[:13]))
     if suspects:
         dues_today = min(today, period.end + timedelta(days=1))
-        payments = payments_of(ledger, (p.member_id for p in suspects), first, last)
+        payments = payments_of(ledger, (p.member_id for p in suspects), first, last, cut)
         for md in dues_status([(p.member_id, p.member()) for p in suspects], payments,
                               year=year, today=dues_today, policy=policy,
-                              recorded_until=last_recorded_month(ledger, first, last)):
+                              recorded_until=last_recorded_month(ledger, first, last)):  # the 台账's extent
             lines[md.member_id] = dues_line(md, period)
     return [lines[p[0]] for p in people if p[0] in lines]
