@@ -269,3 +269,22 @@ def test_the_monthly_attendance_export_tells_namesakes_apart(sample):
     assert invoke("export", "monthly", "--month", "2017-04").exit_code == 0
     text = (sample / "out" / "2017-04" / "2017-04出勤.csv").read_text(encoding="utf-8-sig")
     assert "2017-04-12,机关第一党支部,张伟（第二党小组）,请假,出差" in text
+
+
+def test_the_monthly_report_counts_a_member_leaving_that_month_as_the_record_does(sample, tmp_path):
+    """赵磊 leaves in June (the roster knows the month only) and signed the June sheet: the
+    month's report counts him in 应到 as the 记实表 and the quarterly report do, so 应到 is
+    实到 + 请假 + 缺席 (it said 应到 28 with him among the 实到)."""
+    from datetime import date
+
+    from tests import factories
+
+    names = [r["name"] for r in json.loads(invoke("roster", "list", "--date", "2017-06-14", "-f", "json").stdout)]
+    sheet = factories.handwritten_xlsx(tmp_path / "六月.xlsx", title="机关第一党支部签到表", date=date(2017, 6, 14),
+                                       names=[n for n in names if n != "陈国华"] + ["赵磊"], footer=False)
+    assert invoke("attend", "import", str(sheet)).exit_code == 0
+    assert cron(sample, "export", "monthly", "--month", "2017-06").returncode == 0
+    rows = (sample / "out" / "2017-06" / "2017-06月度报告.csv").read_text(encoding="utf-8-sig").splitlines()
+    june = next(r for r in rows if r.startswith("2017-06-14,")).split(",")
+    expected, present, excused, absent = (int(x) for x in june[4:8])
+    assert expected == present + excused + absent

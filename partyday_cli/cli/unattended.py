@@ -122,6 +122,9 @@ def _summary_table(ledger, ws, acts, year: int, month: int):  # type: ignore[no-
             table.add([act.date.isoformat(), act.branch, kind_text, theme, expected, "", count.get("请假", ""),
                        "", "", note], highlight=not minutes)
             continue
+        # the ledger's 应到, as the 记实表 and the reports count it: its rows but 免参加 (a member
+        # leaving that month, known to the month only, counts where the file shows them present)
+        expected = sum(n for k, n in count.items() if k != "免参加")
         present = sum(count.get(k, 0) for k in ("出席", "迟到", "早退"))
         rate = present / expected if expected else 0.0
         low = rate < threshold
