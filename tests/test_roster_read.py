@@ -402,3 +402,30 @@ def test_a_header_merged_over_two_columns_is_read_once_and_not_called_ignored(tm
     assert not read.problems
     assert {m.name: m.party_status for m in read.members} == {"刘洋": "预备", "郑红梅": "正式"}
     assert read.ignored_columns == []
+
+
+def test_a_party_member_system_export_is_read_as_it_means(tmp_path):
+    """The 全国党员管理信息系统 export: its “人员类别” holds 正式党员/预备党员 (the 党员类别),
+    its 所在党支部 is the full name (中共某县教育局机关第一支部委员会), 工作岗位 says 离退休人员,
+    党籍状态 停止党籍. Read as the file means it, each reading said."""
+    from partyday_cli.core.members import assign_branches
+    from partyday_cli.io.roster import read_roster
+
+    book = openpyxl.Workbook()
+    book.active.append(["序号", "姓名", "性别", "人员类别", "所在党支部", "入党日期", "工作岗位", "党籍状态"])
+    book.active.append([1, "李建国", "男", "正式党员", "中共某县教育局机关第一支部委员会", "2000-07-01", "公务员", "正常"])
+    book.active.append([2, "李娜", "女", "预备党员", "中共某县教育局机关第一支部委员会", "2025-04-10", "教师", "正常"])
+    book.active.append([3, "陈国华", "男", "正式党员", "中共某县教育局机关第二支部委员会", "1980-10-01", "离退休人员", "正常"])
+    book.active.append([4, "黄志强", "男", "正式党员", "中共某县教育局机关第二支部委员会", "1999-07-01", "其他", "停止党籍"])
+    book.save(tmp_path / "系统导出.xlsx")
+    read = read_roster(tmp_path / "系统导出.xlsx")
+    assert read.problems == []
+    got = {m.name: (m.party_status, m.category) for m in read.members}
+    assert got == {"李建国": ("正式", "在职"), "李娜": ("预备", "在职"), "陈国华": ("正式", "离退休"),
+                   "黄志强": ("正式", "其他")}
+    assert any("按党员类别读取" in r for r in read.readings)
+    assert any("黄志强" in w and "停止党籍" in w for w in read.warnings)
+    readings: list[str] = []
+    members, problems = assign_branches(read.members, ["机关第一党支部", "机关第二党支部"], readings)
+    assert problems == [] and [m.branch for m in members] == ["机关第一党支部"] * 2 + ["机关第二党支部"] * 2
+    assert "所在支部“中共某县教育局机关第一支部委员会”即 partyday.toml 中的“机关第一党支部”" in readings

@@ -58,7 +58,7 @@ def import_roster(
     effective = parse_day(as_of, "--as-of") if as_of else date.today()
     data = read_bytes(file, "花名册文件")
     read = read_roster(file)
-    members, branch_problems = assign_branches(read.members, [b.name for b in ws.branches])
+    members, branch_problems = assign_branches(read.members, [b.name for b in ws.branches], read.readings)
     problems = list(read.problems) + [
         Problem(msg, file=file.name, row=m.source_row) for m, msg in branch_problems]
     if problems:
@@ -137,6 +137,8 @@ def list_roster(
         ws.branch(branch)  # an unknown branch name is a clear error
     with open_ledger(ws.ledger_path) as ledger:
         rows = [(m, s) for m, s in roster_as_of(ledger, day) if branch in (None, m.branch)]
+    order = ws.branch_order()
+    rows.sort(key=lambda r: order(r[0].branch))  # branches as partyday.toml lists them, members as the roster does
     if not rows:
         raise UserError(f"{day.isoformat()} 没有党员记录。请先运行 partyday roster import 花名册.xlsx，"
                         "或检查 --date 是否早于入党时间")

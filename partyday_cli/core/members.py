@@ -157,16 +157,26 @@ def mask_id(id_number: str) -> str:
     return text[:6] + "*" * (len(text) - 10) + text[-4:]
 
 
-def assign_branches(members: list[Member], branch_names: list[str]
+def assign_branches(members: list[Member], branch_names: list[str], readings: list[str] | None = None
                     ) -> tuple[list[Member], list[tuple[Member, str]]]:
-    """Members without a 所在支部 join the workspace's only branch; a branch the config does
-    not know is a problem (returned as Chinese lines, one per member row)."""
+    """Members without a 所在支部 join the workspace's only branch; a 所在支部 written in
+    full (中共某县教育局机关第一支部委员会, as the 党员管理信息系统 exports it) is the one
+    configured branch it names (机关第一党支部), said once per name in `readings`; a branch
+    the config does not know is a problem (returned as Chinese lines, one per member row)."""
     from dataclasses import replace
 
     problems = []
     out = []
     known = set(branch_names)
+    named: dict[str, str | None] = {}
     for m in members:
+        if known and m.branch and m.branch not in known:
+            if m.branch not in named:
+                named[m.branch] = branch_in_text(m.branch, branch_names)
+                if named[m.branch] is not None and readings is not None:
+                    readings.append(f"所在支部“{m.branch}”即 partyday.toml 中的“{named[m.branch]}”")
+            if named[m.branch] is not None:
+                m = replace(m, branch=named[m.branch])
         if not m.branch:
             if len(branch_names) == 1:
                 m = replace(m, branch=branch_names[0])

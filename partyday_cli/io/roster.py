@@ -56,6 +56,10 @@ ROSTER_COLUMNS: dict[str, tuple[str, ...]] = {
     "pension": ("离退休费", "退休金", "养老金", "离休费", "退休费", "基本离退休费", "月退休金"),
     "dues_override": ("党费标准", "月交党费", "每月党费", "月缴党费"),
     "note": ("备注",),
+    # as the 全国党员管理信息系统 exports them: 工作岗位 says 离退休人员 / 学生 where there is no
+    # 人员类别 of dues; 党籍状态 says 停止党籍
+    "post": ("工作岗位", "岗位", "职业"),
+    "standing": ("党籍状态",),
 }
 
 _LABELS = {"name": "姓名", "birth_date": "出生日期", "joined": "入党时间", "full_member_date": "转正时间",
@@ -119,12 +123,26 @@ def read_roster(path: Path) -> RosterRead:
         branch = sheet.name if len(found) > 1 and "branch" not in header.columns else ""
         if branch:
             result.readings.append(f"工作表“{sheet.name}”没有“所在支部”列 → 按工作表名记为所在支部“{branch}”")
+        _status_in_category(rows, header, result)
         reader = _SheetReader(path.name, sheet.name, header, result, prefix=len(found) > 1)
         for member in reader.read(rows, default_branch=branch):
             _check_duplicate(member, sheet.name, seen, reader)
             result.members.append(member)
     _check_income(result, [h for _, _, h in found])
     return result
+
+
+def _status_in_category(rows: list[list[object]], header: HeaderMatch, result: RosterRead) -> None:
+    """A “人员类别” column holding 正式党员 / 预备党员 (the 党员管理信息系统's own meaning of
+    the word) is the 党员类别, when the sheet has no column of that name: the file decides."""
+    c = header.columns.get("category")
+    if c is None or "party_status" in header.columns:
+        return
+    said = {_folded(cell_text(r[c])) for r in rows[header.row:] if c < len(r) and cell_text(r[c])}
+    if said and said <= set(_STATUS_WORDS):
+        for table in (header.columns, header.letters, header.labels):
+            table["party_status"] = table.pop("category")
+        result.readings.append(f"“{header.labels['party_status']}”列写的是正式党员、预备党员 → 按党员类别读取")
 
 
 def _ignored_columns(rows: list[list[object]], header: HeaderMatch) -> list[str]:
@@ -369,6 +387,11 @@ class _SheetReader:
         fields["category"], fields["income"] = self._category(rownum, name, income, pension, combined)
         self._check_dates(rownum, fields)
         self._apply_note(rownum, name, fields)
+        standing = _folded(self.text("standing"))
+        if "停止党籍" in standing:
+            self.result.warnings.append(
+                f"{self.prefix}第{rownum}行 {name}：{self.label('standing')}为“{standing}”，仍按在册党员计入应到和党费；"
+                "如不应计入，请在备注写明“免参加”或从花名册中删去后重新导入")
         return Member(**fields)
 
     # -- fields
@@ -411,6 +434,9 @@ class _SheetReader:
     def _category(self, rownum: int, name: str, income, pension, combined=None) -> tuple[str, Decimal | None]:  # type: ignore[no-untyped-def]
         text = _folded(self.text("category"))
         category = _CATEGORY_LOOKUP.get(re.sub(r"(党员|人员)$", "", text)) or _CATEGORY_LOOKUP.get(text)
+        if not text and "category" not in self.header.columns:  # 工作岗位 离退休人员 / 学生 says it
+            post = _folded(self.text("post"))
+            category = _CATEGORY_LOOKUP.get(re.sub(r"(党员|人员)$", "", post)) or _CATEGORY_LOOKUP.get(post)
         if combined is not None:  # one column for both: the 人员类别 says which it is
             if category == "离退休":
                 pension = pension if pension is not None else combined
