@@ -147,13 +147,40 @@ def load(root: Path) -> Workspace:
     return from_text(root, text)
 
 
+_TOML_PROBLEMS = (  # tomllib's English, in the words a user who edits the file in 记事本 reads
+    ("Unterminated string", "引号没有配对（少了一个英文双引号）"),
+    ("Invalid value", "等号后的值写法不对（文字要用英文双引号括起来，如 name = \"机关第一党支部\"；true/false、数字不加引号）"),
+    ("Cannot overwrite a value", "同一项写了两次"),
+    ("Cannot declare", "同一节（[…]）写了两次"),
+    ("Expected ']'", "方括号没有配对"),
+    ("Expected '=' after a key", "缺少等号（每行写成 项目 = 值）"),
+    ("Expected newline or end of document after a statement", "一行里写了两项，或值后面多了文字（说明要写在 # 后面）"),
+    ("Invalid statement", "这一行看不懂（说明要写在 # 后面）"),
+    ("Illegal character", "有不能出现的字符（可能是中文引号、全角空格或制表符）"),
+    ("Invalid initial character for a key", "项目名写法不对（可能是中文引号、全角符号）"),
+)
+
+
+def toml_error_zh(message: str, text: str) -> str:
+    """'Invalid value (at line 103, column 8)' → '第103行第8列：等号后的值写法不对（…）'."""
+    import re
+
+    where = re.search(r"\(at line (\d+), column (\d+)\)", message)
+    what = next((zh for en, zh in _TOML_PROBLEMS if message.startswith(en)), "格式有误")
+    if where:
+        line = text.splitlines()[int(where[1]) - 1].strip() if int(where[1]) <= len(text.splitlines()) else ""
+        shown = f"（这一行是：{line[:60]}）" if line else ""
+        return f"第{where[1]}行第{where[2]}列：{what}{shown}"
+    return f"文件末尾：{what}" if "end of document" in message else what
+
+
 def from_text(root: Path, text: str) -> Workspace:
     """The workspace a config text describes (also used to check a config before writing it)."""
     path = root / CONFIG_NAME
     try:
         config = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise UserError(f"{path} 格式有误：{exc}。请对照 partyday init 生成的示例修改") from None
+        raise UserError(f"{path} {toml_error_zh(str(exc), text)}。请对照 partyday init 生成的示例修改") from None
     return Workspace(root, config, _schedule(path, text, config.get("schedule", {})),
                      _branches(path, text, config.get("branches", [])))
 

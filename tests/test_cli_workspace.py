@@ -238,3 +238,18 @@ def test_roster_list_xlsx_opens(sample, tmp_path):
     assert invoke("roster", "list", "--date", str(date(2017, 4, 12)), "-o", str(out)).exit_code == 0
     values = [c.value for c in load_workbook(out).active["B"]]
     assert "李娜" in values and "13800001008" not in str(values)
+
+
+def test_a_config_typed_wrong_is_one_chinese_line_naming_the_line(tmp_path):
+    """A branch name typed without quotes in 记事本: the line and what is wrong with it, in
+    Chinese (tomllib's “Invalid value (at line 9, column 8)” was shown as it is)."""
+    ws = tmp_path / "ws"
+    assert invoke("init", str(ws), "--branch", "机关第一党支部").exit_code == 0
+    config = ws / "partyday.toml"
+    text = config.read_text(encoding="utf-8").replace('name = "机关第一党支部"', "name = 机关第一党支部", 1)
+    config.write_text(text, encoding="utf-8")
+    line = text.splitlines().index("name = 机关第一党支部") + 1
+    result = invoke("calendar", "2017", "-w", str(ws))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"第{line}行第8列：等号后的值写法不对" in result.stderr and "这一行是：name = 机关第一党支部" in result.stderr
+    assert "Invalid" not in result.stderr and "column" not in result.stderr

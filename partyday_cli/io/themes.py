@@ -40,7 +40,10 @@ def _read(path: Path, label: str) -> Catalogue:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise UserError(f"主题目录文件 {path} 格式有误（{exc}），请对照 templates/themes/ 中的示例修改") from exc
+        from partyday_cli.workspace import toml_error_zh
+
+        raise UserError(f"主题目录文件 {path} 格式有误（{toml_error_zh(str(exc), text)}），"
+                        "请对照 templates/themes/ 中的示例修改") from exc
     return catalogue_from_dict(data, label)
 
 
