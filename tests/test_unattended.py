@@ -288,3 +288,18 @@ def test_the_monthly_report_counts_a_member_leaving_that_month_as_the_record_doe
     june = next(r for r in rows if r.startswith("2017-06-14,")).split(",")
     expected, present, excused, absent = (int(x) for x in june[4:8])
     assert expected == present + excused + absent
+
+
+def test_a_failed_unattended_run_leaves_its_line_in_the_log(sample):
+    """Under 任务计划程序 nobody reads stderr: a reminder stopped by the lock, and an export
+    stopped by a config typed wrong, each leave a 失败 line in partyday.log."""
+    from filelock import FileLock
+
+    with FileLock(str(sample / ".partyday.lock"), thread_local=False):
+        assert cron(sample, "remind", "--today", "2017-04-10", "--wait", "1").returncode == 1
+    config = sample / "partyday.toml"
+    config.write_text(config.read_text(encoding="utf-8") + "\nname = 没有引号\n", encoding="utf-8")
+    assert cron(sample, "export", "monthly", "--month", "2017-04").returncode == 1
+    lines = (sample / "partyday.log").read_text(encoding="utf-8").splitlines()
+    assert any("remind" in line and "失败：" in line and "另一个 partyday 任务" in line for line in lines)
+    assert any("export monthly" in line and "失败：" in line and "等号后的值写法不对" in line for line in lines)

@@ -50,6 +50,22 @@ def _month(text: str | None, today: date) -> tuple[int, int]:
     return check_year(int(m[1]), "--month"), int(m[2])
 
 
+def _workspace(ctx, workspace: Path | None, label: str):  # type: ignore[no-untyped-def]
+    """The workspace of an unattended run; a config that cannot be read is logged in the
+    workspace's partyday.log too (cron and 任务计划程序 keep no stderr)."""
+    from partyday_cli.cli.common import workspace_option
+    from partyday_cli.io.runlock import log_run
+    from partyday_cli.workspace import find_root
+
+    try:
+        return require_workspace(ctx, workspace)
+    except UserError as exc:
+        root = find_root(workspace_option(ctx, workspace))
+        if root is not None:
+            log_run(root, label, f"失败：{exc.message}")
+        raise
+
+
 def _month_files(ws, year: int, month: int, today: date) -> dict[str, bytes]:  # type: ignore[no-untyped-def]
     """Every file of the month's bundle, by name, built in memory (deterministic bytes)."""
     from partyday_cli.cli.plan import record_workbook
@@ -181,7 +197,7 @@ def export_monthly(
     from partyday_cli.io.outputs import OutputGuard
     from partyday_cli.io.runlock import log_run, workspace_lock
 
-    ws = require_workspace(ctx, workspace)
+    ws = _workspace(ctx, workspace, "export monthly")
     year, mon = _month(month, _today(today))
     label = f"export monthly {year}-{mon:02d}"
     try:
@@ -239,25 +255,30 @@ def remind(
     from partyday_cli.store.activities import activities_in_year
     from partyday_cli.store.ledger import open_ledger
 
-    ws = require_workspace(ctx, workspace)
+    ws = _workspace(ctx, workspace, "remind")
     now = _today(today)
     ahead = days if days is not None else int(ws.section("deadlines").get("notify_days_before", 3))
     if ahead < 0:
         raise UserError("--days 不能是负数")
-    cal = work_calendar(holiday_dirs(ws.root), True)
-    with workspace_lock(ws.root, wait=wait):
-        with open_ledger(ws.ledger_path) as ledger:
-            acts = [a for y in {now.year, (now + timedelta(days=ahead)).year, now.year - 1}
-                    for a in activities_in_year(ledger, y)]
-        text = reminders(acts, today=now, days=ahead, deadlines=ws.section("deadlines"),
-                         schedule=ws.section("schedule"), org=ws.org_name,
-                         add_workdays=cal.add_workdays, branches=[b.name for b in ws.branches],
-                         dues_on_day=bool(ws.section("dues").get("on_activity_day", False)))
-        if output is not None:  # an empty file when there is nothing: no stale notice stays
-            write_file(output, text.encode("utf-8"))
-        elif text:
-            typer.echo(text, nl=False)
-    log_run(ws.root, f"remind --days {ahead}", f"{text.count(chr(10) + chr(10)) + 1 if text else 0} 条提醒"
+    label = f"remind --days {ahead}"
+    try:
+        cal = work_calendar(holiday_dirs(ws.root), True)
+        with workspace_lock(ws.root, wait=wait):
+            with open_ledger(ws.ledger_path) as ledger:
+                acts = [a for y in {now.year, (now + timedelta(days=ahead)).year, now.year - 1}
+                        for a in activities_in_year(ledger, y)]
+            text = reminders(acts, today=now, days=ahead, deadlines=ws.section("deadlines"),
+                             schedule=ws.section("schedule"), org=ws.org_name,
+                             add_workdays=cal.add_workdays, branches=[b.name for b in ws.branches],
+                             dues_on_day=bool(ws.section("dues").get("on_activity_day", False)))
+            if output is not None:  # an empty file when there is nothing: no stale notice stays
+                write_file(output, text.encode("utf-8"))
+            elif text:
+                typer.echo(text, nl=False)
+    except UserError as exc:  # under 任务计划程序 the log is the only record of a failed run
+        log_run(ws.root, label, f"失败：{exc.message}")
+        raise
+    log_run(ws.root, label, f"{text.count(chr(10) + chr(10)) + 1 if text else 0} 条提醒"
             if text else "没有需要提醒的事")
 
 
