@@ -232,3 +232,15 @@ def test_two_rows_for_one_person_are_a_user_error_naming_the_rows(ledger):
     assert "“张三”" in str(err.value)
     assert "第2行、第9行" in str(err.value)
     assert _count(ledger, "imports") == 0
+
+
+def test_a_transfer_in_stated_by_a_later_roster_counts_from_its_date(ledger):
+    """孙浩 “2024年5月转入”, first listed on the roster of 1 July: a member on 13 May, as that
+    roster says (he was left out of May's sign-in sheet and could not be resolved). A member
+    the later roster lists without a 转入 date is not taken back in time."""
+    sun = Member(name="孙浩", group="第一党小组", joined=date(2012, 7, 1), transferred_in=date(2024, 5, 1))
+    zhao = Member(name="赵六", group="第二党小组", joined=date(2012, 7, 1))
+    _save(ledger, [ZHANG, LI], "a")
+    _save(ledger, [ZHANG, LI, sun, zhao], "b", effective=JUL)
+    assert _names(members_on(ledger, date(2024, 5, 13))) == ["张三", "李四", "孙浩"]
+    assert _names(members_on(ledger, date(2024, 4, 30))) == ["张三", "李四"]

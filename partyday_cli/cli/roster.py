@@ -73,7 +73,15 @@ def import_roster(
     for line in read.warnings:
         warn(line)
     if dry_run:
-        info(f"预览：{file.name} 共 {len(members)} 人，检查无误（--dry-run，未写入账本）")
+        from partyday_cli.store.roster import preview_roster
+
+        if not ws.ledger_path.exists():  # no ledger yet: a preview does not make one
+            info(f"预览：{file.name} 共 {len(members)} 人，检查无误（--dry-run，未写入账本）")
+            return
+        with open_ledger(ws.ledger_path) as ledger:
+            preview = preview_roster(ledger, members, effective)
+        info(f"预览：{file.name} 共 {len(members)} 人，检查无误；导入后{preview.summary()}（--dry-run，未写入账本）")
+        _changes(preview)
         return
     policy = _dues_policy_or_none(ws)
     with open_ledger(ws.ledger_path) as ledger:  # a refused ledger stops before the archive
@@ -87,11 +95,18 @@ def import_roster(
         info(f"{file.name} 已导入过（内容完全相同），账本未作改动")
         return
     info(f"已导入花名册 {file.name}：共 {len(members)} 人；{result.summary()}")
-    for label, names in (("新增", result.added_names), ("变更", result.changed_names),
-                         ("移出", result.removed_names)):
-        if names and (label != "新增" or result.changed or result.removed):
-            info(f"  {label}：{'、'.join(names)}")
+    _changes(result)
     info(f"原文件已存档：{archived.relative_to(ws.root)}")
+
+
+def _changes(result) -> None:  # type: ignore[no-untyped-def]
+    """新增 and 移出 by name, each 变更 with what changed (党小组 第二党小组→第一党小组)."""
+    if result.added_names and (result.changed or result.removed):
+        info(f"  新增：{'、'.join(result.added_names)}")
+    for line in result.changes:
+        info(f"  变更 {line}")
+    if result.removed_names:
+        info(f"  移出：{'、'.join(result.removed_names)}")
 
 
 def _dues_policy_or_none(ws):  # type: ignore[no-untyped-def]

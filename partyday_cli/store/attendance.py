@@ -15,7 +15,13 @@ from typing import NamedTuple
 from partyday_cli.core.members import Member
 from partyday_cli.core.presence import Mark, derive
 from partyday_cli.store.ledger import Ledger, find_import, record_import
-from partyday_cli.store.roster import members_on_with_ids, on_day, roster_in_force, roster_members
+from partyday_cli.store.roster import (
+    members_on_with_ids,
+    on_day,
+    roster_in_force,
+    roster_members,
+    transferred_in_since,
+)
 
 MANUAL = "手工登记"
 
@@ -108,6 +114,7 @@ class ImportCache:
             everyone = self._rosters[key] = ([(mid, m) for mid, m in whole if m.branch == branch]
                                              if whole is not None else roster_members(self.ledger, version, branch))
         found = on_day(everyone, day, if_present=True)
+        found += transferred_in_since(self.ledger, version, day, branch, {mid for mid, _ in found})
         days = self._days.setdefault(key, [])
         for same in days:  # the same people another day: the same list (callers key on it)
             if same == found:

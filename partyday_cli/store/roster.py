@@ -19,7 +19,7 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, fields, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -58,6 +58,7 @@ class RosterSaveResult:
     added_names: tuple[str, ...] = ()
     changed_names: tuple[str, ...] = ()
     removed_names: tuple[str, ...] = ()
+    changes: tuple[str, ...] = ()  # per member changed, what: 王芳：党小组 第二党小组→第一党小组
 
     def summary(self) -> str:
         if self.already_imported:
@@ -124,7 +125,34 @@ def members_on_with_ids(
     import_id = roster_in_force(ledger, day)
     if import_id is None:
         return []
-    return on_day(roster_members(ledger, import_id, branch), day, if_present=if_present)
+    found = on_day(roster_members(ledger, import_id, branch), day, if_present=if_present)
+    return found + transferred_in_since(ledger, import_id, day, branch, {mid for mid, _ in found})
+
+
+def transferred_in_since(ledger: Ledger, import_id: int, day: date, branch: str | None,
+                         listed: set[int]) -> list[tuple[int, Member]]:
+    """Members a later roster lists with a 转入 date by `day` that the roster in force on
+    `day` (`import_id`) does not: 孙浩, “2026年5月转入” on the roster of 3 June, is a member
+    on 13 May, as that roster says. Only a stated transfer-in is taken back in time."""
+    conn = ledger.conn
+    effective = conn.execute("SELECT effective_date FROM imports WHERE id = ?", (import_id,)).fetchone()[0]
+    sql = ("SELECT mv.* FROM member_versions mv JOIN imports i ON i.id = mv.import_id"
+           " WHERE i.kind = 'roster' AND i.effective_date > ? AND i.effective_date > ? AND i.effective_date <= ?"
+           " AND mv.present = 1 AND mv.transferred_in IS NOT NULL AND mv.transferred_in <= ?")
+    # a roster of the next twelve months: the one that would state a transfer since `day`
+    params: list[object] = [effective or "", day.isoformat(), (day + timedelta(days=366)).isoformat(),
+                            day.isoformat()]
+    if branch is not None:
+        sql += " AND mv.branch = ?"
+        params.append(branch)
+    out: dict[int, Member] = {}
+    for row in conn.execute(sql + " ORDER BY i.effective_date, i.id", params):
+        mid = int(row["member_id"])
+        if mid not in listed and mid not in out:
+            member = _to_member(row)
+            if member.is_member_on(day):
+                out[mid] = member
+    return list(out.items())
 
 
 def roster_in_force(ledger: Ledger, day: date) -> int | None:
@@ -324,10 +352,44 @@ def _ensure_member(
     return member_id
 
 
+def preview_roster(ledger: Ledger, members: list[Member], effective_date: date) -> RosterSaveResult:
+    """What `save_roster` would change (新增, 变更 with what changed, 移出), writing nothing:
+    for `roster import --dry-run`."""
+    conn = ledger.conn
+    previous = _import_in_force(conn, effective_date, fallback=False)
+    before = dict(_versions_of(conn, previous)) if previous is not None else {}
+    ids = _match(conn, members, set(before))
+    return _compare(before, [mid if mid is not None else -1 - i for i, mid in enumerate(ids)], members, None)
+
+
+# The fields a 书记 checks when a roster changes, as its columns name them; income is only
+# said to have changed (it is private).
+_CHANGED = (("branch", "所在支部"), ("group", "党小组"), ("party_status", "党员类别"), ("category", "人员类别"),
+            ("joined", "入党时间"), ("full_member_date", "转正时间"), ("transferred_in", "转入"),
+            ("transferred_out", "转出"), ("exempt_reason", "免参加"), ("name", "姓名"))
+
+
+def _what_changed(old: Member, new: Member) -> str:
+    parts = []
+    for fld, label in _CHANGED:
+        a, b = getattr(old, fld), getattr(new, fld)
+        if a != b:
+            parts.append(f"{label} {a or '（空）'}→{b or '（空）'}")
+    if old.exempt_from != new.exempt_from and old.exempt_reason == new.exempt_reason:
+        parts.append(f"免参加 {'是' if old.exempt_from else '否'}→{'是' if new.exempt_from else '否'}")
+    for fld, label in (("income", "月收入"), ("dues_override", "党费标准"), ("phone", "联系电话"),
+                       ("id_number", "身份证号")):
+        if getattr(old, fld) != getattr(new, fld):
+            parts.append(f"{label}有变")
+    if not parts and old.note != new.note:
+        parts.append("备注有变")
+    return "、".join(parts) or "其他信息有变"
+
+
 def _compare(
-    before: dict[int, Member], ids: list[int], members: list[Member], import_id: int
+    before: dict[int, Member], ids: list[int], members: list[Member], import_id: int | None
 ) -> RosterSaveResult:
-    added, changed, unchanged = [], [], []
+    added, changed, unchanged, changes = [], [], [], []
     for mid, m in zip(ids, members, strict=True):
         if mid not in before:
             added.append(m.name)
@@ -335,6 +397,7 @@ def _compare(
             unchanged.append(m.name)
         else:
             changed.append(m.name)
+            changes.append(f"{m.name}：{_what_changed(before[mid], m)}")
     listed = set(ids)
     removed = [m.name for mid, m in before.items() if mid not in listed]
     return RosterSaveResult(
@@ -346,6 +409,7 @@ def _compare(
         added_names=tuple(added),
         changed_names=tuple(changed),
         removed_names=tuple(removed),
+        changes=tuple(changes),
     )
 
 
