@@ -59,7 +59,8 @@ def import_dues(ws: Any, file: Path, *, year: int | None = None, dry_run: bool =
     from_title = None
     if branch is None and len(ws.branches) > 1:  # one branch's 台账 says whose it is in its title
         branch = from_title = branch_in_text(read.title, [b.name for b in ws.branches])
-    members = dues_members(ws, read.year, branch)
+    # a member who moved between two of the 党委's branches in the year is one person to a 台账
+    members = list({mid: m for mid, m in dues_members(ws, read.year, branch)}.items())
     payments, unmatched, decided, warnings = _resolve(read, members, file.name, dues_policy(ws))
     people = len({p.member_id for p in payments})
     summary = f"{read.year}年：{people} 人 {len(payments)} 条交纳记录，未匹配姓名 {len(unmatched)} 个"

@@ -85,7 +85,12 @@ def dues_report(ws: Any, year: int, branch: str | None, as_of: date, *, until: d
     whose payments count, when it is not `as_of` — the monthly export judges a month on
     the 1st of the next). Each branch's 台账 stops where its own last payment is: a branch
     with none is 未登记 throughout, not every member 未交."""
-    from partyday_cli.core.dues import answers_against_ledger, dues_status, last_recorded_month
+    from partyday_cli.core.dues import (
+        answers_against_ledger,
+        dues_status,
+        last_recorded_month,
+        months_due,
+    )
     from partyday_cli.core.members import namesake_labels
     from partyday_cli.io.dues_ledger import payment_from_answer
     from partyday_cli.io.signin.handwritten import PAID_QUESTION
@@ -99,35 +104,50 @@ def dues_report(ws: Any, year: int, branch: str | None, as_of: date, *, until: d
         answered = dues_answers(ledger, year)
     paid = [p for p in recorded if (p.paid_on <= cut if p.paid_on is not None else p.month <= f"{cut:%Y-%m}")]
     policy = dues_policy(ws)
-    branch_of = {mid: m.branch for mid, m in members}
     by_branch: dict[str, list[tuple[int, Any]]] = {}
     for mid, m in members:
         by_branch.setdefault(m.branch, []).append((mid, m))
-    results: dict[int, Any] = {}
+    # a member who moved between two branches in the year has a line in each: each branch
+    # gets the payments of the months the member was its own
+    entries: dict[int, list[Any]] = {}
+    for mid, m in (members if branch is None else dues_members(ws, year, None)):
+        entries.setdefault(mid, []).append(m)
+    months_of = {(mid, m.branch): set(months_due(m, year, date(year, 12, 31)))
+                 for mid, ms in entries.items() if len(ms) > 1 for m in ms}
+
+    def belongs(p: Any, name: str) -> bool:
+        own = months_of.get((p.member_id, name))
+        return own is None or p.month in own
+
+    results: dict[tuple[int, str], Any] = {}
     unrecorded: list[str] = []
     stops: dict[str, str] = {}
     for name, people in by_branch.items():
-        mine = [p for p in paid if branch_of.get(p.member_id) == name]
+        ids = {mid for mid, _ in people}
+        mine = [p for p in paid if p.member_id in ids and belongs(p, name)]
         # where the branch's 台账 stops: its months up to there are 已交 or 未交 as of the day
-        stop = last_recorded_month([p for p in recorded if branch_of.get(p.member_id) == name], year)
+        stop = last_recorded_month([p for p in recorded if p.member_id in ids and belongs(p, name)], year)
         if stop is not None and stop > f"{cut:%Y-%m}":
             stop = f"{cut:%Y-%m}"
         if stop is None:  # no 台账 of this branch: nothing is owed that anyone recorded
             unrecorded.append(name)
             stop = f"{year - 1}-12"
         stops[name] = stop
-        for md in dues_status(people, mine, year=year, today=as_of, policy=policy, recorded_until=stop):
-            results[md.member_id] = md
-    labels = namesake_labels(members)  # 张伟（第二党小组）: the branch's namesakes told apart
+        for (mid, _), md in zip(people, dues_status(people, mine, year=year, today=as_of, policy=policy,
+                                                     recorded_until=stop), strict=True):
+            results[(mid, name)] = md
+    labels = namesake_labels(list({mid: m for mid, m in members}.items()))  # 张伟（第二党小组）
     names = {mid: labels.get(mid, m.name) for mid, m in members}
     recorded_until = max(stops.values()) if stops else None
+    branch_of = {mid: m.branch for mid, m in members}  # the newest branch of a member who moved
     mismatches = answers_against_ledger(
         [(mid, day, f"实交 {answer} 元" if question == PAID_QUESTION else answer, payment_from_answer(answer))
          for mid, day, question, answer in answered if day <= as_of and branch_of.get(mid) not in unrecorded],
         paid, names, recorded_until)
     order = ws.branch_order()
     unrecorded.sort(key=order)
-    return DuesReport(year, as_of, branch, members, [results[mid] for mid, _ in members], mismatches, unrecorded)
+    return DuesReport(year, as_of, branch, members, [results[(mid, m.branch)] for mid, m in members],
+                      mismatches, unrecorded)
 
 
 def _money(value: Any) -> str | None:

@@ -412,6 +412,36 @@ def test_a_branch_whose_taizhang_is_not_in_is_unrecorded_not_lapsed(three, tmp_p
     assert all(md["status"] == "未登记" for m in others for md in m["months"] if md["month"] < "2017-07")
 
 
+def test_a_member_moved_between_branches_owes_each_its_own_months(three, tmp_path):
+    """二党员0 moves to 三支部 in September (the roster of 1 Sept says so): 二支部's dues cover
+    January to August, with the payments of its own 台账 and no “不在本支部党员期间” flag
+    (all his months were 不适用 there), and 三支部's report has him from September."""
+    from dataclasses import replace as copy
+
+    from partyday_cli.store.roster import save_roster
+    from tests.test_dues import write_ledger
+
+    branches = ("一支部", "二支部", "三支部")
+    members = [Member(f"{b[0]}党员{i}", b, joined=date(2010, 7, 1), phone=f"1390000{k}{i}", income=Decimal("4000"))
+               for k, b in enumerate(branches) for i in range(4)]
+    moved = [copy(m, branch="三支部", transferred_in=date(2017, 9, 1)) if m.name == "二党员0" else m for m in members]
+    with open_ledger(three / "ledger.db") as ledger:
+        save_roster(ledger, members, sha256="b" * 64, original_name="花名册1月.xlsx", archived_path="",
+                    effective_date=date(2017, 1, 1))
+        save_roster(ledger, moved, sha256="c" * 64, original_name="花名册9月.xlsx", archived_path="",
+                    effective_date=date(2017, 9, 1))
+    path = write_ledger(tmp_path / "二支部台账.xlsx", [[f"二党员{i}", "", "", "", *[40] * 8] for i in range(4)],
+                        title="二支部2017年党费收缴台账")
+    assert invoke("dues", "import", str(path), "--branch", "二支部").exit_code == 0
+    old = json.loads(invoke("dues", "report", "-y", "2017", "-b", "二支部", "--as-of", "2017-10-15", "-f", "json").stdout)
+    him = next(m for m in old["members"] if m["name"] == "二党员0")
+    assert [md["month"] for md in him["months"]] == [f"2017-{m:02d}" for m in range(1, 9)]
+    assert him["paid"] == "320.00" and him["flags"] == [] and him["owed"] == "0.00"
+    new = json.loads(invoke("dues", "report", "-y", "2017", "-b", "三支部", "--as-of", "2017-10-15", "-f", "json").stdout)
+    there = next(m for m in new["members"] if m["name"] == "二党员0")
+    assert [md["month"] for md in there["months"]] == ["2017-09", "2017-10"]
+
+
 def test_dangwei_xlsx_has_branch_sheet(three, tmp_path):
     target = tmp_path / "党委.xlsx"
     assert invoke("report", "quarterly", "-y", "2017", "-q", "2", "-o", str(target)).exit_code == 0

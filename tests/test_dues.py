@@ -458,3 +458,16 @@ def test_save_is_idempotent_and_newest_import_wins(tmp_path):
         assert [(p.month, p.amount, p.paid_on) for p in got] == [
             ("2017-01", D("76.50"), date(2017, 1, 12)), ("2017-02", D("76.50"), None)]
         assert payments(ledger, 2016) == []
+
+
+def test_a_taizhang_writes_a_transfer_and_a_lump_back_payment_as_offices_do(tmp_path):
+    """“转出” in the month a member left is no payment and no problem; “138（6月补交4-6月）” is
+    138.00 paid in June (the rules credit April and May from it), not a cell refused."""
+    path = write_ledger(tmp_path / "台账.xlsx", [["林涛", "", "", "", 78, 78, "转出"],
+                                                ["罗敏", "", "", "", 46, 46, 46, "", "", "138（6月补交4-6月）"]])
+    read = read_dues_ledger(path, 2017)
+    assert read.problems == []
+    rows = {r.name: r for r in read.rows}
+    assert sorted(rows["林涛"].months) == ["2017-01", "2017-02"]
+    june = rows["罗敏"].months["2017-06"]
+    assert june.amount == Decimal("138") and june.paid_on == date(2017, 6, 1)

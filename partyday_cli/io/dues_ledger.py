@@ -57,7 +57,8 @@ _PAID_WORDS = ("已交", "已缴", "已缴纳", "已交纳", "交", "缴", "√"
 _UNPAID_WORDS = ("未交", "未缴", "未缴纳", "未交纳", "欠", "欠交", "欠缴", "×", "✗", "✘", "x", "否", "无",
                  "n", "no")
 # Not a payment and not a debt: not applicable, exempt, or not yet due (as our report prints).
-_BLANK_WORDS = ("/", "-", "—", "－", "--", "——", "\\", "免", "免交", "不适用", "待交", "季度内")
+_BLANK_WORDS = ("/", "-", "—", "－", "--", "——", "\\", "免", "免交", "不适用", "待交", "季度内",
+                "转出", "已转出", "调出", "转走", "未转入", "未入党")  # a month the member was not the branch's
 _LATE = re.compile(r"补交|补缴|补")
 _CELL_DATE = re.compile(r"((?:19|20)\d\d)\s*[年./-]\s*(\d{1,2})(?:\s*[月./-]\s*(\d{1,2})\s*[日号]?)?\s*月?"
                         r"|(\d{1,2})\s*月\s*(?:(\d{1,2})\s*[日号])?")
@@ -374,6 +375,7 @@ def _amount_cell(text: str, word: str, key: str, letter: str) -> DuesCell:
     paid_on = None
     if late:
         paid_on, rest = _late_date(rest, key)
+        rest = _COVERED.sub(" ", rest)  # 138（6月补交4-6月）: the months it pays for, credited by the rules
     rest = re.sub(r"[()（）\[\]【】,，;；]", " ", rest).strip()
     if not rest:
         if not late:
@@ -387,6 +389,9 @@ def _amount_cell(text: str, word: str, key: str, letter: str) -> DuesCell:
     if amount == 0:
         return DuesCell(text, letter, False, amount)
     return DuesCell(text, letter, True, amount, paid_on, late)
+
+
+_COVERED = re.compile(r"\d{1,2}\s*(?:月份?)?\s*[-—–~～至到、]\s*\d{1,2}\s*月份?(?:党费)?")
 
 
 def _late_date(rest: str, key: str) -> tuple[date | None, str]:

@@ -129,16 +129,34 @@ def members_for_year(ledger: Ledger, year: int, branch: str | None = None
         " AND effective_date <= ? ORDER BY effective_date, id",
         (date(year, 1, 1).isoformat(), date(year, 12, 31).isoformat()))]
     base: dict[int, Member] = {}
+    moved: dict[int, date] = {}  # a member listed in another branch by a later roster: from when
+    effective = dict(conn.execute("SELECT id, effective_date FROM imports WHERE kind = 'roster'").fetchall())
     for import_id in [first, *later]:
         for mid, m in _versions_of(conn, import_id):
-            base.setdefault(mid, m)
+            start = base.setdefault(mid, m)
+            if m.branch != start.branch and mid not in moved and effective.get(import_id):
+                moved[mid] = date.fromisoformat(effective[import_id])
     newest, dropped = _newest(conn)
     out = []
+    year_end = date(year, 12, 31)
     for mid, start in base.items():
+        latest = newest.get(mid, start)
+        if mid in moved and latest.branch != start.branch:
+            # moved between two branches of the 党委 during the year: the old branch's member
+            # until the move (its 转入 date, else the roster's), the new one's from then on,
+            # each with the year's base (SPEC §8)
+            day = latest.transferred_in if latest.transferred_in and latest.transferred_in.year == year \
+                else moved[mid]
+            before = replace(_merge(start, start, None), transferred_out=day, transferred_out_precision="day")
+            after = replace(_merge(start, latest, dropped.get(mid)), branch=latest.branch, group=latest.group,
+                            transferred_in=day)
+            out += [(mid, m) for m in (before, after)
+                    if (branch is None or m.branch == branch) and months_due(m, year, year_end)]
+            continue
         if branch is not None and start.branch != branch:
             continue
-        member = _merge(start, newest.get(mid, start), dropped.get(mid))
-        if months_due(member, year, date(year, 12, 31)):
+        member = _merge(start, latest, dropped.get(mid))
+        if months_due(member, year, year_end):
             out.append((mid, member))
     return out
 

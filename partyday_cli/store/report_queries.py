@@ -261,9 +261,15 @@ def _merged(cur: sqlite3.Cursor, rows: list[tuple], order: list[int]) -> list[tu
         if known is None or rank[row[1]] < rank[known[1]]:
             base[row[0]] = row
     latest, dropped = _newest_listed(cur, base)
+    effective = dict(cur.execute("SELECT id, effective_date FROM imports WHERE kind = 'roster'").fetchall())
     out = []
     for mid, row in base.items():
         name, joined, t_in, t_out, status, full, phone = latest[mid]
+        listed_on = effective.get(row[1])
+        if t_in and listed_on and listed_on < t_in:
+            # listed before that 转入: a move between the 党委's branches, not an arrival — the
+            # member stays the Jan-1 branch's for the year (its base), owing every month
+            t_in = row[9]
         out.append((*row[:7], name, joined, t_in, t_out or dropped.get(mid), status, full, phone, *row[14:]))
     return out
 
