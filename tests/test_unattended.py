@@ -303,3 +303,32 @@ def test_a_failed_unattended_run_leaves_its_line_in_the_log(sample):
     lines = (sample / "partyday.log").read_text(encoding="utf-8").splitlines()
     assert any("remind" in line and "失败：" in line and "另一个 partyday 任务" in line for line in lines)
     assert any("export monthly" in line and "失败：" in line and "等号后的值写法不对" in line for line in lines)
+
+
+def test_an_export_stopped_by_a_file_held_open_leaves_the_bundle_as_it_was(sample, monkeypatch):
+    """The 出勤.xlsx of last month's bundle is open in Excel (its replace fails): the files
+    written before it go back as they were, so the bundle and its manifest still agree."""
+    import hashlib
+
+    from partyday_cli.io import files
+
+    assert invoke("export", "monthly", "--month", "2017-04").exit_code == 0
+    folder = sample / "out" / "2017-04"
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    assert invoke("attend", "set", "2017-04-12", "何静", "请假", "--reason", "病假").exit_code == 0
+    real = files.os.replace
+
+    def held_open(src, dst):  # type: ignore[no-untyped-def]
+        if str(dst).endswith("2017-04出勤.xlsx"):
+            raise PermissionError(13, "另一个程序正在使用此文件")
+        return real(src, dst)
+
+    monkeypatch.setattr(files.os, "replace", held_open)
+    result = invoke("export", "monthly", "--month", "2017-04")
+    assert result.exit_code == 1 and "文件被占用" in result.stderr
+    monkeypatch.setattr(files.os, "replace", real)
+    assert {p.name: p.read_bytes() for p in folder.iterdir() if not p.name.startswith(".")} == before
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    for entry in manifest["files"]:
+        assert hashlib.sha256((folder / entry["name"]).read_bytes()).hexdigest() == entry["sha256"]
+    assert invoke("export", "monthly", "--month", "2017-04").exit_code == 0  # once closed, it goes through

@@ -50,6 +50,23 @@ def _month(text: str | None, today: date) -> tuple[int, int]:
     return check_year(int(m[1]), "--month"), int(m[2])
 
 
+def _put_back(folder: Path, names: list[str], before: dict[str, bytes | None]) -> None:
+    """Undo the files of a bundle written before a later one failed (best effort)."""
+    import contextlib
+
+    from partyday_cli.io.files import write_atomic
+    from partyday_cli.io.outputs import remember
+
+    for name in names:
+        with contextlib.suppress(OSError, UserError):
+            old = before.get(name)
+            if old is None:
+                (folder / name).unlink()
+            else:
+                write_atomic(folder / name, old)
+                remember(folder / name, old)  # partyday's own earlier file, as the guard knew it
+
+
 def _workspace(ctx, workspace: Path | None, label: str):  # type: ignore[no-untyped-def]
     """The workspace of an unattended run; a config that cannot be read is logged in the
     workspace's partyday.log too (cron and 任务计划程序 keep no stderr)."""
@@ -212,13 +229,20 @@ def export_monthly(
             files["manifest.json"] = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode()
             folder = ws.root / "out" / f"{year}-{mon:02d}"
             folder.mkdir(parents=True, exist_ok=True)
-            changed = [n for n, d in sorted(files.items())
-                       if not (folder / n).is_file() or (folder / n).read_bytes() != d]
+            before = {n: (folder / n).read_bytes() if (folder / n).is_file() else None for n in files}
+            # manifest.json last: a bundle whose manifest is new is whole
+            changed = sorted((n for n, d in files.items() if before[n] != d), key=lambda n: (n == "manifest.json", n))
             guard = OutputGuard(force=force, workspace_root=ws.root)
             for name in changed:  # every refusal before any write: the bundle stays whole
                 guard.check(folder / name)
-            for name in changed:
-                guard.write(folder / name, files[name])
+            written: list[str] = []
+            try:
+                for name in changed:
+                    guard.write(folder / name, files[name])
+                    written.append(name)
+            except UserError:  # a file held open part way: the ones written go back as they were
+                _put_back(folder, written, before)
+                raise
     except UserError as exc:
         log_run(ws.root, label, f"失败：{exc.message}")
         raise
