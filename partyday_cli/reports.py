@@ -332,10 +332,15 @@ def _dues_json(report: Any, show_private: bool) -> dict[str, Any]:
 
 
 def _find_member(ledger: Any, ws: Any, raw: str, year: int, branch: str | None) -> tuple[int, Any]:
+    import re
+
     from partyday_cli.core.members import normalise_name
     from partyday_cli.store.report_queries import member_directory
 
     wanted, _, tag = normalise_name(raw).partition("#")
+    bracketed = re.fullmatch(r"(.+?)[(（](.+)[)）]", wanted)  # 张伟（第一党小组）, as the reports label namesakes
+    if not tag and bracketed:
+        wanted, tag = bracketed[1], bracketed[2]
     if branch is not None:
         branch = ws.branch(branch).name
     directory = member_directory(ledger, min(date(year, 12, 31), date.today()))

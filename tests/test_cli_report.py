@@ -292,6 +292,8 @@ def test_member_report(story):
     assert same.exit_code == 1 and "张伟#第一党小组" in same.output and "张伟#第二党小组" in same.output
     one = invoke("report", "member", "张伟#第二党小组", "-y", "2017", "-f", "json")
     assert json.loads(one.stdout)["group"] == "第二党小组"
+    labelled = invoke("report", "member", "张伟（第二党小组）", "-y", "2017", "-f", "json")  # as reports print him
+    assert labelled.exit_code == 0 and json.loads(labelled.stdout)["group"] == "第二党小组"
     lin = json.loads(invoke("report", "member", "林涛", "-y", "2017", "-f", "json").stdout)
     assert lin["dues"]["owed"] == "468.00"  # unpaid January–June, as recorded: 6 × 78.00
 

@@ -166,7 +166,9 @@ def list_attendance(
         start, end = date(y, 1, 1), date(y, 12, 31)
     with open_ledger(ws.ledger_path) as ledger:
         records = attendance_records(ws, ledger, start, end, branch)
-        pending = unresolved_names(ledger)
+        pending = [p for p in unresolved_names(ledger)  # of the dates and branch listed
+                   if p["date"] and start.isoformat() <= str(p["date"]) <= end.isoformat()
+                   and branch in (None, p["branch"])]
     fmt = format_from_output(fmt, output, Format.table)
     if fmt is Format.json:
         emit_json(records, output)

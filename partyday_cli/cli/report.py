@@ -259,7 +259,8 @@ def _member_tables(ws: Any, record: dict[str, Any], fmt: Format, output: Path | 
     from partyday_cli.render.report_xlsx import Sheet
     from partyday_cli.render.table import Column, Table
 
-    title = f"{record['name']}（{record['branch']} {record['group']}）{record['year']}年参加组织生活情况"
+    where = " ".join(x for x in (record["branch"], record["group"]) if x)
+    title = f"{record['name']}（{where}）{record['year']}年参加组织生活情况"
     acts = Table(title=title, sheet_name="出勤", marked="缺席", columns=[
         Column("日期", 12, "center"), Column("主题", 40), Column("出勤", 8, "center"), Column("原因", 16)])
     acts.subtitle = (f"应到 {record['expected']} 次，实到 {record['present']} 次，请假 {record['excused']} 次，"
