@@ -454,6 +454,10 @@ def test_dangwei_xlsx_has_branch_sheet(three, tmp_path):
     assert concern.startswith("二支部（到会率不达标 3 次、提醒党员 2 人") and "；三支部（到会率不达标 3 次" in concern
     assert "一支部（缺项" in concern  # 100% at every activity: named only for what it lacks
     assert [r[0].value for r in wb["支部汇总"].iter_rows(min_row=3, max_row=5)] == ["二支部", "三支部", "一支部"]
+    # each late 记实表 is its row's 情况, with its deadline; under the table one line, not nine
+    cells = [c.value for row in wb["活动出勤"].iter_rows() for c in row if isinstance(c.value, str)]
+    assert sum("记实表逾期（应于" in v for v in cells) == 9
+    assert not [v for v in cells if v.startswith("记实表逾期：")] and any(v.startswith("记实表逾期 9 次") for v in cells)
     with zipfile.ZipFile(target) as z:
         assert "xl/charts/chart1.xml" in z.namelist()
     pages = pdf_pages(to_pdf(target))

@@ -112,7 +112,7 @@ def activities_table(report: Report, *, screen: bool) -> Table:
     cols = [Column("日期", 12, "center")] + ([Column("支部", 16)] if multi else []) + [
         Column("主题", 30), Column("应到", 6, "right"), Column("实到", 6, "right"), Column("请假", 6, "right"),
         Column("缺席", 6, "right"), Column("补学", 6, "right"), Column("到会率", 8, "right"),
-        Column("达标线", 8, "right"), Column("情况", 14)]
+        Column("达标线", 8, "right"), Column("情况", 26)]
     table = Table(title=f"{report.period.label}活动出勤", columns=cols, sheet_name="活动出勤",
                   marked="到会率低于要求，或日期已过仍未导入签到")
     line = Percent(report.thresholds.attendance_rate)
@@ -121,7 +121,7 @@ def activities_table(report: Report, *, screen: bool) -> Table:
         c = a.counts
         state = "低于要求" if a.below_threshold else "达标"
         if a.record_late:
-            state += "；记实表逾期"
+            state += f"；记实表逾期（应于{day_zh(a.record_deadline)}前）" if a.record_deadline else "；记实表逾期"
         table.add([c.date.isoformat(), *([c.branch] if multi else []), c.theme, c.expected, c.present,
                    c.excused, c.absent, c.makeup, Percent(c.rate), line, state], highlight=a.below_threshold)
     for c in report.unrecorded:
@@ -133,7 +133,13 @@ def activities_table(report: Report, *, screen: bool) -> Table:
     if screen and multi and len(shown) < len(report.activities):
         table.notes.append(f"共 {len(report.activities)} 次活动，此处只列出低于到会率要求的 {len(shown)} 次；"
                            "全部见 --format xlsx 或 json")
-    table.notes += [a.record_late for a in report.activities if a.record_late][:20]
+    late = [a.record_late for a in report.activities if a.record_late]
+    unlisted = [a.record_late for a in report.activities if a.record_late and a not in shown]
+    if unlisted:  # rows not in the table: each named here
+        table.notes += unlisted[:20]
+    elif late:  # every one is a row, its deadline in 情况: one line, not a page of them
+        table.notes.append(f"记实表逾期 {len(late)} 次（见“情况”列）；已报送的请登记报送日期："
+                           "partyday record 活动日期 --filed-on 报送日期")
     return table
 
 
@@ -443,7 +449,7 @@ def _room_for(ws: Any, anchor: int, chart_cm: float, width_chars: int) -> bool:
     landscape = ws.page_setup.orientation == "landscape"
     page_w, page_h = (A4_PT[1], A4_PT[0]) if landscape else A4_PT
     usable_w, usable_h = page_w - 2 * MARGIN_PT[0], page_h - 2 * MARGIN_PT[1] - 20  # 20: print title row
-    scale = min(1.0, usable_w / (width_chars * 5.3 + 4 * len(ws.column_dimensions)))
+    scale = min(1.0, usable_w / (width_chars * 7.0 + 4 * len(ws.column_dimensions)))  # as LibreOffice draws them
     capacity = usable_h / scale
     used = sum((ws.row_dimensions[r].height or 20.0) for r in range(1, anchor))
     left = capacity - used % capacity
