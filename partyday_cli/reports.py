@@ -55,7 +55,8 @@ def dues_members(ws: Any, year: int, branch: str | None) -> list[tuple[int, Any]
     if not members:
         raise UserError(f"账本里没有 {year} 年的党员名单。请先运行 partyday roster import 花名册.xlsx"
                         "（补录历史名册可加 --as-of 2017-01-01）")
-    return members
+    order = ws.branch_order()
+    return sorted(members, key=lambda pair: order(pair[1].branch))  # branches as partyday.toml lists them
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,10 @@ def dues_report(ws: Any, year: int, branch: str | None, as_of: date, *, until: d
         ids = {mid for mid, _ in people}
         mine = [p for p in paid if p.member_id in ids and belongs(p, name)]
         # where the branch's 台账 stops: its months up to there are 已交 or 未交 as of the day
-        stop = last_recorded_month([p for p in recorded if p.member_id in ids and belongs(p, name)], year)
+        own = [p for p in recorded if p.member_id in ids and belongs(p, name)]
+        # recorded when a member of its own has payments: one who moved in, paid in the other
+        # branch's 台账, does not make this branch's 台账 in
+        stop = last_recorded_month(own, year) if any(len(entries[p.member_id]) == 1 for p in own) else None
         if stop is not None and stop > f"{cut:%Y-%m}":
             stop = f"{cut:%Y-%m}"
         if stop is None:  # no 台账 of this branch: nothing is owed that anyone recorded

@@ -181,8 +181,30 @@ def from_text(root: Path, text: str) -> Workspace:
         config = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise UserError(f"{path} {toml_error_zh(str(exc), text)}。请对照 partyday init 生成的示例修改") from None
+    _check_types(path, text, config)
     return Workspace(root, config, _schedule(path, text, config.get("schedule", {})),
                      _branches(path, text, config.get("branches", [])))
+
+
+# Settings read as whole numbers (with their least value) or as true/false: a value of the
+# wrong kind ("三天", "false" in quotes) is one Chinese line naming it, never a crash or a
+# quoted "false" read as true.
+_WHOLE = {("deadlines", "record_within_workdays"): 0, ("deadlines", "record_copies"): 1,
+          ("deadlines", "notify_days_before"): 0, ("deadlines", "change_report_days"): 0,
+          ("lectures", "secretary_yearly"): 0}
+_TRUE_FALSE = (("dues", "on_activity_day"), ("dues", "quarterly_payment"), ("themes", "one_per_day"))
+
+
+def _check_types(path: Path, text: str, config: dict[str, Any]) -> None:
+    for (section, key), least in _WHOLE.items():
+        value = config.get(section, {}).get(key) if isinstance(config.get(section), dict) else None
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < least):
+            raise _config_error(path, text, f"{section}.{key}",
+                                f"= {value!r} 应为不小于 {least} 的整数（不加引号），如 {key} = {max(least, 3)}")
+    for section, key in _TRUE_FALSE:
+        value = config.get(section, {}).get(key) if isinstance(config.get(section), dict) else None
+        if value is not None and not isinstance(value, bool):
+            raise _config_error(path, text, f"{section}.{key}", f"= {value!r} 应为 true 或 false（不加引号）")
 
 
 def _branches(path: Path, text: str, raw: Any) -> tuple[Branch, ...]:

@@ -444,6 +444,34 @@ def test_a_member_moved_between_branches_owes_each_its_own_months(three, tmp_pat
     assert [md["month"] for md in there["months"]] == ["2017-09", "2017-10"]
 
 
+def test_a_moved_members_payments_do_not_make_his_old_branch_recorded(three, tmp_path):
+    """二党员0 moves to 一支部 in September and pays there; only 一支部's 台账 is imported.
+    二支部 has no 台账: the quarterly report and dues report flag none of its members under
+    党章第九条 (his payments made it look recorded)."""
+    from dataclasses import replace as copy
+
+    from partyday_cli.store.roster import save_roster
+    from tests.test_dues import write_ledger
+
+    branches = ("一支部", "二支部", "三支部")
+    members = [Member(f"{b[0]}党员{i}", b, joined=date(2010, 7, 1), phone=f"1390000{k}{i}", income=Decimal("4000"))
+               for k, b in enumerate(branches) for i in range(4)]
+    moved = [copy(m, branch="一支部", transferred_in=date(2017, 9, 1)) if m.name == "二党员0" else m for m in members]
+    with open_ledger(three / "ledger.db") as ledger:
+        save_roster(ledger, members, sha256="b" * 64, original_name="花名册1月.xlsx", archived_path="",
+                    effective_date=date(2017, 1, 1))
+        save_roster(ledger, moved, sha256="c" * 64, original_name="花名册9月.xlsx", archived_path="",
+                    effective_date=date(2017, 9, 1))
+    rows = [[f"一党员{i}", "", "", "", *[40] * 10] for i in range(4)] + [["二党员0", "", "", "", *[""] * 8, 40, 40]]
+    path = write_ledger(tmp_path / "一支部台账.xlsx", rows, title="一支部2017年党费收缴台账")
+    assert invoke("dues", "import", str(path), "--branch", "一支部").exit_code == 0
+    report = json.loads(invoke("report", "quarterly", "-y", "2017", "-q", "3", "-f", "json").stdout)
+    assert not [m for m in report["dues"]["members"] if m["branch"] == "二支部"]
+    said = invoke("dues", "report", "-y", "2017", "--as-of", "2017-10-15", "-f", "json")
+    assert "二支部、三支部 2017年还没有导入党费台账" in said.stderr
+    assert not [m for m in json.loads(said.stdout)["members"] if m["branch"] == "二支部" and m["flags"]]
+
+
 def test_dangwei_xlsx_has_branch_sheet(three, tmp_path):
     target = tmp_path / "党委.xlsx"
     assert invoke("report", "quarterly", "-y", "2017", "-q", "2", "-o", str(target)).exit_code == 0

@@ -253,3 +253,23 @@ def test_a_config_typed_wrong_is_one_chinese_line_naming_the_line(tmp_path):
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert f"第{line}行第8列：等号后的值写法不对" in result.stderr and "这一行是：name = 机关第一党支部" in result.stderr
     assert "Invalid" not in result.stderr and "column" not in result.stderr
+
+
+def test_a_setting_of_the_wrong_kind_is_one_chinese_line_not_a_crash(tmp_path):
+    """notify_days_before = "三天" crashed remind (exit 70, English); on_activity_day = "false"
+    was read as true. Each is now named with its line, and nothing runs on it."""
+    ws = tmp_path / "ws"
+    assert invoke("init", str(ws), "--branch", "机关第一党支部").exit_code == 0
+    config = ws / "partyday.toml"
+    text = config.read_text(encoding="utf-8")
+    for key, wrong in (("notify_days_before", '"三天"'), ("record_copies", "0")):
+        broken = "\n".join(f"{key} = {wrong}" if line.split("=")[0].strip() == key else line
+                           for line in text.splitlines())
+        config.write_text(broken, encoding="utf-8")
+        result = invoke("remind", "-w", str(ws))
+        assert result.exit_code == 1 and f"配置项 deadlines.{key}" in result.stderr, result.output
+        assert "内部错误" not in result.output and "ValueError" not in result.output
+    config.write_text("\n".join('on_activity_day = "false"' if line.split("=")[0].strip() == "on_activity_day"
+                                 else line for line in text.splitlines()), encoding="utf-8")
+    result = invoke("calendar", "2017", "-w", str(ws))
+    assert result.exit_code == 1 and "dues.on_activity_day" in result.stderr and "true 或 false" in result.stderr

@@ -75,6 +75,8 @@ def standard(
     year = year or date.today().year
     policy = dues_policy(ws)
     members = _members(ws, year, branch)
+    if branch is None:  # a member who moved between branches in the year: listed once, where now
+        members = list({mid: m for mid, m in members}.items())
     rows = [(m, monthly_standard(m, policy)) for _, m in members]
     fmt = format_from_output(fmt, output, Format.table)
     private = show_private  # every format masks the same fields
@@ -341,14 +343,15 @@ def _labels(results) -> dict[int, str]:  # type: ignore[no-untyped-def]
     """张伟（第二党小组） for the members of `results` who share a name."""
     from partyday_cli.core.members import namesake_labels
 
-    return namesake_labels((r.member_id, r) for r in results)
+    once = {r.member_id: r for r in results}  # a member who moved has a line in each branch: one person
+    return namesake_labels(once.items())
 
 
 def _summary(results) -> str:  # type: ignore[no-untyped-def]
     paid = sum((r.paid_total for r in results), _zero())
     owed = sum((r.owed_total for r in results), _zero())
     in_arrears = sum(1 for r in results if r.arrears_months)
-    text = f"共 {len(results)} 人，已交 {paid} 元，欠交 {owed} 元（{in_arrears} 人）"
+    text = f"共 {len({r.member_id for r in results})} 人，已交 {paid} 元，欠交 {owed} 元（{in_arrears} 人）"
     unrecorded = _unrecorded_months(results)
     if unrecorded:
         from partyday_cli.core.dues import months_list_zh

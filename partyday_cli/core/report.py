@@ -807,9 +807,10 @@ class BranchSummary:
 
     def sort_key(self) -> tuple:
         """Worst first: no record at all, then the lowest average rate, then the most
-        members flagged, the most dues owed, the most shortfalls."""
+        members flagged, the most dues owed, the most shortfalls; alike, in the order the
+        rows come (the workspace's branch order: the sort is stable)."""
         rate = Fraction(-1) if self.avg_rate is None else self.avg_rate
-        return (rate, -self.members_flagged, -self.owed, -(self.theme_short + self.kind_short), self.branch)
+        return (rate, -self.members_flagged, -self.owed, -(self.theme_short + self.kind_short))
 
 
 def _by_branch(items: Iterable[Any], key: Callable[[Any], str]) -> dict[str, list[Any]]:

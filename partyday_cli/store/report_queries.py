@@ -488,7 +488,14 @@ def report_dues(ledger: Ledger, period: Period, today: date, policy: Any, branch
     read = prefetch.rows("paid") if prefetch is not None else None
     cut = _cut(period, today)
     paid = {row[0]: row[1:] for row in read} if read is not None else _paid_aggregates(ledger, first, last, cut)
-    with_dues = {p[2] for p in people if p[0] in paid}
+    # a branch whose 台账 is in: a member of its own has payments (one who moved between the
+    # 党委's branches, paid in the other branch's 台账, does not make it recorded)
+    moved = {r[0] for r in _cursor(ledger).execute(
+        "SELECT mv.member_id FROM member_versions mv JOIN imports i ON i.id = mv.import_id"
+        " WHERE i.kind = 'roster' AND mv.present = 1 AND i.effective_date <= ?"
+        " GROUP BY mv.member_id HAVING count(DISTINCT mv.branch) > 1", (f"{period.year}-12-31",))}
+    with_dues = {p[2] for p in people if p[0] in paid and p[0] not in moved} or \
+        {p[2] for p in people if p[0] in paid}
     people = [p for p in people if p[2] in with_dues]
     if not people:
         return None
