@@ -148,8 +148,13 @@ def test_record_fills_attendance_once_recorded(sample):
     text = " ".join(str(c.value) for row in ws.iter_rows() for c in row if c.value)
     assert "高峰（出差）" in text and "许文" in text
 
+    # the same plan again (printed in another template, say) re-plans nothing: no --force
+    assert invoke("plan", "2017").exit_code == 0
+    config = sample / "partyday.toml"  # another rule: a new plan, which asks for --force
+    config.write_text(config.read_text(encoding="utf-8").replace('rule = "month.week2.wed"', 'rule = "month.week3.wed"', 1),
+                      encoding="utf-8")
     result = invoke("plan", "2017")
-    assert result.exit_code == 1 and "--force" in result.stderr
+    assert result.exit_code == 1 and "新的安排与账本中的不同" in result.stderr and "--force" in result.stderr
     result = invoke("plan", "2017", "--force")
     assert result.exit_code == 0
     conn = sqlite3.connect(sample / "ledger.db")

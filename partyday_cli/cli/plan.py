@@ -162,9 +162,9 @@ def plan(
         ]
         with open_ledger(ws.ledger_path) as ledger:
             recorded = dates_with_records(ledger, year, name)
-            if recorded and not force:
-                raise UserError(f"{name} {year} 年已有 {len(recorded)} 次活动的签到记录。重新排期请加 --force"
-                                "（已有签到记录会保留）")
+            if recorded and not force and not _same_plan(ledger, name, year, activities):
+                raise UserError(f"{name} {year} 年已有 {len(recorded)} 次活动的签到记录，新的安排与账本中的不同。"
+                                "重新排期请加 --force（已有签到记录会保留）")
             saved = save_plan(ledger, name, year, activities)
         info(f"{name} {year} 年计划已存入账本：{len(activities)} 次活动"
              + (f"（新增 {saved.added}，更新 {saved.updated}，删除 {saved.removed}）" if saved.updated else ""))
@@ -186,6 +186,19 @@ def plan(
         if plan_due and date.today() > plan_due and date.today().year == year:
             warn(f"年度活动安排表应于 {plan_due.isoformat()} 前报送，已过期；请尽快报送")
     _warn_org(ws)  # once, not once per branch
+
+
+def _same_plan(ledger, branch: str, year: int, activities) -> bool:  # type: ignore[no-untyped-def]
+    """The plan in the ledger is this one (same days, themes and kinds): printing it again,
+    in another template, re-plans nothing and needs no --force."""
+    from partyday_cli.store.activities import activities_in_year
+
+    def key(a):  # type: ignore[no-untyped-def]
+        return (a.date, a.theme, tuple(a.kinds))
+
+    kept = [a for a in activities_in_year(ledger, year, branch)  # the plan's days, not a meeting's own
+            if a.status != "已取消计划" and a.rule and a.rule != "attend --date"]
+    return sorted(map(key, kept)) == sorted(map(key, activities))
 
 
 def _plan_due(text: object, year: int) -> date | None:
