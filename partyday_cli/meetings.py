@@ -26,6 +26,18 @@ def _branch(ws: Any, branch: str | None) -> str:
     return found.name
 
 
+def _branch_of_group(ws: Any, day: date, group: str) -> str | None:
+    """The one branch whose roster on `day` has 党小组 `group`, else None."""
+    from partyday_cli.store.ledger import open_ledger
+    from partyday_cli.store.roster import members_on_with_ids
+
+    if not ws.ledger_path.exists():
+        return None
+    with open_ledger(ws.ledger_path) as ledger:
+        found = {m.branch for _, m in members_on_with_ids(ledger, day) if m.group == group}
+    return found.pop() if len(found) == 1 else None
+
+
 def add_meeting(ws: Any, day: date, kinds: tuple[str, ...], *, branch: str | None = None, place: str = "",
                 host: str = "", content: str = "", speaker: str = "", title: str = "",
                 group: str = "") -> AddResult:
@@ -35,6 +47,8 @@ def add_meeting(ws: Any, day: date, kinds: tuple[str, ...], *, branch: str | Non
     from partyday_cli.store.meetings import save_meeting
     from partyday_cli.store.roster import has_roster, members_on_with_ids
 
+    if branch is None and group and len(ws.branches) > 1:  # 第一党小组 of one branch only says whose
+        branch = _branch_of_group(ws, day, group)
     name = _branch(ws, branch)
     if (speaker or title) and LECTURE not in kinds:
         raise UserError("--speaker 和 --title 是党课的主讲人和题目，只用于 --kind 党课 的会议")

@@ -472,6 +472,31 @@ def test_a_moved_members_payments_do_not_make_his_old_branch_recorded(three, tmp
     assert not [m for m in json.loads(said.stdout)["members"] if m["branch"] == "二支部" and m["flags"]]
 
 
+def test_a_groups_meeting_in_a_dangwei_needs_no_branch_where_the_group_says_whose(three, tmp_path):
+    """第一党小组 is 一支部's only: meeting add, signsheet and record of its 党小组会 need no
+    --branch; a day every branch holds something on still asks which."""
+    from dataclasses import replace as copy
+
+    from partyday_cli.store.roster import save_roster
+
+    branches = ("一支部", "二支部", "三支部")
+    members = [Member(f"{b[0]}党员{i}", b, joined=date(2010, 7, 1), phone=f"1390000{k}{i}") for k, b in enumerate(branches)
+               for i in range(4)]
+    grouped = [copy(m, group="第一党小组") if m.branch == "一支部" else m for m in members]
+    with open_ledger(three / "ledger.db") as ledger:
+        save_roster(ledger, grouped, sha256="d" * 64, original_name="花名册.xlsx", archived_path="",
+                    effective_date=date(2017, 1, 1))
+    added = invoke("meeting", "add", "2017-05-24", "--kind", "党小组会", "--group", "第一党小组")
+    assert added.exit_code == 0 and "一支部" in added.output, added.output
+    sheet = invoke("signsheet", "2017-05-24", "-o", str(tmp_path / "s.xlsx"))
+    assert sheet.exit_code == 0 and "应到 4 人" in sheet.output, sheet.output
+    assert invoke("record", "2017-05-24", "-o", str(tmp_path / "r.xlsx")).exit_code == 0
+    planned = json.loads(invoke("calendar", "2017", "-f", "json").stdout)
+    day = (planned["days"] if isinstance(planned, dict) else planned)[4]["date"]
+    every = invoke("signsheet", day, "-o", str(tmp_path / "s2.xlsx"))
+    assert every.exit_code == 1 and "--branch" in every.stderr
+
+
 def test_dangwei_xlsx_has_branch_sheet(three, tmp_path):
     target = tmp_path / "党委.xlsx"
     assert invoke("report", "quarterly", "-y", "2017", "-q", "2", "-o", str(target)).exit_code == 0

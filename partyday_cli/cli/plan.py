@@ -67,8 +67,16 @@ def _branch_names(ws, branch: str | None) -> list[str]:  # type: ignore[no-untyp
     return [b.name for b in ws.branches]
 
 
-def _one_branch(ws, branch: str | None) -> str:  # type: ignore[no-untyped-def]
+def _one_branch(ws, branch: str | None, day: date | None = None) -> str:  # type: ignore[no-untyped-def]
     names = _branch_names(ws, branch)
+    if len(names) > 1 and day is not None and ws.ledger_path.exists():
+        from partyday_cli.store.activities import activity_on
+        from partyday_cli.store.ledger import open_ledger
+
+        with open_ledger(ws.ledger_path) as ledger:  # a day only one branch holds something on says whose
+            held = {a.branch for a in activity_on(ledger, day)}
+        if len(held) == 1:
+            return held.pop()
     if len(names) > 1:
         raise UserError(f"本工作区有 {len(names)} 个支部，请用 --branch 指定一个：{'、'.join(names)}")
     return names[0]
@@ -297,7 +305,7 @@ def signsheet(
 
     ws = require_workspace(ctx, workspace)
     when = parse_day(day, "活动日期")
-    name = _one_branch(ws, branch)
+    name = _one_branch(ws, branch, when)
     with open_ledger(ws.ledger_path) as ledger:
         act = _activity_for(ws, ledger, when, name, _calendar(ws, True))
         everyone = members_on_with_ids(ledger, when, name, if_present=True)
@@ -401,7 +409,7 @@ def record(
 
     ws = require_workspace(ctx, workspace)
     when = parse_day(day, "活动日期")
-    name = _one_branch(ws, branch)
+    name = _one_branch(ws, branch, when)
     cal = _calendar(ws, True)
     with open_ledger(ws.ledger_path) as ledger:
         act = _activity_for(ws, ledger, when, name, cal)
