@@ -229,6 +229,7 @@ def build(ws: Any, period: Any, branch: str | None, today: date) -> Any:
         lectures = secretary_lectures_from_config(ws.section("lectures"))
         # the 书记 is looked up only where the scheme asks 负责人每年至少讲一次党课
         secretaries = secretaries_of(ws, ledger, min(period.end, today)) if lectures else {}
+        counts = q.branch_counts(ledger, min(period.end, today)) if branch is None else None
     if not acts:
         where = branch or "本工作区"
         raise UserError(f"{where} {period.year} 年截至 {period.end.isoformat()} 没有任何活动记录。"
@@ -238,7 +239,7 @@ def build(ws: Any, period: Any, branch: str | None, today: date) -> Any:
                         activities=acts, tallies=tallies, directory=directory, dues=dues,
                         catalogues=_catalogues(ws, names), kind_rules=kind_rules,
                         deadline_for=_deadline_for(ws), secretaries=secretaries,
-                        secretary_lectures=lectures)
+                        secretary_lectures=lectures, roster_counts=counts)
 
 
 def _check_json(c: Any) -> dict[str, Any]:

@@ -497,6 +497,20 @@ def test_a_groups_meeting_in_a_dangwei_needs_no_branch_where_the_group_says_whos
     assert every.exit_code == 1 and "--branch" in every.stderr
 
 
+def test_a_branch_without_sign_ins_yet_counts_its_members(three):
+    """三支部's sign-ins are not in yet: the per-branch table still says it has 4 党员 (it said 0,
+    counting only members with rows in the period)."""
+    conn = sqlite3.connect(three / "ledger.db")
+    conn.execute("DELETE FROM attendance_marks WHERE activity_id IN (SELECT id FROM activities WHERE branch = '三支部')")
+    conn.execute("DELETE FROM attendance WHERE activity_id IN (SELECT id FROM activities WHERE branch = '三支部')")
+    conn.execute("DELETE FROM attendance_files WHERE activity_id IN (SELECT id FROM activities WHERE branch = '三支部')")
+    conn.commit()
+    conn.close()
+    rows = {r["branch"]: r for r in quarterly_json()["branches"]}
+    assert rows["三支部"]["recorded"] == 0 and rows["三支部"]["members"] == 4
+    assert rows["一支部"]["members"] == 4 and rows["二支部"]["members"] == 4
+
+
 def test_dangwei_xlsx_has_branch_sheet(three, tmp_path):
     target = tmp_path / "党委.xlsx"
     assert invoke("report", "quarterly", "-y", "2017", "-q", "2", "-o", str(target)).exit_code == 0

@@ -821,9 +821,11 @@ def _by_branch(items: Iterable[Any], key: Callable[[Any], str]) -> dict[str, lis
 
 
 def branch_rollup(branches: Sequence[str], acts: Sequence[ActivityStat], pending: Sequence[ActivityCounts],
-                  members: Sequence[MemberStat], dues: Sequence[DuesLine], checks: Sequence[Check]
-                  ) -> list[BranchSummary]:
-    """One row per branch, the worst first."""
+                  members: Sequence[MemberStat], dues: Sequence[DuesLine], checks: Sequence[Check],
+                  roster_counts: Mapping[str, int] | None = None) -> list[BranchSummary]:
+    """One row per branch, the worst first. `roster_counts`: each branch's members on the
+    roster at the report's day, for 党员 (else: those expected at the period's activities,
+    none for a branch whose sign-ins are not in yet)."""
     acts_by = _by_branch(acts, lambda a: a.counts.branch)
     pending_by = _by_branch(pending, lambda a: a.branch)
     people_by = _by_branch(members, lambda m: m.info.branch)
@@ -838,7 +840,8 @@ def branch_rollup(branches: Sequence[str], acts: Sequence[ActivityStat], pending
             branch=b, planned=len(mine) + len(pending_by.get(b, [])), recorded=len(mine),
             below=sum(1 for a in mine if a.below_threshold),
             avg_rate=sum(rates, Fraction(0)) / len(rates) if rates else None,
-            members=sum(1 for m in people if m.tally.period_expected > 0),
+            members=roster_counts.get(b, 0) if roster_counts is not None else
+            sum(1 for m in people if m.tally.period_expected > 0),
             members_flagged=sum(1 for m in people if m.flags),
             owed=sum((d.owed for d in owing), Decimal("0.00")),
             members_in_arrears=sum(1 for d in owing if d.owed > 0),
@@ -879,7 +882,8 @@ def build_report(*, period: Period, today: date, thresholds: Thresholds, branch:
                  tallies: Mapping[int, MemberTally], directory: Mapping[int, MemberInfo],
                  dues: Sequence[DuesLine] | None, catalogues: Mapping[str, Any],
                  kind_rules: Sequence[KindRule], deadline_for: Callable[[date], date] | None = None,
-                 secretaries: Mapping[str, str] | None = None, secretary_lectures: int = 0) -> Report:
+                 secretaries: Mapping[str, str] | None = None, secretary_lectures: int = 0,
+                 roster_counts: Mapping[str, int] | None = None) -> Report:
     """The report of `period` from the year's activities up to the period's end."""
     as_of = min(period.end, today)
     place = {b: n for n, b in enumerate(branches)}  # one day's activities in the workspace's branch order
@@ -917,6 +921,6 @@ def build_report(*, period: Period, today: date, thresholds: Thresholds, branch:
                               waiting_by.get(b, []))
         checks += lecture_speaker_check(b, held + minutes_by.get(b, []), (secretaries or {}).get(b, ""),
                                         secretary_lectures, period, as_of)
-    rollup = branch_rollup(names, stats, unrecorded, members, list(dues or ()), checks)
+    rollup = branch_rollup(names, stats, unrecorded, members, list(dues or ()), checks, roster_counts)
     return Report(period, as_of, thresholds, branch, stats, unrecorded, members,
                   None if dues is None else list(dues), checks, plan_checks, rollup)

@@ -147,6 +147,19 @@ def _json_ids(ids: Iterable[int]) -> str:
     return "[" + ",".join(str(int(i)) for i in ids) + "]"
 
 
+def branch_counts(ledger: Ledger, day: date) -> dict[str, int]:
+    """Each branch's members on `day`, as the roster in force then lists them (joined by
+    then, not transferred out)."""
+    import_id = _import_in_force(ledger.conn, day, fallback=True)
+    if import_id is None:
+        return {}
+    iso = day.isoformat()
+    return {branch: int(n) for branch, n in _cursor(ledger).execute(
+        "SELECT branch, count(*) FROM member_versions WHERE import_id = ? AND present = 1"
+        " AND (joined IS NULL OR joined <= ?) AND (transferred_in IS NULL OR transferred_in <= ?)"
+        " AND (transferred_out IS NULL OR transferred_out > ?) GROUP BY branch", (import_id, iso, iso, iso))}
+
+
 def member_directory(ledger: Ledger, day: date) -> dict[int, MemberInfo]:
     """Name, branch, 党小组 and phone of every member, as the roster in force on `day`
     says (members it does not mention: as the members table says)."""
