@@ -372,3 +372,10 @@ def test_a_party_committee_gets_one_dues_ledger_per_branch(tmp_path):
     one = invoke("dues", "report", "-y", "2017", "--as-of", "2017-06-30", "-o", str(tmp_path / "台账.xlsx"),
                  "-w", str(ws))
     assert one.exit_code == 1 and "--branch" in one.stderr and not (tmp_path / "台账.xlsx").exists()
+
+
+def test_the_taizhang_templates_variables_are_listed(sample):
+    """A 党委 making its own 党费台账 format finds the variables as for the other templates."""
+    result = invoke("dues", "report", "--list-vars")
+    assert result.exit_code == 0
+    assert "模板 党费台账.xlsx 使用的变量" in result.stdout and "members" in result.stdout and "cells" in result.stdout

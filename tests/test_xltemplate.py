@@ -637,3 +637,16 @@ def test_a_long_wrapped_sentence_grows_its_row_and_a_short_one_does_not():
                                                 template_name="t.xlsx"))).active
     assert out.row_dimensions[1].height >= 2 * 15  # 40 units of width, about 70 of text: two lines at least
     assert out.row_dimensions[2].height in (None, 15)
+
+
+def test_money_keeps_its_fen_in_a_cell_of_no_format():
+    """A 党委's own 党费台账 with General cells: 139.50 prints as 139.50 (it printed 139.5 and
+    93 beside “93.00（4月补交）”); a cell the template formats keeps its own format."""
+    from decimal import Decimal
+
+    template = small_template({"A1": "{{ a }}", "A2": "{{ b }}", "A3": "{{ n }}"})
+    out = render_workbook(template, {"a": Decimal("139.50"), "b": Decimal("93.00"), "n": 12},
+                          template_name="t.xlsx")
+    ws = openpyxl.load_workbook(io.BytesIO(out))["签到表"]
+    assert ws["A1"].number_format == "0.00" and ws["A2"].number_format == "0.00"
+    assert ws["A3"].number_format == "General"  # a count stays a count

@@ -144,6 +144,7 @@ def report(
         "--template", "-t", help="自己的党费台账 xlsx 模板（党委下发的格式）；不填则用自带模板。")] = None,
     as_of: Annotated[str | None, typer.Option(
         "--as-of", help="统计截至哪天（默认今天），如 2017-07-01。")] = None,
+    list_vars: Annotated[bool, typer.Option("--list-vars", help="列出党费台账模板可用的变量后退出。")] = False,
     workspace: WorkspaceOpt = None,
 ) -> None:
     """党费收缴情况：每人每月应交、已交、欠交，补交和连续未交的提醒，并可生成党费台账。
@@ -161,9 +162,24 @@ def report(
 
       partyday dues report --year 2017 --as-of 2017-07-01 --format xlsx -o 2017年党费台账.xlsx
     """
+    if list_vars:
+        from partyday_cli.cli.plan import _list_vars, shipped_template
+
+        _list_vars(template or shipped_template(TEMPLATE_NAME), LEDGER_VARS)
+        return
     ws = require_workspace(ctx, workspace)
     day = parse_day(as_of, "--as-of") if as_of else date.today()
     _run_report(ws, year or day.year, branch, fmt, output, template, day)
+
+
+LEDGER_VARS = {
+    "org": "党委名称", "branch.name": "支部名称", "year": "年份", "as_of": "统计截至日期",
+    "as_of_text": "统计截至日期（2017年7月1日）", "months": "月份标题列表：1月 … 12月",
+    "members": "每名党员一项：index name group category base（基数）rate monthly（月应交）"
+               "cells（1—12月各月：金额、未交、待交、“76.50（9月补交）”、—）paid（已交合计）owed（欠交）note",
+    "totals": "合计：cells（各月合计）monthly paid owed",
+    "summary": "一句话小结（共 N 人，已交…，欠交…）", "notes": "需说明的情况（每条一行）", "today": "填报日期",
+}
 
 
 # ------------------------------------------------------------------------ shared helpers

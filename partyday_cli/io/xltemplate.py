@@ -615,6 +615,8 @@ def _write(cell, value: object) -> None:
         value = value.replace(tzinfo=None)  # Excel has no time zones
     if value is None or isinstance(value, int | float | Decimal | date | time | timedelta):
         cell.value = value
+        if isinstance(value, Decimal) and value.as_tuple().exponent == -2 and cell.number_format == "General":
+            cell.number_format = "0.00"  # money keeps its 分 in a template cell of no format: 139.50, not 139.5
         return
     text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
     cell.value = text or None
