@@ -414,24 +414,31 @@ def test_a_branch_whose_taizhang_is_not_in_is_unrecorded_not_lapsed(three, tmp_p
     assert all(md["status"] == "未登记" for m in others for md in m["months"] if md["month"] < "2017-07")
 
 
-def test_a_member_moved_between_branches_owes_each_its_own_months(three, tmp_path):
-    """二党员0 moves to 三支部 in September (the roster of 1 Sept says so): 二支部's dues cover
-    January to August, with the payments of its own 台账 and no “不在本支部党员期间” flag
-    (all his months were 不适用 there), and 三支部's report has him from September."""
+def _move_in_september(ws: Path, to: str) -> None:
+    """The three branches' members with incomes (40.00 a month), and a roster of 1 Sept
+    that lists 二党员0 in `to`, 转入 that day."""
     from dataclasses import replace as copy
 
     from partyday_cli.store.roster import save_roster
-    from tests.test_dues import write_ledger
 
     branches = ("一支部", "二支部", "三支部")
     members = [Member(f"{b[0]}党员{i}", b, joined=date(2010, 7, 1), phone=f"1390000{k}{i}", income=Decimal("4000"))
                for k, b in enumerate(branches) for i in range(4)]
-    moved = [copy(m, branch="三支部", transferred_in=date(2017, 9, 1)) if m.name == "二党员0" else m for m in members]
-    with open_ledger(three / "ledger.db") as ledger:
+    moved = [copy(m, branch=to, transferred_in=date(2017, 9, 1)) if m.name == "二党员0" else m for m in members]
+    with open_ledger(ws / "ledger.db") as ledger:
         save_roster(ledger, members, sha256="b" * 64, original_name="花名册1月.xlsx", archived_path="",
                     effective_date=date(2017, 1, 1))
         save_roster(ledger, moved, sha256="c" * 64, original_name="花名册9月.xlsx", archived_path="",
                     effective_date=date(2017, 9, 1))
+
+
+def test_a_member_moved_between_branches_owes_each_its_own_months(three, tmp_path):
+    """二党员0 moves to 三支部 in September (the roster of 1 Sept says so): 二支部's dues cover
+    January to August, with the payments of its own 台账 and no “不在本支部党员期间” flag
+    (all his months were 不适用 there), and 三支部's report has him from September."""
+    from tests.test_dues import write_ledger
+
+    _move_in_september(three, "三支部")
     path = write_ledger(tmp_path / "二支部台账.xlsx", [[f"二党员{i}", "", "", "", *[40] * 8] for i in range(4)],
                         title="二支部2017年党费收缴台账")
     assert invoke("dues", "import", str(path), "--branch", "二支部").exit_code == 0
@@ -448,20 +455,9 @@ def test_a_moved_members_payments_do_not_make_his_old_branch_recorded(three, tmp
     """二党员0 moves to 一支部 in September and pays there; only 一支部's 台账 is imported.
     二支部 has no 台账: the quarterly report and dues report flag none of its members under
     党章第九条 (his payments made it look recorded)."""
-    from dataclasses import replace as copy
-
-    from partyday_cli.store.roster import save_roster
     from tests.test_dues import write_ledger
 
-    branches = ("一支部", "二支部", "三支部")
-    members = [Member(f"{b[0]}党员{i}", b, joined=date(2010, 7, 1), phone=f"1390000{k}{i}", income=Decimal("4000"))
-               for k, b in enumerate(branches) for i in range(4)]
-    moved = [copy(m, branch="一支部", transferred_in=date(2017, 9, 1)) if m.name == "二党员0" else m for m in members]
-    with open_ledger(three / "ledger.db") as ledger:
-        save_roster(ledger, members, sha256="b" * 64, original_name="花名册1月.xlsx", archived_path="",
-                    effective_date=date(2017, 1, 1))
-        save_roster(ledger, moved, sha256="c" * 64, original_name="花名册9月.xlsx", archived_path="",
-                    effective_date=date(2017, 9, 1))
+    _move_in_september(three, "一支部")
     rows = [[f"一党员{i}", "", "", "", *[40] * 10] for i in range(4)] + [["二党员0", "", "", "", *[""] * 8, 40, 40]]
     path = write_ledger(tmp_path / "一支部台账.xlsx", rows, title="一支部2017年党费收缴台账")
     assert invoke("dues", "import", str(path), "--branch", "一支部").exit_code == 0
