@@ -650,3 +650,14 @@ def test_money_keeps_its_fen_in_a_cell_of_no_format():
     ws = openpyxl.load_workbook(io.BytesIO(out))["签到表"]
     assert ws["A1"].number_format == "0.00" and ws["A2"].number_format == "0.00"
     assert ws["A3"].number_format == "General"  # a count stays a count
+
+
+def test_an_expression_that_cannot_be_computed_is_said_in_chinese():
+    """A 党委 template that formats a text as a number: one Chinese line naming the cell, no
+    “TypeError: must be real number, not str”."""
+    template = small_template({"A1": "{{ '%.2f' % total }}"})
+    with pytest.raises(TemplateError) as err:
+        render_workbook(template, {"total": "93.00"}, template_name="t.xlsx")
+    message = str(err.value.message if hasattr(err.value, "message") else err.value)
+    assert "A1" in message and "值的类型不对" in message
+    assert "TypeError" not in message and "real number" not in message

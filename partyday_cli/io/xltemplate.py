@@ -545,8 +545,10 @@ def _runtime_error(where: _Where, exc: Exception, ast, item: int | None) -> Temp
     if isinstance(exc, TemplateSyntaxError):
         return _syntax_error(where, exc)
     if isinstance(exc, TypeError | ValueError | ArithmeticError | LookupError):
-        return where.fail(f"表达式无法计算（{type(exc).__name__}: {exc}）。请检查该单元格的写法",
-                          item)
+        why = ("值的类型不对，如把文字当作数字计算或格式化" if isinstance(exc, TypeError) else
+               "除数为零或数字超出范围" if isinstance(exc, ArithmeticError) else
+               "列表或表格里没有这一项" if isinstance(exc, LookupError) else "值无法换算")
+        return where.fail(f"表达式无法计算（{why}）。请检查该单元格的写法；变量的含义见 --list-vars", item)
     raise exc  # anything else is a bug in our own code or context objects
 
 
