@@ -42,16 +42,21 @@ def dues_policy(ws: Any) -> Any:
     return DuesPolicy(**values)  # type: ignore[arg-type]
 
 
-def dues_members(ws: Any, year: int, branch: str | None) -> list[tuple[int, Any]]:
+def dues_members(ws: Any, year: int, branch: str | None,
+                 everyone: list[tuple[int, Any]] | None = None) -> list[tuple[int, Any]]:
     """The year's members (of one branch, or all) as `dues standard|import|report` judge
-    them: the roster in force on 1 January, joined by those who came during the year."""
+    them: the roster in force on 1 January, joined by those who came during the year
+    (`everyone`: the whole 党委's, read already, to take the branch's from)."""
     from partyday_cli.store.dues import members_for_year
     from partyday_cli.store.ledger import open_ledger
 
     if branch is not None:
         ws.branch(branch)  # an unknown branch is a clear error
-    with open_ledger(ws.ledger_path) as ledger:
-        members = members_for_year(ledger, year, branch)
+    if everyone is not None:
+        members = [pair for pair in everyone if branch in (None, pair[1].branch)]
+    else:
+        with open_ledger(ws.ledger_path) as ledger:
+            members = members_for_year(ledger, year, branch)
     if not members:
         raise UserError(f"账本里没有 {year} 年的党员名单。请先运行 partyday roster import 花名册.xlsx"
                         "（补录历史名册可加 --as-of 2017-01-01）")
@@ -80,12 +85,14 @@ class DuesReport:
         return len(self.unrecorded) < len({m.branch for _, m in self.members})
 
 
-def dues_report(ws: Any, year: int, branch: str | None, as_of: date, *, until: date | None = None) -> DuesReport:
+def dues_report(ws: Any, year: int, branch: str | None, as_of: date, *, until: date | None = None,
+                everyone: list[tuple[int, Any]] | None = None) -> DuesReport:
     """The year's dues as known on `as_of`: a payment counts when it was made by then
     (its 补交 date), or, with no date, when its month has come (`until`: the last day
     whose payments count, when it is not `as_of` — the monthly export judges a month on
     the 1st of the next). Each branch's 台账 stops where its own last payment is: a branch
-    with none is 未登记 throughout, not every member 未交."""
+    with none is 未登记 throughout, not every member 未交. `everyone`: `dues_members` of the
+    year for the whole 党委, when the caller has read it."""
     from partyday_cli.core.dues import (
         answers_against_ledger,
         dues_status,
@@ -98,7 +105,9 @@ def dues_report(ws: Any, year: int, branch: str | None, as_of: date, *, until: d
     from partyday_cli.store.dues import dues_answers, payments
     from partyday_cli.store.ledger import open_ledger
 
-    members = dues_members(ws, year, branch)
+    if everyone is None:  # a member who moved has a line in each branch: both are needed
+        everyone = dues_members(ws, year, None)
+    members = dues_members(ws, year, branch, everyone) if branch is not None else everyone
     cut = until or as_of
     with open_ledger(ws.ledger_path) as ledger:
         recorded = payments(ledger, year)
@@ -111,7 +120,7 @@ def dues_report(ws: Any, year: int, branch: str | None, as_of: date, *, until: d
     # a member who moved between two branches in the year has a line in each: each branch
     # gets the payments of the months the member was its own
     entries: dict[int, list[Any]] = {}
-    for mid, m in (members if branch is None else dues_members(ws, year, None)):
+    for mid, m in everyone:
         entries.setdefault(mid, []).append(m)
     months_of = {(mid, m.branch): set(months_due(m, year, date(year, 12, 31)))
                  for mid, ms in entries.items() if len(ms) > 1 for m in ms}

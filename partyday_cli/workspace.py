@@ -163,8 +163,6 @@ _TOML_PROBLEMS = (  # tomllib's English, in the words a user who edits the file 
 
 def toml_error_zh(message: str, text: str) -> str:
     """'Invalid value (at line 103, column 8)' → '第103行第8列：等号后的值写法不对（…）'."""
-    import re
-
     where = re.search(r"\(at line (\d+), column (\d+)\)", message)
     what = next((zh for en, zh in _TOML_PROBLEMS if message.startswith(en)), "格式有误")
     if where:

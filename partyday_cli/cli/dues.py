@@ -25,7 +25,10 @@ from partyday_cli.cli.common import (
     year_callback,
 )
 from partyday_cli.errors import UserError
-from partyday_cli.reports import dues_policy  # the workspace's [dues], shared with reports
+from partyday_cli.reports import (  # the workspace's [dues], shared with reports
+    dues_members,
+    dues_policy,
+)
 
 app = typer.Typer(help="党费：核定每人每月应交党费，导入党费台账，统计已交、欠交和补交。",
                   no_args_is_help=True)
@@ -74,7 +77,7 @@ def standard(
     ws = require_workspace(ctx, workspace)
     year = year or date.today().year
     policy = dues_policy(ws)
-    members = _members(ws, year, branch)
+    members = dues_members(ws, year, branch)
     if branch is None:  # a member who moved between branches in the year: listed once, where now
         members = list({mid: m for mid, m in members}.items())
     rows = [(m, monthly_standard(m, policy)) for _, m in members]
@@ -183,12 +186,6 @@ LEDGER_VARS = {
 
 
 # ------------------------------------------------------------------------ shared helpers
-
-
-def _members(ws, year: int, branch: str | None):  # type: ignore[no-untyped-def]
-    from partyday_cli.reports import dues_members
-
-    return dues_members(ws, year, branch)
 
 
 def _base_text(base, private: bool) -> str | None:  # type: ignore[no-untyped-def]

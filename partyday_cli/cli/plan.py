@@ -332,9 +332,7 @@ def signsheet(
     dues = _dues_on_the_day(ws, when, name, expected + [m for m, _ in extra]) if with_dues else None
     activity = activity_dict(act, time="" if own_day else time)  # [schedule] time is the activity day's
     if own_day:
-        lecture = f"《{meeting.title}》" if meeting.title else ""
-        speaker = f"（主讲人：{meeting.speaker}）" if meeting.speaker else ""
-        activity["theme"] = (lecture + speaker) or meeting.content or activity["theme"]
+        activity["theme"] = _lecture(meeting) or meeting.content or activity["theme"]
     context = signsheet_context(org=ws.org_name, branch=name, activity=activity, expected=expected,
                                 exempt=exempt, day=when, dues=dues, extra=extra, title=title, labels=labels)
     # a branch without 党小组 gets the sheet without that column (it would print empty)
@@ -347,6 +345,12 @@ def signsheet(
     info(f"应到 {len(expected)} 人" + (f"；免参加 {len(exempt)} 人：{'、'.join(m.name for m in exempt)}"
                                        if exempt else "")
          + (f"；本月转出、到会即计入应到的 {len(leaving)} 人列在表末：{'、'.join(leaving)}" if leaving else ""))
+
+
+def _lecture(meeting) -> str:  # type: ignore[no-untyped-def]
+    """A 党课's title and speaker as the 签到表 and the 记录 print them: 《…》（主讲人：…）, or ''."""
+    return (f"《{meeting.title}》" if meeting.title else "") + (
+        f"（主讲人：{meeting.speaker}）" if meeting.speaker else "")
 
 
 def _dues_on_the_day(ws, day: date, branch: str, expected: list) -> list[str]:  # type: ignore[no-untyped-def]
@@ -489,8 +493,7 @@ def record_workbook(ws, ledger, cal, act, template: Path | None = None  # type: 
     if labels is not ACTIVITY_LABELS:
         activity["time"] = ""  # [schedule] time is the activity day's, not a meeting's
     if meeting is not None:
-        lecture = (f"《{meeting.title}》" if meeting.title else "") + (f"（主讲人：{meeting.speaker}）"
-                                                                       if meeting.speaker else "")
+        lecture = _lecture(meeting)
         if meeting.group:
             activity["kinds"] = f"{activity['kinds']}（{meeting.group}）"
         if labels is not ACTIVITY_LABELS:

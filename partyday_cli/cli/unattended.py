@@ -6,6 +6,8 @@ colour and ask nothing; exit 0 on success, 1 on a user problem, 70 on a bug.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated
@@ -67,20 +69,30 @@ def _put_back(folder: Path, names: list[str], before: dict[str, bytes | None]) -
                 remember(folder / name, old)  # partyday's own earlier file, as the guard knew it
 
 
+@contextmanager
+def _failure_logged(root: Path, label: str) -> Iterator[None]:
+    """A run stopped by a UserError leaves its 失败 line in partyday.log (cron and 任务计划程序
+    keep no stderr), then stops as it would."""
+    from partyday_cli.io.runlock import log_run
+
+    try:
+        yield
+    except UserError as exc:
+        log_run(root, label, f"失败：{exc.message}")
+        raise
+
+
 def _workspace(ctx, workspace: Path | None, label: str):  # type: ignore[no-untyped-def]
     """The workspace of an unattended run; a config that cannot be read is logged in the
     workspace's partyday.log too (cron and 任务计划程序 keep no stderr)."""
     from partyday_cli.cli.common import workspace_option
-    from partyday_cli.io.runlock import log_run
     from partyday_cli.workspace import find_root
 
-    try:
+    root = find_root(workspace_option(ctx, workspace))
+    if root is None:
+        return require_workspace(ctx, workspace)  # says how to get a workspace
+    with _failure_logged(root, label):
         return require_workspace(ctx, workspace)
-    except UserError as exc:
-        root = find_root(workspace_option(ctx, workspace))
-        if root is not None:
-            log_run(root, label, f"失败：{exc.message}")
-        raise
 
 
 def _month_files(ws, year: int, month: int, today: date) -> dict[str, bytes]:  # type: ignore[no-untyped-def]
@@ -174,12 +186,13 @@ def _summary_table(ledger, ws, acts, year: int, month: int):  # type: ignore[no-
 
 def _dues_table(ws, year: int, end: date, today: date):  # type: ignore[no-untyped-def]
     from partyday_cli.cli.dues import _report_table
-    from partyday_cli.reports import dues_report
+    from partyday_cli.reports import dues_members, dues_report
 
     try:
-        done = dues_report(ws, year, None, min(end + timedelta(days=1), today), until=end)
+        everyone = dues_members(ws, year, None)
     except UserError:  # no roster for the year: the bundle has no dues table
         return None
+    done = dues_report(ws, year, None, min(end + timedelta(days=1), today), until=end, everyone=everyone)
     # the month's bundle: the months to its end (a later month's payment, or one recorded
     # for a later month, is next month's news), judged as of the day after it — or today,
     # for a month not over yet (its dues are 待交, not 未交)
@@ -217,35 +230,31 @@ def export_monthly(
     ws = _workspace(ctx, workspace, "export monthly")
     year, mon = _month(month, _today(today))
     label = f"export monthly {year}-{mon:02d}"
-    try:
-        with workspace_lock(ws.root, wait=wait):
-            day = _today(today)
-            if (year, mon) >= (day.year, day.month):
-                warn(f"{year}年{mon}月尚未结束：导出的是截至 {day.isoformat()} 的情况，党费当月为“待交”")
-            files = _month_files(ws, year, mon, day)
-            manifest = {"month": f"{year}-{mon:02d}", "files": [
-                {"name": name, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
-                for name, data in sorted(files.items())]}
-            files["manifest.json"] = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode()
-            folder = ws.root / "out" / f"{year}-{mon:02d}"
-            folder.mkdir(parents=True, exist_ok=True)
-            before = {n: (folder / n).read_bytes() if (folder / n).is_file() else None for n in files}
-            # manifest.json last: a bundle whose manifest is new is whole
-            changed = sorted((n for n, d in files.items() if before[n] != d), key=lambda n: (n == "manifest.json", n))
-            guard = OutputGuard(force=force, workspace_root=ws.root)
-            for name in changed:  # every refusal before any write: the bundle stays whole
-                guard.check(folder / name)
-            written: list[str] = []
-            try:
-                for name in changed:
-                    guard.write(folder / name, files[name])
-                    written.append(name)
-            except UserError:  # a file held open part way: the ones written go back as they were
-                _put_back(folder, written, before)
-                raise
-    except UserError as exc:
-        log_run(ws.root, label, f"失败：{exc.message}")
-        raise
+    with _failure_logged(ws.root, label), workspace_lock(ws.root, wait=wait):
+        day = _today(today)
+        if (year, mon) >= (day.year, day.month):
+            warn(f"{year}年{mon}月尚未结束：导出的是截至 {day.isoformat()} 的情况，党费当月为“待交”")
+        files = _month_files(ws, year, mon, day)
+        manifest = {"month": f"{year}-{mon:02d}", "files": [
+            {"name": name, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+            for name, data in sorted(files.items())]}
+        files["manifest.json"] = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode()
+        folder = ws.root / "out" / f"{year}-{mon:02d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        before = {n: (folder / n).read_bytes() if (folder / n).is_file() else None for n in files}
+        # manifest.json last: a bundle whose manifest is new is whole
+        changed = sorted((n for n, d in files.items() if before[n] != d), key=lambda n: (n == "manifest.json", n))
+        guard = OutputGuard(force=force, workspace_root=ws.root)
+        for name in changed:  # every refusal before any write: the bundle stays whole
+            guard.check(folder / name)
+        written: list[str] = []
+        try:
+            for name in changed:
+                guard.write(folder / name, files[name])
+                written.append(name)
+        except UserError:  # a file held open part way: the ones written go back as they were
+            _put_back(folder, written, before)
+            raise
     if changed:
         outcome = f"写入 {len(changed)} 个文件（共 {len(files)} 个）到 {folder}"
     else:
@@ -285,7 +294,7 @@ def remind(
     if ahead < 0:
         raise UserError("--days 不能是负数")
     label = f"remind --days {ahead}"
-    try:
+    with _failure_logged(ws.root, label):  # under 任务计划程序 the log is the only record
         cal = work_calendar(holiday_dirs(ws.root), True)
         with workspace_lock(ws.root, wait=wait):
             with open_ledger(ws.ledger_path) as ledger:
@@ -299,9 +308,6 @@ def remind(
                 write_file(output, text.encode("utf-8"))
             elif text:
                 typer.echo(text, nl=False)
-    except UserError as exc:  # under 任务计划程序 the log is the only record of a failed run
-        log_run(ws.root, label, f"失败：{exc.message}")
-        raise
     log_run(ws.root, label, f"{text.count(chr(10) + chr(10)) + 1 if text else 0} 条提醒"
             if text else "没有需要提醒的事")
 

@@ -485,6 +485,23 @@ def last_recorded_month(ledger: Ledger, first: str, last: str) -> str | None:
         "SELECT max(month) FROM dues_payments WHERE month BETWEEN ? AND ?", (first, last)).fetchone()[0]
 
 
+def _moved_in_year(ledger: Ledger, year: int) -> set[int]:
+    """Members the rosters of `year` (the one in force on 1 January and the later ones of the
+    year) list in more than one branch; none, without a read, when there is one roster."""
+    cur = _cursor(ledger)
+    start, end = f"{year}-01-01", f"{year}-12-31"
+    since = cur.execute("SELECT max(effective_date) FROM imports WHERE kind = 'roster' AND effective_date <= ?",
+                        (start,)).fetchone()[0] or start
+    rosters = cur.execute("SELECT count(*) FROM imports WHERE kind = 'roster' AND effective_date BETWEEN ? AND ?",
+                          (since, end)).fetchone()[0]
+    if rosters < 2:
+        return set()
+    return {r[0] for r in cur.execute(
+        "SELECT mv.member_id FROM member_versions mv JOIN imports i ON i.id = mv.import_id"
+        " WHERE i.kind = 'roster' AND mv.present = 1 AND i.effective_date BETWEEN ? AND ?"
+        " GROUP BY mv.member_id HAVING count(DISTINCT mv.branch) > 1", (since, end))}
+
+
 def report_dues(ledger: Ledger, period: Period, today: date, policy: Any, branch: str | None = None,
                 *, exact_only: bool = False, prefetch: Prefetch | None = None) -> list[DuesLine] | None:
     """Each member's dues over the year up to the period's end; None when no branch in
@@ -503,10 +520,7 @@ def report_dues(ledger: Ledger, period: Period, today: date, policy: Any, branch
     paid = {row[0]: row[1:] for row in read} if read is not None else _paid_aggregates(ledger, first, last, cut)
     # a branch whose 台账 is in: a member of its own has payments (one who moved between the
     # 党委's branches, paid in the other branch's 台账, does not make it recorded)
-    moved = {r[0] for r in _cursor(ledger).execute(
-        "SELECT mv.member_id FROM member_versions mv JOIN imports i ON i.id = mv.import_id"
-        " WHERE i.kind = 'roster' AND mv.present = 1 AND i.effective_date <= ?"
-        " GROUP BY mv.member_id HAVING count(DISTINCT mv.branch) > 1", (f"{period.year}-12-31",))}
+    moved = _moved_in_year(ledger, period.year)
     with_dues = {p[2] for p in people if p[0] in paid and p[0] not in moved} or \
         {p[2] for p in people if p[0] in paid}
     people = [p for p in people if p[2] in with_dues]
