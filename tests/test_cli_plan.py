@@ -218,6 +218,15 @@ def test_list_vars(sample):
     assert "deadline" in invoke("record", "2017-04-12", "--list-vars").stdout
 
 
+def test_list_vars_needs_no_year_or_day(sample):
+    """--list-vars asks about the template only: no year or day to make up first."""
+    for command, var in (("plan", "activities"), ("signsheet", "members"), ("record", "deadline")):
+        result = invoke(command, "--list-vars")
+        assert result.exit_code == 0 and var in result.stdout, command
+        missing = invoke(command)
+        assert missing.exit_code == 2 and "缺少参数" in missing.output, command
+
+
 def big_workspace(tmp_path: Path, members: int) -> Path:
     ws = tmp_path / f"big{members}"
     invoke("init", str(ws), "--branch", "大支部")

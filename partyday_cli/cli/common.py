@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -206,6 +206,16 @@ def check_year(value: int | None, what: str = "年份") -> int | None:
     if value is not None and not YEAR_MIN <= value <= YEAR_MAX:
         shown = str(value) if len(str(value)) <= 12 else str(value)[:10] + "…"
         raise UserError(f"{what} {shown} 不合理，请写 {YEAR_MIN}–{YEAR_MAX} 之间的四位年份，如 2017")
+    return value
+
+
+def required(ctx: typer.Context, name: str, value: Any) -> Any:
+    """An argument optional only for --list-vars (which needs no year or day): without it
+    otherwise, the usual 缺少参数 line."""
+    if value is None:
+        from typer._click.exceptions import MissingParameter
+
+        raise MissingParameter(ctx=ctx, param=next(p for p in ctx.command.params if p.name == name))
     return value
 
 

@@ -18,6 +18,7 @@ from partyday_cli.cli.common import (
     print_rich,
     remember_force,
     require_workspace,
+    required,
     warn,
     write_file,
     year_callback,
@@ -99,7 +100,7 @@ PLAN_VARS = {
 
 def plan(
     ctx: typer.Context,
-    year: Annotated[int, typer.Argument(help="年份，如 2017", show_default=False, callback=year_callback)],
+    year: Annotated[int | None, typer.Argument(help="年份，如 2017", show_default=False, callback=year_callback)] = None,
     template: TemplateOpt = None,
     output: OutputOpt = None,
     branch: BranchOpt = None,
@@ -125,6 +126,7 @@ def plan(
     if list_vars:
         _list_vars(template or shipped_template("年度活动安排表.xlsx"), PLAN_VARS)
         return
+    year = required(ctx, "year", year)
     from partyday_cli.cli.calendar import build_request
     from partyday_cli.core.schedule import build_schedule, pending_message, pending_months
     from partyday_cli.core.themes import plan_themes
@@ -271,7 +273,7 @@ SIGNSHEET_VARS = {
 
 def signsheet(
     ctx: typer.Context,
-    day: Annotated[str, typer.Argument(help="活动日期，如 2017-04-12", show_default=False)],
+    day: Annotated[str | None, typer.Argument(help="活动日期，如 2017-04-12", show_default=False)] = None,
     template: TemplateOpt = None,
     output: OutputOpt = None,
     branch: BranchOpt = None,
@@ -292,6 +294,7 @@ def signsheet(
     if list_vars:
         _list_vars(template or shipped_template("签到表.xlsx"), SIGNSHEET_VARS)
         return
+    day = required(ctx, "day", day)
     from partyday_cli.core.meetings import expected_at
     from partyday_cli.render.contexts import (
         ACTIVITY_LABELS,
@@ -384,7 +387,7 @@ RECORD_VARS = {
 
 def record(
     ctx: typer.Context,
-    day: Annotated[str, typer.Argument(help="活动日期，如 2017-04-12", show_default=False)],
+    day: Annotated[str | None, typer.Argument(help="活动日期，如 2017-04-12", show_default=False)] = None,
     template: TemplateOpt = None,
     output: OutputOpt = None,
     branch: BranchOpt = None,
@@ -408,6 +411,7 @@ def record(
     if list_vars:
         _list_vars(template or shipped_template("记实表.xlsx"), RECORD_VARS)
         return
+    day = required(ctx, "day", day)
     from partyday_cli.render.contexts import copies_zh
     from partyday_cli.store.ledger import open_ledger
 
