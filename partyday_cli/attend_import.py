@@ -700,10 +700,17 @@ class _Importer:
             if signin.date is not None and signin.date != self.day:
                 warnings.append(f"{path.name}：文件里的日期是 {signin.date.isoformat()}，与 --date {self.day.isoformat()} "
                                 "不一致；按 --date 导入，请核对")
-            return self.day
-        if signin.date is None:
+            day = self.day
+        elif signin.date is None:
             raise UserError(f"{path.name}：文件里看不出活动日期。请加 --date 2017-04-12 指明是哪次活动")
-        return signin.date
+        else:
+            day = signin.date
+        today = date.today()
+        if day > today:  # no one signs in before the day: a mistyped date, else it would count as held
+            where = "--date" if self.day is not None else "文件里的日期"
+            raise UserError(f"{path.name}：{where} {day.isoformat()} 还没到（今天是 {today.isoformat()}），"
+                            "活动尚未开展，不能导入签到。请核对日期，或用 --date 指明是哪次已开展的活动")
+        return day
 
     def _branch(self, path: Path, day: date, pairs, candidates) -> str:  # type: ignore[no-untyped-def]
         if self.branch is not None:

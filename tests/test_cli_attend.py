@@ -327,3 +327,22 @@ def test_an_exempt_member_who_signs_is_said_and_stays_exempt(sample):
     assert result.exit_code == 0, result.output
     assert "陈国华 花名册记为免参加，本次也签到了；仍按免参加记（不计入应到和实到）" in result.stderr
     assert by_status(sample, "2017-05-11")["免参加"] == {"陈国华"}
+
+
+def test_a_sign_in_dated_after_today_is_refused(sample):
+    """No one signs in before the day: a file dated after today is a mistyped date, and
+    imported it would count as held (到会率, 缺席) in every report."""
+    from datetime import date, timedelta
+
+    from tests.factories import handwritten_xlsx
+
+    later = date.today() + timedelta(days=2)
+    path = handwritten_xlsx(sample / "提前的签到表.xlsx", title="党员活动日签到表", date=later,
+                            names=["李建国", "王芳"])
+    before = snapshot(sample)
+    result = invoke("attend", "import", str(path))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{later.isoformat()} 还没到" in result.stderr and "--date" in result.stderr
+    assert snapshot(sample) == before
+    result = invoke("attend", "import", str(path), "--date", "2017-04-12")  # the day it really was
+    assert result.exit_code == 0, result.output
