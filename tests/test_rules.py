@@ -126,3 +126,22 @@ def test_lunar_rule_uses_the_lunar_calendar():
     rule = parse_rules("每月农历十五")[0]
     assert date(2017, 10, 4) in month_dates(rule, 2017, 10, "nth", _weekdays_only)
     assert month_dates(rule, 2024, 2, "nth", _weekdays_only) == [date(2024, 2, 24)]
+
+
+@pytest.mark.parametrize("phrase", ["顺延两周", "提前一周", "遇节假日顺延3天", "推迟2周"])
+def test_a_move_by_a_span_partyday_cannot_do_is_refused_not_misread(phrase):
+    """顺延两周 read as 顺延 (the next working day) would put the day a week early: refused,
+    naming the phrase and what can be written instead."""
+    from partyday_cli.core.policy import parse_policy
+
+    with pytest.raises(UserError) as err:
+        parse_policy(phrase)
+    assert phrase in str(err.value) and "顺延一周" in str(err.value)
+
+
+@pytest.mark.parametrize("phrase, name", [("顺延一周", "next-week"), ("推迟1周", "next-week"),
+                                          ("提前3天通知党员，遇节假日顺延一周", "next-week"), ("提前", "prev-workday")])
+def test_the_spans_partyday_does_are_still_read(phrase, name):
+    from partyday_cli.core.policy import parse_policy
+
+    assert parse_policy(phrase).name == name

@@ -23,7 +23,7 @@ _ZH_POLICIES: list[tuple[str, re.Pattern[str]]] = [
     ("keep", re.compile(r"不(?:作|做)?调整|不顺延|照常(?:进行|开展)")),
     ("after-holiday", re.compile(
         r"收假后(?:的)?(?P<n>\d{1,2}|[一二两三四五六七八九十])?个?工作日|节后(?P<n2>\d|[一二三四五])?个?工作日")),
-    ("next-week", re.compile(r"顺延一周|推迟一周|延后一周|顺延至下周")),
+    ("next-week", re.compile(r"(?:顺延|推迟|延后)\s*[一1]\s*(?:周|个?星期|个?礼拜)|顺延至下周")),
     ("nearest", re.compile(r"顺延或提前|提前或顺延|就近")),
     ("prev-workday", re.compile(r"提前")),
     ("next-workday", re.compile(r"顺延|推迟|延后")),
@@ -103,7 +103,18 @@ def parse_policy(text: str) -> Policy:
     if found is None:
         ahead = ahead_days(raw)
         raise _not_a_policy(raw, ahead) if ahead else _bad_policy(raw)
+    span = _SPAN.search(APPROVAL_AHEAD.sub("", NOTICE_AHEAD.sub("", raw)))
+    if span and not (span["how"] in ("顺延", "推迟", "延后") and span["n"] in ("一", "1") and span["unit"] != "天"):
+        raise UserError(  # 顺延两周 / 提前一周 / 顺延3天: read as 顺延 / 提前, the day would be off by the span
+            f"不支持节假日处理方式“{' '.join(raw.split())}”"
+            f"{'' if span.group(0) == raw else f'（其中“{span.group(0)}”）'}：能按固定间隔移动的只有顺延一周"
+            "（next-week）。请改用 顺延一周、收假后三个工作日内、可顺延或提前、顺延（下一个工作日）、提前（上一个工作日）之一，"
+            "个别日期可在 partyday.toml 的 [schedule.dates] 里直接指定")
     return found
+
+
+# a move by a stated span: only 顺延一周 is a policy; 顺延两周, 提前一周, 顺延3天 are not
+_SPAN = re.compile(r"(?P<how>顺延|推迟|延后|提前)\s*(?P<n>\d{1,2}|[一二两三四五六七八九十])\s*(?P<unit>周|个星期|星期|个?礼拜|天|日)")
 
 
 def find_policy(text: str) -> Policy | None:
