@@ -434,3 +434,33 @@ def test_a_damaged_repost_is_refused_naming_the_item(year, damage, item, says, l
     message = refused(text)
     assert f"“{item}" in message, message
     assert says in message, message
+
+
+def test_a_provisional_plan_the_notice_overtakes_is_said_until_planned_again(tmp_path):
+    """Planned before the notice (每月第一个星期五, 顺延一周): the estimate keeps 2月12日, which
+    the notice makes 春节. The import, remind (before a notice goes out) and doctor say
+    so and how to mend it; after `plan 2027` they are silent."""
+    from typer.testing import CliRunner
+
+    from partyday_cli.cli.main import app
+
+    runner = CliRunner()
+
+    def invoke(*args: str):  # type: ignore[no-untyped-def]
+        return runner.invoke(app, list(args), catch_exceptions=False)
+
+    ws = tmp_path / "ws"
+    assert invoke("init", str(ws), "--scheme", "fupinban-9plus3", "--branch", "扶贫办党支部").exit_code == 0
+    assert invoke("plan", "2027", "--provisional", "-w", str(ws)).exit_code == 0
+    notice = tmp_path / "2027年节假日通知.txt"
+    notice.write_text(NOTICE_2027, encoding="utf-8")
+    result = invoke("holidays", "import", str(notice), "-w", str(ws))
+    assert result.exit_code == 0
+    assert "2月12日（春节）" in result.stderr and "partyday plan 2027" in result.stderr
+    remind = invoke("remind", "--today", "2027-02-09", "--days", "3", "-w", str(ws))
+    assert remind.exit_code == 0 and "2月12日（春节）" in remind.stderr
+    if date.today().year in (2026, 2027):  # doctor looks at this year's and next year's plans
+        assert "！ 2027 年的活动计划" in invoke("doctor", "-w", str(ws)).stdout
+    assert invoke("plan", "2027", "-w", str(ws)).exit_code == 0
+    remind = invoke("remind", "--today", "2027-02-09", "--days", "3", "-w", str(ws))
+    assert "暂定" not in remind.stderr and "2027年2月12日" not in remind.stdout

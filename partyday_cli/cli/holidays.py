@@ -123,3 +123,8 @@ def import_notice(
     makeup = len(arrangement.makeup_workdays)
     info(f"已导入 {arrangement.year} 年放假安排：放假 {off} 天，调休上班 {makeup} 天，保存到 {target}")
     info(f"查看：partyday holidays show {arrangement.year}")
+    if ws is not None:
+        from partyday_cli.plan_status import stale_plan_lines
+
+        for line in stale_plan_lines(ws, [arrangement.year]):
+            warn(line)

@@ -285,6 +285,7 @@ def remind(
     from partyday_cli.core.reminders import reminders
     from partyday_cli.io.holidays import holiday_dirs, work_calendar
     from partyday_cli.io.runlock import log_run, workspace_lock
+    from partyday_cli.plan_status import stale_plan_lines
     from partyday_cli.store.activities import activities_in_year
     from partyday_cli.store.ledger import open_ledger
 
@@ -300,10 +301,14 @@ def remind(
             with open_ledger(ws.ledger_path) as ledger:
                 acts = [a for y in {now.year, (now + timedelta(days=ahead)).year, now.year - 1}
                         for a in activities_in_year(ledger, y)]
+                stale = stale_plan_lines(ws, {now.year, (now + timedelta(days=ahead)).year}, ledger=ledger,
+                                         from_day=now)
             text = reminders(acts, today=now, days=ahead, deadlines=ws.section("deadlines"),
                              schedule=ws.section("schedule"), org=ws.org_name,
                              add_workdays=cal.add_workdays, branches=[b.name for b in ws.branches],
                              dues_on_day=bool(ws.section("dues").get("on_activity_day", False)))
+            for line in stale:  # before a notice goes out on a day the official arrangement made a holiday
+                warn(line)
             if output is not None:  # an empty file when there is nothing: no stale notice stays
                 write_file(output, text.encode("utf-8"))
             elif text:
