@@ -96,6 +96,7 @@ def dues_report(ws: Any, year: int, branch: str | None, as_of: date, *, until: d
     from partyday_cli.core.dues import (
         answers_against_ledger,
         dues_status,
+        first_recorded_month,
         last_recorded_month,
         months_due,
     )
@@ -146,8 +147,9 @@ def dues_report(ws: Any, year: int, branch: str | None, as_of: date, *, until: d
             unrecorded.append(name)
             stop = f"{year - 1}-12"
         stops[name] = stop
+        start = first_recorded_month(own, year) if stop >= f"{year}-01" else None
         for (mid, _), md in zip(people, dues_status(people, mine, year=year, today=as_of, policy=policy,
-                                                     recorded_until=stop), strict=True):
+                                                     recorded_until=stop, recorded_from=start), strict=True):
             results[(mid, name)] = md
     labels = namesake_labels(list({mid: m for mid, m in members}.items()))  # 张伟（第二党小组）
     names = {mid: labels.get(mid, m.name) for mid, m in members}
@@ -389,13 +391,14 @@ def member_record(ws: Any, name: str, year: int, branch: str | None, *, show_pri
         payments = q.payments_of(ledger, [member_id], f"{year}-01", f"{year}-12")
         has_dues = q.branch_has_dues(ledger, year, who.branch)
         until = q.last_dues_month(ledger, year)
+        since = q.first_dues_month(ledger, year)
     events = [(d, s) for d, _, _, s, _ in rows if d <= as_of]
     flags = attendance_flags(events, thresholds)
     dues = None
     if people and has_dues:
         dues = dues_status([(member_id, people[0].member())], payments, year=year,
                            today=min(today, date(year, 12, 31) + timedelta(days=1)), policy=dues_policy(ws),
-                           recorded_until=until)[0]
+                           recorded_until=until, recorded_from=since)[0]
         flags += [_flag("dues", text) for text in dues.flags]
     counts = {s: sum(1 for _, st in events if st == s) for s in ("出席", "迟到", "早退", "请假", "缺席", "补学")}
     phone = who.phone if show_private or not who.phone else mask_phone(who.phone)

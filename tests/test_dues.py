@@ -471,3 +471,17 @@ def test_a_taizhang_writes_a_transfer_and_a_lump_back_payment_as_offices_do(tmp_
     assert sorted(rows["林涛"].months) == ["2017-01", "2017-02"]
     june = rows["罗敏"].months["2017-06"]
     assert june.amount == Decimal("138") and june.paid_on == date(2017, 6, 1)
+
+
+def test_months_before_the_first_recorded_month_are_not_owed():
+    """A 台账 whose first column is 2025年12月 (then 2026年1—12月) says nothing of January to
+    November 2025: they are 未登记, not eleven months 未交 and 自行脱党."""
+    monthly = monthly_standard(member(), POLICY).monthly
+    paid = [Payment(1, "2025-12", monthly)]
+    [row] = dues_status([(1, member())], paid, year=2025, today=date(2026, 12, 7), policy=POLICY,
+                        recorded_until="2025-12", recorded_from="2025-12")
+    assert [md.status for md in row.months] == ["未登记"] * 11 + ["已交"]
+    assert row.owed_total == 0 and not row.flags
+    [before] = dues_status([(1, member())], paid, year=2025, today=date(2026, 12, 7), policy=POLICY,
+                           recorded_until="2025-12")  # without the start, as before
+    assert before.owed_total == monthly * 11 and before.flags

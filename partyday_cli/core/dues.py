@@ -230,6 +230,7 @@ def dues_status(
     today: date,
     policy: DuesPolicy,
     recorded_until: str | None = None,
+    recorded_from: str | None = None,
 ) -> list[MemberDues]:
     """What each member owed and paid in `year` as of `today`, with Chinese flags.
 
@@ -238,14 +239,16 @@ def dues_status(
     or one for a month the member did not belong to the branch: 不适用, flagged).
     An unpaid month after `recorded_until` ('YYYY-MM': the last month anyone's payment
     is recorded, see `last_recorded_month`) is 未登记, not 未交: a 台账 filled to June
-    says nothing yet of July. None: no such cut-off.
+    says nothing yet of July. None: no such cut-off. Likewise an unpaid month before
+    `recorded_from` (the first month of the year anyone's payment is recorded): a 台账 whose
+    first column is December of the year before says nothing of that year's other months.
     """
     by_member: dict[int, dict[str, list[Payment]]] = defaultdict(lambda: defaultdict(list))
     prefix = f"{year:04d}-"
     for p in payments:
         if p.month.startswith(prefix):
             by_member[p.member_id][p.month].append(p)
-    return [_member_dues(mid, m, by_member.get(mid, {}), year, today, policy, recorded_until)
+    return [_member_dues(mid, m, by_member.get(mid, {}), year, today, policy, recorded_until, recorded_from)
             for mid, m in members]
 
 
@@ -255,8 +258,15 @@ def last_recorded_month(payments: Sequence[Payment], year: int) -> str | None:
     return max(months) if months else None
 
 
+def first_recorded_month(payments: Sequence[Payment], year: int) -> str | None:
+    """The earliest month of `year` with any payment recorded (where the 台账 starts)."""
+    months = [p.month for p in payments if p.month.startswith(f"{year:04d}-")]
+    return min(months) if months else None
+
+
 def _member_dues(member_id: int, member: Member, paid: dict[str, list[Payment]], year: int,
-                 today: date, policy: DuesPolicy, recorded_until: str | None = None) -> MemberDues:
+                 today: date, policy: DuesPolicy, recorded_until: str | None = None,
+                 recorded_from: str | None = None) -> MemberDues:
     standard = monthly_standard(member, policy)
     start = max((d for d in (member.joined, member.transferred_in) if d is not None), default=None)
     owed = _owed_months(start, member.transferred_out, year, today)
@@ -267,7 +277,7 @@ def _member_dues(member_id: int, member: Member, paid: dict[str, list[Payment]],
     keys = sorted(set(owed).union(paid)) if paid else owed
     months = tuple(
         _unrecorded(_month(key, standard.monthly, paid.get(key, []), member=key in whole_year,
-                           started=key in owed, today=today, policy=policy), recorded_until)
+                           started=key in owed, today=today, policy=policy), recorded_until, recorded_from)
         for key in keys
     )
     arrears = tuple(md.month for md in months if md.status == UNPAID)
@@ -382,8 +392,9 @@ def _month(key: str, due: Decimal, payments: list[Payment], *, member: bool, sta
     return MonthDues(key, due, paid, status, paid_on)
 
 
-def _unrecorded(md: MonthDues, recorded_until: str | None) -> MonthDues:
-    if md.status == UNPAID and recorded_until is not None and md.month > recorded_until:
+def _unrecorded(md: MonthDues, recorded_until: str | None, recorded_from: str | None = None) -> MonthDues:
+    if md.status == UNPAID and ((recorded_until is not None and md.month > recorded_until)
+                                or (recorded_from is not None and md.month < recorded_from)):
         return MonthDues(md.month, md.due, md.paid, UNRECORDED, md.paid_on)
     return md
 

@@ -378,6 +378,12 @@ def last_dues_month(ledger: Ledger, year: int) -> str | None:
                                (f"{year}-01", f"{year}-12")).fetchone()[0]
 
 
+def first_dues_month(ledger: Ledger, year: int) -> str | None:
+    """The first month of `year` with any dues payment recorded ('2017-01'), or None."""
+    return ledger.conn.execute("SELECT min(month) FROM dues_payments WHERE month BETWEEN ? AND ?",
+                               (f"{year}-01", f"{year}-12")).fetchone()[0]
+
+
 def branch_has_dues(ledger: Ledger, year: int, branch: str) -> bool:
     """Whether any payment of the year is recorded for a member of the branch."""
     return ledger.conn.execute(
@@ -558,6 +564,7 @@ def report_dues(ledger: Ledger, period: Period, today: date, policy: Any, branch
         payments = payments_of(ledger, (p.member_id for p in suspects), first, last, cut)
         for md in dues_status([(p.member_id, p.member()) for p in suspects], payments,
                               year=year, today=dues_today, policy=policy,
-                              recorded_until=last_recorded_month(ledger, first, last)):  # the 台账's extent
+                              recorded_until=last_recorded_month(ledger, first, last),  # the 台账's extent
+                              recorded_from=first_dues_month(ledger, year)):
             lines[md.member_id] = dues_line(md, period)
     return [lines[p[0]] for p in people if p[0] in lines]
