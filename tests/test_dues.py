@@ -485,3 +485,26 @@ def test_months_before_the_first_recorded_month_are_not_owed():
     [before] = dues_status([(1, member())], paid, year=2025, today=date(2026, 12, 7), policy=POLICY,
                            recorded_until="2025-12")  # without the start, as before
     assert before.owed_total == monthly * 11 and before.flags
+
+
+def test_the_month_of_a_move_within_the_dangwei_is_owed_once_in_the_old_branch(tmp_path):
+    """一党员0 moves to 二支部 on 15 September (the 身份证号 says it is he): September is
+    一支部's month (he was its member on the 1st and pays it in its 台账); 二支部 owes from
+    October, not September a second time (his 一支部 payment showed 已交 there too)."""
+    from dataclasses import replace as copy
+
+    from partyday_cli.store.dues import members_for_year
+    from partyday_cli.store.ledger import open_ledger
+    from partyday_cli.store.roster import save_roster
+
+    members = [Member(f"{b[0]}党员{i}", b, joined=date(2010, 7, 1), income=D("4000"),
+                      id_number=f"1101051980010{k}{i:04d}") for k, b in enumerate(("一支部", "二支部")) for i in range(3)]
+    moved = [copy(m, branch="二支部", transferred_in=date(2017, 9, 15)) if m.name == "一党员0" else m for m in members]
+    with open_ledger(tmp_path / "ledger.db") as ledger:
+        save_roster(ledger, members, sha256="b" * 64, original_name="1月.xlsx", archived_path="",
+                    effective_date=date(2017, 1, 1))
+        save_roster(ledger, moved, sha256="c" * 64, original_name="9月.xlsx", archived_path="",
+                    effective_date=date(2017, 9, 15))
+        lines = [(m.branch, months_due(m, 2017, date(2017, 12, 31)))
+                 for _, m in members_for_year(ledger, 2017) if m.name == "一党员0"]
+    assert lines == [("一支部", [f"2017-{n:02d}" for n in range(1, 10)]), ("二支部", ["2017-10", "2017-11", "2017-12"])]

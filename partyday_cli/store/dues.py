@@ -148,8 +148,12 @@ def members_for_year(ledger: Ledger, year: int, branch: str | None = None
             day = latest.transferred_in if latest.transferred_in and latest.transferred_in.year == year \
                 else moved[mid]
             before = replace(_merge(start, start, None), transferred_out=day, transferred_out_precision="day")
+            # the month of the move is the old branch's (he was its member on the month's first
+            # day and owes it there): the new branch owes from the next month, not the same
+            # month a second time (a November payment in the old 台账 showed 已交 in both)
+            owes_from = day if day.day == 1 else date(day.year + day.month // 12, day.month % 12 + 1, 1)
             after = replace(_merge(start, latest, dropped.get(mid)), branch=latest.branch, group=latest.group,
-                            transferred_in=day)
+                            transferred_in=owes_from)
             out += [(mid, m) for m in (before, after)
                     if (branch is None or m.branch == branch) and months_due(m, year, year_end)]
             continue
