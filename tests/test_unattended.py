@@ -107,6 +107,8 @@ def test_every_unfiled_overdue_record_is_named_each_time_until_filed(sample):
     assert "partyday record 活动日期 --filed-on" in later  # how it stops
     june = said("2017-06-07")
     assert "4月12日（49天）" in june and "5月11日" in june  # every one, each time
+    january = said("2018-01-22")  # the new year: last year's are named with their year
+    assert "2017年12月" in january and "2017年4月12日（" in january
     assert invoke("record", "2017-04-12", "--filed-on", "2017-06-07").exit_code == 0
     assert "4月12日" not in said("2017-06-08") and "5月11日" in said("2017-06-08")
 

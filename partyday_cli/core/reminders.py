@@ -65,7 +65,8 @@ def reminders(activities: Sequence, *, today: date, days: int, deadlines: Mappin
             parts.append(f"【提醒】{act.branch}{_day(act.date)}活动的《记实表》已于{_day(due)}到期，"
                          "请尽快补报（逾期仍须填报）。\n")
         elif due < today:  # longer overdue: every one named each time, in one line, until filed
-            older.append(f"{act.branch}{act.date.month}月{act.date.day}日（{(today - due).days}天）")
+            year = f"{act.date.year}年" if act.date.year != today.year else ""  # January: last year's
+            older.append(f"{act.branch}{year}{act.date.month}月{act.date.day}日（{(today - due).days}天）")
     if older:
         parts.append(f"【提醒】逾期一周以上仍未登记报送的《记实表》{len(older)}份：{'、'.join(older)}。"
                      "请尽快补报；已报送的请登记报送日期：partyday record 活动日期 --filed-on 报送日期。\n")
