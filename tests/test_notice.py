@@ -464,3 +464,11 @@ def test_a_provisional_plan_the_notice_overtakes_is_said_until_planned_again(tmp
     assert invoke("plan", "2027", "-w", str(ws)).exit_code == 0
     remind = invoke("remind", "--today", "2027-02-09", "--days", "3", "-w", str(ws))
     assert "暂定" not in remind.stderr and "2027年2月12日" not in remind.stdout
+
+
+def test_a_year_given_against_the_title_says_what_the_title_reads():
+    """--year 2028 with a 2027 notice: the title's year is named, not a weekday mismatch."""
+    with pytest.raises(UserError) as err:
+        parse_notice(NOTICE_2027, year=2028)
+    assert "标题写的是 2027 年" in str(err.value) and "--year 2028" in str(err.value)
+    assert parse_notice(NOTICE_2027, year=2027).year == 2027

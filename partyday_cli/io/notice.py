@@ -655,6 +655,12 @@ def parse_notice(text: str, year: int | None = None, source_name: str = "通知"
         raise not_notice
     if year is None:
         year = _find_year(text, sections, reader.address)
+    else:
+        titles = "".join(line for line in re.sub(r"[ \t\u3000]+", "", text).split("\n") if _TITLE.search(line))
+        title = _TITLE_YEAR.search(titles)
+        if title and int(title[1]) != year:  # said before any weekday note disagrees
+            raise UserError(f"{label}的标题写的是 {title[1]} 年（“{title.group(0)}”），与 --year {year} 不符。"
+                            f"请去掉 --year，或改为 --year {title[1]}")
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise UserError(f"年份 {year} 不合理，请用 --year 指定通知所属的年份")
     builder = _Builder(reader, year)
