@@ -477,6 +477,12 @@ def _mentions(sections: list[_Section]):
                         yield from (m for m in span if m is not None)
 
 
+def _title_year(text: str) -> re.Match[str] | None:
+    """The year the notice's title line states (“2027年部分节假日”), if one does."""
+    titles = "".join(line for line in re.sub(r"[ \t\u3000]+", "", text).split("\n") if _TITLE.search(line))
+    return _TITLE_YEAR.search(titles)
+
+
 def _find_year(text: str, sections: list[_Section], address: str) -> int:
     """The arrangement's year: the title, else written years, else the weekday notes.
 
@@ -486,8 +492,7 @@ def _find_year(text: str, sections: list[_Section], address: str) -> int:
     years, with the address's publication month to break ties (notices come out in the
     autumn before their year); where that still leaves a choice, the user must say.
     """
-    titles = "".join(line for line in re.sub(r"[ \t\u3000]+", "", text).split("\n") if _TITLE.search(line))
-    title = _TITLE_YEAR.search(titles) or _TITLE_YEAR.search(re.sub(r"\s+", "", text))
+    title = _title_year(text) or _TITLE_YEAR.search(re.sub(r"\s+", "", text))
     if title:
         return int(title[1])
     mentions = list(_mentions(sections))
@@ -656,8 +661,7 @@ def parse_notice(text: str, year: int | None = None, source_name: str = "通知"
     if year is None:
         year = _find_year(text, sections, reader.address)
     else:
-        titles = "".join(line for line in re.sub(r"[ \t\u3000]+", "", text).split("\n") if _TITLE.search(line))
-        title = _TITLE_YEAR.search(titles)
+        title = _title_year(text)
         if title and int(title[1]) != year:  # said before any weekday note disagrees
             raise UserError(f"{label}的标题写的是 {title[1]} 年（“{title.group(0)}”），与 --year {year} 不符。"
                             f"请去掉 --year，或改为 --year {title[1]}")
