@@ -113,6 +113,8 @@ def dues_report(ws: Any, year: int, branch: str | None, as_of: date, *, until: d
     with open_ledger(ws.ledger_path) as ledger:
         recorded = payments(ledger, year)
         answered = dues_answers(ledger, year)
+        # what December of the year before paid ahead (预交) into this year
+        december = payments(ledger, year - 1, first_month=12)
     paid = [p for p in recorded if (p.paid_on <= cut if p.paid_on is not None else p.month <= f"{cut:%Y-%m}")]
     policy = dues_policy(ws)
     by_branch: dict[str, list[tuple[int, Any]]] = {}
@@ -135,7 +137,8 @@ def dues_report(ws: Any, year: int, branch: str | None, as_of: date, *, until: d
     stops: dict[str, str] = {}
     for name, people in by_branch.items():
         ids = {mid for mid, _ in people}
-        mine = [p for p in paid if p.member_id in ids and belongs(p, name)]
+        mine = [p for p in december if p.member_id in ids and len(entries[p.member_id]) == 1] + [
+            p for p in paid if p.member_id in ids and belongs(p, name)]
         # where the branch's 台账 stops: its months up to there are 已交 or 未交 as of the day
         own = [p for p in recorded if p.member_id in ids and belongs(p, name)]
         # recorded when a member of its own has payments: one who moved in, paid in the other
@@ -388,7 +391,8 @@ def member_record(ws: Any, name: str, year: int, branch: str | None, *, show_pri
         member_id, who = _find_member(ledger, ws, name, year, branch)
         rows = q.member_rows(ledger, member_id, date(year, 1, 1), date(year, 12, 31))
         people = [p for p in q.dues_people(ledger, year) if p.member_id == member_id]
-        payments = q.payments_of(ledger, [member_id], f"{year}-01", f"{year}-12")
+        # December of the year before: what it paid ahead (预交) into this year
+        payments = q.payments_of(ledger, [member_id], f"{year - 1}-12", f"{year}-12")
         has_dues = q.branch_has_dues(ledger, year, who.branch)
         until = q.last_dues_month(ledger, year)
         since = q.first_dues_month(ledger, year)

@@ -239,6 +239,34 @@ def test_a_report_as_of_a_day_leaves_out_what_was_paid_after_it(sample, tmp_path
     assert li["arrears_months"] == [] and li["paid"] == "372.00"
 
 
+def test_december_paid_for_january_counts_in_the_next_years_report(sample, tmp_path):
+    """李建国 pays 186（含2018年1月） in December 2017 and his January 2018 cell stays blank:
+    the 2018 report, the member record and the quarterly say January is paid (预交), where
+    they said 欠交 93.00 of money handed in."""
+    old = write_ledger(tmp_path / "2017台账.xlsx", [["李建国", "", "", "", *[93] * 11, 186], ["张伟", "", "", "", *[76.5] * 12]])
+    new = write_ledger(tmp_path / "2018台账.xlsx", [["李建国", "", "", "", "", 93, 93], ["张伟", "", "", "", 76.5, 76.5, 76.5]],
+                       title="2018年度党费收缴台账")
+    assert invoke("dues", "import", str(old)).exit_code == 0
+    assert invoke("dues", "import", str(new)).exit_code == 0
+    result = invoke("dues", "report", "--year", "2018", "--as-of", "2018-04-01", "-f", "json")
+    assert result.exit_code == 0, result.output
+    li = next(m for m in json.loads(result.stdout)["members"] if m["name"] == "李建国")
+    assert li["arrears_months"] == [] and li["owed"] == "0.00", li
+    assert "2017年12月交纳 186.00 元，其中 93.00 元计为预交2018年1月党费" in li["flags"]
+    record = invoke("report", "member", "李建国", "--year", "2018", "-f", "json")
+    assert record.exit_code == 0, record.output
+    assert "欠交" not in record.stdout and "计为预交2018年1月党费" in record.stdout
+    assert invoke("plan", "2018").exit_code == 0
+    quarterly = invoke("report", "quarterly", "--year", "2018", "--quarter", "1", "-f", "json")
+    assert quarterly.exit_code == 0, quarterly.output
+    dues = next(m for m in json.loads(quarterly.stdout)["dues"]["members"] if m["name"] == "李建国")
+    assert dues["owed"] == "0.00" and dues["arrears_months"] == [], dues
+    # the 2017 report still has December as that year's 台账 has it
+    year_before = json.loads(invoke("dues", "report", "--year", "2017", "-f", "json").stdout)
+    li = next(m for m in year_before["members"] if m["name"] == "李建国")
+    assert li["arrears_months"] == [] and li["paid"] == "1209.00"
+
+
 def test_declared_standard_mismatch_is_a_warning_naming_the_row(sample, tmp_path):
     path = write_ledger(tmp_path / "台账.xlsx", [["林涛", 5200, "1%", 52, 52], ["高峰", 8800, "1.5%", 132, 132]])
     result = invoke("dues", "import", str(path))

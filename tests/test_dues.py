@@ -266,6 +266,27 @@ def test_a_month_paid_exactly_for_the_months_after_it_is_their_yu_jiao():
     assert odd.arrears_months == ("2017-02", "2017-03")
 
 
+def test_december_paid_for_january_is_yu_jiao_of_the_next_year():
+    """李明 pays 153.00 in December 2016 at 76.50 a month, nothing in the 2017 台账's January
+    column: January 2017 is paid (预交), not 未交 with 欠交 76.50 and a reminder."""
+    dec = [Payment(1, "2016-12", D("153.00"), date(2016, 12, 10))]
+    row = status(dec + paid(2, 3), date(2017, 4, 1))
+    assert [(md.month, md.status, md.paid) for md in row.months[:3]] == [
+        ("2017-01", "已交", D("76.50")), ("2017-02", "已交", D("76.50")), ("2017-03", "已交", D("76.50"))]
+    assert row.owed_total == 0 and row.paid_total == D("229.50")
+    assert row.flags == ("2016年12月交纳 153.00 元，其中 76.50 元计为预交2017年1月党费",)
+    assert row.labels == ("预交",)  # the 备注 of a printed 台账 says 预交, not 补交
+    # December's own month only, or an excess that is not whole months: January is owed
+    assert status([Payment(1, "2016-12", D("76.50"))] + paid(2, 3), date(2017, 4, 1)).arrears_months == ("2017-01",)
+    assert status([Payment(1, "2016-12", D("100"))] + paid(2, 3), date(2017, 4, 1)).arrears_months == ("2017-01",)
+    # January paid in its own column as well: the December excess is not a prepayment of it
+    both = status(dec + paid(1, 2, 3), date(2017, 4, 1))
+    assert both.flags == () and both.paid_total == D("229.50")
+    # a member who joined in March owes nothing in January to prepay
+    late = status(dec + paid(3), date(2017, 4, 1), m=member(joined=date(2017, 3, 5)))
+    assert late.flags == () and [md.month for md in late.months] == ["2017-03", "2017-04"]  # April: 待交
+
+
 def test_payment_outside_membership_is_not_due_and_flagged():
     m = member(joined=date(2017, 4, 10))
     row = status(paid(3, 4), date(2017, 4, 20), m=m)

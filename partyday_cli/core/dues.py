@@ -242,13 +242,20 @@ def dues_status(
     says nothing yet of July. None: no such cut-off. Likewise an unpaid month before
     `recorded_from` (the first month of the year anyone's payment is recorded): a 台账 whose
     first column is December of the year before says nothing of that year's other months.
+    Payments for December of the year before may be given: one of exactly N + 1 months'
+    dues (at this year's 党费标准) is 预交 of January to month N where those are unpaid
+    (`_credit_from_december`).
     """
     by_member: dict[int, dict[str, list[Payment]]] = defaultdict(lambda: defaultdict(list))
-    prefix = f"{year:04d}-"
+    december: dict[int, list[Payment]] = defaultdict(list)  # of the year before: 预交 into this one
+    prefix, before = f"{year:04d}-", f"{year - 1:04d}-12"
     for p in payments:
         if p.month.startswith(prefix):
             by_member[p.member_id][p.month].append(p)
-    return [_member_dues(mid, m, by_member.get(mid, {}), year, today, policy, recorded_until, recorded_from)
+        elif p.month == before:
+            december[p.member_id].append(p)
+    return [_member_dues(mid, m, by_member.get(mid, {}), year, today, policy, recorded_until, recorded_from,
+                         december.get(mid, ()))
             for mid, m in members]
 
 
@@ -266,12 +273,15 @@ def first_recorded_month(payments: Sequence[Payment], year: int) -> str | None:
 
 def _member_dues(member_id: int, member: Member, paid: dict[str, list[Payment]], year: int,
                  today: date, policy: DuesPolicy, recorded_until: str | None = None,
-                 recorded_from: str | None = None) -> MemberDues:
+                 recorded_from: str | None = None, december: Sequence[Payment] = ()) -> MemberDues:
     standard = monthly_standard(member, policy)
     start = max((d for d in (member.joined, member.transferred_in) if d is not None), default=None)
     owed = _owed_months(start, member.transferred_out, year, today)
     whole_year = _owed_months(start, member.transferred_out, year, date(year, 12, 31))
     credits: list[str] = []
+    ahead: list[str] = []
+    if december and standard.monthly > 0:
+        paid, ahead = _credit_from_december(paid, december, standard.monthly, whole_year)
     if paid and standard.monthly > 0:
         paid, credits = _credit_arrears(paid, owed, standard.monthly, whole_year)
     keys = sorted(set(owed).union(paid)) if paid else owed
@@ -283,7 +293,8 @@ def _member_dues(member_id: int, member: Member, paid: dict[str, list[Payment]],
     arrears = tuple(md.month for md in months if md.status == UNPAID)
     owed_total = sum((md.due - md.paid for md in months if md.status == UNPAID), ZERO)
     runs = _unpaid_runs(months)
-    flags = _flags(standard, months, runs, owed_total, policy) + [("补交", text) for text in credits]
+    flags = _flags(standard, months, runs, owed_total, policy) + [("预交", text) for text in ahead] + [
+        ("预交" if "计为预交" in text else "补交", text) for text in credits]
     return MemberDues(
         member_id=member_id, name=member.name, branch=member.branch, standard=standard,
         months=months, paid_total=sum((md.paid for md in months), ZERO), owed_total=owed_total,
@@ -331,6 +342,31 @@ def _credit_arrears(paid: dict[str, list[Payment]], owed: Sequence[str], due: De
         said.append(f"{month_zh(key)}交纳 {totals[key]} 元，其中 {given} 元计为补交{months_list_zh(moved)}党费")
     said += _credit_ahead(out, due, member_months)
     return out, said
+
+
+def _credit_from_december(paid: dict[str, list[Payment]], december: Sequence[Payment], due: Decimal,
+                          member_months: Sequence[str]) -> tuple[dict[str, list[Payment]], list[str]]:
+    """December of the year before paid exactly N + 1 months' dues, January to month N of
+    this year all unpaid and owed: 预交 of them (李明 pays 240.00 in December at 120.00 a
+    month: January is paid). Said in one line; anything else changes nothing here (the
+    excess stays in December, as that year's 台账 has it)."""
+    total = sum((p.amount for p in december), ZERO)
+    months, rest = divmod(total - due, due) if total > due else (0, ZERO)
+    if months < 1 or rest != 0:
+        return paid, []
+    key = december[0].month
+    members = set(member_months)
+    ahead, nxt = [], key
+    for _ in range(int(months)):
+        nxt = _next_month(nxt)
+        if nxt not in members or sum((p.amount for p in paid.get(nxt, [])), ZERO) > 0:
+            return paid, []
+        ahead.append(nxt)
+    out = dict(paid)
+    paid_on = _paid_on(list(december), key)
+    for k in ahead:
+        out[k] = [Payment(december[0].member_id, k, due, paid_on)]
+    return out, [f"{month_zh(key)}交纳 {total} 元，其中 {total - due} 元计为预交{months_list_zh(ahead)}党费"]
 
 
 def _paid_on(payments: list[Payment], key: str) -> date:

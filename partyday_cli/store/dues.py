@@ -86,12 +86,13 @@ def save_dues_import(
     return DuesSaveResult(import_id=import_id, payments=len(payments), unmatched=len(unmatched))
 
 
-def payments(ledger: Ledger, year: int) -> list[Payment]:
-    """The payments for the months of `year`: per member and month, the newest import's."""
+def payments(ledger: Ledger, year: int, first_month: int = 1) -> list[Payment]:
+    """The payments for the months of `year` from `first_month` on: per member and month,
+    the newest import's."""
     rows = ledger.conn.execute(
         "SELECT member_id, month, amount, paid_on FROM dues_payments"
         " WHERE month BETWEEN ? AND ? ORDER BY COALESCE(source_import_id, 0), id",
-        (f"{year:04d}-01", f"{year:04d}-12"),
+        (f"{year:04d}-{first_month:02d}", f"{year:04d}-12"),
     ).fetchall()
     newest: dict[tuple[int, str], Payment] = {}
     for r in rows:

@@ -561,7 +561,8 @@ def report_dues(ledger: Ledger, period: Period, today: date, policy: Any, branch
             suspects.append(DuesPerson(*p[:13]))
     if suspects:
         dues_today = min(today, period.end + timedelta(days=1))
-        payments = payments_of(ledger, (p.member_id for p in suspects), first, last, cut)
+        # from December of the year before: what it paid ahead (预交) into this year
+        payments = payments_of(ledger, (p.member_id for p in suspects), f"{year - 1}-12", last, cut)
         for md in dues_status([(p.member_id, p.member()) for p in suspects], payments,
                               year=year, today=dues_today, policy=policy,
                               recorded_until=last_recorded_month(ledger, first, last),  # the 台账's extent
