@@ -466,6 +466,29 @@ def test_a_provisional_plan_the_notice_overtakes_is_said_until_planned_again(tmp
     assert "暂定" not in remind.stderr and "2027年2月12日" not in remind.stdout
 
 
+def test_a_notice_for_a_provisional_day_says_to_check_it(tmp_path):
+    """Planned before the 2027 notice: the members' notice for 3月5日 goes out with a line for
+    the 书记 saying the day is provisional and how to make it final; none once planned again."""
+    from typer.testing import CliRunner
+
+    from partyday_cli.cli.main import app
+
+    runner = CliRunner()
+    ws = tmp_path / "ws"
+    assert runner.invoke(app, ["init", str(ws), "--scheme", "fupinban-9plus3", "--branch", "扶贫办党支部"]).exit_code == 0
+    assert runner.invoke(app, ["plan", "2027", "--provisional", "-w", str(ws)]).exit_code == 0
+    remind = runner.invoke(app, ["remind", "--today", "2027-03-02", "--days", "3", "-w", str(ws)])
+    assert remind.exit_code == 0, remind.output
+    assert "定于2027年3月5日（星期五）" in remind.stdout
+    assert "【注意】扶贫办党支部2027年3月5日（星期五）的活动日是在2027年放假安排公布前按暂定安排排出的" in remind.stdout
+    notice = tmp_path / "2027年节假日通知.txt"
+    notice.write_text(NOTICE_2027, encoding="utf-8")
+    assert runner.invoke(app, ["holidays", "import", str(notice), "-w", str(ws)]).exit_code == 0
+    assert runner.invoke(app, ["plan", "2027", "-w", str(ws)]).exit_code == 0
+    again = runner.invoke(app, ["remind", "--today", "2027-03-02", "--days", "3", "-w", str(ws)])
+    assert "定于2027年3月5日（星期五）" in again.stdout and "【注意】" not in again.stdout
+
+
 def test_a_year_given_against_the_title_says_what_the_title_reads():
     """--year 2028 with a 2027 notice: the title's year is named, not a weekday mismatch."""
     with pytest.raises(UserError) as err:

@@ -46,6 +46,10 @@ def reminders(activities: Sequence, *, today: date, days: int, deadlines: Mappin
     for act in activities:
         if act.date == target and act.status != "已取消计划":
             parts.append(activity_notice(act, time=time, place=place, today=today, dues_on_day=dues_on_day))
+            if getattr(act, "provisional", False):  # planned before the year's 放假通知 was known
+                parts.append(f"【注意】{act.branch}{_day(act.date)}的活动日是在{act.date.year}年放假安排公布前"
+                             f"按暂定安排排出的，通知发出前请核对当天是否放假或调休；放假通知公布后导入"
+                             f"（partyday holidays import 通知.txt）并重新运行 partyday plan {act.date.year}。\n")
     parts += _change_reports(activities, today, int(deadlines.get("change_report_days", 0) or 0))  # type: ignore[call-overload]
     workdays = int(deadlines.get("record_within_workdays", 5))  # type: ignore[call-overload]
     copies = int(deadlines.get("record_copies", 1))  # type: ignore[call-overload]
