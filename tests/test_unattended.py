@@ -334,3 +334,13 @@ def test_an_export_stopped_by_a_file_held_open_leaves_the_bundle_as_it_was(sampl
     for entry in manifest["files"]:
         assert hashlib.sha256((folder / entry["name"]).read_bytes()).hexdigest() == entry["sha256"]
     assert invoke("export", "monthly", "--month", "2017-04").exit_code == 0  # once closed, it goes through
+
+
+def test_export_monthly_of_a_year_not_planned_says_so(sample):
+    """January 2018 under cron with no 2018 plan: the bundle is empty of activities, and the
+    log says why and what to run, where it was silent month after month."""
+    got = cron(sample, "export", "monthly", "--month", "2018-01", "--today", "2018-02-01")
+    assert got.returncode == 0, got.stderr
+    assert "2018 年还没有排活动计划" in got.stderr and "partyday plan 2018" in got.stderr
+    planned = cron(sample, "export", "monthly", "--month", "2017-05", "--today", "2017-06-01")
+    assert planned.returncode == 0 and "还没有排活动计划" not in planned.stderr

@@ -110,7 +110,11 @@ def _month_files(ws, year: int, month: int, today: date) -> dict[str, bytes]:  #
     cal = work_calendar(holiday_dirs(ws.root), True)
     files: dict[str, bytes] = {}
     with open_ledger(ws.ledger_path) as ledger:
-        acts = [a for a in activities_in_year(ledger, year) if start <= a.date <= end]
+        planned = activities_in_year(ledger, year)
+        acts = [a for a in planned if start <= a.date <= end]
+        if not planned:  # under cron an empty bundle month after month, with nothing said
+            warn(f"{year} 年还没有排活动计划，{year}年{month}月的记实表和月度报告没有内容："
+                 f"请先运行 partyday plan {year}")
         for act in acts:
             data, _, _ = record_workbook(ws, ledger, cal, act)
             files[f"记实表-{act.date.isoformat()}-{safe_name(act.branch)}.xlsx"] = data
