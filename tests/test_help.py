@@ -83,3 +83,16 @@ def test_every_option_help_is_shown_whole_in_an_80_column_window(path, command):
         if helptext:
             plain = "".join(Text.from_markup(helptext).plain.split())
             assert _subsequence(plain, flat), f"{' '.join(path)} {param.name}: help not shown whole"
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    (["report", "quarterly", "--year", "2017", "--quarter", "x"], "'--quarter' / '-q' 应为整数。"),
+    (["report", "quarterly", "--year", "20x7"], "'--year' / '-y' 应为整数，如 2017。"),
+    (["calendar", "20x7"], "'year' 应为整数，如 2017。"),
+])
+def test_a_number_typed_wrong_is_said_in_chinese_with_an_example_that_fits(args, says):
+    """--quarter x said “应为整数，如 2017” — a year as the example of a quarter."""
+    from typer.testing import CliRunner
+
+    result = CliRunner().invoke(app, args, terminal_width=200)
+    assert result.exit_code == 2 and says in result.output, result.output
