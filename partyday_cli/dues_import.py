@@ -61,7 +61,7 @@ def import_dues(ws: Any, file: Path, *, year: int | None = None, dry_run: bool =
         branch = from_title = branch_in_text(read.title, [b.name for b in ws.branches])
     # a member who moved between two of the 党委's branches in the year is one person to a 台账
     members = list({mid: m for mid, m in dues_members(ws, read.year, branch)}.items())
-    payments, unmatched, decided, warnings = _resolve(read, members, file.name, dues_policy(ws))
+    payments, unmatched, decided, warnings, blanks = _resolve(read, members, file.name, dues_policy(ws))
     people = len({p.member_id for p in payments})
     summary = f"{read.year}年：{people} 人 {len(payments)} 条交纳记录，未匹配姓名 {len(unmatched)} 个"
     result = DuesImport(file.name, read.year, summary, from_title, list(read.readings), decided, warnings,
@@ -72,10 +72,14 @@ def import_dues(ws: Any, file: Path, *, year: int | None = None, dry_run: bool =
         archived = archive_file(data, file.name, ws.root / "archive")
         saved = save_dues_import(ledger, payments, unmatched, sha256=sha256_hex(data),
                                  original_name=file.name,
-                                 archived_path=str(archived.relative_to(ws.root)), summary=summary)
+                                 archived_path=str(archived.relative_to(ws.root)), summary=summary,
+                                 blanks=[(mid, month) for mid, month, _ in blanks])
     from dataclasses import replace
 
-    return replace(result, already_imported=saved.already_imported,
+    rows = {(mid, month): row for mid, month, row in blanks}
+    cleared = [f"第{rows[(mid, month)].row}行 {rows[(mid, month)].name} {int(month[5:])}月：之前导入的台账记为已交 "
+               f"{amount} 元，本次台账为空白（或未交），按未交记录" for mid, month, amount in saved.cleared]
+    return replace(result, already_imported=saved.already_imported, warnings=[*result.warnings, *cleared],
                    archived=str(archived.relative_to(ws.root)))
 
 
@@ -83,14 +87,14 @@ def _resolve(read, members, file: str, policy):  # type: ignore[no-untyped-def]
     """Rows → payments of matched members, unmatched names, how namesakes were decided, warnings."""
     from partyday_cli.core.dues import Payment, monthly_standard
     from partyday_cli.core.members import namesake_labels
-    from partyday_cli.io.dues_ledger import declared_mismatches, row_payments
+    from partyday_cli.io.dues_ledger import declared_mismatches, row_blanks, row_payments
 
     by_id = dict(members)
     standards = {mid: monthly_standard(m, policy) for mid, m in members}
     matched, unmatched, decided = match_rows(read.rows, members, standard_of=lambda mid: standards[mid].monthly)
     labels = namesake_labels(members)
     seen: dict[int, tuple[Any, str]] = {}
-    payments, messages, problems = [], [], []
+    payments, messages, problems, blanks = [], [], [], []
     for row, mid, how in matched:
         if mid in seen:
             first, first_how = seen[mid]
@@ -103,11 +107,12 @@ def _resolve(read, members, file: str, policy):  # type: ignore[no-untyped-def]
         s = standards[mid]
         found, notes = row_payments(row, mid, s.monthly)
         payments += [Payment(mid, month, amount, paid_on) for month, amount, paid_on in found]
+        blanks += [(mid, month, row) for month in row_blanks(row)]
         messages += notes + declared_mismatches(row, s.base, s.rate, s.monthly, file)
     if problems:
         raise UserError(f"党费台账 {file} 有 {len(problems)} 处问题，未导入任何内容：", problems=[
             Problem(line, file=file) for line in problems])
-    return payments, unmatched, decided, messages
+    return payments, unmatched, decided, messages, blanks
 
 
 def match_rows(rows: Sequence[Any], members: Sequence[tuple[int, Any]],

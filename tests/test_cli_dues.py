@@ -267,6 +267,31 @@ def test_december_paid_for_january_counts_in_the_next_years_report(sample, tmp_p
     assert li["arrears_months"] == [] and li["paid"] == "1209.00"
 
 
+def test_a_corrected_taizhang_with_a_cell_emptied_takes_the_payment_back(sample, tmp_path):
+    """张伟's March was typed into 李建国's row by mistake; the 组织委员 empties the cell and
+    imports the corrected 台账: March is 未交 again and the import says so (the earlier
+    93.00 stayed 已交, the blank being no row to supersede it)."""
+    first = write_ledger(tmp_path / "台账.xlsx", [["李建国", "", "", "", 93, 93, 93]])
+    assert invoke("dues", "import", str(first)).exit_code == 0
+    fixed = write_ledger(tmp_path / "台账（更正）.xlsx", [["李建国", "", "", "", 93, 93, ""]])
+    result = invoke("dues", "import", str(fixed))
+    assert result.exit_code == 0, result.output
+    assert "李建国 3月：之前导入的台账记为已交 93.00 元，本次台账为空白（或未交），按未交记录" in result.output
+    li = next(m for m in report_json()["members"] if m["name"] == "李建国")
+    assert li["arrears_months"][:1] == ["2017-03"] and li["paid"] == "186.00", li
+    assert invoke("plan", "2017").exit_code == 0
+    quarterly = invoke("report", "quarterly", "--year", "2017", "--quarter", "1", "-f", "json")
+    dues = next(m for m in json.loads(quarterly.stdout)["dues"]["members"] if m["name"] == "李建国")
+    assert dues["arrears_months"] == ["2017-03"], dues
+    record = invoke("report", "member", "李建国", "--year", "2017", "-f", "json").stdout
+    assert '"2017-03"' in record and "欠交" in record
+    # the first file imported again is the newest word: March is paid once more, said nothing of
+    again = write_ledger(tmp_path / "台账（再改）.xlsx", [["李建国", "", "", "", 93, 93, "93"]])
+    assert invoke("dues", "import", str(again)).exit_code == 0
+    li = next(m for m in report_json()["members"] if m["name"] == "李建国")
+    assert "2017-03" not in li["arrears_months"] and li["paid"] == "279.00", li
+
+
 def test_declared_standard_mismatch_is_a_warning_naming_the_row(sample, tmp_path):
     path = write_ledger(tmp_path / "台账.xlsx", [["林涛", 5200, "1%", 52, 52], ["高峰", 8800, "1.5%", 132, 132]])
     result = invoke("dues", "import", str(path))

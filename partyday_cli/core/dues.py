@@ -250,6 +250,8 @@ def dues_status(
     december: dict[int, list[Payment]] = defaultdict(list)  # of the year before: 预交 into this one
     prefix, before = f"{year:04d}-", f"{year - 1:04d}-12"
     for p in payments:
+        if not p.amount:  # a month a corrected 台账 left blank (`store.dues.save_dues_import`)
+            continue
         if p.month.startswith(prefix):
             by_member[p.member_id][p.month].append(p)
         elif p.month == before:

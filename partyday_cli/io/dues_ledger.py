@@ -93,6 +93,7 @@ class DuesRow:
     branch: str = ""
     declared: dict[str, Decimal] = field(default_factory=dict)  # base / rate / monthly
     declared_columns: dict[str, str] = field(default_factory=dict)
+    covered: tuple[str, ...] = ()  # every month its sheet has a column for ('YYYY-MM')
 
 
 @dataclass(frozen=True)
@@ -292,7 +293,7 @@ def _read_sheet(file: str, sheet: Sheet, rows: list[list[object]], header: _Head
         out.append(DuesRow(raw, name, sheet.name, r + 1, cells,
                            group=_text_at(row, header.columns.get("group")),
                            branch=_text_at(row, header.columns.get("branch")),
-                           declared=declared, declared_columns=letters))
+                           declared=declared, declared_columns=letters, covered=tuple(months.values())))
 
 
 def _wide_rows(sheet: Sheet, name_col: int, month_cols: set[int]) -> set[int]:
@@ -437,6 +438,12 @@ def row_payments(row: DuesRow, member_id: int, monthly: Decimal
             continue
         out.append((key, amount, cell.paid_on))
     return out, notes
+
+
+def row_blanks(row: DuesRow) -> list[str]:
+    """The months of the row's sheet its cell leaves unpaid: empty, or a word that is no
+    payment (未交, 转出). A re-imported 台账 so says a month an earlier import had paid is not."""
+    return [key for key in row.covered if key not in row.months or not row.months[key].paid]
 
 
 def declared_mismatches(row: DuesRow, base: Decimal | None, rate: Decimal | None,

@@ -16,9 +16,10 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from partyday_cli.core.dues import (
     DuesPolicy,
@@ -52,6 +53,7 @@ class DuesSaveResult:
     import_id: int | None = None
     payments: int = 0
     unmatched: int = 0
+    cleared: list[tuple[int, str, Decimal]] = field(default_factory=list)  # (member, month, amount) now blank
 
 
 def save_dues_import(
@@ -63,16 +65,26 @@ def save_dues_import(
     original_name: str,
     archived_path: str,
     summary: str = "",
+    blanks: Sequence[tuple[int, str]] = (),
 ) -> DuesSaveResult:
-    """Store one 党费台账 import, all or nothing; nothing for bytes already imported."""
+    """Store one 党费台账 import, all or nothing; nothing for bytes already imported.
+
+    `blanks`: (member, month) cells the 台账 leaves unpaid. Where the ledger has a payment
+    for one from an earlier import (the 台账 corrected and imported again), a zero row of
+    this import supersedes it (the newest import's row counts; zero rows are no payment),
+    listed in the result's `cleared`."""
     with ledger.transaction() as conn:
         earlier = find_import(ledger, "dues", sha256)
         if earlier is not None:
             return DuesSaveResult(already_imported=True, import_id=earlier)
+        cleared = _superseded(conn, blanks)
         import_id = record_import(
             ledger, kind="dues", sha256=sha256, original_name=original_name,
             archived_path=archived_path, effective_date=None, rows=len(payments),
             summary=summary)
+        conn.executemany(
+            "INSERT INTO dues_payments (member_id, month, amount, paid_on, source_import_id)"
+            " VALUES (?, ?, '0.00', NULL, ?)", ((mid, month, import_id) for mid, month, _ in cleared))
         conn.executemany(
             "INSERT INTO dues_payments (member_id, month, amount, paid_on, source_import_id)"
             " VALUES (?, ?, ?, ?, ?)",
@@ -83,7 +95,21 @@ def save_dues_import(
             " reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
             ((import_id, u.raw_name, u.normalised, u.sheet, u.row,
               json.dumps(list(u.suggestions), ensure_ascii=False), u.reason) for u in unmatched))
-    return DuesSaveResult(import_id=import_id, payments=len(payments), unmatched=len(unmatched))
+    return DuesSaveResult(import_id=import_id, payments=len(payments), unmatched=len(unmatched), cleared=cleared)
+
+
+def _superseded(conn: Any, blanks: Sequence[tuple[int, str]]) -> list[tuple[int, str, Decimal]]:
+    """Of `blanks`, those the ledger now has paid: (member, month, amount)."""
+    if not blanks:
+        return []
+    wanted = set(blanks)
+    newest: dict[tuple[int, str], Decimal] = {}
+    for mid, month, amount in conn.execute(
+            "SELECT member_id, month, amount FROM dues_payments WHERE member_id IN (SELECT value FROM json_each(?))"
+            " ORDER BY COALESCE(source_import_id, 0), id", (json.dumps(sorted({mid for mid, _ in wanted})),)):
+        if (mid, month) in wanted:
+            newest[(mid, month)] = Decimal(amount)
+    return [(mid, month, amount) for (mid, month), amount in sorted(newest.items()) if amount > 0]
 
 
 def payments(ledger: Ledger, year: int, first_month: int = 1) -> list[Payment]:
@@ -99,6 +125,8 @@ def payments(ledger: Ledger, year: int, first_month: int = 1) -> list[Payment]:
         paid_on = date.fromisoformat(r["paid_on"]) if r["paid_on"] else None
         newest[(int(r["member_id"]), r["month"])] = Payment(
             int(r["member_id"]), r["month"], Decimal(r["amount"]), paid_on)
+    # zero rows stay: a later 台账 left the month blank (`save_dues_import`'s blanks); the month
+    # is recorded, and `core.dues.dues_status` reads no payment in it
     return sorted(newest.values(), key=lambda p: (p.member_id, p.month))
 
 
