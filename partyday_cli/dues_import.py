@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -85,7 +86,7 @@ def import_dues(ws: Any, file: Path, *, year: int | None = None, dry_run: bool =
 
 def _resolve(read, members, file: str, policy):  # type: ignore[no-untyped-def]
     """Rows → payments of matched members, unmatched names, how namesakes were decided, warnings."""
-    from partyday_cli.core.dues import Payment, monthly_standard
+    from partyday_cli.core.dues import Payment, monthly_standard, months_due
     from partyday_cli.core.members import namesake_labels
     from partyday_cli.io.dues_ledger import declared_mismatches, row_blanks, row_payments
 
@@ -107,7 +108,10 @@ def _resolve(read, members, file: str, policy):  # type: ignore[no-untyped-def]
         s = standards[mid]
         found, notes = row_payments(row, mid, s.monthly)
         payments += [Payment(mid, month, amount, paid_on) for month, amount, paid_on in found]
-        blanks += [(mid, month, row) for month in row_blanks(row)]
+        # only the months the member was the branch's own: a member who moved in from another
+        # branch of the 党委 has a blank there for months the other 台账 holds
+        owed = set(months_due(by_id[mid], read.year, date(read.year, 12, 31))) if read.year else set()
+        blanks += [(mid, month, row) for month in row_blanks(row) if month in owed]
         messages += notes + declared_mismatches(row, s.base, s.rate, s.monthly, file)
     if problems:
         raise UserError(f"党费台账 {file} 有 {len(problems)} 处问题，未导入任何内容：", problems=[

@@ -432,3 +432,44 @@ def test_the_taizhang_templates_variables_are_listed(sample):
     result = invoke("dues", "report", "--list-vars")
     assert result.exit_code == 0
     assert "模板 党费台账.xlsx 使用的变量" in result.stdout and "members" in result.stdout and "cells" in result.stdout
+
+
+def test_a_member_who_moved_branch_without_id_number_keeps_one_years_dues(tmp_path):
+    """李明 moves from 第一 to 第二党支部 on 15 November; the 花名册 has no 身份证号. He was two
+    people (one left, one new), and the 第二 台账's blank January–November cells then took
+    back what 第一's 台账 recorded: 第一 showed 欠交 550.00 of money paid. Now 第一 has
+    January–November paid, 第二 December."""
+    from openpyxl import Workbook
+
+    ws = tmp_path / "党委"
+    assert invoke("init", str(ws), "--branch", "第一党支部", "--branch", "第二党支部").exit_code == 0
+
+    def roster(path: Path, moved: bool, day: str) -> Path:
+        wb = Workbook()
+        sheet = wb.active
+        sheet.append(["某局党委党员花名册"])
+        sheet.append(["填报日期：" + day])
+        sheet.append(["序号", "姓名", "所在支部", "入党时间", "人员类别", "月收入（元）"])
+        for i, (name, branch) in enumerate([("甲一", "第一党支部"), ("李明", "第二党支部" if moved else "第一党支部"),
+                                            ("乙一", "第二党支部")], start=1):
+            sheet.append([i, name, branch, "2010.07.01", "在职", 5000])
+        wb.save(path)
+        return path
+
+    assert invoke("roster", "import", str(roster(tmp_path / "1月.xlsx", False, "2017年1月1日")),
+                  "--as-of", "2017-01-01", "-w", str(ws)).exit_code == 0
+    moved = invoke("roster", "import", str(roster(tmp_path / "11月.xlsx", True, "2017年11月15日")),
+                   "--as-of", "2017-11-15", "-w", str(ws))
+    assert moved.exit_code == 0 and "变更 李明：所在支部 第一党支部→第二党支部" in moved.output, moved.output
+    first = write_ledger(tmp_path / "一.xlsx", [["甲一", "", "", "", *[50] * 12], ["李明", "", "", "", *[50] * 11, ""]],
+                         title="第一党支部2017年度党费收缴台账")
+    second = write_ledger(tmp_path / "二.xlsx", [["乙一", "", "", "", *[50] * 12], ["李明", "", "", "", *[""] * 11, 50]],
+                          title="第二党支部2017年度党费收缴台账")
+    for path in (first, second):
+        result = invoke("dues", "import", str(path), "-w", str(ws))
+        assert result.exit_code == 0 and "之前导入的台账记为已交" not in result.output, result.output
+    report = json.loads(invoke("dues", "report", "--year", "2017", "--as-of", "2017-12-31", "-f", "json",
+                               "-w", str(ws)).stdout)
+    lines = {m["branch"]: m for m in report["members"] if m["name"] == "李明"}
+    assert (lines["第一党支部"]["paid"], lines["第一党支部"]["owed"]) == ("550.00", "0.00"), lines
+    assert (lines["第二党支部"]["paid"], lines["第二党支部"]["owed"]) == ("50.00", "0.00"), lines

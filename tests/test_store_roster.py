@@ -17,6 +17,7 @@ from partyday_cli.store.roster import (
     members_on,
     members_on_with_ids,
     roster_as_of,
+    roster_members,
     save_roster,
 )
 
@@ -244,3 +245,23 @@ def test_a_transfer_in_stated_by_a_later_roster_counts_from_its_date(ledger):
     _save(ledger, [ZHANG, LI, sun, zhao], "b", effective=JUL)
     assert _names(members_on(ledger, date(2024, 5, 13))) == ["张三", "李四", "孙浩"]
     assert _names(members_on(ledger, date(2024, 4, 30))) == ["张三", "李四"]
+
+
+def test_a_move_between_branches_without_id_number_is_one_person_where_the_rows_agree(tmp_path):
+    """李明 goes from 第一 to 第二党支部 (no 身份证号 in the 花名册): the same name and 入党时间,
+    gone from one branch and new in the other, is one member who moved (his history and
+    dues stay his), not one who left and a newcomer; a 入党时间 that differs is two people."""
+    li = Member(name="李明", branch="机关第一党支部", joined=date(2009, 6, 1), source_row=3)
+    other = Member(name="王芳", branch="机关第二党支部", joined=date(2012, 7, 1), source_row=4)
+    moved = replace(li, branch="机关第二党支部", transferred_in=date(2024, 6, 15))
+    with open_ledger(tmp_path / "one.db", create=True) as ledger:
+        _save(ledger, [li, other, ZHANG], "a")
+        first = {m.name: mid for mid, m in roster_members(ledger, 1)}
+        result = _save(ledger, [moved, other, ZHANG], "b", effective=JUL)
+        assert (result.added, result.changed, result.removed) == (0, 1, 0)
+        assert any(c.startswith("李明：所在支部 机关第一党支部→机关第二党支部") for c in result.changes), result.changes
+        assert {m.name: mid for mid, m in roster_members(ledger, 2)}["李明"] == first["李明"]
+    with open_ledger(tmp_path / "two.db", create=True) as ledger:
+        _save(ledger, [li, other, ZHANG], "a")
+        result = _save(ledger, [replace(moved, joined=date(2015, 3, 1)), other, ZHANG], "b", effective=JUL)
+        assert (result.added, result.removed) == (1, 1)  # another 李明: nothing says he is the same

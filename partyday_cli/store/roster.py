@@ -295,7 +295,45 @@ def _match(conn: sqlite3.Connection, members: list[Member], before: set[int]) ->
     known = dict(_newest_versions(conn))
     for identity in (_id_number, _name_in_branch):
         _match_by(identity, members, ids, known, before)
+    if None in ids:
+        _moved_within(members, ids, known, before)
     return ids
+
+
+_AGREE = (("joined", "入党时间"), ("birth_date", "出生日期"), ("phone", "手机号"))
+
+
+def _moved_within(members: list[Member], ids: list[int | None], known: dict[int, Member], before: set[int]) -> None:
+    """A member of the roster before, gone from their branch, and one new row of the same
+    name in another branch of this roster: the same person moved within the 党委 where
+    they agree on 入党时间, 出生日期 or 手机号 (and differ on none of them, nor on
+    身份证号) and the name is nobody else's on either side. Without a 身份证号 such a move
+    was two people: one left (their year cut at the move), one new (owing the move's
+    month again, their earlier attendance lost to them)."""
+    taken = {i for i in ids if i is not None}
+    rows: dict[str, list[int]] = defaultdict(list)
+    for pos, m in enumerate(members):
+        if ids[pos] is None and m.name:
+            rows[m.name].append(pos)
+    gone: dict[str, list[int]] = defaultdict(list)
+    for mid in before:
+        m = known.get(mid)
+        if m is not None and mid not in taken and m.name in rows:
+            gone[m.name].append(mid)
+    listed: dict[str, int] = defaultdict(int)  # the name's rows in the whole roster
+    for m in members:
+        listed[m.name] += 1
+    for name, positions in rows.items():
+        olds = gone.get(name, [])
+        if len(positions) != 1 or len(olds) != 1 or listed[name] != 1:
+            continue
+        new, old = members[positions[0]], known[olds[0]]
+        if new.branch == old.branch or (new.id_number and old.id_number):
+            continue  # the same branch: its own pass; two 身份证号 that differ: two people
+        both = [(f, label) for f, label in _AGREE if getattr(new, f) and getattr(old, f)]
+        if both and all(getattr(new, f) == getattr(old, f) for f, _ in both):
+            ids[positions[0]] = olds[0]
+            taken.add(olds[0])
 
 
 def _id_number(m: Member) -> Hashable | None:
