@@ -129,6 +129,7 @@ def test_record_has_deadline_in_working_days(sample):
     # 9月13日 + 5 working days = 9月20日; 一式两份 from the scheme
     assert "2017年9月20日前" in text and "一式两份" in text
     assert "2017年9月13日（星期三）" in text
+    assert "暂定" not in result.output  # a year the holiday package knows
 
 
 def test_record_fills_attendance_once_recorded(sample):
@@ -345,3 +346,43 @@ def test_record_tells_namesakes_apart(sample):
     text = " ".join(str(c.value) for row in load_workbook(path).active.iter_rows() for c in row if c.value)
     assert "张伟（第二党小组）（出差）" in text
     assert "张伟（第二党小组）" in pdf_text(to_pdf(path)).replace("\n", "").replace(" ", "")
+
+
+def test_a_template_that_fails_leaves_the_plan_in_the_ledger_as_it_was(sample, tmp_path):
+    """plan --template with a missing file (or one with a wrong variable) said 计划已存入账本
+    and printed the table before the error: a failed command now changes nothing."""
+    assert invoke("plan", "2017").exit_code == 0
+    before = stored_plan(sample, 2017)
+    with sqlite3.connect(sample / "ledger.db") as conn:
+        rows = conn.execute("SELECT * FROM activities ORDER BY id").fetchall()
+    bad = tmp_path / "坏模板.xlsx"
+    wb = Workbook()
+    wb.active["A1"] = "{{ branch.nmae }}年度安排"
+    wb.save(bad)
+    for template in (tmp_path / "不存在.xlsx", bad):
+        result = invoke("plan", "2017", "--template", str(template), "-o", str(tmp_path / "out.xlsx"))
+        assert result.exit_code == 1, result.output
+        assert "已存入账本" not in result.output and not (tmp_path / "out.xlsx").exists()
+    with sqlite3.connect(sample / "ledger.db") as conn:
+        assert conn.execute("SELECT * FROM activities ORDER BY id").fetchall() == rows
+    assert stored_plan(sample, 2017) == before
+
+
+@pytest.mark.parametrize("args", [["plan", "2017"], ["signsheet", "2017-04-12"], ["record", "2017-04-12"]])
+def test_an_output_name_that_is_not_xlsx_is_refused(sample, tmp_path, args):
+    """-o 签到.pdf wrote xlsx bytes under a .pdf name and said 已写入."""
+    assert invoke("plan", "2017").exit_code == 0
+    result = invoke(*args, "-o", str(tmp_path / "签到.pdf"))
+    assert result.exit_code == 1 and "只能生成 Excel 文件（.xlsx）" in result.output and "签到.xlsx" in result.output
+    assert not (tmp_path / "签到.pdf").exists()
+
+
+def test_a_record_deadline_counted_on_estimated_holidays_says_so(tmp_path, monkeypatch):
+    """A 2027 plan made before the notice: the 记实表 deadline is stated, and said to be 暂定."""
+    ws = tmp_path / "ws"
+    assert invoke("init", str(ws), "--scheme", "fupinban-9plus3", "--branch", "扶贫办党支部").exit_code == 0
+    monkeypatch.chdir(ws)
+    assert invoke("plan", "2027", "--provisional").exit_code == 0
+    result = invoke("record", "2027-03-05")
+    assert result.exit_code == 0, result.output
+    assert "记实表须在 2027-03-12" in result.output and "（暂定）" in result.output

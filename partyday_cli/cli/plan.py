@@ -52,12 +52,23 @@ def _list_vars(template: Path, described: dict[str, str]) -> None:
         typer.echo(f"  {name:14s} {text}")
 
 
-def _fill(template: Path, context: dict, output: Path, force: bool = False) -> None:  # type: ignore[type-arg]
+def _filled(template: Path, context: dict) -> bytes:  # type: ignore[type-arg]
     from partyday_cli.io.files import read_bytes
     from partyday_cli.io.xltemplate import render_workbook
 
-    data = render_workbook(read_bytes(template, "模板文件"), context, template_name=template.name)
-    write_file(output, data, force=force, reads=(template,), make_folder=True)
+    return render_workbook(read_bytes(template, "模板文件"), context, template_name=template.name)
+
+
+def _fill(template: Path, context: dict, output: Path, force: bool = False) -> None:  # type: ignore[type-arg]
+    write_file(output, _filled(template, context), force=force, reads=(template,), make_folder=True)
+
+
+def xlsx_output(output: Path | None, what: str) -> None:
+    """-o of a table partyday writes only as xlsx: another extension is refused (it would
+    get xlsx bytes under a name WPS opens as something else)."""
+    if output is not None and output.suffix.lower() != ".xlsx":
+        raise UserError(f"{what}只能生成 Excel 文件（.xlsx），不能写成“{output.name}”。请把 -o 的文件名改为 "
+                        f"{output.stem}.xlsx（要 PDF 可在 Excel/WPS 中打开后另存为或打印）")
 
 
 def _branch_names(ws, branch: str | None) -> list[str]:  # type: ignore[no-untyped-def]
@@ -127,6 +138,7 @@ def plan(
         _list_vars(template or shipped_template("年度活动安排表.xlsx"), PLAN_VARS)
         return
     year = required(ctx, "year", year)
+    xlsx_output(output, "年度活动安排表")
     from partyday_cli.cli.calendar import build_request
     from partyday_cli.core.schedule import build_schedule, pending_message, pending_months
     from partyday_cli.core.themes import plan_themes
@@ -170,6 +182,16 @@ def plan(
                      host, d.rule, d.provisional, d.reason)
             for d, item in zip(days, result.items, strict=True)
         ]
+        plan_due = _plan_due(deadlines.get("plan_due"), year)
+        context = plan_context(
+            org=ws.org_name, branch=name, year=year, activities=activities,
+            rule_text="、".join(r.describe(request.week_def) for r in request.rules),
+            policy_text=request.policy.describe(), catalogue=catalogue.title,
+            plan_due=plan_due, unmet=result.unmet, time=str(sched.get("time", "")),
+            today=date.today())
+        # the table filled before the ledger changes: a template that cannot be read or
+        # filled stops the command with the plan as it was
+        data = _filled(template or shipped_template("年度活动安排表.xlsx"), context)
         with open_ledger(ws.ledger_path) as ledger:
             recorded = dates_with_records(ledger, year, name)
             if recorded and not force and not _same_plan(ledger, name, year, activities):
@@ -182,15 +204,8 @@ def plan(
             warn(f"{day.isoformat()} 已不在新计划中，但有签到记录，已保留并标为“已取消计划”")
         for line in result.unmet:
             warn(line)
-        plan_due = _plan_due(deadlines.get("plan_due"), year)
-        context = plan_context(
-            org=ws.org_name, branch=name, year=year, activities=activities,
-            rule_text="、".join(r.describe(request.week_def) for r in request.rules),
-            policy_text=request.policy.describe(), catalogue=catalogue.title,
-            plan_due=plan_due, unmet=result.unmet, time=str(sched.get("time", "")),
-            today=date.today())
         _show_plan(context)
-        _fill(template or shipped_template("年度活动安排表.xlsx"), context, targets[name], force)
+        write_file(targets[name], data, force=force, reads=(template,) if template else (), make_folder=True)
         if year < date.today().year:
             info(f"{year} 年已过去，安排表的“填报日期”留空，请按实际报送日期手写")
         if plan_due and date.today() > plan_due and date.today().year == year:
@@ -295,6 +310,7 @@ def signsheet(
         _list_vars(template or shipped_template("签到表.xlsx"), SIGNSHEET_VARS)
         return
     day = required(ctx, "day", day)
+    xlsx_output(output, "签到表")
     from partyday_cli.core.meetings import expected_at
     from partyday_cli.render.contexts import (
         ACTIVITY_LABELS,
@@ -412,6 +428,7 @@ def record(
         _list_vars(template or shipped_template("记实表.xlsx"), RECORD_VARS)
         return
     day = required(ctx, "day", day)
+    xlsx_output(output, "记实表")
     from partyday_cli.render.contexts import copies_zh
     from partyday_cli.store.ledger import open_ledger
 
@@ -436,6 +453,9 @@ def record(
     copies = int(deadlines.get("record_copies", 1))
     info(f"记实表须在 {deadline.isoformat()}（活动后{int(deadlines.get('record_within_workdays', 5))}"
          f"个工作日）前填报，一式{copies_zh(copies)}份")
+    if cal.info(deadline).provisional or cal.info(act.date).provisional:  # counted on estimated holidays
+        warn(f"这一期限是在 {deadline.year} 年放假安排公布前按估算的节假日算出的（暂定）；放假通知公布后请导入"
+             f"（partyday holidays import 通知.txt），再运行 partyday record {act.date.isoformat()} 核对期限")
     if date.today() > deadline and act.record_filed_on is None and filled:
         warn(f"已超过记实表填报期限 {deadline.isoformat()}；逾期仍须补报")
 
