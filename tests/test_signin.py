@@ -494,3 +494,27 @@ def test_random_xlsx_through_the_worker(tmp_path):
             read_signin(path)
         except UserError as err:
             assert "\n" not in err.message
+
+
+def test_a_hand_sheet_with_a_header_of_two_merged_rows_reads_its_sign_and_note_columns(tmp_path):
+    """序号, 签到 and 备注 merged down over two rows, 姓名/党小组 under 党员信息: the header row
+    is the one with 姓名, and the 签到/备注 labels sit only in the row above. Everyone was
+    read 出席 — blanks, 病假 and 请假 too — and a 3月 at 81% reported as 100%."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["机关第一党支部2026年3月主题党日签到表"])
+    ws.append(["时间：2026年3月11日下午3:00        地点：三楼党员活动室"])
+    ws.append(["序号", "党员信息", "", "签到", "备注"])
+    ws.append(["", "姓  名", "党小组", "", ""])
+    for i, (name, mark, note) in enumerate([("李建国", "√", ""), ("刘芳", "", "病假"), ("周敏", "", "请假"),
+                                            ("吴涛", "", ""), ("陈静", "✓", ""), ("赵强", "到", "")], start=1):
+        ws.append([i, name, "第一党小组", mark, note])
+    for cells in ("A1:E1", "A2:E2", "B3:C3", "A3:A4", "D3:D4", "E3:E4"):
+        ws.merge_cells(cells)
+    wb.save(tmp_path / "签到.xlsx")
+    got = read_signin(tmp_path / "签到.xlsx")
+    assert [(r.raw_name, r.status) for r in got.rows] == [
+        ("李建国", "出席"), ("刘芳", "请假"), ("周敏", "请假"), ("吴涛", "缺席"), ("陈静", "出席"), ("赵强", "出席")]
+    assert got.date == date(2026, 3, 11)

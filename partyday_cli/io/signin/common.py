@@ -85,7 +85,26 @@ def find_header_row(sheet: Sheet, lookup: Mapping[str, str], required: Iterable[
             if field is not None:
                 columns.setdefault(field, []).append(c)
         best = (len(columns), Header(sheet, r, columns))
-    return best[1] if best else None
+    if best is None or best[1].row == 0:
+        return best[1] if best else None
+    return _with_row_above(best[1], head_labels(sheet), lookup)
+
+
+def _with_row_above(header: Header, labels: list[list[str]], lookup: Mapping[str, str]) -> Header:
+    """A header of two rows (序号, 签到, 备注 merged down over 姓名, 党小组 under 党员信息):
+    a column blank in the header row takes the field the row above names there, where
+    the header row does not name that field already."""
+    row, above = labels[header.row], labels[header.row - 1]
+    columns = {field: list(cols) for field, cols in header.columns.items()}
+    for c, name in enumerate(above):
+        if not name or (c < len(row) and row[c]):
+            continue
+        field = lookup.get(name)
+        if field is not None and field not in columns:
+            columns[field] = [c]
+    if len(columns) == len(header.columns):
+        return header
+    return Header(header.sheet, header.row, columns)
 
 
 def cell(row: Sequence[object], col: int | None) -> object:
