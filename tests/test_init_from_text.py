@@ -68,7 +68,7 @@ def test_docx_is_read_paragraph_by_paragraph(tmp_path):
     src = _docx(tmp_path / "实施方案.docx", PASTED.splitlines())
     result = invoke("init", str(tmp_path / "ws"), "--from-text", str(src))
     assert result.exit_code == 0, result.output
-    assert _config(tmp_path / "ws")["schedule"]["rule"] == "month.first.fri"
+    assert _config(tmp_path / "ws")["schedule"]["rule"] == "每月第一个星期五"
 
 
 def test_a_bad_file_is_one_chinese_line(tmp_path):
@@ -101,3 +101,28 @@ def test_the_rules_table_tidied_to_one_row_a_line_is_read_as_the_table(tmp_path)
         "支部委员会": "monthly", "支部党员大会": "quarterly", "党小组会": "monthly", "党课": "yearly:4",
         "组织生活会": "yearly:1", "民主评议党员": "yearly:1"}
     assert "没有对应的设置项" not in result.output
+
+
+# seed 000 方案一 (万源乡), its time sentence as the page has it, above 方案二's
+WANYUAN = """万源乡“党员活动日”实施方案
+每月第二周星期三确定为全乡“党员活动日”，逢国家法定节假日顺延至收假后三个工作日内进行(具体时间见附表)。
+"""
+
+
+def test_two_schemes_pasted_as_one_are_refused_naming_both_rules(tmp_path):
+    """The whole of seed 000 (万源乡's 方案 above 扶贫办's): the first rule read set every date
+    of 扶贫办's year (第二周星期三 for 第一个星期五), and nothing said so. Refused, naming both
+    sentences; --rule and --holiday-policy say which, and then it is read."""
+    src = tmp_path / "方案.txt"
+    src.write_text(WANYUAN + PASTED, encoding="utf-8")
+    result = invoke("init", str(tmp_path / "ws"), "--from-text", str(src))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "不止一种活动日规定" in result.output and "每月第二周星期三" in result.output
+    assert "确定为每月第一个星期五" in result.output and not (tmp_path / "ws").exists()
+    chosen = invoke("init", str(tmp_path / "ws"), "--from-text", str(src), "--rule", "每月第一个星期五",
+                    "--holiday-policy", "顺延一周")
+    assert chosen.exit_code == 0, chosen.output
+    assert _config(tmp_path / "ws")["schedule"]["rule"] == "每月第一个星期五"
+    one = tmp_path / "扶贫办.txt"
+    one.write_text(PASTED, encoding="utf-8")  # 方案二 alone: read as before
+    assert invoke("init", str(tmp_path / "ws2"), "--from-text", str(one)).exit_code == 0

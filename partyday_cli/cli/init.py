@@ -78,6 +78,7 @@ def init(
 
         scheme_text = read_scheme_file(scheme_file)
         reading = read_scheme(scheme_text)
+        _refuse_two_schemes(reading, scheme_file.name, rule=rule, policy=holiday_policy)
         catalogue, why = (themes, "") if themes else guess_catalogue(scheme_text)
         text = render_reading(reading, title=scheme_file.name, source=f"--from-text {scheme_file.name}",
                               catalogue=catalogue, org=org, branch=branch_name, rule=rule,
@@ -149,3 +150,18 @@ def _report_reading(reading, path: Path) -> None:  # type: ignore[no-untyped-def
         info(f"以下 {len(reading.unplaced)} 句像是规定，但没有对应的设置项，请自行核对：")
         for sentence in reading.unplaced:
             info(f"  “{sentence}”")
+
+
+def _refuse_two_schemes(reading, name: str, *, rule: str | None, policy: str | None) -> None:  # type: ignore[no-untyped-def]
+    """A text stating two different activity-day rules (or holiday policies) is two schemes
+    pasted as one (seed 000: 万源乡's 每月第二周星期三 and 扶贫办's 每月第一个星期五): the
+    first read would set every date of the year, silently. Refused, naming both, unless
+    --rule / --holiday-policy says which."""
+    for key, what, given, option in (("schedule.rule", "活动日", rule, "--rule"),
+                                     ("schedule.holiday_policy", "节假日调整办法", policy, "--holiday-policy")):
+        others = reading.conflicts.get(key)
+        if not others or given:
+            continue
+        quotes = "”和“".join(c.quote for c in [reading.values[key], *others])
+        raise UserError(f"{name} 里有不止一种{what}规定：“{quotes}”，像是把两个方案贴在了一起。"
+                        f"请只保留本支部方案的文字后重新运行，或加 {option} 指明用哪一种；未作任何改动")

@@ -28,9 +28,13 @@ class Reading:
     kinds: dict[str, Cite] = field(default_factory=dict)  # [meeting_kinds]: kind → Cite
     used: list[str] = field(default_factory=list)  # the sentences something was read from
     unplaced: list[str] = field(default_factory=list)  # rule-like sentences nothing read
+    # a key stated twice with different values (two schemes pasted as one): the later ones
+    conflicts: dict[str, list[Cite]] = field(default_factory=dict)
 
     def put(self, key: str, value: object, quote: str) -> None:
-        self.values.setdefault(key, Cite(value, quote))
+        first = self.values.setdefault(key, Cite(value, quote))
+        if first.value != value and all(c.value != value for c in self.conflicts.get(key, ())):
+            self.conflicts.setdefault(key, []).append(Cite(value, quote))
 
     def kind(self, kind: str, spec: str, quote: str) -> None:
         self.kinds.setdefault(kind, Cite(spec, quote))
