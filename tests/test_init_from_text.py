@@ -68,7 +68,7 @@ def test_docx_is_read_paragraph_by_paragraph(tmp_path):
     src = _docx(tmp_path / "实施方案.docx", PASTED.splitlines())
     result = invoke("init", str(tmp_path / "ws"), "--from-text", str(src))
     assert result.exit_code == 0, result.output
-    assert _config(tmp_path / "ws")["schedule"]["rule"] == "每月第一个星期五"
+    assert _config(tmp_path / "ws")["schedule"]["rule"] == "month.first.fri"
 
 
 def test_a_bad_file_is_one_chinese_line(tmp_path):
