@@ -473,3 +473,13 @@ def test_a_member_who_moved_branch_without_id_number_keeps_one_years_dues(tmp_pa
     lines = {m["branch"]: m for m in report["members"] if m["name"] == "李明"}
     assert (lines["第一党支部"]["paid"], lines["第一党支部"]["owed"]) == ("550.00", "0.00"), lines
     assert (lines["第二党支部"]["paid"], lines["第二党支部"]["owed"]) == ("50.00", "0.00"), lines
+
+
+def test_an_xlsx_report_without_o_goes_to_out_even_from_a_script(sample):
+    """From cron or a script (no terminal) `dues report -f xlsx` wrote the workbook's bytes to
+    stdout — a zip into the log; the README says it goes to out/, as from a terminal."""
+    assert invoke("dues", "import", LEDGER).exit_code == 0
+    result = invoke("dues", "report", "--year", "2017", "--as-of", "2017-07-01", "-f", "xlsx")
+    assert result.exit_code == 0, result.output
+    assert not result.stdout_bytes.startswith(b"PK")
+    assert (sample / "out" / "2017年党费台账-机关第一党支部.xlsx").is_file()

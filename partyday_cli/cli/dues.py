@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -454,7 +453,8 @@ def _write_ledger(ws, results, year: int, as_of: date, branch: str | None,  # ty
         context = ledger_context(ws.org_name, name, mine, year, as_of)
         data = render_workbook(source, context, template_name=template.name)
         target = output
-        if target is None and (len(names) > 1 or sys.stdout.isatty()):  # several workbooks: files, never stdout
+        if target is None:  # into out/, as plan and record do, from a terminal or not (cron, a script):
+            # never a zip into a log
             target = out_file(ws, f"{year}年党费台账", name)
             target.parent.mkdir(parents=True, exist_ok=True)
         emit(data, target, binary_name="xlsx", reads=(template,))
