@@ -661,3 +661,31 @@ def test_an_expression_that_cannot_be_computed_is_said_in_chinese():
     message = str(err.value.message if hasattr(err.value, "message") else err.value)
     assert "A1" in message and "值的类型不对" in message
     assert "TypeError" not in message and "real number" not in message
+
+
+def _one_cell(text: str, cell: str = "A2") -> bytes:
+    wb = openpyxl.Workbook()
+    wb.active.title = "签到"
+    wb.active[cell] = text
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    ("｛｛ org ｝｝签到表", "A2 单元格：“｛｛”是全角符号，模板标记要用半角的 {{ }} 或 {% %}"),
+    ("{{ org ｝｝签到表", "“｝｝”是全角符号"),
+    ("{％ if org %}有{% endif %}", "“{％”是全角符号"),
+    ("{% for m in members %}{{ m.name }}", "{% for %} 缺少结束标记 {% endfor %}；要按名单逐行填表，请在该行第一个单元格写 "
+                                          "{%row for m in members %}"),
+    ("{{ org|upper2 }}", "没有名为“upper2”的过滤器"),
+    ("{{ org 签到表 }}", "“签到表”处写法有误，{{ }} 里只能写一个变量或表达式"),
+])
+def test_template_mistakes_are_said_in_chinese_naming_the_cell(text, says):
+    """Full-width braces printed as they were (exit 0); Jinja's English was quoted to users."""
+    with pytest.raises(TemplateError) as err:
+        render_workbook(_one_cell(text), context(3), template_name="党委签到表.xlsx")
+    message = str(err.value)
+    assert says in message, message
+    assert "工作表“签到”A2" in message
+    assert not any(word in message for word in ("expected", "Unexpected", "Jinja", "filter named", "token"))

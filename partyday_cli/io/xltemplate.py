@@ -472,8 +472,26 @@ def _template_text(cell) -> str | None:
     return text if any(opener in text for opener in _JINJA_OPENERS) else None
 
 
+_BRACES = re.compile(r"[｛{][｛{%％]|[%％}｝][｝}]")
+
+
+def _refuse_fullwidth(sheet, name: str) -> None:
+    """｛｛ branch.name ｝｝ (what a Chinese input method types) would print as it is: said,
+    naming the cell, instead of a title that reads ｛｛ branch.name ｝｝签到表."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            value = cell.value
+            if not isinstance(value, str) or cell.data_type != "s":
+                continue
+            for m in _BRACES.finditer(value):
+                if not m[0].isascii():
+                    raise _Where(name, sheet.title, cell.coordinate).fail(
+                        f"“{m[0]}”是全角符号，模板标记要用半角的 {{{{ }}}} 或 {{% %}}（切换到英文输入法再输入）")
+
+
 def _scan(env, sheet, name: str) -> tuple[list, list[_LoopRow]]:
     """Compile every template cell: ([(cell, compiled)] outside loops, [loop rows])."""
+    _refuse_fullwidth(sheet, name)
     texts = [(cell, text) for row in sheet.iter_rows() for cell in row
              if (text := _template_text(cell)) is not None]
     loops: dict[int, _LoopRow] = {}
@@ -529,8 +547,31 @@ def _parse_marker(env, text: str, row: int, where: _Where) -> _LoopRow:
 
 
 def _syntax_error(where: _Where, exc) -> TemplateError:
-    return where.fail(f"模板语法有误（{exc.message}）。请检查 {{{{ }}}} 与 {{% %}} 是否成对、"
+    return where.fail(f"模板语法有误{_syntax_why(exc.message or '')}。请检查 {{{{ }}}} 与 {{% %}} 是否成对、"
                       "引号和括号是否配齐，不要用中文引号、全角括号或全角空格")
+
+
+def _syntax_why(message: str) -> str:
+    """Jinja's English, in the words of the cell's writer: a user reads no English."""
+    if m := re.search(r"looking for the following tags: '(end\w+)'", message):
+        tag = m[1][3:]
+        if tag == "for":
+            return ("（{% for %} 缺少结束标记 {% endfor %}；要按名单逐行填表，请在该行第一个单元格写 "
+                    "{%row for m in members %}，不需要结束标记）")
+        return f"（{{% {tag} %}} 缺少结束标记 {{% {m[1]} %}}）"
+    if m := re.search(r"No filter named '(.+?)'", message):
+        return f"（没有名为“{m[1]}”的过滤器）"
+    if m := re.search(r"No test named '(.+?)'", message):
+        return f"（没有名为“{m[1]}”的判断）"
+    if m := re.search(r"expected token '(.+?)', got '(.+?)'", message):
+        return f"（“{m[2]}”处写法有误，{'{{ }} 里只能写一个变量或表达式，文字请写在 {{ }} 外面' if 'print' in m[1] else '缺少符号或关键字'}）"
+    if m := re.search(r"unexpected char '(.+?)'", message):
+        return f"（不认识的字符“{m[1]}”）"
+    if m := re.search(r"Encountered unknown tag '(.+?)'", message):
+        return f"（不认识的标记“{m[1]}”）"
+    if "unexpected end of template" in message.lower():
+        return "（标记没有写完整）"
+    return ""
 
 
 def _runtime_error(where: _Where, exc: Exception, ast, item: int | None) -> TemplateError:
