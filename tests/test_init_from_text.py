@@ -126,3 +126,9 @@ def test_two_schemes_pasted_as_one_are_refused_naming_both_rules(tmp_path):
     one = tmp_path / "扶贫办.txt"
     one.write_text(PASTED, encoding="utf-8")  # 方案二 alone: read as before
     assert invoke("init", str(tmp_path / "ws2"), "--from-text", str(one)).exit_code == 0
+
+
+def test_a_scheme_file_that_is_not_there_is_said_in_chinese(tmp_path):
+    """It said “无法读取方案文件 …：No such file or directory”."""
+    result = invoke("init", str(tmp_path / "ws"), "--from-text", str(tmp_path / "方案.docx"))
+    assert result.exit_code == 1 and "找不到方案文件" in result.output and "No such" not in result.output

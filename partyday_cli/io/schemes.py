@@ -276,10 +276,9 @@ def pending_keys(text: str) -> list[tuple[str, str]]:
 def read_scheme_file(path: Path) -> str:
     """The text of a pasted 实施方案: .txt (UTF-8 or GB18030) or .docx (its paragraphs and
     table cells, one a line, read from word/document.xml)."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise UserError(f"无法读取方案文件 {path}：{exc.strerror or exc}") from None
+    from partyday_cli.io.files import read_bytes
+
+    raw = read_bytes(path, "方案文件")  # a missing file, a folder, no permission: said in Chinese
     if path.suffix.lower() == ".docx":
         return _docx_text(path, raw)
     if path.suffix.lower() == ".doc":
