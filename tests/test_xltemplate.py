@@ -689,3 +689,24 @@ def test_template_mistakes_are_said_in_chinese_naming_the_cell(text, says):
     assert says in message, message
     assert "工作表“签到”A2" in message
     assert not any(word in message for word in ("expected", "Unexpected", "Jinja", "filter named", "token"))
+
+
+def test_a_wrapped_cell_of_five_lines_gets_the_height_five_lines_print_at():
+    """The 安排表's 活动形式 of five lines lost its fifth line in print (1.3 em a line; the
+    CJK fonts LibreOffice and WPS fall back on set about 1.45)."""
+    from io import BytesIO
+
+    from openpyxl import Workbook, load_workbook
+    from openpyxl.styles import Alignment, Font
+
+    wb = Workbook()
+    sheet = wb.active
+    sheet.column_dimensions["A"].width = 12
+    sheet["A1"] = "{{ form }}"
+    sheet["A1"].alignment = Alignment(wrap_text=True)
+    sheet["A1"].font = Font(size=10)
+    buf = BytesIO()
+    wb.save(buf)
+    form = "\n".join(["专题报告、党课辅导"] * 5)  # five lines, each one fits the width
+    out = load_workbook(BytesIO(render_workbook(buf.getvalue(), {"form": form}, template_name="t.xlsx"))).active
+    assert out.row_dimensions[1].height >= 5 * 10 * 1.45

@@ -287,9 +287,15 @@ def _fit_wrapped_rows(sheet) -> None:
             if last is None:
                 continue
             room = max(sum(width(c) for c in range(cell.column, last + 1)) - 1, 1)
-            lines = sum(max(1, ceil(_text_width(part) / room)) for part in value.split("\n"))
+            # a little less room than the width: a line may not begin with “，” or “、”
+            # (CJK line breaking moves a character down with it)
+            lines = sum(max(1, ceil(_text_width(part) / (room * 0.92))) for part in value.split("\n"))
+            if lines < 2:
+                continue  # one line: the template's row shows it
             size = float(cell.font.sz or 11) if cell.font is not None else 11.0
-            height = lines * (size * 1.3 + 1)
+            # the CJK fonts LibreOffice and WPS fall back on (Noto Sans CJK, 等线) set
+            # about 1.45 em a line; 1.3 cut the last line of a wrapped cell in print
+            height = lines * size * 1.45 + 2
             need[cell.row] = max(need.get(cell.row, 0), height)
     for r, height in need.items():
         dim = sheet.row_dimensions[r]
