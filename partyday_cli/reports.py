@@ -363,8 +363,13 @@ def _find_member(ledger: Any, ws: Any, raw: str, year: int, branch: str | None) 
     if branch is not None:
         branch = ws.branch(branch).name
     directory = member_directory(ledger, min(date(year, 12, 31), date.today()))
-    found = [(i, m) for i, m in directory.items() if m.name == wanted
-             and branch in (None, m.branch) and (not tag or tag in (m.group, m.branch))]
+    def named(same) -> list[tuple[int, Any]]:  # type: ignore[no-untyped-def]
+        return [(i, m) for i, m in directory.items() if same(m.name)
+                and branch in (None, m.branch) and (not tag or tag in (m.group, m.branch))]
+
+    # 阿依古丽买买提 for 阿依古丽·买买提, as the sign-in import reads it
+    found = named(lambda name: name == wanted) or named(
+        lambda name: name.replace("·", "") == wanted.replace("·", ""))
     if not found:
         raise UserError(f"账本里没有名为“{raw}”的党员。请核对姓名（partyday roster list）")
     if len(found) > 1:

@@ -296,6 +296,9 @@ def test_member_report(story):
     assert labelled.exit_code == 0 and json.loads(labelled.stdout)["group"] == "第二党小组"
     lin = json.loads(invoke("report", "member", "林涛", "-y", "2017", "-f", "json").stdout)
     assert lin["dues"]["owed"] == "468.00"  # unpaid January–June, as recorded: 6 × 78.00
+    for typed in ("阿依古丽买买提", "阿依古丽.买买提"):  # as sign-ins type her; the import matches both
+        dot = invoke("report", "member", typed, "-y", "2017", "-f", "json")
+        assert dot.exit_code == 0 and json.loads(dot.stdout)["name"] == "阿依古丽·买买提", dot.output
 
 
 def test_user_mistakes_are_one_chinese_line(story):
