@@ -280,7 +280,7 @@ def _member_dues(member_id: int, member: Member, paid: dict[str, list[Payment]],
     start = max((d for d in (member.joined, member.transferred_in) if d is not None), default=None)
     owed = _owed_months(start, member.transferred_out, year, today)
     whole_year = _owed_months(start, member.transferred_out, year, date(year, 12, 31))
-    credits: list[str] = []
+    credits: list[tuple[str, str]] = []  # (label, line): 补交 or 预交
     ahead: list[str] = []
     if december and standard.monthly > 0:
         paid, ahead = _credit_from_december(paid, december, standard.monthly, whole_year)
@@ -295,8 +295,7 @@ def _member_dues(member_id: int, member: Member, paid: dict[str, list[Payment]],
     arrears = tuple(md.month for md in months if md.status == UNPAID)
     owed_total = sum((md.due - md.paid for md in months if md.status == UNPAID), ZERO)
     runs = _unpaid_runs(months)
-    flags = _flags(standard, months, runs, owed_total, policy) + [("预交", text) for text in ahead] + [
-        ("预交" if "计为预交" in text else "补交", text) for text in credits]
+    flags = _flags(standard, months, runs, owed_total, policy) + [("预交", text) for text in ahead] + credits
     return MemberDues(
         member_id=member_id, name=member.name, branch=member.branch, standard=standard,
         months=months, paid_total=sum((md.paid for md in months), ZERO), owed_total=owed_total,
@@ -307,7 +306,7 @@ def _member_dues(member_id: int, member: Member, paid: dict[str, list[Payment]],
 
 
 def _credit_arrears(paid: dict[str, list[Payment]], owed: Sequence[str], due: Decimal,
-                    member_months: Sequence[str] = ()) -> tuple[dict[str, list[Payment]], list[str]]:
+                    member_months: Sequence[str] = ()) -> tuple[dict[str, list[Payment]], list[tuple[str, str]]]:
     """A month paid more than its due after months left unpaid or short: the excess is
     补交 of those months, oldest first (杨帆 pays nothing in April and May and 247.50 in
     June: April and May are paid, in June). Each such credit is said in one line. Excess
@@ -318,7 +317,7 @@ def _credit_arrears(paid: dict[str, list[Payment]], owed: Sequence[str], due: De
         return paid, []
     out = {k: list(ps) for k, ps in paid.items()}
     short = {k: due - totals.get(k, ZERO) for k in owed if totals.get(k, ZERO) < due}
-    said: list[str] = []
+    said: list[tuple[str, str]] = []  # (补交 or 预交, the line)
     for key in sorted(totals):
         excess = totals[key] - due
         if excess <= 0 or key not in owed:
@@ -341,8 +340,8 @@ def _credit_arrears(paid: dict[str, list[Payment]], owed: Sequence[str], due: De
         given = totals[key] - due - excess
         # the month keeps its own due (and what was beyond every arrear)
         out[key] = [Payment(member_id, key, due + excess, paid_on)]
-        said.append(f"{month_zh(key)}交纳 {totals[key]} 元，其中 {given} 元计为补交{months_list_zh(moved)}党费")
-    said += _credit_ahead(out, due, member_months)
+        said.append(("补交", f"{month_zh(key)}交纳 {totals[key]} 元，其中 {given} 元计为补交{months_list_zh(moved)}党费"))
+    said += [("预交", text) for text in _credit_ahead(out, due, member_months)]
     return out, said
 
 
@@ -352,23 +351,31 @@ def _credit_from_december(paid: dict[str, list[Payment]], december: Sequence[Pay
     this year all unpaid and owed: 预交 of them (李明 pays 240.00 in December at 120.00 a
     month: January is paid). Said in one line; anything else changes nothing here (the
     excess stays in December, as that year's 台账 has it)."""
-    total = sum((p.amount for p in december), ZERO)
-    months, rest = divmod(total - due, due) if total > due else (0, ZERO)
-    if months < 1 or rest != 0:
+    total, key = sum((p.amount for p in december), ZERO), december[0].month
+    ahead = _months_ahead(key, total, due, paid, set(member_months))
+    if not ahead:
         return paid, []
-    key = december[0].month
-    members = set(member_months)
-    ahead, nxt = [], key
-    for _ in range(int(months)):
-        nxt = _next_month(nxt)
-        if nxt not in members or sum((p.amount for p in paid.get(nxt, [])), ZERO) > 0:
-            return paid, []
-        ahead.append(nxt)
     out = dict(paid)
     paid_on = _paid_on(list(december), key)
     for k in ahead:
         out[k] = [Payment(december[0].member_id, k, due, paid_on)]
     return out, [f"{month_zh(key)}交纳 {total} 元，其中 {total - due} 元计为预交{months_list_zh(ahead)}党费"]
+
+
+def _months_ahead(key: str, total: Decimal, due: Decimal, paid: dict[str, list[Payment]],
+                  members: set[str]) -> list[str]:
+    """The N months after `key` that `total` (exactly N + 1 months' `due`) pays ahead,
+    where each is a member month with nothing paid; [] when it is not such a payment."""
+    months, rest = divmod(total - due, due) if total > due else (0, ZERO)
+    if months < 1 or rest != 0:
+        return []
+    ahead, nxt = [], key
+    for _ in range(int(months)):
+        nxt = _next_month(nxt)
+        if nxt not in members or sum((p.amount for p in paid.get(nxt, [])), ZERO) > 0:
+            return []
+        ahead.append(nxt)
+    return ahead
 
 
 def _paid_on(payments: list[Payment], key: str) -> date:
@@ -385,16 +392,8 @@ def _credit_ahead(paid: dict[str, list[Payment]], due: Decimal, member_months: S
     members = set(member_months)
     for key in sorted(paid):
         total = sum((p.amount for p in paid[key]), ZERO)
-        months, rest = divmod(total - due, due) if total > due else (0, ZERO)
-        if months < 1 or rest != 0:
-            continue
-        ahead, nxt = [], key
-        for _ in range(int(months)):
-            nxt = _next_month(nxt)
-            if nxt not in members or sum((p.amount for p in paid.get(nxt, [])), ZERO) > 0:
-                break
-            ahead.append(nxt)
-        if len(ahead) != months:
+        ahead = _months_ahead(key, total, due, paid, members)
+        if not ahead:
             continue
         source = paid[key]
         paid_on = _paid_on(source, key)

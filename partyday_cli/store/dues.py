@@ -19,7 +19,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from partyday_cli.core.dues import (
     DuesPolicy,
@@ -77,7 +76,7 @@ def save_dues_import(
         earlier = find_import(ledger, "dues", sha256)
         if earlier is not None:
             return DuesSaveResult(already_imported=True, import_id=earlier)
-        cleared = _superseded(conn, blanks)
+        cleared = _superseded(ledger, blanks)
         import_id = record_import(
             ledger, kind="dues", sha256=sha256, original_name=original_name,
             archived_path=archived_path, effective_date=None, rows=len(payments),
@@ -98,18 +97,17 @@ def save_dues_import(
     return DuesSaveResult(import_id=import_id, payments=len(payments), unmatched=len(unmatched), cleared=cleared)
 
 
-def _superseded(conn: Any, blanks: Sequence[tuple[int, str]]) -> list[tuple[int, str, Decimal]]:
-    """Of `blanks`, those the ledger now has paid: (member, month, amount)."""
+def _superseded(ledger: Ledger, blanks: Sequence[tuple[int, str]]) -> list[tuple[int, str, Decimal]]:
+    """Of `blanks`, those the ledger now has paid (the newest import's row): (member, month, amount)."""
+    from partyday_cli.store.report_queries import payments_of
+
     if not blanks:
         return []
     wanted = set(blanks)
-    newest: dict[tuple[int, str], Decimal] = {}
-    for mid, month, amount in conn.execute(
-            "SELECT member_id, month, amount FROM dues_payments WHERE member_id IN (SELECT value FROM json_each(?))"
-            " ORDER BY COALESCE(source_import_id, 0), id", (json.dumps(sorted({mid for mid, _ in wanted})),)):
-        if (mid, month) in wanted:
-            newest[(mid, month)] = Decimal(amount)
-    return [(mid, month, amount) for (mid, month), amount in sorted(newest.items()) if amount > 0]
+    months = [month for _, month in wanted]
+    return [(p.member_id, p.month, p.amount)
+            for p in payments_of(ledger, {mid for mid, _ in wanted}, min(months), max(months))
+            if (p.member_id, p.month) in wanted and p.amount > 0]
 
 
 def payments(ledger: Ledger, year: int, first_month: int = 1) -> list[Payment]:

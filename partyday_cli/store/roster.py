@@ -300,7 +300,7 @@ def _match(conn: sqlite3.Connection, members: list[Member], before: set[int]) ->
     return ids
 
 
-_AGREE = (("joined", "入党时间"), ("birth_date", "出生日期"), ("phone", "手机号"))
+_AGREE = ("joined", "birth_date", "phone")  # 入党时间, 出生日期, 手机号
 
 
 def _moved_within(members: list[Member], ids: list[int | None], known: dict[int, Member], before: set[int]) -> None:
@@ -330,8 +330,8 @@ def _moved_within(members: list[Member], ids: list[int | None], known: dict[int,
         new, old = members[positions[0]], known[olds[0]]
         if new.branch == old.branch or (new.id_number and old.id_number):
             continue  # the same branch: its own pass; two 身份证号 that differ: two people
-        both = [(f, label) for f, label in _AGREE if getattr(new, f) and getattr(old, f)]
-        if both and all(getattr(new, f) == getattr(old, f) for f, _ in both):
+        both = [f for f in _AGREE if getattr(new, f) and getattr(old, f)]
+        if both and all(getattr(new, f) == getattr(old, f) for f in both):
             ids[positions[0]] = olds[0]
             taken.add(olds[0])
 
