@@ -244,6 +244,7 @@ def build(ws: Any, period: Any, branch: str | None, today: date) -> Any:
         # the 书记 is looked up only where the scheme asks 负责人每年至少讲一次党课
         secretaries = secretaries_of(ws, ledger, min(period.end, today)) if lectures else {}
         counts = q.branch_counts(ledger, min(period.end, today)) if branch is None else None
+        unresolved = _unresolved(ledger, period, branch, today)
     if not acts:
         where = branch or "本工作区"
         raise UserError(f"{where} {period.year} 年截至 {period.end.isoformat()} 没有任何活动记录。"
@@ -253,7 +254,18 @@ def build(ws: Any, period: Any, branch: str | None, today: date) -> Any:
                         activities=acts, tallies=tallies, directory=directory, dues=dues,
                         catalogues=_catalogues(ws, names), kind_rules=kind_rules,
                         deadline_for=_deadline_for(ws), secretaries=secretaries,
-                        secretary_lectures=lectures, roster_counts=counts)
+                        secretary_lectures=lectures, roster_counts=counts, unresolved=unresolved)
+
+
+def _unresolved(ledger: Any, period: Any, branch: str | None, today: date) -> list[Any]:
+    """The year's sign-in names still to be decided up to the report's day: the year's,
+    not only the period's, since the year's absences count in every flag."""
+    from partyday_cli.core.report import UnresolvedName
+    from partyday_cli.store.attendance import unresolved_names
+
+    return [UnresolvedName(date.fromisoformat(r["date"]), r["branch"], r["raw_name"], r["original_name"], r["row"])
+            for r in unresolved_names(ledger, start=date(period.year, 1, 1), end=min(period.end, today),
+                                      branch=branch)]
 
 
 def _check_json(c: Any) -> dict[str, Any]:
@@ -299,6 +311,8 @@ def report_json(report: Any, *, org: str, show_private: bool) -> dict[str, Any]:
         "kinds": {"checks": [_check_json(c) for c in checks["kind"]],
                   "shortfalls": [prefix(c) for c in checks["kind"] if c.text]},
         "late_records": [a.record_late for a in report.activities if a.record_late],
+        "unresolved_names": [{"date": u.date.isoformat(), "branch": u.branch, "raw_name": u.raw_name,
+                              "file": u.file, "row": u.row} for u in report.unresolved],
     }
     if multi:
         out["branches"] = [{

@@ -173,6 +173,29 @@ def test_unknown_names_are_kept_and_resolved_later(sample):
     assert "*2017-07-12" in listed and "带 * 的行：缺席或请假" in listed
 
 
+def test_pending_names_are_in_the_quarterly_report_until_resolved_and_leave_with_their_file(sample):
+    """A name still to be decided makes someone's absence possibly wrong: the quarterly says
+    which and where; a withdrawn file's names are no longer pending anywhere."""
+    path = sample / "外来.csv"
+    path.write_bytes(("机关第一党支部“党员活动日”签到表\n时间：2017年7月12日\n序号,姓名,签名\n"
+                      "1,李建国,李建国\n2,小高,小高\n").encode("gbk"))
+    assert invoke("attend", "import", str(path)).exit_code == 0
+    shown = invoke("report", "quarterly", "--year", "2017", "--quarter", "3")
+    assert shown.exit_code == 0, shown.stderr
+    assert "待确认姓名" in shown.stdout and "7月12日“小高”未对上党员" in shown.stdout
+    assert "1 个姓名待确认" in shown.stdout  # on the activity's row
+    data = json.loads(invoke("report", "quarterly", "--year", "2017", "--quarter", "3",
+                             "-f", "json").stdout)
+    assert [(u["date"], u["raw_name"], u["file"], u["row"]) for u in data["unresolved_names"]] == \
+        [("2017-07-12", "小高", "外来.csv", 5)]
+    files = invoke("attend", "files", "2017-07-12").stdout
+    number = next(line.split("|")[1].strip() for line in files.splitlines() if "外来.csv" in line)
+    assert invoke("attend", "files", "2017-07-12", "--withdraw", number).exit_code == 0
+    assert "小高" not in invoke("attend", "resolve").stdout
+    again = invoke("report", "quarterly", "--year", "2017", "--quarter", "3")
+    assert "待确认姓名" not in again.stdout
+
+
 def test_a_pending_name_that_is_nobody_to_count_is_dismissed_with_its_reason(sample):
     """赵磊 left in June; his name on July's sheet cannot be given to any member: --ignore
     keeps it with the reason and it is no longer pending; nobody's attendance changes."""

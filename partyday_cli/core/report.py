@@ -27,7 +27,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from functools import cache, cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from partyday_cli.core.members import namesake_labels
 from partyday_cli.errors import UserError
@@ -854,6 +854,16 @@ def branch_rollup(branches: Sequence[str], acts: Sequence[ActivityStat], pending
 # ------------------------------------------------------------------------------- report
 
 
+class UnresolvedName(NamedTuple):
+    """A name on a sign-in file in force that matched no member and is not yet decided."""
+
+    date: date
+    branch: str
+    raw_name: str
+    file: str
+    row: int | None
+
+
 @dataclass(frozen=True)
 class Report:
     period: Period
@@ -867,6 +877,9 @@ class Report:
     checks: list[Check]
     plan_checks: dict[str, list[str]]  # branch → check_plan sentences (whole-year reports)
     branches: list[BranchSummary]
+    # sign-in names of the year to `as_of` still to be decided (attend resolve): until then
+    # whoever they are counts as not signed in, so absences and flags may be too many
+    unresolved: list[UnresolvedName] = field(default_factory=list)
 
     @property
     def dues_totals(self) -> DuesTotals:
@@ -883,7 +896,8 @@ def build_report(*, period: Period, today: date, thresholds: Thresholds, branch:
                  dues: Sequence[DuesLine] | None, catalogues: Mapping[str, Any],
                  kind_rules: Sequence[KindRule], deadline_for: Callable[[date], date] | None = None,
                  secretaries: Mapping[str, str] | None = None, secretary_lectures: int = 0,
-                 roster_counts: Mapping[str, int] | None = None) -> Report:
+                 roster_counts: Mapping[str, int] | None = None,
+                 unresolved: Sequence[UnresolvedName] = ()) -> Report:
     """The report of `period` from the year's activities up to the period's end."""
     as_of = min(period.end, today)
     place = {b: n for n, b in enumerate(branches)}  # one day's activities in the workspace's branch order
@@ -923,4 +937,5 @@ def build_report(*, period: Period, today: date, thresholds: Thresholds, branch:
                                         secretary_lectures, period, as_of)
     rollup = branch_rollup(names, stats, unrecorded, members, list(dues or ()), checks, roster_counts)
     return Report(period, as_of, thresholds, branch, stats, unrecorded, members,
-                  None if dues is None else list(dues), checks, plan_checks, rollup)
+                  None if dues is None else list(dues), checks, plan_checks, rollup,
+                  [u for u in unresolved if u.date <= as_of])

@@ -9,6 +9,7 @@ openpyxl is imported only inside `report_workbook`.
 
 from __future__ import annotations
 
+from collections import Counter
 from copy import copy
 from dataclasses import dataclass
 from decimal import Decimal
@@ -69,6 +70,8 @@ def summary_table(report: Report, org: str = "") -> Table:
     below = [a for a in acts if a.below_threshold]
     table.add(["活动", f"已导入签到 {len(acts)} 次" + (f"，未导入签到 {len(report.unrecorded)} 次"
                                                       if report.unrecorded else "")])
+    if report.unresolved:
+        table.add(["待确认姓名", unresolved_text(report)], highlight=True)
     avg = sum(rates, Fraction(0)) / len(rates) if rates else None
     table.add(["平均到会率", f"{percent_text(avg) or '—'}（要求不低于 {t.rate_text}）"])
     table.add(["低于到会率要求", "、".join(f"{a.counts.branch if report.branch is None else ''}"
@@ -107,6 +110,15 @@ def summary_table(report: Report, org: str = "") -> Table:
     return table
 
 
+def unresolved_text(report: Report) -> str:
+    """Which sign-in names wait for `attend resolve`, and what that does to the figures."""
+    multi = report.branch is None
+    names = [f"{u.branch if multi else ''}{day_zh(u.date)}“{u.raw_name}”" for u in report.unresolved[:8]]
+    more = f" 等 {len(report.unresolved)} 个" if len(report.unresolved) > 8 else ""
+    return (f"{'、'.join(names)}{more}未对上党员，确认前按未签到计（缺席和提醒可能偏多）："
+            "partyday attend resolve")
+
+
 def activities_table(report: Report, *, screen: bool) -> Table:
     multi = report.branch is None
     cols = [Column("日期", 12, "center")] + ([Column("支部", 16)] if multi else []) + [
@@ -116,10 +128,13 @@ def activities_table(report: Report, *, screen: bool) -> Table:
     table = Table(title=f"{report.period.label}活动出勤", columns=cols, sheet_name="活动出勤",
                   marked="到会率低于要求，或日期已过仍未导入签到")
     line = Percent(report.thresholds.attendance_rate)
+    waiting = Counter((u.date, u.branch) for u in report.unresolved)
     shown = [a for a in report.activities if not screen or not multi or a.below_threshold]
     for a in shown:
         c = a.counts
         state = "低于要求" if a.below_threshold else "达标"
+        if waiting[(c.date, c.branch)]:
+            state += f"；{waiting[(c.date, c.branch)]} 个姓名待确认"
         if a.record_late:
             state += f"；记实表逾期（应于{day_zh(a.record_deadline)}前）" if a.record_deadline else "；记实表逾期"
         table.add([c.date.isoformat(), *([c.branch] if multi else []), c.theme, c.expected, c.present,

@@ -544,15 +544,30 @@ def dismiss_name(ledger: Ledger, *, unmatched_id: int, reason: str) -> None:
         conn.execute("UPDATE unmatched_names SET dismissed = ? WHERE id = ?", (reason or "已核实，不计", unmatched_id))
 
 
-def unresolved_names(ledger: Ledger, activity_id: int | None = None) -> list:  # type: ignore[type-arg]
+def unresolved_names(ledger: Ledger, activity_id: int | None = None, *, start: date | None = None,
+                     end: date | None = None, branch: str | None = None) -> list:  # type: ignore[type-arg]
+    """The sign-in names still to be decided (`attend resolve`): of files in force only — a
+    withdrawn file, or one a corrected file replaced, no longer counts, nor do its names.
+    `start`/`end`/`branch`: of the activities on those days, of that branch."""
     sql = ("SELECT u.id, u.raw_name, u.normalised, u.sheet, u.row, u.suggestions, u.status, a.date, "
            "a.branch, i.original_name FROM unmatched_names u JOIN imports i ON i.id = u.import_id "
-           "LEFT JOIN activities a ON a.id = u.activity_id WHERE u.resolved_member_id IS NULL AND u.dismissed = '' "
-           "AND i.kind = 'attendance'")
+           "LEFT JOIN activities a ON a.id = u.activity_id "
+           "LEFT JOIN attendance_files f ON f.id = u.file_id "
+           "WHERE u.resolved_member_id IS NULL AND u.dismissed = '' AND i.kind = 'attendance' "
+           "AND (u.file_id IS NULL OR f.superseded_by IS NULL)")
     params: list[object] = []
     if activity_id is not None:
         sql += " AND u.activity_id = ?"
         params.append(activity_id)
+    if start is not None:
+        sql += " AND a.date >= ?"
+        params.append(start.isoformat())
+    if end is not None:
+        sql += " AND a.date <= ?"
+        params.append(end.isoformat())
+    if branch is not None:
+        sql += " AND a.branch = ?"
+        params.append(branch)
     return ledger.query(sql + " ORDER BY a.date, u.id", params)
 
 
