@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from partyday_cli.core.members import namesake_labels
+from partyday_cli.core.presence import RANK
 from partyday_cli.errors import UserError
 
 SPREADSHEETS = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt"}
@@ -277,6 +278,34 @@ class _Roster:
     # (`Member.only_if_present_on`, exempt or not)
 
 
+
+
+def _repeated_rows(name: str, marks: Sequence[Any], who: Callable[[int], str]) -> list[str]:
+    """A member on more than one row of one file (a row typed twice, a correction added
+    below): counted once, by the best of the rows as for several files; said, with the
+    rows, and with what was chosen where the rows disagree."""
+    rows: dict[int, list[Any]] = {}
+    for k in marks:
+        rows.setdefault(k.member_id, []).append(k)
+    lines = []
+    for member_id, ks in rows.items():
+        if len(ks) < 2:
+            continue
+        sheets = {k.sheet for k in ks}
+        where = "、".join((f"工作表“{k.sheet}”" if len(sheets) > 1 and k.sheet else "") + f"第{k.row}行"
+                          for k in ks if k.row is not None)
+        said = list(dict.fromkeys(k.status or "出席" for k in ks))
+        if not where:
+            continue
+        if len(said) == 1:
+            lines.append(f"{name}：{who(member_id)}在{where}出现了 {len(ks)} 次（都是{said[0]}），按一人计")
+        else:
+            best = min((k.status for k in ks), key=lambda s: RANK.get(s, len(RANK)))
+            lines.append(f"{name}：{who(member_id)}在{where}分别记为{'、'.join(said)}，按{best or '出席'}计（同一次"
+                         "活动取最好的一种）；如不对，请在表中更正后用 --replace 重新导入")
+    return lines
+
+
 @dataclass
 class _Prepared:
     """A file read, matched and checked, not yet written: all its turn has left to do is
@@ -297,6 +326,7 @@ class _Prepared:
     parts: list[_Prepared] = field(default_factory=list)  # a joint sheet's other branches
     carried: list = field(default_factory=list)  # (branch, FileMark): a name resolved before into
     # another branch the joint sheet covers, for that branch's part
+    who: Any = None  # member id → the label the file's lines name them by
 
 
 class _Importer:
@@ -504,6 +534,8 @@ class _Importer:
         if result.error is not None:
             raise result.error
         activity = ready.activity or self._activity(path, result)
+        kept = self._kept_over(ready, activity)
+        result.warnings.extend(kept)
         if self.dry_run:
             for one in (ready, *ready.parts):
                 one.result.outcome = "dry-run"
@@ -543,6 +575,39 @@ class _Importer:
             self._footer(one)
             verb = "（取代之前的签到文件）" if self.replace else ""
             r.summary = f"{self._summary(one)}{verb}；{r.change.text()}"
+
+    def _kept_over(self, ready: _Prepared, activity: Any) -> list[str]:
+        """A file that lists the people of a file already in force for the activity and marks
+        some of them worse (√ then, 出差 now): merged, the earlier mark stands, so a correction
+        imported without --replace changes nothing. Said, with who, so the user can choose."""
+        if self.replace or ready.parts or getattr(activity, "id", None) is None or not ready.marks:
+            return []
+        from partyday_cli.store.attendance import marks_in_force
+
+        others = marks_in_force(self.ledger, activity.id)
+        if not others:
+            return []
+        rank = RANK.get
+        mine: dict[int, str | None] = {}  # each member's best mark in this file
+        for k in ready.marks:
+            if k.member_id not in mine or rank(k.status, 9) < rank(mine[k.member_id], 9):
+                mine[k.member_id] = k.status
+        out = []
+        for name, theirs in others.items():
+            common = mine.keys() & theirs.keys()
+            if len(common) < 0.8 * max(len(mine), len(theirs)):
+                continue  # another list: a 党小组's own sheet, the online part of the meeting
+            # present there, not here (出席 → 出差): a 迟到 against 出席 is two ways of
+            # seeing one arrival (the room's sheet, the 腾讯会议 log), not a correction
+            worse = [mid for mid in common if theirs[mid] in PRESENT and mine[mid] not in PRESENT]
+            if not worse:
+                continue
+            label = ready.who.get if ready.who is not None else str
+            listed = "、".join(f"{label(mid, str(mid))}（{theirs[mid] or '出席'}→{mine[mid] or '出席'}）"
+                              for mid in worse[:6]) + (f" 等 {len(worse)} 人" if len(worse) > 6 else "")
+            out.append(f"{ready.path.name}：名单与已导入的 {name} 相同，但 {listed}记得不同；两份合并计算时取较好的"
+                       f"一种，这些人仍按 {name} 计。如这份是更正版，请加 --replace 重新导入，只以这份为准")
+        return out
 
     @contextlib.contextmanager
     def _all_or_nothing(self, ready: _Prepared) -> Iterator[None]:
@@ -996,7 +1061,9 @@ class _Importer:
                     not whole.parts and step in ("unmatched", "suggestion", "ambiguous"))):
                 result.unmatched.append(one)
         ready.late += late
-        result.matched = len(marks)
+        lines += _repeated_rows(path.name, marks, who)
+        ready.who = labels
+        result.matched = len({k.member_id for k in marks})
         day = result.day
         month_only = roster.month_only
         for k in marks:

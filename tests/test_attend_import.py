@@ -224,6 +224,59 @@ def test_a_correction_imported_without_replace_then_with_it_applies(sample):
     assert "已导入过（内容完全相同），未作改动" in again.stderr
 
 
+def marked_sheet(path: Path, rows: list[tuple[str, str, str]]) -> Path:
+    """A sheet typed up with a 签到 column of marks (√, /, blank) and 备注, as 书记 keep them."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append([f"{TITLE}（2017年4月12日）"])
+    ws.append(["序号", "姓名", "签到", "备注"])
+    for k, (name, sign, note) in enumerate(rows, 1):
+        ws.append([k, name, sign or None, note or None])
+    wb.save(path)
+    return path
+
+
+def test_struck_through_cells_are_not_signatures_and_contradictions_are_said(sample):
+    """“/” and “—” in a 签到 column mean not signed (they read as 出席 before); a √ beside 备注
+    请假 is taken as the note says, and said; a person on two rows is one, the rows named."""
+    from sample_data.build_signins import expected
+
+    everyone = expected(date(2017, 4, 12))
+    a, b, c, d = [n for n in everyone if re.fullmatch(r"[\u4e00-\u9fff]+", n)][:4]
+    marks = {a: ("/", ""), b: ("—", ""), c: ("√", "请假")}
+    rows_ = [(n, *marks.get(n, ("√", ""))) for n in everyone] + [(d, "", "事假"), (a, "/", "")]
+    path = marked_sheet(sample / "四月.xlsx", rows_)
+    result = invoke("attend", "import", str(path), "--explain")
+    assert result.exit_code == 0, result.output
+    got = statuses(sample, "2017-04-12")
+    status = {k.split("#")[0]: v for k, v in got.items()}
+    assert (status[a], status[b], status[c], status[d]) == ("缺席", "缺席", "请假", "出席")
+    assert "等 3 处签到栏是“/”，按未到会（缺席）计" in result.stderr
+    assert f"“{c}”签到栏有“√”，备注却是请假，已按请假计" in result.stderr
+    row = {n: k for k, n in enumerate(everyone, 3)}
+    assert f"{a}在第{row[a]}行、第{len(everyone) + 4}行出现了 2 次（都是缺席），按一人计" in result.stderr
+    assert f"{d}在第{row[d]}行、第{len(everyone) + 3}行分别记为出席、请假，按出席计" in result.stderr
+    assert f"匹配 {len(everyone)} 人" in result.stderr  # people, not rows
+
+
+def test_a_corrected_sheet_without_replace_says_whose_marks_it_could_not_change(sample):
+    from sample_data.build_signins import expected
+
+    everyone = expected(date(2017, 4, 12))
+    first = marked_sheet(sample / "原.xlsx", [(n, "√", "") for n in everyone])
+    assert invoke("attend", "import", str(first)).exit_code == 0
+    fixed = marked_sheet(sample / "更正.xlsx", [(n, "", "出差") if n == everyone[0] else (n, "√", "")
+                                               for n in everyone])
+    result = invoke("attend", "import", str(fixed))
+    assert result.exit_code == 0 and "出勤情况没有变化" in result.stderr
+    assert f"名单与已导入的 原.xlsx 相同，但 {everyone[0]}（出席→请假）记得不同" in result.stderr
+    assert "如这份是更正版，请加 --replace 重新导入" in result.stderr
+    online = invoke("attend", "import", str(APRIL_ONLINE))  # another list of the meeting: nothing to say
+    assert "名单与已导入的" not in online.stderr
+
+
 def test_attend_files_lists_and_withdraws(sample):
     assert invoke("attend", "import", str(APRIL), str(APRIL_ONLINE)).exit_code == 0
     listing = invoke("attend", "files", "2017-04-12")

@@ -16,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 PRESENT = ("出席", "迟到", "早退")
+# the order in which `derive` picks among a member's file marks, the best first
+RANK = {None: 0, "出席": 1, "迟到": 2, "早退": 3, "请假": 4, "补学": 5, "缺席": 6}
 
 
 @dataclass(frozen=True)

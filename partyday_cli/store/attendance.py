@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from partyday_cli.core.members import Member
-from partyday_cli.core.presence import Mark, derive
+from partyday_cli.core.presence import RANK, Mark, derive
 from partyday_cli.store.ledger import Ledger, find_import, record_import
 from partyday_cli.store.roster import (
     members_on_with_ids,
@@ -200,7 +200,7 @@ class _Activity:
 # these, 缺席 from the earliest mark. A hand-set mark beats every file, and an exempt member
 # stays 免参加. So a mark added after the others can change the row only when it is of a
 # better kind than the best so far; `_add_file` derives again only then.
-_RANK = {None: 0, "出席": 1, "迟到": 2, "早退": 3, "请假": 4, "补学": 5, "缺席": 6}
+_RANK = RANK
 _UNRANKED = len(_RANK)  # a status `derive` does not choose by (免参加 in a file)
 _NO_MARK = _UNRANKED + 1
 _SETTLED = -1  # set by hand, or exempt: no file mark changes the row
@@ -542,6 +542,21 @@ def dismiss_name(ledger: Ledger, *, unmatched_id: int, reason: str) -> None:
     guest): kept in the ledger with the reason, no longer pending."""
     with ledger.transaction() as conn:
         conn.execute("UPDATE unmatched_names SET dismissed = ? WHERE id = ?", (reason or "已核实，不计", unmatched_id))
+
+
+def marks_in_force(ledger: Ledger, activity_id: int) -> dict[str, dict[int, str | None]]:
+    """The sign-in files in force for an activity, by original name: each member's best
+    mark in it (as `derive` ranks them)."""
+    out: dict[str, dict[int, str | None]] = {}
+    rank = _RANK.get
+    for name, member_id, status in ledger.conn.execute(
+            "SELECT i.original_name, k.member_id, k.status FROM attendance_files f"
+            " JOIN imports i ON i.id = f.import_id JOIN attendance_marks k ON k.file_id = f.id"
+            " WHERE f.activity_id = ? AND f.superseded_by IS NULL", (activity_id,)):
+        marks = out.setdefault(name, {})
+        if member_id not in marks or rank(status, _UNRANKED) < rank(marks[member_id], _UNRANKED):
+            marks[member_id] = status
+    return out
 
 
 def unresolved_names(ledger: Ledger, activity_id: int | None = None, *, start: date | None = None,

@@ -97,6 +97,7 @@ class _Sheet:
     warnings: list[str] = field(default_factory=list)
     legend: dict[str, str] = field(default_factory=dict)  # the sheet's own key to its marks
     circles: list[tuple[int, str]] = field(default_factory=list)  # (row, mark): ○ with no key saying what it is
+    strokes: list[tuple[int, str]] = field(default_factory=list)  # (row, mark): a “/” or “—” in the 签到 cell
 
 
 def read_tables(sheets: Sequence[Sheet], name: str, lookup: Mapping[str, str], layout: str,
@@ -187,7 +188,7 @@ def _read_sheet(header: Header, lookup: Mapping[str, str]) -> _Sheet:
             found = _person(row, filled.get(r, row), block, raw, r, sheet, context, out)
             sign = text(row, block.get("sign"))
             if not found[_VISITOR]:
-                out.signed = out.signed or bool(sign)
+                out.signed = out.signed or (bool(sign) and sign not in _STROKES)
                 if any_status_col and "status" in block and not text(row, block["status"]):
                     out.status_full = False
             pending.append((found, sign))
@@ -198,6 +199,11 @@ def _read_sheet(header: Header, lookup: Mapping[str, str]) -> _Sheet:
         circle = next(m for m in [*out.legend, AMBIGUOUS_MARKS[0]] if m in AMBIGUOUS_MARKS)
         said = [m for m in out.legend if m not in AMBIGUOUS_MARKS or m == circle]  # its look-alikes unsaid
         out.warnings.append("按表中的说明读标记：" + "、".join(f"{m}为{out.legend[m]}" for m in said))
+    if out.strokes:
+        (row, mark), more = out.strokes[0], f"等 {len(out.strokes)} 处" if len(out.strokes) > 1 else ""
+        where = (f"工作表“{sheet.name}”" if sheet.name else "") + f"第{row}行"
+        out.warnings.append(f"{where}{more}签到栏是“{mark}”，按未到会（缺席）计；若表示别的意思，请在表下加一行"
+                            f"说明（如“说明：{mark}请假”）后用 --replace 重新导入")
     if out.circles:
         (row, mark), more = out.circles[0], f"等 {len(out.circles)} 处" if len(out.circles) > 1 else ""
         where = (f"工作表“{sheet.name}”" if sheet.name else "") + f"第{row}行"
@@ -304,15 +310,27 @@ def _person(row: Sequence[object], filled: Sequence[object], block: dict[str, in
 
 
 _STATUS, _REASON, _VISITOR = 1, 2, 8  # positions in _person's list
+# a 签到 cell struck through (“/”, “—”): the usual way a hand-kept sheet says “did not sign”
+_STROKES = frozenset({"/", "／", "\\", "-", "－", "—", "——", "–", "--", "/ /", "//"})
 
 
 def _settle(fields: list[object], sign: str, out: _Sheet) -> SignInRow:
     """Rows with no status word: a signature (or a names-only sheet) means 出席; an empty
     签名 cell on a sheet where others signed means 缺席; a mark, what the sheet's key or
     the usual reading says."""
+    if sign in _STROKES and sign not in out.legend:  # a stroke through the cell: not signed
+        if fields[_STATUS] is None and not fields[_REASON]:
+            fields[_STATUS] = "缺席"
+            out.strokes.append((fields[4], sign))  # type: ignore[arg-type]
+        return SignInRow(*fields)  # type: ignore[arg-type]
     if fields[_STATUS] is None and not fields[_REASON]:
         if sign in AMBIGUOUS_MARKS and sign not in out.legend:
             out.circles.append((fields[4], sign))  # type: ignore[arg-type]
         fields[_STATUS] = (status_from_text(sign, out.legend)[0] or "出席") if sign else (
             "缺席" if out.signed else "出席")
+    elif sign and fields[_STATUS] in ("请假", "缺席") and status_from_text(sign, out.legend)[0] in (None, "出席"):
+        # signed, and the note says 请假: the note is taken (a leave written after a mark), and said
+        where = f"工作表“{fields[3]}”第{fields[4]}行" if fields[3] else f"第{fields[4]}行"
+        out.warnings.append(f"{where}“{fields[0]}”签到栏有“{clip(sign)}”，备注却是{fields[_STATUS]}，已按"
+                            f"{fields[_STATUS]}计；如实际到会，请删去备注后用 --replace 重新导入")
     return SignInRow(*fields)  # type: ignore[arg-type]
