@@ -280,6 +280,23 @@ class _Roster:
 
 
 
+_CN_MONTH = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
+             "十一": 11, "十二": 12}
+
+
+def _month_in_name(stem: str) -> int | None:
+    """The one month a file's name gives (东山村4月签到表, 2017-04 四月签到表, 20270415), or
+    None when it names none, or more than one."""
+    import re
+
+    found = {int(m[2]) for m in re.finditer(r"(?<!\d)(20\d\d)[-._年]?(\d\d)(?:\d\d)?(?!\d)", stem)}
+    found |= {int(m[1]) for m in re.finditer(r"(?<!\d)20\d\d[-._年](1[0-2]|0?[1-9])(?!\d)", stem)}
+    found |= {int(m[1]) for m in re.finditer(r"(?<!\d)(1[0-2]|0?[1-9])月", stem)}
+    found |= {_CN_MONTH[m[1]] for m in re.finditer(r"(十[一二]|[一二三四五六七八九十])月", stem)}
+    found = {m for m in found if 1 <= m <= 12}
+    return found.pop() if len(found) == 1 else None
+
+
 def _repeated_rows(name: str, marks: Sequence[Any], who: Callable[[int], str]) -> list[str]:
     """A member on more than one row of one file (a row typed twice, a correction added
     below): counted once, by the best of the rows as for several files; said, with the
@@ -431,6 +448,10 @@ class _Importer:
 
         if find_import(self.ledger, "attendance", sha) is None:
             return False
+        if self.day is not None:  # a file withdrawn from the day it was read for, now given its right --date
+            found = file_in_ledger(self.ledger, sha, self.branch)
+            if found is not None and found.withdrawn and found.activity_date != self.day:
+                return False
         return self.branch is None or file_in_ledger(self.ledger, sha, self.branch) is not None
 
     # ------------------------------------------------------------------ one file
@@ -559,7 +580,9 @@ class _Importer:
         try:
             with self.interrupts.write(), self._all_or_nothing(ready):
                 # --branch with a 党委's sheet imported for another branch: the same import
-                again = find_import(self.ledger, "attendance", ready.sha) if self.branch is not None else None
+                # or a withdrawn file given another --date: the same import, for another activity
+                again = find_import(self.ledger, "attendance", ready.sha) \
+                    if self.branch is not None or self.day is not None else None
                 import_id, result.change = save(ready, activity.id, again)
                 for part in ready.parts:  # a joint sheet: the same file for each branch's activity
                     part.result.change = save(part, part.activity.id, import_id)[1]
@@ -656,7 +679,11 @@ class _Importer:
     def _known(self, ready: _Prepared) -> None:
         """A file whose bytes are in the ledger: unchanged; with --replace, it alone is put
         in force for its activity (a correction first imported without --replace)."""
-        from partyday_cli.store.attendance import file_in_ledger, put_in_force_alone
+        from partyday_cli.store.attendance import (
+            file_in_ledger,
+            put_back_in_force,
+            put_in_force_alone,
+        )
 
         result, name = ready.result, ready.path.name
         if self.reread and result.error is not None:
@@ -678,8 +705,22 @@ class _Importer:
                 "；以上是它的读法" if self.reread and result.rows else "")
             return
         result.day, result.branch = found.activity_date, found.branch
+        if found.withdrawn and not self.replace:  # put back, merged with the files in force now
+            others = f"，与另外 {found.others_in_force} 份文件合并计算" if found.others_in_force else ""
+            if self.dry_run:
+                result.outcome = "dry-run"
+                result.summary = (f"{name}：已撤回的文件，会重新计入 {found.activity_date.isoformat()} "
+                                  f"{found.branch}的活动{others}（--dry-run，未写入）")
+                return
+            with self.interrupts.write():
+                change = put_back_in_force(self.ledger, found)
+            self.cache.forget()
+            result.outcome, result.change = "imported", change
+            result.summary = (f"{name}：已撤回的文件重新计入（{found.activity_date.isoformat()} {found.branch}"
+                              f"{others}）；{change.text()}")
+            return
         if not self.replace:
-            state = ("已撤回" if found.withdrawn else "已被后来的文件取代") if not found.in_force else (
+            state = "已被后来的文件取代" if not found.in_force else (
                 f"与另外 {found.others_in_force} 份文件合并计算")
             result.summary = (f"{name}：已导入过（内容完全相同），未作改动；它在 {found.activity_date.isoformat()} "
                               f"的活动中{state}。要只以这份文件为准，请加 --replace 再导入")
@@ -767,15 +808,26 @@ class _Importer:
                                 "不一致；按 --date 导入，请核对")
             day = self.day
         elif signin.date is None:
-            raise UserError(f"{path.name}：文件里看不出活动日期。请加 --date 2017-04-12 指明是哪次活动")
+            raise UserError(f"{path.name}：文件里看不出活动日期。请加 --date {self._example_day()} 指明是哪次活动")
         else:
             day = signin.date
+            named = _month_in_name(path.stem)
+            if named is not None and named != day.month and signin.layout == "handwritten":
+                # a typed-up sheet whose title was copied from another month's: the file cannot say which is right
+                raise UserError(f"{path.name}：文件名写的是{named}月，表内日期却是 {day.isoformat()}（可能是沿用了上个月"
+                                f"的表头）。请核对后加 --date 指明是哪次活动，如 --date {day.isoformat()}；账本未作改动")
         today = date.today()
         if day > today:  # no one signs in before the day: a mistyped date, else it would count as held
             where = "--date" if self.day is not None else "文件里的日期"
             raise UserError(f"{path.name}：{where} {day.isoformat()} 还没到（今天是 {today.isoformat()}），"
                             "活动尚未开展，不能导入签到。请核对日期，或用 --date 指明是哪次已开展的活动")
         return day
+
+    def _example_day(self) -> str:
+        """A --date to show: the latest activity held by today, else today."""
+        held = self.ledger.conn.execute("SELECT max(date) FROM activities WHERE date <= ?",
+                                        (date.today().isoformat(),)).fetchone()[0]
+        return held or date.today().isoformat()
 
     def _branch(self, path: Path, day: date, pairs, candidates) -> str:  # type: ignore[no-untyped-def]
         if self.branch is not None:

@@ -289,11 +289,96 @@ def test_attend_files_lists_and_withdraws(sample):
     assert result.exit_code == 0 and "已撤回 2017-04 腾讯会议.csv" in result.stderr
     assert statuses(sample, "2017-04-12")[online] == "缺席"
     assert "已撤回" in invoke("attend", "files", "2017-04-12").stdout
-    # the evidence is kept: --replace with the same file puts it back (alone)
-    assert invoke("attend", "import", str(APRIL_ONLINE), "--replace").exit_code == 0
-    assert statuses(sample, "2017-04-12")[online] == "出席"
+    assert "再导入一次即可：partyday attend import 2017-04 腾讯会议.csv" in result.stderr
+    # the evidence is kept: imported again it is back, merged with the sheet (not replacing it)
+    paper = statuses(sample, "2017-04-12")
+    back = invoke("attend", "import", str(APRIL_ONLINE))
+    assert back.exit_code == 0 and "已撤回的文件重新计入" in back.stderr
+    after = statuses(sample, "2017-04-12")
+    assert after[online] == "出席"
+    assert all(after[k] == v for k, v in paper.items() if v in ("出席", "迟到", "早退"))  # the sheet still counts
+    assert invoke("attend", "files", "2017-04-12").stdout.count("在用") >= 2
     bad = invoke("attend", "files", "2017-04-12", "--withdraw", "9")
     assert bad.exit_code == 1 and "只有 2 份签到文件" in bad.stderr
+
+
+def test_a_withdrawn_file_read_for_the_wrong_day_goes_to_the_day_given(sample):
+    """A sheet whose title was copied from another month lands on that month's activity;
+    withdrawn there, it can be imported for its real day with --date (it was refused)."""
+    from sample_data.build_signins import expected
+
+    everyone = expected(date(2017, 5, 10))
+    named = factories.handwritten_xlsx(sample / "五月.xlsx", title=TITLE, date=date(2017, 4, 12), names=everyone)
+    refused = invoke("attend", "import", str(named))  # the name says May: the file cannot say which is right
+    assert refused.exit_code == 1
+    assert "文件名写的是5月，表内日期却是 2017-04-12" in refused.stderr and "--date" in refused.stderr
+    may = sample / "签到表.xlsx"
+    may.write_bytes(named.read_bytes())
+    assert invoke("attend", "import", str(may)).exit_code == 0
+    files = invoke("attend", "files", "2017-04-12").stdout
+    number = next(line.split("|")[1].strip() for line in files.splitlines() if "签到表.xlsx" in line)
+    assert invoke("attend", "files", "2017-04-12", "--withdraw", number).exit_code == 0
+    moved = invoke("attend", "import", str(may), "--date", "2017-05-10")
+    assert moved.exit_code == 0, moved.output
+    assert set(statuses(sample, "2017-05-10").values()) <= {"出席", "免参加"}  # the roster's exempt stay so
+    assert "签到表.xlsx" in invoke("attend", "files", "2017-05-10").stdout
+    assert "已撤回" in invoke("attend", "files", "2017-04-12").stdout  # not back in April
+
+
+def test_a_leave_line_under_an_attendees_list_is_read(sample):
+    """An attendees-only list with 请假：郑思远（在校上课）、… below it: those named are 请假 with
+    their reasons (they were 缺席, the line unread and unsaid)."""
+    import openpyxl
+
+    from sample_data.build_signins import expected
+
+    everyone = [n for n in expected(date(2017, 4, 12)) if re.fullmatch(r"[\u4e00-\u9fff]+", n)]
+    came, away, sick = everyone[2:], everyone[0], everyone[1]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append([f"{TITLE}（2017年4月12日）"])
+    ws.append(["序号", "姓名"])
+    for k, n in enumerate(came, 1):
+        ws.append([k, n])
+    ws.append([f"请假：{away}（在校上课，周末补学）、{sick}(病假)"])
+    wb.save(sample / "到会名单.xlsx")
+    result = invoke("attend", "import", str(sample / "到会名单.xlsx"), "--explain")
+    assert result.exit_code == 0, result.output
+    got = {k.split("#")[0]: v for k, v in statuses(sample, "2017-04-12").items()}
+    assert (got[away], got[sick]) == ("请假", "请假") and all(got[n] == "出席" for n in came)
+    reasons = dict(rows(sample, "SELECT m.name, t.reason FROM attendance t JOIN members m ON m.id = t.member_id"
+                                " WHERE t.status = '请假'"))
+    assert reasons[away] == "在校上课，周末补学" and reasons[sick] == "病假"
+
+
+def test_a_makeup_sheet_records_makeup_not_attendance(sample):
+    """补学签到表: who made the meeting up later is 补学 (in 应到, not in 实到), the 补学 day
+    as the reason; the others keep what the day's sheet says."""
+    import openpyxl
+
+    from sample_data.build_signins import expected
+
+    everyone = expected(date(2017, 4, 12))
+    away, absent = [n for n in everyone if re.fullmatch(r"[\u4e00-\u9fff]+", n)][:2]
+    sheet = signed_sheet(sample / "四月.xlsx", everyone, statuses={away: "出差", absent: "缺席"})
+    assert invoke("attend", "import", str(sheet)).exit_code == 0
+    before = statuses(sample, "2017-04-12")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in ([f"{TITLE}（4月12日党员活动日补学签到表）"], ["补学时间：2017年4月19日"], ["序号", "姓名", "补学内容", "签名"],
+                [1, away, "学习4月12日活动内容", away], [2, absent, "学习4月12日活动内容", absent]):
+        ws.append(row)
+    wb.save(sample / "补学.xlsx")
+    result = invoke("attend", "import", str(sample / "补学.xlsx"))
+    assert result.exit_code == 0, result.output
+    assert "这是补学签到表：表中 2 人记为补学" in result.stderr
+    after = statuses(sample, "2017-04-12")
+    assert [v for k, v in after.items() if k.split("#")[0] in (away, absent)] == ["补学", "补学"]
+    assert {k: v for k, v in after.items() if k.split("#")[0] not in (away, absent)} == \
+        {k: v for k, v in before.items() if k.split("#")[0] not in (away, absent)}
+    reasons = rows(sample, "SELECT t.reason FROM attendance t JOIN members m ON m.id = t.member_id"
+                           " WHERE t.status = '补学'")
+    assert reasons == [("4月19日补学",), ("4月19日补学",)]
 
 
 # --------------------------------------------------------------------------- Ctrl-C

@@ -358,7 +358,7 @@ def files_of_activity(
     ctx: typer.Context,
     day: Annotated[str, typer.Argument(help="活动日期，如 2017-04-12", show_default=False)],
     withdraw: Annotated[int | None, typer.Option("--withdraw", help="撤回第几份文件（按列表中的序号）；"
-                                                 "它的记录保留，加 --replace 重新导入即可恢复。")] = None,
+                                                 "它的记录保留，再导入一次即可恢复。")] = None,
     branch: BranchOpt = None,
     workspace: WorkspaceOpt = None,
 ) -> None:
@@ -377,7 +377,8 @@ def files_of_activity(
     if withdraw is not None:
         done = withdraw_signin_file(ws, when, branch, withdraw)
         info(f"已撤回 {done.file.original_name}（{when.isoformat()} {done.branch}）；{done.change.text()}。"
-             f"要恢复，请运行 partyday attend import {done.file.original_name} --replace")
+             f"要恢复，再导入一次即可：partyday attend import {done.file.original_name}；"
+             f"若它其实是另一次活动的签到，导入时加 --date 那次的日期")
         return
     listing = activity_signin_files(ws, when, branch)
     from partyday_cli.render.table import Column, Table

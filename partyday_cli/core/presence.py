@@ -6,7 +6,8 @@ status, or just "listed" = present), and what the secretary set by hand. The rul
 - a hand-set status wins (a 请假 recorded before the meeting counts, too);
 - present in any file is present (a hybrid meeting: paper sheet plus 腾讯会议);
   出席 beats 迟到/早退 when two files disagree;
-- else a 请假 in any file (with its reason), else a 缺席 in any file;
+- else a 补学 in any file (a 补学签到表: absent or on leave, then made it up), else a
+  请假 in any file (with its reason), else a 缺席 in any file;
 - a member no file lists is 缺席 — the files list who came, or list everyone;
 - an exempt member (免参加) stays 免参加 unless set by hand.
 """
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 
 PRESENT = ("出席", "迟到", "早退")
 # the order in which `derive` picks among a member's file marks, the best first
-RANK = {None: 0, "出席": 1, "迟到": 2, "早退": 3, "请假": 4, "补学": 5, "缺席": 6}
+RANK = {None: 0, "出席": 1, "迟到": 2, "早退": 3, "补学": 4, "请假": 5, "缺席": 6}
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ def derive(marks: list[Mark], *, exempt: bool) -> tuple[str, str, str]:
             for m in present:
                 if m.status == wanted:
                     return m.status or "出席", m.reason, m.source
-    for wanted in ("请假", "补学", "缺席"):
+    for wanted in ("补学", "请假", "缺席"):  # on leave, then made it up: 补学
         for m in marks:
             if m.status == wanted:
                 return wanted, m.reason, m.source

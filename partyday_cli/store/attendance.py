@@ -196,7 +196,7 @@ class _Activity:
 
 
 # `derive` (core/presence.py) picks, among a member's file marks, the earliest of the best
-# kind: listed with no status word, then 出席, 迟到, 早退, then 请假, 补学, 缺席; with none of
+# kind: listed with no status word, then 出席, 迟到, 早退, then 补学, 请假, 缺席; with none of
 # these, 缺席 from the earliest mark. A hand-set mark beats every file, and an exempt member
 # stays 免参加. So a mark added after the others can change the row only when it is of a
 # better kind than the best so far; `_add_file` derives again only then.
@@ -669,9 +669,20 @@ def put_in_force_alone(ledger: Ledger, found: FileInLedger) -> AttendanceChange:
     return change
 
 
+def put_back_in_force(ledger: Ledger, found: FileInLedger) -> AttendanceChange:
+    """A withdrawn file imported again without --replace: back in force beside the files in
+    force now (merged, as when it was first imported)."""
+    with ledger.transaction() as conn:
+        change = AttendanceChange(before=_counts(conn, found.activity_id))
+        conn.execute("UPDATE attendance_files SET superseded_by = NULL WHERE id = ?", (found.file_id,))
+        rederive(ledger, found.activity_id, found.activity_date, found.branch)
+        change.after = _counts(conn, found.activity_id)
+    return change
+
+
 def withdraw_file(ledger: Ledger, file_id: int, activity_id: int, activity_date: date,
                   branch: str) -> AttendanceChange:
-    """Take a file out of force (its evidence is kept; `--replace` with it puts it back)."""
+    """Take a file out of force (its evidence is kept; importing it again puts it back)."""
     with ledger.transaction() as conn:
         change = AttendanceChange(before=_counts(conn, activity_id))
         conn.execute("UPDATE attendance_files SET superseded_by = id WHERE id = ? AND activity_id = ?",

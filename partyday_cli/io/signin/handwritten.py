@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from partyday_cli.core.attendance import (
     AMBIGUOUS_MARKS,
@@ -28,6 +28,7 @@ from partyday_cli.io.signin.common import (
     Header,
     clip,
     date_from_lines,
+    date_in_text,
     find_header_row,
     footer_counts,
     is_footer,
@@ -65,6 +66,8 @@ _BRACKETED = re.compile(r"[（(【\[〔]([^）)】\]〕]*)[）)】\]〕]")
 _SECTION = re.compile(r"党小组|小组$|支部$")
 _FOOTER_EXEMPT = "经批准免参加"
 _EXEMPT_LINE = re.compile(r"(?:经批准)?免(?:予|于)?参加(?:人员)?[:：](.+)")
+# a line under an attendees-only list naming who was away: 请假：郑思远（在校上课）、李明（病假）
+_AWAY_LINE = re.compile(r"^(请假|事假|病假|缺席|未到|缺勤)(?:人员|同志|党员)?(?:名单)?(?:\s*\d+\s*人)?\s*[:：](.+)")
 
 
 def identify(sheets: Sequence[Sheet]) -> int:
@@ -127,9 +130,30 @@ def read_tables(sheets: Sequence[Sheet], name: str, lookup: Mapping[str, str], l
     if expected is not None and full and expected != len(members):
         warnings.append(f"页脚写应到{expected}人，表中列出{len(members)}人，请核对")
     lines = [x for p in parts for x in p.lines] + [s.name for s in sheets] + [name]  # title, footer, names
+    if makeup := _makeup(lines):  # a 补学签到表: who made the activity up later, not who came
+        rows = [replace(r, status="补学", reason=makeup) for r in rows
+                if not r.visitor and (r.status is None or r.status in PRESENT)]
+        full = False
+        warnings.append(f"这是补学签到表：表中 {len(rows)} 人记为补学（计入应到，不计入实到），"
+                        "其余党员按当天的签到表计")
     return SignInFile(layout=layout, layout_zh=layout_zh, date=date_from_lines(lines),
                       rows=tuple(rows), present_only=not full, footer_expected=expected,
                       footer_present=present, warnings=tuple(warnings))
+
+
+_MAKEUP = re.compile(r"补学(?:签到|登记|人员|名单)|^\s*补学(?:时间|日期)")
+_MAKEUP_DAY = re.compile(r"^\s*补学(?:时间|日期)\s*[:：]?\s*(.+)")
+
+
+def _makeup(lines: Sequence[str]) -> str:
+    """The reason a 补学 sheet gives its rows ('5月15日补学'), or '' for any other sheet:
+    its title or a 补学时间： line says so (a footer's 未到同志请于一周内补学 does not)."""
+    if not any(_MAKEUP.search(line) for line in lines):
+        return ""
+    for line in lines:
+        if (m := _MAKEUP_DAY.match(line)) and (day := date_in_text(m[1])):
+            return f"{day.month}月{day.day}日补学"
+    return "补学"
 
 
 def _total(values: Iterable[int | None]) -> int | None:
@@ -253,6 +277,12 @@ def _special_row(texts: list[str], r: int, sheet: Sheet, out: _Sheet,
     if m := _EXEMPT_LINE.search(first):
         found = [SignInRow(who, "免参加", _FOOTER_EXEMPT, sheet.name, r + 1)
                  for who in names_list(m[1].rstrip("。."))]
+    if found is None and (m := _AWAY_LINE.match(line)):
+        status = "缺席" if m[1] in ("缺席", "未到", "缺勤") else "请假"
+        away = [SignInRow(who, status, why or ("" if m[1] in ("请假", "缺席", "未到", "缺勤") else m[1]),
+                          sheet.name, r + 1) for who, why in _names_with_reasons(m[2]) if looks_like_name(who)]
+        if away:
+            return away
     if ("列席" in first or visitor_word(first)) and (":" in first or "：" in first):
         context["visitor"] = "列席"
         after = re.split(r"[:：]", line, maxsplit=1)[1]
@@ -268,6 +298,28 @@ def _special_row(texts: list[str], r: int, sheet: Sheet, out: _Sheet,
         context["branch" if first.endswith("支部") else "group"] = _BRACKETED.sub("", first)
         return []
     return found
+
+
+def _names_with_reasons(value: str) -> list[tuple[str, str]]:
+    """'郑思远（在校上课，周末补）、李明' → [('郑思远', '在校上课，周末补'), ('李明', '')]: split
+    at 、，; outside brackets, each name's bracket its reason."""
+    out, depth, part = [], 0, ""
+    for ch in value.strip().rstrip("。."):
+        depth += ch in "（(【[〔"
+        depth -= ch in "）)】]〕" and depth > 0
+        if depth == 0 and ch in "、,，;； ":
+            out.append(part)
+            part = ""
+        else:
+            part += ch
+    out.append(part)
+    people = []
+    for p in (x.strip() for x in out):
+        if not p:
+            continue
+        m = _BRACKETED.search(p)
+        people.append((_BRACKETED.sub("", p).strip(), m[1].strip() if m else ""))
+    return people
 
 
 def _person(row: Sequence[object], filled: Sequence[object], block: dict[str, int], raw: str,
