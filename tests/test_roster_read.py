@@ -303,6 +303,8 @@ def test_categories_as_typed(tmp_path, typed, category):
         ("2018年4月延期转正", {}),
         ("联系电话 0755-83216789，住址变更", {}),
         ("连续6个月无故不参加组织生活", {}),
+        ("经教育仍不参加活动", {}),  # no approval: not an exemption
+        ("长期不参加活动", {}),
         ("", {}),
     ],
 )
@@ -321,6 +323,9 @@ def test_note_events(note, changes):
         ("2017年3月起因病免参加组织生活", date(2017, 3, 1), None),
         ("2017年3月至2018年2月出国，经支部同意免参加组织生活", date(2017, 3, 1), date(2018, 2, 28)),
         ("因病免参加组织生活至2018年2月15日", EXEMPT_SINCE_UNKNOWN, date(2018, 2, 15)),
+        # seed 001's own words: 经本人申请、所属党支部审核同意可以不参加有关活动
+        ("年老体弱，经本人申请、支部审核同意不参加活动", EXEMPT_SINCE_UNKNOWN, None),
+        ("卧病在床，经本人申请、所属党支部审核同意可以不参加有关活动", EXEMPT_SINCE_UNKNOWN, None),
     ],
 )
 def test_note_exemptions(note, since, until):

@@ -512,7 +512,7 @@ _KINDS = (  # checked in this order; the first that matches a clause decides it
     ("gone", re.compile(r"去世|逝世|病故|死亡|亡故|除名|开除党籍|退党|出党")),
     ("out", re.compile(r"转出|调出|迁出|转走")),
     ("in", re.compile(r"转入|调入|迁入|转来")),
-    ("exempt", re.compile(r"免[予于去]?参加|不参加(?:党的|党)?组织生活")),
+    ("exempt", re.compile(r"免[予于去]?参加|不参加(?:党的|党)?组织生活|不参加(?:有关|相关|党员|党的)?(?:活动|主题党日)")),
     ("probation", re.compile(r"(?:接收|吸收|转|发展|批准|成)为预备党员")),
     ("full", re.compile(r"转正|转为正式党员")),
 )
@@ -579,6 +579,8 @@ def _note_event(kind: str, clause: str, dates: list[_NoteDate], text: str, note:
     elif kind == "exempt" and "exempt_from" not in changes:
         if "不参加" in clause and (re.search(r"无故|无正当理由", text) or not re.search(r"经|批准|同意", text)):
             return  # "无故不参加组织生活" is the opposite of an exemption
+        if "不参加" in clause and "组织生活" not in clause and not re.search(r"批准|同意", text):
+            return  # "经教育仍不参加活动": the scheme's exemption is one a 支部 approved (seed 001's words)
         _note_exemption(dates, note, reading)
     elif kind == "probation" and joined is None and dates:
         changes["joined"] = dates[0].day
