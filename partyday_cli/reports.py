@@ -6,7 +6,7 @@ and renders the value they return."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from partyday_cli.errors import UserError
@@ -151,7 +151,9 @@ def dues_report(ws: Any, year: int, branch: str | None, as_of: date, *, until: d
             stop = f"{year - 1}-12"
         stops[name] = stop
         start = first_recorded_month(own, year) if stop >= f"{year}-01" else None
-        for (mid, _), md in zip(people, dues_status(people, mine, year=year, today=as_of, policy=policy,
+        # judged at the end of `as_of` (统计截至 3月31日: March has come due, as in the quarterly)
+        for (mid, _), md in zip(people, dues_status(people, mine, year=year, today=as_of + timedelta(days=1),
+                                                     policy=policy,
                                                      recorded_until=stop, recorded_from=start), strict=True):
             results[(mid, name)] = md
     labels = namesake_labels(list({mid: m for mid, m in members}.items()))  # 张伟（第二党小组）

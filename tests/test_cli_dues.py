@@ -226,14 +226,23 @@ def test_a_namesake_on_two_rows_names_both_rows_and_why(sample, tmp_path):
 
 
 def test_a_report_as_of_a_day_leaves_out_what_was_paid_after_it(sample, tmp_path):
-    """李建国 paid January to March in April (93（4月补交）): as of 31 March, January and
-    February were owed (March is 待交), and the 已交 total holds nothing paid later."""
-    path = write_ledger(tmp_path / "台账.xlsx", [["李建国", "", "", "", "93（4月补交）", "93（4月补交）", "93（4月补交）", 93]])
+    """李建国 paid January to March in April (93（4月补交）): as of 30 March, January and
+    February were owed (March is 待交); as of 31 March, at the end of that day, March too, as
+    the Q1 report (数据截至 2017-03-31) says; the 已交 total holds nothing paid later."""
+    path = write_ledger(tmp_path / "台账.xlsx", [["李建国", "", "", "", "93（4月补交）", "93（4月补交）", "93（4月补交）", 93],
+                                                ["张伟", "", "", "", 76.5, 76.5, 76.5, 76.5]])
     assert invoke("dues", "import", str(path)).exit_code == 0
-    result = invoke("dues", "report", "--year", "2017", "--as-of", "2017-03-31", "-f", "json")
+    result = invoke("dues", "report", "--year", "2017", "--as-of", "2017-03-30", "-f", "json")
     assert result.exit_code == 0, result.output
     li = next(m for m in json.loads(result.stdout)["members"] if m["name"] == "李建国")
     assert li["arrears_months"] == ["2017-01", "2017-02"] and li["paid"] == "0.00"
+    end = json.loads(invoke("dues", "report", "--year", "2017", "--as-of", "2017-03-31", "-f", "json").stdout)
+    li = next(m for m in end["members"] if m["name"] == "李建国")
+    assert li["arrears_months"] == ["2017-01", "2017-02", "2017-03"] and li["owed"] == "279.00"
+    assert invoke("plan", "2017").exit_code == 0  # the quarterly needs its activities held
+    assert invoke("attend", "import", "签到/2017-01 一月签到表.xlsx").exit_code == 0
+    q1 = json.loads(invoke("report", "quarterly", "--year", "2017", "--quarter", "1", "-f", "json").stdout)
+    assert next(d for d in q1["dues"]["members"] if d["name"] == "李建国")["owed"] == li["owed"]
     later = json.loads(invoke("dues", "report", "--year", "2017", "--as-of", "2017-05-01", "-f", "json").stdout)
     li = next(m for m in later["members"] if m["name"] == "李建国")
     assert li["arrears_months"] == [] and li["paid"] == "372.00"

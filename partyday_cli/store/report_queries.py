@@ -560,7 +560,9 @@ def report_dues(ledger: Ledger, period: Period, today: date, policy: Any, branch
         elif due or mid in paid:
             suspects.append(DuesPerson(*p[:13]))
     if suspects:
-        dues_today = min(today, period.end + timedelta(days=1))
+        # judged at the end of the report's day (as `reports.dues_report` is): a month whose
+        # last day it is has come due
+        dues_today = min(today, period.end) + timedelta(days=1)
         # from December of the year before: what it paid ahead (预交) into this year
         payments = payments_of(ledger, (p.member_id for p in suspects), f"{year - 1}-12", last, cut)
         for md in dues_status([(p.member_id, p.member()) for p in suspects], payments,
