@@ -248,6 +248,19 @@ def test_a_report_as_of_a_day_leaves_out_what_was_paid_after_it(sample, tmp_path
     assert li["arrears_months"] == [] and li["paid"] == "372.00"
 
 
+def test_the_month_of_a_transfer_given_by_month_is_the_branchs_when_its_taizhang_has_it_paid(sample, tmp_path):
+    """赵磊 “2017年6月转出”: the roster gives the month only. A 台账 with June paid (105.00)
+    counts June as his and paid — it said 不在本支部党员期间却有交纳记录 and left June out
+    of 应交 while the sign-in counted June. (With June “/”, as the sample 台账 has it, June is
+    not owed: test_report_finds_what_the_sample_ledger_hides.)"""
+    paid = write_ledger(tmp_path / "台账.xlsx", [["赵磊", "", "", "", *[105] * 6]])
+    assert invoke("dues", "import", str(paid)).exit_code == 0
+    zhao = next(m for m in json.loads(invoke("dues", "report", "--year", "2017", "--as-of", "2017-07-31", "-f",
+                                             "json").stdout)["members"] if m["name"] == "赵磊")
+    assert [m["month"] for m in zhao["months"]][-1] == "2017-06" and zhao["months"][-1]["status"] == "已交"
+    assert zhao["flags"] == [] and zhao["owed"] == "0.00" and zhao["paid"] == "630.00"
+
+
 def test_december_paid_for_january_counts_in_the_next_years_report(sample, tmp_path):
     """李建国 pays 186（含2018年1月） in December 2017 and his January 2018 cell stays blank:
     the 2018 report, the member record and the quarterly say January is paid (预交), where

@@ -278,8 +278,14 @@ def _member_dues(member_id: int, member: Member, paid: dict[str, list[Payment]],
                  recorded_from: str | None = None, december: Sequence[Payment] = ()) -> MemberDues:
     standard = monthly_standard(member, policy)
     start = max((d for d in (member.joined, member.transferred_in) if d is not None), default=None)
-    owed = _owed_months(start, member.transferred_out, year, today)
-    whole_year = _owed_months(start, member.transferred_out, year, date(year, 12, 31))
+    out = member.transferred_out
+    if out is not None and member.transferred_out_precision == "month" and any(
+            p.amount > 0 for p in paid.get(month_key(out.year, out.month), ())):
+        # 2017年8月转出, and the 台账 has August paid: the branch collected the month it left
+        # in (its 台账 decides; a “/” there says the month was not its to collect)
+        out = out.replace(day=2)
+    owed = _owed_months(start, out, year, today)
+    whole_year = _owed_months(start, out, year, date(year, 12, 31))
     credits: list[tuple[str, str]] = []  # (label, line): 补交 or 预交
     ahead: list[str] = []
     if december and standard.monthly > 0:

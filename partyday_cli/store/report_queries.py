@@ -208,13 +208,15 @@ class DuesPerson(NamedTuple):
     party_status: str = "正式"
     full_member_date: str | None = None
     phone: str = ""
+    transferred_out_precision: str = "day"  # "month": the roster gave the transfer's month only
 
     def member(self) -> Member:
         return Member(
             name=self.name, branch=self.branch, group=self.group, party_status=self.party_status,
             joined=_day(self.joined), full_member_date=_day(self.full_member_date), category=self.category,
             phone=self.phone, income=_money(self.income), dues_override=_money(self.dues_override),
-            transferred_out=_day(self.transferred_out), transferred_in=_day(self.transferred_in))
+            transferred_out=_day(self.transferred_out), transferred_in=_day(self.transferred_in),
+            transferred_out_precision=self.transferred_out_precision)
 
 
 def _money(text: str | None) -> Decimal | None:
@@ -226,7 +228,7 @@ def dues_people(ledger: Ledger, year: int, branch: str | None = None) -> list[Du
     income, category, 党费标准, branch and 党小组 from the first roster of the year listing
     them; name and membership dates from the newest roster listing them; a member a later
     roster drops without a 转出 date leaves on that roster's effective date."""
-    return [DuesPerson(*row[:13]) for row in _people(ledger, year, branch, "")]
+    return [DuesPerson(*row[:13], row[15]) for row in _people(ledger, year, branch, "")]
 
 
 def _people(ledger: Ledger, year: int, branch: str | None, policy: str) -> list[tuple]:
@@ -242,7 +244,7 @@ def _people(ledger: Ledger, year: int, branch: str | None, policy: str) -> list[
     rows = cur.execute(
         "SELECT mv.member_id, mv.import_id, mv.branch, mv.group_name, mv.category, mv.income, mv.dues_override,"
         " mv.name, mv.joined, mv.transferred_in, mv.transferred_out, mv.party_status, mv.full_member_date,"
-        " mv.phone, s.monthly, s.note, s.missing FROM member_versions mv"
+        " mv.phone, s.monthly, s.note, s.missing, mv.transferred_out_precision FROM member_versions mv"
         " LEFT JOIN dues_standards s ON s.version_id = mv.id AND s.policy = ?"
         " WHERE mv.present = 1 AND mv.import_id IN (SELECT value FROM json_each(?))",
         (policy, _json_ids(order))).fetchall()
@@ -252,7 +254,7 @@ def _people(ledger: Ledger, year: int, branch: str | None, policy: str) -> list[
     first_day, after, year_end = f"{year:04d}-01-01", f"{year + 1:04d}-01-01", date(year, 12, 31)
     out = []
     for mid, _, br, group, category, income, override, name, joined, t_in, t_out, status, full, phone, \
-            monthly, note, missing in rows:
+            monthly, note, missing, precision in rows:
         if branch is not None and br != branch:
             continue
         within = (joined if joined and joined > first_day else None,
@@ -260,7 +262,7 @@ def _people(ledger: Ledger, year: int, branch: str | None, policy: str) -> list[
                   t_out if t_out and t_out < after else None)
         if _months_due(*within, year, year_end):
             out.append((mid, name, br, group, category, income, override, joined, t_in, t_out, status, full,
-                        phone, within, None if monthly is None else (monthly, note, missing)))
+                        phone, within, None if monthly is None else (monthly, note, missing), precision))
     return out
 
 
@@ -277,13 +279,14 @@ def _merged(cur: sqlite3.Cursor, rows: list[tuple], order: list[int]) -> list[tu
     effective = dict(cur.execute("SELECT id, effective_date FROM imports WHERE kind = 'roster'").fetchall())
     out = []
     for mid, row in base.items():
-        name, joined, t_in, t_out, status, full, phone = latest[mid]
+        name, joined, t_in, t_out, status, full, phone, precision = latest[mid]
         listed_on = effective.get(row[1])
         if t_in and listed_on and listed_on < t_in:
             # listed before that 转入: a move between the 党委's branches, not an arrival — the
             # member stays the Jan-1 branch's for the year (its base), owing every month
             t_in = row[9]
-        out.append((*row[:7], name, joined, t_in, t_out or dropped.get(mid), status, full, phone, *row[14:]))
+        out.append((*row[:7], name, joined, t_in, t_out or dropped.get(mid), status, full, phone, *row[14:17],
+                    precision if t_out else "day"))
     return out
 
 
@@ -301,7 +304,8 @@ def _newest_listed(cur: sqlite3.Cursor, wanted: Iterable[int]) -> tuple[dict[int
     dropped: dict[int, str] = {}
     for mid, present, *rest in cur.execute(
             "SELECT member_id, present, name, joined, transferred_in, transferred_out, party_status,"
-            " full_member_date, phone FROM member_versions WHERE import_id = ?", (newest[0],)):
+            " full_member_date, phone, transferred_out_precision FROM member_versions WHERE import_id = ?",
+            (newest[0],)):
         if present:
             latest[mid] = rest
         elif newest[1]:
@@ -311,7 +315,7 @@ def _newest_listed(cur: sqlite3.Cursor, wanted: Iterable[int]) -> tuple[dict[int
         newest_key = "coalesce(i.effective_date, '') || printf('%012d', i.id)"
         for mid, _, *rest in cur.execute(
                 f"SELECT mv.member_id, max(mv.present || {newest_key}), mv.name, mv.joined, mv.transferred_in,"
-                " mv.transferred_out, mv.party_status, mv.full_member_date, mv.phone"
+                " mv.transferred_out, mv.party_status, mv.full_member_date, mv.phone, mv.transferred_out_precision"
                 " FROM member_versions mv JOIN imports i ON i.id = mv.import_id"
                 " WHERE mv.member_id IN (SELECT value FROM json_each(?)) GROUP BY mv.member_id",
                 (_json_ids(others),)):
@@ -558,7 +562,7 @@ def report_dues(ledger: Ledger, period: Period, today: date, policy: Any, branch
         if line is not None:
             lines[mid] = line
         elif due or mid in paid:
-            suspects.append(DuesPerson(*p[:13]))
+            suspects.append(DuesPerson(*p[:13], p[15]))
     if suspects:
         # judged at the end of the report's day (as `reports.dues_report` is): a month whose
         # last day it is has come due
