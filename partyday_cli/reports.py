@@ -163,7 +163,9 @@ def dues_report(ws: Any, year: int, branch: str | None, as_of: date, *, until: d
     mismatches = answers_against_ledger(
         [(mid, day, f"实交 {answer} 元" if question == PAID_QUESTION else answer, payment_from_answer(answer))
          for mid, day, question, answer in answered if day <= as_of and branch_of.get(mid) not in unrecorded],
-        paid, names, recorded_until)
+        # each month as the status judged it: a 预交 in January pays April, a 补交 in May pays February
+        {(md.member_id, m.month): m.paid_on for md in results.values() for m in md.months if m.paid > 0},
+        names, recorded_until)
     order = ws.branch_order()
     unrecorded.sort(key=order)
     return DuesReport(year, as_of, branch, members, [results[(mid, m.branch)] for mid, m in members],

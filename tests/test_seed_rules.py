@@ -241,6 +241,19 @@ def test_the_dues_answer_on_the_day_is_compared_with_the_ledger(tmp_path, monkey
     assert "彭燕：3月8日签到时填“否”（未交），台账3月已登记交纳" in lines
     table = invoke("dues", "report", "--year", "2017", "--as-of", "2017-06-30")
     assert "签到答卷与台账不一致：邓超" in " ".join(table.stderr.split())
+    # a corrected 台账: 邓超 paid February and March ahead in February (预交: 88 in 2月), 彭燕's
+    # March was paid in April (30（4月补交）): both answers on 3月8日 were true then
+    ledger = load_workbook(ws / "2017党费台账.xlsx")
+    sheet = ledger.active
+    for row in sheet.iter_rows(min_row=5):
+        if row[1].value == "邓超":
+            row[6].value, row[7].value, row[8].value = 44, 88, None
+        if row[1].value == "彭燕":
+            row[8].value = "30（4月补交）"
+    ledger.save(tmp_path / "2017党费台账（更正）.xlsx")
+    assert invoke("dues", "import", str(tmp_path / "2017党费台账（更正）.xlsx")).exit_code == 0
+    lines = said()
+    assert not any(line.startswith(("邓超：3月8日", "彭燕：3月8日")) for line in lines), lines
 
 
 # seed 003 (神鼎山镇): 交纳党费 on the 主题党日 — the sheet lists everyone who pays that day, and

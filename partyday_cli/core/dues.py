@@ -540,12 +540,14 @@ def _flags(standard: Standard, months: Sequence[MonthDues], runs: list[list[str]
     return flags
 
 
-def answers_against_ledger(answers: Sequence[tuple[int, date, str, bool | None]], paid: Sequence[Payment],
+def answers_against_ledger(answers: Sequence[tuple[int, date, str, bool | None]],
+                           paid_months: Mapping[tuple[int, str], date | None],
                            names: Mapping[int, str], recorded_until: str | None) -> list[str]:
     """Where a member's answer on the day (是否已交纳本月党费: the text, and whether it says
     paid) and the 台账 disagree, one Chinese line each; months the 台账 does not reach yet
-    are named once."""
-    paid_months = {(p.member_id, p.month) for p in paid if p.amount > 0}
+    are named once. `paid_months`: (member, month) → the day it was paid (None: in its
+    month), for the months `dues_status` judged paid — by a 预交 earlier, a 补交 later. A 未交
+    answer before the day of a later 补交 was true when given: not a disagreement."""
     out: list[str] = []
     later: set[str] = set()
     for mid, day, answer, said in answers:
@@ -556,9 +558,10 @@ def answers_against_ledger(answers: Sequence[tuple[int, date, str, bool | None]]
             later.add(f"{day.month}月")
             continue
         in_ledger = (mid, month) in paid_months
+        paid_on = paid_months.get((mid, month))
         if said and not in_ledger:
             out.append(f"{names[mid]}：{day.month}月{day.day}日签到时填“{answer}”（已交），台账{day.month}月没有登记交纳")
-        elif not said and in_ledger:
+        elif not said and in_ledger and (paid_on is None or paid_on <= day):
             out.append(f"{names[mid]}：{day.month}月{day.day}日签到时填“{answer}”（未交），台账{day.month}月已登记交纳")
     if later:
         out.append(f"签到时关于党费的答卷（{'、'.join(sorted(later, key=lambda m: int(m[:-1])))}）台账尚未登记到这些月份，"
