@@ -132,3 +132,22 @@ def test_a_scheme_file_that_is_not_there_is_said_in_chinese(tmp_path):
     """It said “无法读取方案文件 …：No such file or directory”."""
     result = invoke("init", str(tmp_path / "ws"), "--from-text", str(tmp_path / "方案.docx"))
     assert result.exit_code == 1 and "找不到方案文件" in result.output and "No such" not in result.output
+
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+def test_each_seed_gets_the_theme_catalogue_built_from_it():
+    """Seed 003 is itself the rules of 三会一课 (三会一课:“三会”指定期召开支部党员大会…): its
+    catalogue is sanhui-yike, built from it (it got the generic one, and the 安排表 printed
+    themes the seed never names); a scheme that only mentions 三会一课 keeps its own."""
+    import pytest
+
+    from partyday_cli.io.schemes import guess_catalogue
+
+    if not SEEDS.is_dir():
+        pytest.skip("needs ../shared/seeds beside the clone")
+    got = {p.name[:3]: guess_catalogue(p.read_text(encoding="utf-8"))[0] for p in sorted(SEEDS.glob("*.txt"))}
+    assert got == {"000": "9+3", "001": "5+X", "002": "guiding-zixuan", "003": "sanhui-yike",
+                   "004": "wuxiang-neirong"}
+    assert guess_catalogue("每月开展一次，结合“三会一课”学习。")[0] == "dangyuan-huodongri"

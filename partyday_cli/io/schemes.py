@@ -313,9 +313,12 @@ def _docx_text(path: Path, raw: bytes) -> str:
 def guess_catalogue(text: str) -> tuple[str, str]:
     """The shipped theme catalogue a scheme's text names, and why (empty: it names one)."""
     for words, name in (("5+X", "5+X"), ("5+x", "5+X"), ("9项“规定主题”", "9+3"), ("9个活动主题", "9+3"),
-                        ("三会一课", "sanhui-yike"), ("规定动作和自选动作", "guiding-zixuan"),
-                        ("集中交纳党费", "wuxiang-neirong")):
-        if words in text and name != "sanhui-yike":
+                        ("规定动作和自选动作", "guiding-zixuan"), ("集中交纳党费", "wuxiang-neirong")):
+        if words in text:
             return name, ""
+    # a scheme that is itself the rules of 三会一课 (seed 003: 三会一课:“三会”指定期召开支部党员大会…),
+    # not one that only mentions them (most do)
+    if re.search(r"[“\"]三会[”\"]指|三会一课\s*[:：]\s*[“\"]?三会", text):
+        return "sanhui-yike", ""
     return "dangyuan-huodongri", ("方案没有列出主题目录，暂用通用的“党员活动日”主题目录；"
                                   "可改成 templates/themes/ 下的其他目录或自己的 .toml")
