@@ -557,16 +557,9 @@ class _Importer:
         activity = ready.activity or self._activity(path, result)
         kept = self._kept_over(ready, activity)
         result.warnings.extend(kept)
-        if self.dry_run:
-            for one in (ready, *ready.parts):
-                one.result.outcome = "dry-run"
-                one.result.expected, one.result.present = self._file_counts(one)
-                self._footer(one)
-                one.result.summary = self._summary(one) + "（--dry-run，未写入）"
-            return
         from partyday_cli.store.attendance import AlreadyImported, save_signin
 
-        archived = str(self._archived(ready).relative_to(self.ws.root))
+        archived = "" if self.dry_run else str(self._archived(ready).relative_to(self.ws.root))
         signin = ready.signin
 
         def save(one: _Prepared, activity_id: int, import_id: int | None = None) -> tuple[int, Any]:
@@ -577,15 +570,21 @@ class _Importer:
                 present_only=signin.present_only, marks=one.marks, unmatched=one.unmatched, visitors=r.visitors,
                 replace=self.replace, cache=self.cache, import_id=import_id)
 
+        def save_all() -> None:
+            # --branch with a 党委's sheet imported for another branch: the same import
+            # or a withdrawn file given another --date: the same import, for another activity
+            again = find_import(self.ledger, "attendance", ready.sha) \
+                if self.branch is not None or self.day is not None else None
+            import_id, result.change = save(ready, activity.id, again)
+            for part in ready.parts:  # a joint sheet: the same file for each branch's activity
+                part.result.change = save(part, part.activity.id, import_id)[1]
+
+        if self.dry_run:
+            self._rehearse(ready, activity, save_all)
+            return
         try:
             with self.interrupts.write(), self._all_or_nothing(ready):
-                # --branch with a 党委's sheet imported for another branch: the same import
-                # or a withdrawn file given another --date: the same import, for another activity
-                again = find_import(self.ledger, "attendance", ready.sha) \
-                    if self.branch is not None or self.day is not None else None
-                import_id, result.change = save(ready, activity.id, again)
-                for part in ready.parts:  # a joint sheet: the same file for each branch's activity
-                    part.result.change = save(part, part.activity.id, import_id)[1]
+                save_all()
         except AlreadyImported:
             self._known(ready)
             return
@@ -599,6 +598,33 @@ class _Importer:
             verb = "（取代之前的签到文件）" if self.replace else ""
             r.summary = f"{self._summary(one)}{verb}；{r.change.text()}"
 
+    def _rehearse(self, ready: _Prepared, activity: Any, save_all: Callable[[], None]) -> None:
+        """--dry-run: the file saved as an import would save it, then undone, so its summary
+        says what would change (出席 24→25); where that cannot be tried (an activity not yet
+        in the ledger, a ledger that cannot be written now), the file's own counts."""
+        ids = [getattr(one.activity if one is not ready else activity, "id", None) for one in (ready, *ready.parts)]
+        tried = False
+        if None not in ids:
+            with self.ledger.rehearsal() as writable:
+                if writable:
+                    try:
+                        save_all()
+                        tried = True
+                    finally:
+                        self.cache.forget()  # what it noted as saved was undone
+        for one in (ready, *ready.parts):
+            r = one.result
+            r.outcome = "dry-run"
+            if tried:
+                after = r.change.after
+                r.present = sum(after.get(s, 0) for s in ("出席", "迟到", "早退"))
+                r.expected = sum(after.values()) - after.get("免参加", 0)
+            else:
+                r.change = None
+                r.expected, r.present = self._file_counts(one)
+            self._footer(one)
+            r.summary = self._summary(one) + (f"；{r.change.text()}" if tried else "") + "（--dry-run，未写入）"
+
     def _kept_over(self, ready: _Prepared, activity: Any) -> list[str]:
         """A file that lists the people of a file already in force for the activity and marks
         some of them worse (√ then, 出差 now): merged, the earlier mark stands, so a correction
@@ -607,7 +633,9 @@ class _Importer:
             return []
         from partyday_cli.store.attendance import marks_in_force
 
-        others = marks_in_force(self.ledger, activity.id)
+        # the same kind of file: a typed-up sheet against the room's sheet, not the 腾讯会议 log
+        # of the online part (present online, 请假 on paper is two views, not a correction)
+        others = marks_in_force(self.ledger, activity.id, ready.signin.layout)
         if not others:
             return []
         rank = RANK.get

@@ -111,6 +111,21 @@ def test_import_signins_is_a_library_call(sample):
     assert digest(sample / "ledger.db") == before
 
 
+def test_dry_run_says_what_the_import_would_change_and_writes_nothing(sample):
+    """--dry-run: “只显示会发生什么变化”: the summary gives the same change the import then makes
+    (it said only 匹配 N 人); the ledger and its backups are as before."""
+    assert invoke("attend", "import", str(APRIL)).exit_code == 0
+    before, backups = digest(sample / "ledger.db"), sorted(p.name for p in (sample / "backups").iterdir())
+    dry = invoke("attend", "import", str(APRIL_ONLINE), "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    change = re.search(r"；(出席 \d+→\d+[^（]*)（--dry-run，未写入）", dry.stderr)
+    assert change, dry.stderr
+    assert digest(sample / "ledger.db") == before
+    assert sorted(p.name for p in (sample / "backups").iterdir()) == backups
+    real = invoke("attend", "import", str(APRIL_ONLINE))
+    assert real.exit_code == 0 and f"；{change[1]}" in real.stderr
+
+
 def test_cli_holds_no_sql():
     cli = Path(__file__).resolve().parents[1] / "partyday_cli" / "cli"
     hits = [f"{p.name}:{n}" for p in cli.glob("*.py") for n, line in enumerate(p.read_text("utf-8").splitlines(), 1)
@@ -190,14 +205,14 @@ def test_more_present_than_expected_is_refused_naming_the_rows(sample):
 
 
 def test_a_footer_that_disagrees_says_why(sample):
+    # a footer that agrees with what the import would record says nothing
+    names = ["李建国", "王秀英"]
+    path = signed_sheet(sample / "小组.xlsx", names, expected=29)
+    assert "表尾" not in invoke("attend", "import", str(path), "--dry-run").stderr
     # the paper half of a hybrid meeting: its footer counts only its own 27 rows
     result = invoke("attend", "import", str(APRIL))
     assert "表尾写“应到27人，实到25人”，账本记为应到 29 人、实到 25 人" in result.stderr
     assert "另有 2 人不在本表（阿依古丽·买买提、唐勇）" in result.stderr
-    # a footer that agrees says nothing
-    names = ["李建国", "王秀英"]
-    path = signed_sheet(sample / "小组.xlsx", names, expected=29)
-    assert "表尾" not in invoke("attend", "import", str(path), "--dry-run").stderr
 
 
 # --------------------------------------------------------------------------- corrections and withdrawals

@@ -544,15 +544,15 @@ def dismiss_name(ledger: Ledger, *, unmatched_id: int, reason: str) -> None:
         conn.execute("UPDATE unmatched_names SET dismissed = ? WHERE id = ?", (reason or "已核实，不计", unmatched_id))
 
 
-def marks_in_force(ledger: Ledger, activity_id: int) -> dict[str, dict[int, str | None]]:
-    """The sign-in files in force for an activity, by original name: each member's best
-    mark in it (as `derive` ranks them)."""
+def marks_in_force(ledger: Ledger, activity_id: int, layout: str) -> dict[str, dict[int, str | None]]:
+    """The sign-in files of one layout in force for an activity, by original name: each
+    member's best mark in it (as `derive` ranks them)."""
     out: dict[str, dict[int, str | None]] = {}
     rank = _RANK.get
     for name, member_id, status in ledger.conn.execute(
             "SELECT i.original_name, k.member_id, k.status FROM attendance_files f"
             " JOIN imports i ON i.id = f.import_id JOIN attendance_marks k ON k.file_id = f.id"
-            " WHERE f.activity_id = ? AND f.superseded_by IS NULL", (activity_id,)):
+            " WHERE f.activity_id = ? AND f.superseded_by IS NULL AND f.layout = ?", (activity_id, layout)):
         marks = out.setdefault(name, {})
         if member_id not in marks or rank(status, _UNRANKED) < rank(marks[member_id], _UNRANKED):
             marks[member_id] = status

@@ -75,6 +75,27 @@ class Ledger:
         finally:
             self._depth = 0
 
+    @contextmanager
+    def rehearsal(self) -> Iterator[bool]:
+        """Writes tried and undone — a --dry-run that says what would change: BEGIN … ROLLBACK,
+        the `transaction()`s inside it savepoints, no backup taken. Yields False, trying
+        nothing, where the ledger cannot be written now (read-only, another command writing)."""
+        if self._depth or self.read_only:
+            yield False
+            return
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error:
+            yield False
+            return
+        self._depth = 1
+        try:
+            yield True
+        finally:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            self._depth = 0
+
     def _savepoint(self) -> Iterator[sqlite3.Connection]:
         name = f"sp{self._depth}"
         self.conn.execute(f"SAVEPOINT {name}")
