@@ -629,13 +629,14 @@ class _Importer:
         """A file that lists the people of a file already in force for the activity and marks
         some of them worse (√ then, 出差 now): merged, the earlier mark stands, so a correction
         imported without --replace changes nothing. Said, with who, so the user can choose."""
-        if self.replace or ready.parts or getattr(activity, "id", None) is None or not ready.marks:
+        if self.replace or ready.parts or getattr(activity, "id", None) is None or \
+                all(k.status in PRESENT for k in ready.marks):  # no one marked away: nothing it could not change
             return []
         from partyday_cli.store.attendance import marks_in_force
 
         # the same kind of file: a typed-up sheet against the room's sheet, not the 腾讯会议 log
         # of the online part (present online, 请假 on paper is two views, not a correction)
-        others = marks_in_force(self.ledger, activity.id, ready.signin.layout)
+        others = marks_in_force(self.ledger, activity.id, ready.signin.layout, self.cache)
         if not others:
             return []
         rank = RANK.get

@@ -544,16 +544,34 @@ def dismiss_name(ledger: Ledger, *, unmatched_id: int, reason: str) -> None:
         conn.execute("UPDATE unmatched_names SET dismissed = ? WHERE id = ?", (reason or "已核实，不计", unmatched_id))
 
 
-def marks_in_force(ledger: Ledger, activity_id: int, layout: str) -> dict[str, dict[int, str | None]]:
+def marks_in_force(ledger: Ledger, activity_id: int, layout: str,
+                   cache: ImportCache | None = None) -> dict[str, dict[int, str | None]]:
     """The sign-in files of one layout in force for an activity, by original name: each
-    member's best mark in it (as `derive` ranks them)."""
+    member's best mark in it (as `derive` ranks them). `cache`: an import's, whose note of
+    the activity as it saved it last holds the marks already (no read of them)."""
     out: dict[str, dict[int, str | None]] = {}
     rank = _RANK.get
-    for name, member_id, status in ledger.conn.execute(
-            "SELECT i.original_name, k.member_id, k.status FROM attendance_files f"
-            " JOIN imports i ON i.id = f.import_id JOIN attendance_marks k ON k.file_id = f.id"
-            " WHERE f.activity_id = ? AND f.superseded_by IS NULL AND f.layout = ?", (activity_id, layout)):
-        marks = out.setdefault(name, {})
+    files = dict(ledger.conn.execute(
+        "SELECT f.id, i.original_name FROM attendance_files f JOIN imports i ON i.id = f.import_id"
+        " WHERE f.activity_id = ? AND f.superseded_by IS NULL AND f.layout = ?", (activity_id, layout)))
+    if not files:  # the usual case: no other file of its kind (an import does this for every file)
+        return out
+    known = cache._activities.get(activity_id) if cache is not None else None
+    if known is not None:
+        names = set(files.values())
+        for member_id, seen in known.marks.items():
+            for m in seen:
+                if m.manual or m.source not in names:
+                    continue
+                marks = out.setdefault(m.source, {})
+                if member_id not in marks or rank(m.status, _UNRANKED) < rank(marks[member_id], _UNRANKED):
+                    marks[member_id] = m.status
+        return out
+    for file_id, member_id, status in ledger.conn.execute(
+            "SELECT file_id, member_id, status FROM attendance_marks"  # by the activity's index, not a scan
+            " WHERE activity_id = ? AND file_id IN (SELECT value FROM json_each(?))",
+            (activity_id, json.dumps(list(files)))):
+        marks = out.setdefault(files[file_id], {})
         if member_id not in marks or rank(status, _UNRANKED) < rank(marks[member_id], _UNRANKED):
             marks[member_id] = status
     return out
