@@ -225,6 +225,8 @@ def test_set_rejects_unknown_status_and_ambiguous_names(sample):
     assert result.exit_code == 1 and "张伟#第一党小组" in result.stderr
     result = invoke("attend", "set", "2017-04-12", "李建国", "到了")
     assert result.exit_code == 1 and "出席、迟到" in result.stderr
+    sick = invoke("attend", "set", "2017-04-12", "李建国", "病假")  # as a sheet's 备注 says it: 请假, 病假
+    assert sick.exit_code == 0 and "已登记：2017-04-12 李建国 请假（病假）" in sick.stderr
 
 
 def test_an_unsigned_sheet_from_signsheet_is_refused(sample):

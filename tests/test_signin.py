@@ -395,6 +395,8 @@ def test_layout_names_are_chinese():
     ("已签到", ("出席", "")), ("√", ("出席", "")), ("到", ("出席", "")), ("未到", ("缺席", "")),
     ("早退（下午出差）", ("早退", "下午出差")), ("未到（病假）", ("请假", "病假")),
     ("免参加（年老体弱）", ("免参加", "年老体弱")), ("补学", ("补学", "")), ("党小组长", (None, "")), ("", (None, "")),
+    # the user's 全角 punctuation stays as typed (the folding made it “借调县委组织部,工作冲突”)
+    ("请假（借调县委组织部，工作冲突）", ("请假", "借调县委组织部，工作冲突")), ("出差；赴省委党校培训", ("请假", "出差；赴省委党校培训")),
 ])
 def test_status_words(text, status):
     assert status_from_text(text) == status

@@ -255,7 +255,13 @@ def set_status(
     ws = require_workspace(ctx, workspace)
     when = parse_day(day, "活动日期")
     if status not in STATUSES:
-        raise UserError(f"出勤状态“{status}”无效，可选：{'、'.join(STATUSES)}")
+        from partyday_cli.core.attendance import status_from_text
+
+        said, why = status_from_text(status)  # 病假 → 请假 (病假), as a sheet's 备注 is read
+        if said not in STATUSES or said == "出席" and status not in ("到", "已到", "到会"):
+            raise UserError(f"出勤状态“{status}”无效，可选：{'、'.join(STATUSES)}；请假的原因写在 --reason 后，"
+                            f"如 partyday attend set {day} {name} 请假 --reason {status}")
+        status, reason = said, reason or why
     with open_ledger(ws.ledger_path) as ledger:
         member_id, member, label = _one_member(ledger, when, name, branch)
         acts = activity_on(ledger, when, member.branch)

@@ -129,11 +129,15 @@ def _status(text: str) -> tuple[str | None, str]:
     return None, ""
 
 
+_FULL_WIDTH = str.maketrans(",;:!?", "，；：！？")
+
+
 def _reason(folded: str, word: str) -> str:
     """What a cell says beyond its status word: '请假（出差）' → '出差'."""
     rest = folded.replace(word, "", 1) if word else folded
     rest = _BRACKETS.sub(" ", rest).strip(_EDGE_NOISE)
-    return _ANSWER.sub("", rest).strip(_EDGE_NOISE).replace(" ", "")  # '否，出差' → '出差'
+    # '否，出差' → '出差'; the 全角 punctuation folding took from the user's words given back
+    return _ANSWER.sub("", rest).strip(_EDGE_NOISE).replace(" ", "").translate(_FULL_WIDTH)
 
 
 def visitor_word(text: str) -> str:
