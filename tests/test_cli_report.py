@@ -547,3 +547,25 @@ def test_json_records_one_a_line_whatever_the_values_hold():
     lines = out.decode().splitlines()
     assert '    {"name":"张伟","flags":["},{"]},' in lines and '    {"name":"李娜"}' in lines
     assert f'    {{"name":"{_MARK}"}}' in lines
+
+
+def test_an_annual_report_mid_year_does_not_count_the_days_to_come_as_missing(three):
+    """Run on 2 July: the activities after it are 尚未举行, not 未导入签到 (it said 未导入签到 18 次
+    and each branch “6 次活动未导入签到” of days not yet come)."""
+    from partyday_cli import workspace
+    from partyday_cli.core.report import Period
+    from partyday_cli.render.report_xlsx import summary_table
+    from partyday_cli.reports import build
+
+    ws = workspace.load(three)
+    report = build(ws, Period.of_year(2017), None, date(2017, 7, 2))
+    conn = sqlite3.connect(three / "ledger.db")
+    held, coming = (conn.execute(f"SELECT count(*) FROM activities WHERE date {op} '2017-07-02'").fetchone()[0]
+                    for op in ("<=", ">"))
+    conn.close()
+    recorded = len(report.activities)
+    row = next(r for r in summary_table(report).rows if r[0] == "活动")
+    assert row[1] == f"已导入签到 {recorded} 次，未导入签到 {held - recorded} 次，尚未举行 {coming} 次"
+    assert all(b.planned <= held for b in report.branches)
+    assert all(f"{b.planned - b.recorded} 次活动未导入签到" in b.concerns or b.planned == b.recorded
+               for b in report.branches if b.recorded)

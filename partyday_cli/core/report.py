@@ -935,7 +935,9 @@ def build_report(*, period: Period, today: date, thresholds: Thresholds, branch:
                               waiting_by.get(b, []))
         checks += lecture_speaker_check(b, held + minutes_by.get(b, []), (secretaries or {}).get(b, ""),
                                         secretary_lectures, period, as_of)
-    rollup = branch_rollup(names, stats, unrecorded, members, list(dues or ()), checks, roster_counts)
+    # a day still to come is not one whose sign-in is missing (an annual report run in July)
+    rollup = branch_rollup(names, stats, [a for a in unrecorded if a.date <= as_of], members, list(dues or ()),
+                           checks, roster_counts)
     return Report(period, as_of, thresholds, branch, stats, unrecorded, members,
                   None if dues is None else list(dues), checks, plan_checks, rollup,
                   [u for u in unresolved if u.date <= as_of])

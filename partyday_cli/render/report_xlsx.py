@@ -68,8 +68,10 @@ def summary_table(report: Report, org: str = "") -> Table:
     acts = report.activities
     rates = [a.counts.rate for a in acts if a.counts.rate is not None]
     below = [a for a in acts if a.below_threshold]
-    table.add(["活动", f"已导入签到 {len(acts)} 次" + (f"，未导入签到 {len(report.unrecorded)} 次"
-                                                      if report.unrecorded else "")])
+    missing = sum(1 for a in report.unrecorded if a.date <= report.as_of)
+    coming = len(report.unrecorded) - missing
+    table.add(["活动", f"已导入签到 {len(acts)} 次" + (f"，未导入签到 {missing} 次" if missing else "")
+               + (f"，尚未举行 {coming} 次" if coming else "")])
     if report.unresolved:
         table.add(["待确认姓名", unresolved_text(report)], highlight=True)
     avg = sum(rates, Fraction(0)) / len(rates) if rates else None
