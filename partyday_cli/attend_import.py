@@ -430,6 +430,10 @@ class _Importer:
         from partyday_cli.io.archive import sha256_hex
         from partyday_cli.io.files import read_bytes
         from partyday_cli.io.signin import read_signin_later
+        if path.name.startswith("~$"):  # given by name (a folder's are skipped): Excel/WPS's lock file
+            return _Loaded(path, error=UserError(
+                f"{path.name} 是 Excel/WPS 打开签到表时自动生成的临时锁定文件（文件名以 ~$ 开头），不是签到表，"
+                f"可以忽略或删除；请导入签到表本身（如 {path.name[2:]}）"))
         try:
             data = read_bytes(path, "签到文件")
         except UserError as exc:

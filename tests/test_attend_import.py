@@ -570,3 +570,14 @@ def test_a_corrected_joint_sheet_keeps_a_name_resolved_into_another_branch(tmp_p
     assert _attendance(ws, "一支部") == [("刘洋", "缺席"), ("周八", "请假"), ("孙七", "出席"), ("李四", "出席")]
     pending = invoke("attend", "resolve").stdout
     assert "“刘洋”" not in pending and "“路人”" in pending
+
+
+def test_an_excel_lock_file_given_by_name_is_said_to_be_one(sample):
+    """~$签到表.xlsx, the file Excel/WPS keeps beside an open workbook, named on the command
+    line: it was called 已损坏 (a folder's are skipped already)."""
+    lock = sample / "~$四月签到表.xlsx"
+    lock.write_bytes(b"\x0bWPS user" + b"\x00" * 150)
+    result = invoke("attend", "import", str(lock))
+    assert result.exit_code == 1
+    assert "是 Excel/WPS 打开签到表时自动生成的临时锁定文件" in result.stderr and "已损坏" not in result.stderr
+    assert "四月签到表.xlsx" in result.stderr
