@@ -264,7 +264,8 @@ def _member_tables(ws: Any, record: dict[str, Any], fmt: Format, output: Path | 
     acts = Table(title=title, sheet_name="出勤", marked="缺席", columns=[
         Column("日期", 12, "center"), Column("主题", 40), Column("出勤", 8, "center"), Column("原因", 16)])
     acts.subtitle = (f"应到 {record['expected']} 次，实到 {record['present']} 次，请假 {record['excused']} 次，"
-                     f"无故缺席 {record['absent']} 次，补学 {record['makeup']} 次；联系电话 {record['phone']}")
+                     f"无故缺席 {record['absent']} 次，补学 {record['makeup']} 次"
+                     + (f"；联系电话 {record['phone']}" if record["phone"] else "；花名册未填联系电话"))
     for a in record["activities"]:
         acts.add([a["date"], a["theme"], a["status"], a["reason"]], highlight=a["status"] == "缺席")
     acts.notes += record["flags"] or ["无缺勤提醒"]
