@@ -738,37 +738,33 @@ class _Importer:
                 "；以上是它的读法" if self.reread and result.rows else "")
             return
         result.day, result.branch = found.activity_date, found.branch
+        day = found.activity_date.isoformat()
         if found.withdrawn and not self.replace:  # put back, merged with the files in force now
             others = f"，与另外 {found.others_in_force} 份文件合并计算" if found.others_in_force else ""
-            if self.dry_run:
-                result.outcome = "dry-run"
-                result.summary = (f"{name}：已撤回的文件，会重新计入 {found.activity_date.isoformat()} "
-                                  f"{found.branch}的活动{others}（--dry-run，未写入）")
-                return
-            with self.interrupts.write():
-                change = put_back_in_force(self.ledger, found)
-            self.cache.forget()
-            result.outcome, result.change = "imported", change
-            result.summary = (f"{name}：已撤回的文件重新计入（{found.activity_date.isoformat()} {found.branch}"
-                              f"{others}）；{change.text()}")
+            self._put_back(result, found, put_back_in_force, f"{name}：已撤回的文件，会重新计入 {day} {found.branch}"
+                           f"的活动{others}", f"{name}：已撤回的文件重新计入（{day} {found.branch}{others}）")
             return
         if not self.replace:
             state = "已被后来的文件取代" if not found.in_force else (
                 f"与另外 {found.others_in_force} 份文件合并计算")
-            result.summary = (f"{name}：已导入过（内容完全相同），未作改动；它在 {found.activity_date.isoformat()} "
+            result.summary = (f"{name}：已导入过（内容完全相同），未作改动；它在 {day} "
                               f"的活动中{state}。要只以这份文件为准，请加 --replace 再导入")
             return
+        self._put_back(result, found, put_in_force_alone, f"{name}：已导入过；加 --replace 会改为只以这份文件为准（{day}）",
+                       f"{name}：已导入过，现改为只以这份文件为准（{day} {found.branch}，取代之前的签到文件）",
+                       replaced=True)
+
+    def _put_back(self, result: FileResult, found: Any, put: Callable[[Any, Any], Any], would: str, done: str,
+                  *, replaced: bool = False) -> None:
+        """A file already in the ledger put in force again (`put`), or, with --dry-run, said."""
         if self.dry_run:
-            result.outcome = "dry-run"
-            result.summary = (f"{name}：已导入过；加 --replace 会改为只以这份文件为准"
-                              f"（{found.activity_date.isoformat()}）（--dry-run，未写入）")
+            result.outcome, result.summary = "dry-run", f"{would}（--dry-run，未写入）"
             return
         with self.interrupts.write():
-            change = put_in_force_alone(self.ledger, found)
+            change = put(self.ledger, found)
         self.cache.forget()
-        result.outcome, result.change, result.replaced = "imported", change, True
-        result.summary = (f"{name}：已导入过，现改为只以这份文件为准（{found.activity_date.isoformat()} "
-                          f"{found.branch}，取代之前的签到文件）；{change.text()}")
+        result.outcome, result.change, result.replaced = "imported", change, replaced
+        result.summary = f"{done}；{change.text()}"
 
     def _summary(self, ready: _Prepared) -> str:
         r = ready.result
