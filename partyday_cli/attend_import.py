@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from partyday_cli.core.members import namesake_labels
-from partyday_cli.core.presence import RANK
+from partyday_cli.core.presence import RANK, keep_best
 from partyday_cli.errors import UserError
 
 SPREADSHEETS = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt"}
@@ -643,11 +643,9 @@ class _Importer:
         others = marks_in_force(self.ledger, activity.id, ready.signin.layout, self.cache)
         if not others:
             return []
-        rank = RANK.get
         mine: dict[int, str | None] = {}  # each member's best mark in this file
         for k in ready.marks:
-            if k.member_id not in mine or rank(k.status, 9) < rank(mine[k.member_id], 9):
-                mine[k.member_id] = k.status
+            keep_best(mine, k.member_id, k.status)
         out = []
         for name, theirs in others.items():
             common = mine.keys() & theirs.keys()

@@ -21,6 +21,12 @@ PRESENT = ("出席", "迟到", "早退")
 RANK = {None: 0, "出席": 1, "迟到": 2, "早退": 3, "补学": 4, "请假": 5, "缺席": 6}
 
 
+def keep_best(best: dict[int, str | None], member_id: int, status: str | None) -> None:
+    """Note `status` for the member in `best` when it beats what is there (by RANK)."""
+    if member_id not in best or RANK.get(status, len(RANK)) < RANK.get(best[member_id], len(RANK)):
+        best[member_id] = status
+
+
 @dataclass(frozen=True)
 class Mark:
     status: str | None  # None: listed on a sheet with no status word = present

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from partyday_cli.core.members import Member
-from partyday_cli.core.presence import RANK, Mark, derive
+from partyday_cli.core.presence import RANK, Mark, derive, keep_best
 from partyday_cli.store.ledger import Ledger, find_import, record_import
 from partyday_cli.store.roster import (
     members_on_with_ids,
@@ -550,7 +550,6 @@ def marks_in_force(ledger: Ledger, activity_id: int, layout: str,
     member's best mark in it (as `derive` ranks them). `cache`: an import's, whose note of
     the activity as it saved it last holds the marks already (no read of them)."""
     out: dict[str, dict[int, str | None]] = {}
-    rank = _RANK.get
     files = dict(ledger.conn.execute(
         "SELECT f.id, i.original_name FROM attendance_files f JOIN imports i ON i.id = f.import_id"
         " WHERE f.activity_id = ? AND f.superseded_by IS NULL AND f.layout = ?", (activity_id, layout)))
@@ -563,17 +562,13 @@ def marks_in_force(ledger: Ledger, activity_id: int, layout: str,
             for m in seen:
                 if m.manual or m.source not in names:
                     continue
-                marks = out.setdefault(m.source, {})
-                if member_id not in marks or rank(m.status, _UNRANKED) < rank(marks[member_id], _UNRANKED):
-                    marks[member_id] = m.status
+                keep_best(out.setdefault(m.source, {}), member_id, m.status)
         return out
     for file_id, member_id, status in ledger.conn.execute(
             "SELECT file_id, member_id, status FROM attendance_marks"  # by the activity's index, not a scan
             " WHERE activity_id = ? AND file_id IN (SELECT value FROM json_each(?))",
             (activity_id, json.dumps(list(files)))):
-        marks = out.setdefault(files[file_id], {})
-        if member_id not in marks or rank(status, _UNRANKED) < rank(marks[member_id], _UNRANKED):
-            marks[member_id] = status
+        keep_best(out.setdefault(files[file_id], {}), member_id, status)
     return out
 
 
