@@ -20,7 +20,6 @@ import signal
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -335,8 +334,7 @@ class _Prepared:
     activity: Any = None  # None: create it at its turn (--date, outside the plan)
     marks: list = field(default_factory=list)
     unmatched: list = field(default_factory=list)  # store.attendance.Unmatched
-    archived: Future | None = None  # the archive write (or its sync, for `copy`), started at once
-    copy: Any = None  # io.archive.PendingCopy: the copy written, to put in place once synced
+    copy: Any = None  # io.archive.PendingCopy: the copy the worker wrote, to put in place at its turn
     known: bool = False  # its bytes were in the ledger when it was read
     data: bytes = b""  # its bytes, when its archive copy waits for its turn
     late: int = 0  # members this file marks 迟到
@@ -350,8 +348,8 @@ class _Importer:
     """Imports files one by one, in order; each file is all-or-nothing, the others go on.
 
     Work is pipelined, so that a file's turn is mostly its own ledger transaction: the
-    next files are read and parsed in the worker process (`READ_AHEAD`), and the next few
-    are matched and checked, with their archive copies written (and synced) in threads
+    next files are read and parsed in the worker process (`READ_AHEAD`), which also writes
+    (and syncs) their archive copies, and the next few are matched and checked
     (`PREPARE_AHEAD`). Preparing reads only what saving a file never changes (the roster,
     the plan, the config), and a file's turn checks again whether its bytes are in the
     ledger; so every file lands exactly as if the files were imported one at a time, and
@@ -360,7 +358,6 @@ class _Importer:
 
     READ_AHEAD = 8
     PREPARE_AHEAD = 3
-    ARCHIVE_THREADS = 2
 
     def __init__(self, ws, ledger, options: ImportOptions, paths: list[Path],  # type: ignore[no-untyped-def]
                  interrupts: _Interrupts):
@@ -385,16 +382,17 @@ class _Importer:
         self._rosters: dict[tuple[int, date], _Roster] = {}
         self._branches: dict[int, tuple[list, dict[int, str]]] = {}  # id → (candidates, member id → branch)
         self._mine: dict[tuple[int, str], tuple[list, list]] = {}  # (id, branch) → (candidates, the branch's)
-        self._archiver: ThreadPoolExecutor | None = None
+        self._copy_asked: set[str] = set()  # sha256 of the files whose archive copy the worker writes
         self._unfinished: dict[str, int] = {}  # sha256 → files prepared and not yet at their turn
 
     def close(self) -> None:
-        if self._archiver is not None:
-            self._archiver.shutdown(wait=True, cancel_futures=True)
         for ready in self._prepared.values():  # not reached: their copies are not kept
             if ready.copy is not None:
                 ready.copy.discard()
                 ready.copy = None
+        for loaded in self._loaded.values():  # read ahead, not reached (at most READ_AHEAD)
+            if loaded.pending is not None and (copy := loaded.pending.copy()) is not None:
+                copy.discard()
 
     def run_at(self, index: int) -> FileResult:
         """Import `self.paths[index]`. Files are taken in order, each once."""
@@ -441,8 +439,12 @@ class _Importer:
         sha = sha256_hex(data)
         if not self.reread and self._known_here(sha):
             return _Loaded(path, data, sha)  # in the ledger already: no need to parse it
+        archive_to = None
+        if not self.dry_run and sha not in self._copy_asked:  # a copy of an earlier file: none (`_read`)
+            self._copy_asked.add(sha)
+            archive_to = (self.ws.root / "archive", sha)
         return _Loaded(path, data, sha, pending=read_signin_later(
-            path, data, extra_layouts=self.layouts, min_minutes=self.min_minutes))
+            path, data, extra_layouts=self.layouts, min_minutes=self.min_minutes, archive_to=archive_to))
 
     def _known_here(self, sha: str) -> bool:
         """The bytes are in the ledger (with --branch: for an activity of that branch; a
@@ -472,6 +474,8 @@ class _Importer:
             return self._read(loaded, result)
         except UserError as exc:
             result.outcome, result.error = "error", exc
+            if (copy := loaded.pending.copy()) is not None:  # not saved: its copy is not kept
+                copy.discard()
             return _Prepared(path, loaded.sha, result)
 
     def _read(self, loaded: _Loaded, result: FileResult) -> _Prepared:
@@ -530,21 +534,11 @@ class _Importer:
             result.warnings.insert(0, f"{path.name}：名单里有多个支部的党员，按全党委的签到处理，分别记入各自支部"
                                       f"当天的活动（{share}）")
         result.warnings.extend([f"{path.name}：{warning}" for warning in said] + lines)
-        if not self.dry_run and loaded.sha not in self._unfinished:  # a copy of an earlier file: at its turn
-            from partyday_cli.io.archive import archive_file, start_copy
-
-            if self._archiver is None:
-                self._archiver = ThreadPoolExecutor(max_workers=self.ARCHIVE_THREADS, thread_name_prefix="archive")
-            # the bytes are written here and only synced in the thread: a thread that also
-            # stats, opens, writes and renames takes the interpreter back after each call,
-            # and each time this thread waits for it
-            copy = start_copy(loaded.data, path.name, self.ws.root / "archive", sha256=loaded.sha)
-            if copy is not None:
-                prepared.copy = copy
-                prepared.archived = self._archiver.submit(copy.sync)
-            else:
-                prepared.archived = self._archiver.submit(archive_file, loaded.data, path.name,
-                                                          self.ws.root / "archive")
+        copy = loaded.pending.copy()  # written by the worker: put in place at its turn
+        if not self.dry_run and loaded.sha not in self._unfinished:
+            prepared.copy = copy  # None: written at its turn (`_archived`)
+        elif copy is not None:  # a copy of an earlier file: that one's is kept, or made at its turn
+            copy.discard()
         self._unfinished[loaded.sha] = self._unfinished.get(loaded.sha, 0) + 1
         return prepared
 
@@ -677,32 +671,21 @@ class _Importer:
             raise
 
     def _archived(self, ready: _Prepared) -> Path:
-        """The file's archived copy, synced and in place (written now if it was not started)."""
+        """The file's archived copy, in place (written now if the worker did not write it)."""
         from partyday_cli.io.archive import archive_file
 
-        copy = ready.copy
+        copy, ready.copy = ready.copy, None
         if copy is not None:
             try:
-                ready.archived.result()  # type: ignore[union-attr]
-                archived = copy.finish()
+                return copy.finish()
             except OSError:
-                copy.discard()  # written again the plain way, which names what is wrong
-                ready.copy = None
-                return archive_file(ready.data, ready.path.name, self.ws.root / "archive")
-            except BaseException:
-                copy.discard()
-                ready.copy = None
-                raise
-            ready.copy = None
-            return archived
-        if ready.archived is not None:
-            return ready.archived.result()
+                pass  # written again the plain way, which names what is wrong
         return archive_file(ready.data, ready.path.name, self.ws.root / "archive")
 
     def _settle_copy(self, ready: _Prepared) -> None:
-        """A copy started for a file its turn did not save (its bytes turned out to be in
-        the ledger, or it failed): put in place all the same, as a copy made in a thread
-        would be; a failure here is nobody's concern."""
+        """A copy written for a file its turn did not save (its bytes turned out to be in
+        the ledger, or it failed): put in place all the same, as an imported file's would
+        be; a failure here is nobody's concern."""
         if ready.copy is not None:
             with contextlib.suppress(Exception):
                 self._archived(ready)

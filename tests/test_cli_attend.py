@@ -86,6 +86,24 @@ def test_a_year_of_files_imports_and_a_second_run_changes_nothing(sample):
         assert path.read_bytes() == (SAMPLE / "签到" / path.name).read_bytes()
 
 
+def test_each_file_saved_has_one_archive_copy_and_no_other_is_left(sample):
+    """The copies are written in the parsing worker ahead of each file's turn: a file
+    refused after it was read, and a second copy of a file, leave nothing in archive/."""
+    folder = sample / "签到"
+    july = (folder / "2017-07 签到表.csv").read_bytes()
+    (folder / "七月签到表（再存一份）.csv").write_bytes(july)
+    (folder / "2017-07-13 签到表.csv").write_bytes(july.replace("7月12日".encode("gbk"), "7月13日".encode("gbk")))
+    result = invoke("attend", "import", "签到")
+    assert result.exit_code == 1  # the 13th is not a planned day
+    assert "导入 13" in result.stderr and "已导入过未改动 1" in result.stderr and "出错 1" in result.stderr
+    archived = sorted(p.name for p in (sample / "archive").iterdir())
+    assert not [n for n in archived if n.startswith(".") or n.endswith(".tmp")]
+    saved = sorted(name for (name,) in ledger_rows(sample, "SELECT archived_path FROM imports WHERE kind = 'attendance'"))
+    assert sorted(f"archive/{n}" for n in archived if not n.endswith(("roster.xlsx", "台账.xlsx"))) == saved
+    assert len(saved) == 13 and all((sample / n).read_bytes() in {p.read_bytes() for p in folder.iterdir()}
+                                    for n in saved)
+
+
 def test_each_layout_lands_as_the_secretary_expects(sample):
     invoke("attend", "import", "签到")
     jan = by_status(sample, "2017-01-11")  # two halves, hand-typed

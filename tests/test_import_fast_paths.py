@@ -64,18 +64,20 @@ def test_marks_insert_keeps_the_status_check(tmp_path):
 
 
 def test_an_archive_copy_in_parts_is_the_copy_archive_file_makes(tmp_path):
-    from partyday_cli.io.archive import archive_file, archive_name, start_copy
+    import pickle
+
+    from partyday_cli.io.archive import archive_file, archive_name, write_copy
 
     folder = tmp_path / "archive"
-    assert start_copy(b"abc", "a.xlsx", folder) is None  # no folder yet: the plain way makes it
+    assert write_copy(b"abc", "a.xlsx", folder) is None  # no folder yet: the plain way makes it
     folder.mkdir()
-    copy = start_copy(b"abc" * 100_000, "签到表.xlsx", folder)
+    copy = write_copy(b"abc" * 100_000, "签到表.xlsx", folder)
     assert copy is not None and not copy.target.exists()
-    copy.sync()
+    copy = pickle.loads(pickle.dumps(copy))  # written in the worker, put in place by the importer
     assert copy.finish() == folder / archive_name(b"abc" * 100_000, "签到表.xlsx")
     assert copy.target.read_bytes() == b"abc" * 100_000
-    assert start_copy(b"abc" * 100_000, "签到表.xlsx", folder) is None  # there already
-    other = start_copy(b"xyz", "b.xlsx", folder)
+    assert write_copy(b"abc" * 100_000, "签到表.xlsx", folder) is None  # there already
+    other = write_copy(b"xyz", "b.xlsx", folder)
     assert other is not None
     other.discard()
     assert sorted(p.name for p in folder.iterdir()) == [copy.target.name]

@@ -435,10 +435,21 @@ class _OsWith:
         return getattr(os, name)
 
 
+def _in_this_process(monkeypatch) -> None:
+    """No parsing worker: its calls run here, where a fault patched in reaches them (the
+    worker writes the archive copies; a failing write there leaves the copy to the
+    importing process, which fails the same way on the same disk)."""
+    from partyday_cli.io import workbook
+
+    workbook._drop_worker()
+    monkeypatch.setattr(workbook, "_WORKER", False)
+
+
 def _archive_disk_full(monkeypatch) -> str:
     """The archive copy's write fails as on a full disk (the ledger's own syncs do not)."""
     from partyday_cli.io import archive, files
 
+    _in_this_process(monkeypatch)
     monkeypatch.setattr(files, "os", _OsWith(fsync=_no_space))
     monkeypatch.setattr(archive, "os", _OsWith(fsync=_no_space))  # a batch's copies are synced there
     return "磁盘空间不足"
@@ -447,6 +458,7 @@ def _archive_disk_full(monkeypatch) -> str:
 def _archive_read_only(monkeypatch) -> str:
     from partyday_cli.io import files
 
+    _in_this_process(monkeypatch)
     monkeypatch.setattr(files.tempfile, "mkstemp", _refused)
     return "没有写入权限"
 

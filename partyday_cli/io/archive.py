@@ -62,23 +62,18 @@ def _same_bytes(path: Path, data: bytes) -> bool:
 
 
 class PendingCopy:
-    """An archive copy written to a temporary file beside its place, not yet synced nor
-    renamed into place (`start_copy`): `sync()` (the slow part, in a thread: it holds
-    the interpreter only to start and to end) then `finish()`, or `discard()`."""
+    """An archive copy written and synced to a temporary file beside its place, not yet
+    renamed into place (`write_copy`, done in the parsing worker as it reads the file):
+    `finish()` puts it in place, `discard()` removes it. Pickles (it holds two paths)."""
 
-    __slots__ = ("target", "_fd", "_tmp")
+    __slots__ = ("target", "_tmp")
 
-    def __init__(self, target: Path, fd: int, tmp: str):
-        self.target, self._fd, self._tmp = target, fd, tmp
-
-    def sync(self) -> None:
-        os.fsync(self._fd)
+    def __init__(self, target: Path, tmp: str):
+        self.target, self._tmp = target, tmp
 
     def finish(self) -> Path:
-        """Put the synced copy in place; its path. Raises OSError (the copy then discarded)."""
-        fd, self._fd = self._fd, -1
+        """Put the copy in place; its path. Raises OSError (the copy then discarded)."""
         try:
-            os.close(fd)
             os.replace(self._tmp, self.target)
         except OSError:
             self.discard()
@@ -87,22 +82,19 @@ class PendingCopy:
         return self.target
 
     def discard(self) -> None:
-        if self._fd >= 0:
-            with contextlib.suppress(OSError):
-                os.close(self._fd)
-            self._fd = -1
         if self._tmp:
             with contextlib.suppress(OSError):
                 os.unlink(self._tmp)
             self._tmp = ""
 
 
-def start_copy(data: bytes, original_name: str, archive_dir: Path, *,
+def write_copy(data: bytes, original_name: str, archive_dir: Path | str, *,
                sha256: str | None = None) -> PendingCopy | None:
-    """`archive_file` in parts, for a caller writing many copies: the bytes written now
-    (no sync), the rest left to the `PendingCopy`. None where anything is not the plain
-    case (a copy of that name exists, the folder is missing, a write fails): the caller
-    then uses `archive_file`, which says what is wrong."""
+    """`archive_file` but for the rename: the bytes written and synced to a temporary
+    file, for a caller that decides later whether the copy is kept (an import, once the
+    file is saved). None where anything is not the plain case (a copy of that name
+    exists, the folder is missing, a write fails): the caller then uses `archive_file`,
+    which says what is wrong."""
     target = Path(archive_dir) / archive_name(data, original_name, sha256)
     if not os.path.isdir(archive_dir) or os.path.lexists(target):
         return None
@@ -113,6 +105,9 @@ def start_copy(data: bytes, original_name: str, archive_dir: Path, *,
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view):]
+        os.fsync(fd)
+        fd, written = -1, fd
+        os.close(written)
     except OSError:
         if fd >= 0:
             with contextlib.suppress(OSError):
@@ -121,4 +116,4 @@ def start_copy(data: bytes, original_name: str, archive_dir: Path, *,
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
         return None
-    return PendingCopy(target, fd, tmp)
+    return PendingCopy(target, tmp)

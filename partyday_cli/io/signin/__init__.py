@@ -16,6 +16,7 @@ from pathlib import Path
 
 from partyday_cli.core.attendance import SignInFile
 from partyday_cli.errors import UserError
+from partyday_cli.io.archive import PendingCopy, write_copy
 from partyday_cli.io.signin import checkin, dingtalk_daily, handwritten, mapped, tencent, wjx
 from partyday_cli.io.workbook import (
     Sheet,
@@ -97,27 +98,46 @@ class PendingSignIn:
             return outcome[1]
         raise UserError(outcome[1], problems=outcome[2])
 
+    def copy(self) -> PendingCopy | None:
+        """The archive copy the worker wrote once the file read well (`archive_to`), or
+        None (not asked, not read, or not the plain case: see `io.archive.write_copy`).
+        Its owner is the caller, who puts it in place or discards it."""
+        try:
+            outcome = self._call.result()
+        except Exception:  # the worker died: it wrote nothing to keep
+            return None
+        return outcome[2] if outcome[0] == "ok" else None
+
 
 def read_signin_later(path: Path, data: bytes, *,
                       extra_layouts: Mapping[str, Mapping[str, list[str]]] | None = None,
-                      min_minutes: float | None = None) -> PendingSignIn:
+                      min_minutes: float | None = None,
+                      archive_to: tuple[Path, str] | None = None) -> PendingSignIn:
     """Start reading a sign-in file (its bytes `data`) in the parsing worker, parse and
     layout both, and return at once: the caller goes on with other files meanwhile.
-    `.result()` is what `read_signin` would give. Calls queue in the worker in order."""
+    `.result()` is what `read_signin` would give. Calls queue in the worker in order.
+    `archive_to`: (archive folder, the bytes' sha256): once the file reads well, the
+    worker also writes its archive copy there, synced and not yet in place (`.copy()`),
+    so the importing process spends no time on it."""
     path = Path(path)
     call = submit(_read_in_worker, data, path.name, path.suffix.lower(),
-                  dict(extra_layouts or {}), min_minutes)
+                  dict(extra_layouts or {}), min_minutes, archive_to)
     return PendingSignIn(call, data, path.name)
 
 
 def _read_in_worker(data: bytes, name: str, suffix: str, extra_layouts: Mapping[str, Mapping[str, list[str]]],
-                    min_minutes: float | None) -> tuple:
-    """Runs in the worker: ('ok', SignInFile) or ('error', message, problems)."""
+                    min_minutes: float | None, archive_to: tuple[Path, str] | None = None) -> tuple:
+    """Runs in the worker: ('ok', SignInFile, PendingCopy | None) or ('error', message, problems)."""
     try:
         sheets = grid_here(data, name, suffix)
-        return ("ok", read_sheets(sheets, name, extra_layouts=extra_layouts, min_minutes=min_minutes))
+        signin = read_sheets(sheets, name, extra_layouts=extra_layouts, min_minutes=min_minutes)
     except UserError as exc:
         return ("error", exc.message, exc.problems)
+    copy = None
+    if archive_to is not None:
+        folder, sha = archive_to
+        copy = write_copy(data, name, folder, sha256=sha)
+    return ("ok", signin, copy)
 
 
 def read_sheets(sheets: Sequence[Sheet], name: str, *,
