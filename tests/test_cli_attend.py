@@ -126,6 +126,59 @@ def test_each_layout_lands_as_the_secretary_expects(sample):
     assert len(names) == 2 and all(r["status"] == "出席" for r in names)
 
 
+def test_a_leave_the_roster_records_is_a_leave_at_each_activity_of_its_period(tmp_path, monkeypatch):
+    """helper-30: 备注 “2017年3月至9月因公出国，已向支部请假” — 宋佳, missing from the March and
+    May files, is 请假（因公出国） there, not 缺席 (a false 连续缺勤, and a 党章 six-month warning
+    for a member abroad); before March she is 缺席 as the sheets say."""
+    from openpyxl import load_workbook
+
+    ws = tmp_path / "sample"
+    shutil.copytree(SAMPLE, ws)
+    monkeypatch.chdir(ws)
+    book = load_workbook(ws / "roster.xlsx")
+    sheet = book.active
+    row = next(r for r in sheet.iter_rows() if r[1].value == "宋佳")
+    row[14].value = "2017年3月至9月因公出国，已向支部请假"
+    book.save(ws / "roster.xlsx")
+    result = invoke("roster", "import", "roster.xlsx", "--as-of", "2017-01-05")
+    assert result.exit_code == 0, result.output
+    assert "宋佳：备注“2017年3月至9月因公出国，已向支部请假” → 2017-03-01 至 2017-09-30 请假（因公出国）" in result.stderr
+    assert invoke("plan", "2017").exit_code == 0
+    assert invoke("attend", "import", "签到").exit_code == 0
+    rows = {r["date"]: r for r in json.loads(invoke("attend", "list", "--year", "2017", "-f", "json").stdout)
+            if r["name"] == "宋佳"}
+    assert rows["2017-01-11"]["status"] == "缺席"
+    for day in ("2017-03-08", "2017-05-11"):  # not on the 问卷星 answers, nor on the 企业微信 list
+        assert (rows[day]["status"], rows[day]["reason"], rows[day]["source"]) == ("请假", "因公出国", "花名册备注")
+    assert rows["2017-04-12"]["status"] == "出席"  # a sheet that shows her present is believed
+    report = json.loads(invoke("report", "quarterly", "--year", "2017", "--quarter", "2", "-f", "json").stdout)
+    song = [m for m in report["members"] if m["name"] == "宋佳"]
+    assert song[0]["period"]["absent"] == 0 and song[0]["period"]["excused"] == 1  # May: 请假
+    assert song[0]["absences"] == 1  # the year's: January's alone (March is 请假 too)
+    listed = invoke("roster", "list", "--date", "2017-05-01")
+    assert "请假（因公出国，3月1日至9月30日）" in listed.stdout
+
+
+def test_a_roster_imported_after_the_sheets_changes_the_rows_of_the_days_it_holds_for(sample):
+    """The same 备注 in a roster imported after the year's files (--as-of 2017-02-01): the
+    March and May rows are derived again; January's, under the earlier roster, are not."""
+    from openpyxl import load_workbook
+
+    assert invoke("attend", "import", "签到").exit_code == 0
+    book = load_workbook(sample / "roster.xlsx")
+    row = next(r for r in book.active.iter_rows() if r[1].value == "宋佳")
+    row[14].value = "2017年3月至9月因公出国，已向支部请假"
+    book.save(sample / "花名册（2月更新）.xlsx")
+    result = invoke("roster", "import", "花名册（2月更新）.xlsx", "--as-of", "2017-02-01")
+    assert result.exit_code == 0, result.output
+    assert "次活动按这份花名册重新核算了出勤（2017-02-01 起）" in result.stderr
+    rows = {r["date"]: r for r in json.loads(invoke("attend", "list", "--year", "2017", "-f", "json").stdout)
+            if r["name"] == "宋佳"}
+    assert [rows[d]["status"] for d in ("2017-01-11", "2017-03-08", "2017-04-12", "2017-05-11")] == \
+        ["缺席", "请假", "出席", "请假"]
+    assert by_status(sample, "2017-05-11")["缺席"] == {"韩梅"}  # the others as they were
+
+
 def test_replace_supersedes_and_merge_is_the_default(sample):
     invoke("attend", "import", "签到/2017-04 四月签到表.xlsx")
     assert by_status(sample, "2017-04-12")["缺席"] >= {"唐勇", "阿依古丽·买买提"}

@@ -333,6 +333,39 @@ def test_note_exemptions(note, since, until):
     assert reading.changes == {"exempt_from": since, "exempt_until": until, "exempt_reason": note}
 
 
+@pytest.mark.parametrize(
+    ("note", "since", "until", "reason"),
+    [
+        # helper-30's roster: still expected, 请假 over the period where no file shows them present
+        ("2026年3月至9月因公出国，已向支部请假", date(2026, 3, 1), date(2026, 9, 30), "因公出国"),
+        ("长期病假（4月起）", date(2026, 4, 1), None, "长期病假"),  # the year is the roster's
+        ("长期病假", date(2026, 1, 1), None, "长期病假"),  # no dates: from the roster's day on, said
+        ("2026.5.10-2026.6.30住院", date(2026, 5, 10), date(2026, 6, 30), "住院"),
+        ("2026年11月至2027年2月产假", date(2026, 11, 1), date(2027, 2, 28), "产假"),
+        ("2025年12月至3月出国探亲", date(2025, 12, 1), date(2026, 3, 31), "出国探亲"),  # into the next year
+        ("事假（2026年4月15日至5月20日）", date(2026, 4, 15), date(2026, 5, 20), "事假"),
+        ("2026年5月病假", date(2026, 5, 1), date(2026, 5, 31), "病假"),  # a month: that month
+        ("2026年5月起病假", date(2026, 5, 1), None, "病假"),
+        ("外出务工，已请假", date(2026, 1, 1), None, "外出务工"),
+        ("2026年3月，出国，已请假", date(2026, 3, 1), date(2026, 3, 31), "出国"),
+    ],
+)
+def test_note_leaves(note, since, until, reason):
+    reading = read_note(note, as_of=date(2026, 1, 1))
+    assert reading.changes == {"leave_from": since, "leave_until": until, "leave_reason": reason}
+    assert reading.problems == [] and len(reading.said) == 1 and "请假" in reading.said[0]
+    assert ("未写" in reading.said[0]) == (until is None)  # what the note leaves open is said
+
+
+@pytest.mark.parametrize("note", ["无故不请假，多次缺席", "年老体弱，长期病假，经支部同意免参加组织生活",
+                                  "2017年3月至2018年2月出国，经支部同意免参加组织生活"])
+def test_leave_words_that_are_not_a_leave(note):
+    reading = read_note(note, as_of=date(2026, 1, 1))
+    assert "leave_from" not in reading.changes
+    if "免参加" in note:
+        assert reading.changes["exempt_reason"] == note
+
+
 def test_note_keeps_dates_the_roster_already_has():
     reading = read_note("2017年4月18日接收为预备党员", joined=date(2017, 4, 20))
     assert reading.changes == {} and reading.said == []

@@ -57,7 +57,7 @@ def import_roster(
     ws = require_workspace(ctx, workspace)
     effective = parse_day(as_of, "--as-of") if as_of else date.today()
     data = read_bytes(file, "花名册文件")
-    read = read_roster(file)
+    read = read_roster(file, as_of=effective)
     members, branch_problems = assign_branches(read.members, [b.name for b in ws.branches], read.readings)
     problems = list(read.problems) + [
         Problem(msg, file=file.name, row=m.source_row) for m, msg in branch_problems]
@@ -96,6 +96,8 @@ def import_roster(
         return
     info(f"已导入花名册 {file.name}：共 {len(members)} 人；{result.summary()}")
     _changes(result)
+    if result.rederived:
+        info(f"已有签到的 {result.rederived} 次活动按这份花名册重新核算了出勤（{effective.isoformat()} 起）")
     info(f"原文件已存档：{archived.relative_to(ws.root)}")
 
 
@@ -164,6 +166,10 @@ def list_roster(
     def state(m) -> str:  # type: ignore[no-untyped-def]
         if m.is_exempt_on(day):
             return f"免参加（{m.exempt_reason}）" if m.exempt_reason else "免参加"
+        leave = m.leave_on(day)
+        if leave is not None:
+            until = f"至{m.leave_until.month}月{m.leave_until.day}日" if m.leave_until else "起"
+            return f"请假（{leave}，{m.leave_from.month}月{m.leave_from.day}日{until}）"
         return ""
 
     fmt = format_from_output(fmt, output, Format.table)
@@ -172,13 +178,13 @@ def list_roster(
             "name": m.name, "branch": m.branch, "group": m.group, "status": status,
             "category": m.category, "joined": m.joined.isoformat() if m.joined else None,
             "full_member_date": m.full_member_date.isoformat() if m.full_member_date else None,
-            "exempt": m.is_exempt_on(day), "phone": private(m.phone, mask_phone),
+            "exempt": m.is_exempt_on(day), "on_leave": m.leave_on(day), "phone": private(m.phone, mask_phone),
             "id_number": private(m.id_number, mask_id), "note": m.note,
         } for m, status in rows], output)
         return
     from partyday_cli.render.table import Column, Table
 
-    table = Table(title=f"{ws.org_name or ''}党员名单（{day.isoformat()}）".lstrip(), marked="免参加组织生活",
+    table = Table(title=f"{ws.org_name or ''}党员名单（{day.isoformat()}）".lstrip(), marked="免参加组织生活或请假",
                   sheet_name="党员名单", columns=[
                       Column("序号", 6, "center"), Column("姓名", 12), Column("所在支部", 14),
                       Column("党小组", 10), Column("党员类别", 8, "center"),

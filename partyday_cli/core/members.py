@@ -58,6 +58,11 @@ class Member:
     exempt_from: date | None = None  # 免参加 (approved exemption), from this day
     exempt_until: date | None = None  # … to this day inclusive; None = open-ended
     exempt_reason: str = ""
+    # 请假 over a period, as the roster's 备注 records it (2026年3月至9月因公出国，已向支部请假):
+    # at an activity of the period, a member no file shows present is 请假 with this reason, not 缺席
+    leave_from: date | None = None
+    leave_until: date | None = None  # inclusive; None = open-ended
+    leave_reason: str = ""
     note: str = ""  # 备注, as typed
     source_row: int | None = None  # the roster row it was read from
 
@@ -84,6 +89,15 @@ class Member:
         if self.exempt_from is None or day < self.exempt_from:
             return False
         return self.exempt_until is None or day <= self.exempt_until
+
+    def leave_on(self, day: date) -> str | None:
+        """The reason of a leave the roster records over `day` (请假, not 免参加: still
+        expected), or None."""
+        if self.leave_from is None or day < self.leave_from:
+            return None
+        if self.leave_until is not None and day > self.leave_until:
+            return None
+        return self.leave_reason or "请假"
 
     def is_expected_on(self, day: date) -> bool:
         """应到: a member on that day and not exempt (SPEC §7)."""

@@ -8,6 +8,7 @@ status, or just "listed" = present), and what the secretary set by hand. The rul
   出席 beats 迟到/早退 when two files disagree;
 - else a 补学 in any file (a 补学签到表: absent or on leave, then made it up), else a
   请假 in any file (with its reason), else a 缺席 in any file;
+- else a leave the roster records over the day (2026年3月至9月因公出国) is 请假;
 - a member no file lists is 缺席 — the files list who came, or list everyone;
 - an exempt member (免参加) stays 免参加 unless set by hand.
 """
@@ -35,8 +36,12 @@ class Mark:
     manual: bool = False
 
 
-def derive(marks: list[Mark], *, exempt: bool) -> tuple[str, str, str]:
-    """(status, reason, source) for one member."""
+ROSTER_NOTE = "花名册备注"  # the source of a 请假 the roster records (`derive`'s `leave`)
+
+
+def derive(marks: list[Mark], *, exempt: bool, leave: str | None = None) -> tuple[str, str, str]:
+    """(status, reason, source) for one member. `leave`: the reason of a leave the roster
+    records over the day (`Member.leave_on`), or None."""
     manual = [m for m in marks if m.manual]
     if manual:
         last = manual[-1]
@@ -49,8 +54,13 @@ def derive(marks: list[Mark], *, exempt: bool) -> tuple[str, str, str]:
             for m in present:
                 if m.status == wanted:
                     return m.status or "出席", m.reason, m.source
-    for wanted in ("补学", "请假", "缺席"):  # on leave, then made it up: 补学
+    for wanted in ("补学", "请假"):  # on leave, then made it up: 补学
         for m in marks:
             if m.status == wanted:
                 return wanted, m.reason, m.source
+    if leave is not None:  # away as the roster records: a blank row on the sheet is not 缺席
+        return "请假", leave, ROSTER_NOTE
+    for m in marks:
+        if m.status == "缺席":
+            return "缺席", m.reason, m.source
     return "缺席", "", marks[0].source if marks else ""

@@ -104,10 +104,13 @@ class RosterRead:
     warnings: list[str] = field(default_factory=list)  # what the import must say (dues cannot be set, …)
 
 
-def read_roster(path: Path) -> RosterRead:
+def read_roster(path: Path, *, as_of: date | None = None) -> RosterRead:
     """Read the roster at `path`. A file that cannot be read at all raises `UserError`;
-    anything wrong inside it is a `Problem` in the result (all of them, not the first)."""
+    anything wrong inside it is a `Problem` in the result (all of them, not the first).
+    `as_of`: the day the roster holds from (`roster import --as-of`; default today): a
+    备注 date without its year (长期病假（4月起）) is of that year."""
     path = Path(path)
+    as_of = as_of or date.today()
     result = RosterRead()
     sheets = read_grid(path)
     found = _roster_sheets(sheets)
@@ -124,7 +127,7 @@ def read_roster(path: Path) -> RosterRead:
         if branch:
             result.readings.append(f"工作表“{sheet.name}”没有“所在支部”列 → 按工作表名记为所在支部“{branch}”")
         _status_in_category(rows, header, result)
-        reader = _SheetReader(path.name, sheet.name, header, result, prefix=len(found) > 1)
+        reader = _SheetReader(path.name, sheet.name, header, result, prefix=len(found) > 1, as_of=as_of)
         for member in reader.read(rows, default_branch=branch):
             _check_duplicate(member, sheet.name, seen, reader)
             result.members.append(member)
@@ -297,7 +300,9 @@ def _check_duplicate(member: Member, sheet: str, seen: dict, reader: _SheetReade
 class _SheetReader:
     """Reads the member rows of one sheet below its header."""
 
-    def __init__(self, file: str, sheet: str, header: HeaderMatch, result: RosterRead, prefix: bool):
+    def __init__(self, file: str, sheet: str, header: HeaderMatch, result: RosterRead, prefix: bool,
+                 as_of: date | None = None):
+        self.as_of = as_of or date.today()
         self.file, self.sheet, self.header, self.result = file, sheet, header, result
         self.prefix = f"工作表“{sheet}” " if prefix else ""
         self.row: list[object] = []
@@ -474,7 +479,8 @@ class _SheetReader:
         note = fields["note"]
         if not note:
             return
-        reading = read_note(note, joined=fields["joined"], full_member_date=fields["full_member_date"])
+        reading = read_note(note, joined=fields["joined"], full_member_date=fields["full_member_date"],
+                            as_of=self.as_of)
         fields.update(reading.changes)
         if reading.said:
             self.result.readings.append(f"{self.prefix}第{rownum}行 {name}：备注“{note}” → {'；'.join(reading.said)}")
@@ -513,26 +519,34 @@ _KINDS = (  # checked in this order; the first that matches a clause decides it
     ("out", re.compile(r"转出|调出|迁出|转走")),
     ("in", re.compile(r"转入|调入|迁入|转来")),
     ("exempt", re.compile(r"免[予于去]?参加|不参加(?:党的|党)?组织生活|不参加(?:有关|相关|党员|党的)?(?:活动|主题党日)")),
+    ("leave", re.compile(r"请假|病假|事假|产假|休假|出国|出境|住院|养病|外派")),
     ("probation", re.compile(r"(?:接收|吸收|转|发展|批准|成)为预备党员")),
     ("full", re.compile(r"转正|转为正式党员")),
 )
 
 
-def read_note(note: str, *, joined: date | None = None, full_member_date: date | None = None) -> NoteReading:
+def read_note(note: str, *, joined: date | None = None, full_member_date: date | None = None,
+              as_of: date | None = None) -> NoteReading:
     """Read membership events from a 备注 as people write them: "2017年6月转出",
     "已转出（2017年6月）", "2017年3月转入", "年老体弱，经支部委员会研究同意免参加组织生活",
-    "2017年4月18日接收为预备党员" (used when 入党时间 is empty), "2018年4月按期转正"."""
+    "2017年4月18日接收为预备党员" (used when 入党时间 is empty), "2018年4月按期转正",
+    "2026年3月至9月因公出国，已向支部请假", "长期病假（4月起）" (of `as_of`'s year)."""
     reading = NoteReading()
     text = _folded(note)
     carried: list[_NoteDate] = []  # dates of a clause with no event: "2017年6月，转出至…"
+    before = ""  # that clause: 外出务工，已请假
     for clause in filter(None, re.split(r"[,;。、\n]", text)):
         dates = _note_dates(clause)
         kind = next((k for k, pattern in _KINDS if pattern.search(clause)), None)
+        if kind == "leave" and not _note_leave(clause, text, reading, as_of or date.today(), before=before):
+            kind = None  # 2017年3月至2018年2月出国，经支部同意免参加组织生活: its dates are the exemption's
         if kind is None:
             carried = dates
+            before = clause
             continue
-        _note_event(kind, clause, dates or carried, text, note.strip(), reading,
-                    joined=joined, full_member_date=full_member_date)
+        if kind != "leave":
+            _note_event(kind, clause, dates or carried, text, note.strip(), reading,
+                        joined=joined, full_member_date=full_member_date)
         carried = []
     return reading
 
@@ -598,6 +612,68 @@ def _note_exemption(dates: list[_NoteDate], note: str, reading: NoteReading) -> 
     reading.changes.update(exempt_from=since, exempt_until=until, exempt_reason=note)
     told = f"{since} 起免参加组织生活" if starts else "免参加组织生活（未写起始日期，按一直免参加处理）"
     reading.said.append(told + (f"，至 {until}" if until else ""))
+
+
+# a date in a leave note, the year often left out after the first: 2026年3月, 9月, 4月15日, 2026.3.1
+_LEAVE_DATE = re.compile(r"(?<!\d)(?:(?:(\d{4})年)?(\d{1,2})月份?(?:(\d{1,2})[日号])?|(\d{4})[./-](\d{1,2})(?:[./-](\d{1,2}))?(?!\d))")
+_NOT_LEAVE = re.compile(r"无故|未请假|没有?请假|不请假|未经批准")
+
+
+def _note_leave(clause: str, text: str, reading: NoteReading, as_of: date, *, before: str = "") -> bool:
+    """A leave over a period (2026年3月至9月因公出国, 长期病假（4月起）, 2026.5.10-2026.6.30住院):
+    the member stays expected and is 请假 at its activities where no file shows them present.
+    `before`: the clause before it that names no event (外出务工，已请假): its reason and dates.
+    False where the clause is not a leave to record."""
+    changes, said = reading.changes, reading.said
+    if "exempt_from" in changes or _NOT_LEAVE.search(text):
+        return False  # not a leave at all
+    if "leave_from" in changes:
+        return True  # a second clause of the same leave (…，已向支部请假)
+    exempt = dict(_KINDS)["exempt"]
+    if exempt.search(text) and re.search(r"经|批准|同意", text):
+        return False  # 长期病假，经支部同意免参加组织生活: an exemption, read as one
+    if before and re.fullmatch(r"[已经]?(?:向(?:党)?支部)?(?:批准)?请假", clause):
+        clause = before + clause  # 外出务工，已请假: the leave is the clause before
+    if before and not _LEAVE_DATE.search(clause) and _LEAVE_DATE.search(before):
+        clause = before + "," + clause  # 2026年3月，出国: the dates are the clause before's
+    found = []
+    for m in _LEAVE_DATE.finditer(clause):
+        year, month, day = (m[1], m[2], m[3]) if m[2] else (m[4], m[5], m[6])
+        found.append((int(year) if year else None, int(month), int(day) if day else None, m.start(), m.end()))
+    reason = _LEAVE_DATE.sub("", clause)
+    reason = re.sub(r"[()\[\]~\-—,]|至|到|起|开始|以来", "", reason)
+    reason = re.sub(r"[已经]?(?:向(?:党)?支部)?(?:批准)?请假$", "", reason) if reason != "请假" else reason
+    reason = reason or "请假"
+    starts = [f for f in found if not re.search(r"[至到~—-]$", clause[: f[3]])]
+    ends = [f for f in found if re.search(r"[至到~—-]$", clause[: f[3]])]
+    try:
+        if starts:
+            year, month, day = starts[0][:3]
+            start = date(year or as_of.year, month, day or 1)
+        else:
+            start = as_of
+        until = None
+        if not ends and starts and not starts[0][2] and not re.search(r"起|开始|以来", clause):
+            # 2026年5月病假: that month (with 起, or a day, it runs on until the note says)
+            until = _month_end(_NoteDate(start, True, True))
+        if ends:
+            year, month, day = ends[0][:3]
+            year = year or (start.year + (1 if month < start.month else 0))
+            until = date(year, month, day) if day else _month_end(_NoteDate(date(year, month, 1), True, True))
+    except ValueError:
+        reading.problems.append(f"备注“{clause}”中的日期无法识别，请写成“2026年3月至9月因公出国”这样的格式")
+        return True
+    if until is not None and until < start:
+        reading.problems.append(f"备注“{clause}”的结束日期 {until} 早于开始日期 {start}，请核对")
+        return True
+    changes.update(leave_from=start, leave_until=until, leave_reason=reason)
+    told = f"{start}" + (f" 至 {until} " if until else " 起") + f"请假（{reason}），其间的活动未签到记为请假，不计缺席"
+    if not starts:
+        told += f"（未写开始日期，按花名册生效日 {as_of} 起计；如不对，请写明，如“{as_of.year}年4月起{reason}”）"
+    elif until is None:
+        told += "（未写结束日期，按一直请假处理；回来后请在备注写明结束月份，如“…至9月”）"
+    said.append(told)
+    return True
 
 
 def _month_end(when: _NoteDate) -> date:

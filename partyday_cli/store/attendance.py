@@ -215,10 +215,13 @@ class _FileMarkSeen(NamedTuple):
     manual: bool = False
 
 
-def _best(marks: list[Mark], exempt: bool) -> int:
+def _best(marks: list[Mark], exempt: bool, leave: str | None = None) -> int:
     if exempt or any(m.manual for m in marks):
         return _SETTLED
-    return min((_RANK.get(m.status, _UNRANKED) for m in marks), default=_NO_MARK)
+    best = min((_RANK.get(m.status, _UNRANKED) for m in marks), default=_NO_MARK)
+    # on leave by the roster: only a mark better than 请假 changes the row (a file's 请假
+    # with its own reason comes first, as `derive` reads it, and ranks the same)
+    return min(best, _RANK["请假"] + 1) if leave is not None else best
 
 
 def _counts(conn, activity_id: int) -> dict[str, int]:  # type: ignore[no-untyped-def]
@@ -379,8 +382,9 @@ def _shown_present(marks) -> bool:  # type: ignore[no-untyped-def]
 def _derive_row(state: _Activity, member_id: int, member: Member, day: date) -> tuple[str, str, str]:
     marks = state.marks.get(member_id, [])
     exempt = member.is_exempt_on(day)
-    row = state.rows[member_id] = derive(marks, exempt=exempt)
-    state.best[member_id] = _best(marks, exempt)
+    leave = member.leave_on(day)
+    row = state.rows[member_id] = derive(marks, exempt=exempt, leave=leave)
+    state.best[member_id] = _best(marks, exempt, leave)
     return row
 
 

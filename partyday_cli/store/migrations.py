@@ -273,5 +273,16 @@ _V8 = Migration(
     ("ALTER TABLE unmatched_names ADD COLUMN dismissed TEXT NOT NULL DEFAULT ''",),
 )
 
-MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8)
+# v9: a leave over a period as the roster's 备注 records it (2026年3月至9月因公出国，已向支部
+# 请假): the member stays expected, and is 请假 where no file shows them present.
+_V9 = Migration(
+    9,
+    (
+        f"ALTER TABLE member_versions ADD COLUMN {_day('leave_from')}",
+        f"ALTER TABLE member_versions ADD COLUMN {_day('leave_until')}",
+        "ALTER TABLE member_versions ADD COLUMN leave_reason TEXT NOT NULL DEFAULT ''",
+    ),
+)
+
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9)
 LATEST_VERSION: int = MIGRATIONS[-1].version

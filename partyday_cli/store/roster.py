@@ -36,6 +36,8 @@ _DATE_FIELDS = frozenset(
         "transferred_in",
         "exempt_from",
         "exempt_until",
+        "leave_from",
+        "leave_until",
     }
 )
 _MONEY_FIELDS = frozenset({"income", "dues_override"})
@@ -59,6 +61,7 @@ class RosterSaveResult:
     changed_names: tuple[str, ...] = ()
     removed_names: tuple[str, ...] = ()
     changes: tuple[str, ...] = ()  # per member changed, what: 王芳：党小组 第二党小组→第一党小组
+    rederived: int = 0  # activities whose attendance rows were derived again (`_rederive_in_force`)
 
     def summary(self) -> str:
         if self.already_imported:
@@ -108,7 +111,56 @@ def save_roster(
         gone = [(mid, m) for mid, m in before.items() if mid not in listed]
         _insert_versions(conn, import_id, gone, present=0)
         conn.execute("UPDATE imports SET summary = ? WHERE id = ?", (result.summary(), import_id))
+        result = replace(result, rederived=_rederive_in_force(ledger, import_id, effective_date,
+                                                              _branches_changed(before, ids, members)))
     return result
+
+
+# What decides a member's attendance row (`store.attendance._derive_row`): expected or not,
+# 免参加, 请假 by the roster.
+_ATTENDANCE_FIELDS = ("branch", "joined", "transferred_in", "transferred_out", "transferred_out_precision",
+                      "exempt_from", "exempt_until", "leave_from", "leave_until", "leave_reason")
+
+
+def _branches_changed(before: dict[int, Member], ids: list[int], members: list[Member]) -> set[str]:
+    """The branches where a member's attendance row may read otherwise under the new roster:
+    a member added, gone, or changed in what decides the row (`_ATTENDANCE_FIELDS`)."""
+    out: set[str] = set()
+    listed = set(ids)
+    for mid, m in zip(ids, members, strict=True):
+        old = before.get(mid)
+        if old is None:
+            out.add(m.branch)
+        elif any(getattr(old, f) != getattr(m, f) for f in _ATTENDANCE_FIELDS):
+            out.update((old.branch, m.branch))
+    out.update(m.branch for mid, m in before.items() if mid not in listed)
+    return out
+
+
+def _rederive_in_force(ledger: Ledger, import_id: int, effective_date: date, branches: set[str]) -> int:
+    """The attendance rows of the activities the new roster is now in force for (from its
+    day to the next roster's; before every roster too, when it is the first), of
+    `branches`, derived again from their evidence: a roster imported after the sign-in
+    files (a 备注 now saying 2026年3月至9月因公出国) changes them as if it had come first.
+    How many activities were."""
+    from partyday_cli.store.attendance import rederive
+
+    if not branches:
+        return 0
+    conn = ledger.conn
+    later = conn.execute("SELECT min(effective_date) FROM imports WHERE kind = 'roster' AND effective_date > ?",
+                         (effective_date.isoformat(),)).fetchone()[0]
+    start = effective_date.isoformat()
+    if _import_in_force(conn, date.min, fallback=True) == import_id:  # the first: days before it read it too
+        start = date.min.isoformat()
+    marks = ",".join("?" * len(branches))
+    rows = conn.execute(
+        f"SELECT id, date, branch FROM activities a WHERE date >= ? AND date < ? AND branch IN ({marks})"
+        " AND EXISTS (SELECT 1 FROM attendance_marks k WHERE k.activity_id = a.id) ORDER BY date, id",
+        (start, later or date.max.isoformat(), *sorted(branches))).fetchall()
+    for activity_id, day, branch in rows:
+        rederive(ledger, activity_id, date.fromisoformat(day), branch)
+    return len(rows)
 
 
 def members_on(ledger: Ledger, day: date, branch: str | None = None) -> list[Member]:
@@ -404,7 +456,7 @@ def preview_roster(ledger: Ledger, members: list[Member], effective_date: date) 
 # said to have changed (it is private).
 _CHANGED = (("branch", "所在支部"), ("group", "党小组"), ("party_status", "党员类别"), ("category", "人员类别"),
             ("joined", "入党时间"), ("full_member_date", "转正时间"), ("transferred_in", "转入"),
-            ("transferred_out", "转出"), ("exempt_reason", "免参加"), ("name", "姓名"))
+            ("transferred_out", "转出"), ("exempt_reason", "免参加"), ("leave_reason", "请假"), ("name", "姓名"))
 
 
 def _what_changed(old: Member, new: Member) -> str:
