@@ -205,6 +205,10 @@ def test_quarterly_dues_by_hand(story):
     assert owing["林涛"]["arrears_months"] == [f"2017-0{m}" for m in range(1, 7)]
     lin = {m["name"]: m for m in data["members"]}["林涛"]
     assert any("连续6个月未交纳党费" in f and "党章第九条" in f for f in lin["flags"])
+    # helper-29 #3: the 586.00 is the year's to June, not the quarter's 8487.30 − 8135.30 = 352.00: said so
+    shown = invoke("report", "quarterly", "--year", "2017", "--quarter", "2").stdout
+    assert "本期应交 8487.30 元，已交 8135.30 元；截至期末累计欠交 3 人，共 586.00 元" in shown
+    assert "累计欠交是全年到期末未交月份的合计：含本期以前未交的月份" in shown
 
 
 def test_quarterly_themes_and_kinds(story):

@@ -92,7 +92,7 @@ def summary_table(report: Report, org: str = "") -> Table:
         table.add(["党费", "未导入本年度党费记录（partyday dues import 党费台账.xlsx）"])
     else:
         d = report.dues_totals
-        table.add(["党费", f"本期应交 {d.due_period} 元，已交 {d.paid_period} 元；截至期末欠交 "
+        table.add(["党费", f"本期应交 {d.due_period} 元，已交 {d.paid_period} 元；截至期末累计欠交 "
                           f"{d.members_in_arrears} 人，共 {d.owed} 元"
                           + (f"；{d.unrecorded_text}" if d.unrecorded_months else "")],
                   highlight=d.owed > 0 or bool(d.unrecorded_months))
@@ -192,7 +192,7 @@ def dues_table(report: Report, *, screen: bool, show_private: bool) -> Table:
     cols = [Column("姓名", 14)] + ([Column("支部", 16)] if multi else []) + [
         Column("党小组", 12), Column("计缴基数", 10, "right"), Column("月标准", 9, "right"),
         Column("本期应交", 9, "right"), Column("本期已交", 9, "right"), Column("全年已交", 9, "right"),
-        Column("欠交金额", 9, "right"), Column("欠交月份", 18), Column("提醒", 50)]
+        Column("累计欠交", 9, "right"), Column("欠交月份", 18), Column("提醒", 50)]
     table = Table(title=f"{report.period.label}党费交纳情况", columns=cols, sheet_name="党费",
                   marked="欠交、未登记或有提醒")
     quiet = 0
@@ -205,7 +205,10 @@ def dues_table(report: Report, *, screen: bool, show_private: bool) -> Table:
             table.notes += [f"{d.name}：{text}" for text in d.flags]
     totals = report.dues_totals
     table.notes.append(f"合计：本期应交 {totals.due_period} 元，已交 {totals.paid_period} 元；"
-                       f"欠交 {totals.members_in_arrears} 人，共 {totals.owed} 元")
+                       f"截至期末累计欠交 {totals.members_in_arrears} 人，共 {totals.owed} 元")
+    if totals.due_period - totals.paid_period != totals.owed:
+        table.notes.append("累计欠交是全年到期末未交月份的合计：含本期以前未交的月份，不含尚未到期和台账未登记的"
+                           "月份，所以不等于本期应交减已交")
     if totals.unrecorded_months:
         table.notes.append(totals.unrecorded_text)
     if quiet:
@@ -245,7 +248,7 @@ def branches_table(report: Report) -> Table:
     cols = [Column("支部", 18), Column("活动", 6, "right"), Column("已登记", 6, "right"),
             Column("平均到会率", 10, "right"), Column("达标线", 8, "right"), Column("低于要求", 8, "right"),
             Column("党员", 6, "right"), Column("需关注党员", 8, "right"), Column("欠交人数", 8, "right"),
-            Column("欠交金额", 10, "right"), Column("主题缺项", 8, "right"), Column("三会一课缺项", 8, "right"),
+            Column("累计欠交", 10, "right"), Column("主题缺项", 8, "right"), Column("三会一课缺项", 8, "right"),
             Column("记实表逾期", 8, "right")]
     table = Table(title=f"{report.period.label}各支部情况（问题多的在前）", columns=cols, sheet_name="支部汇总",
                   marked="平均到会率低于要求或尚无签到")
