@@ -419,6 +419,9 @@ def member_record(ws: Any, name: str, year: int, branch: str | None, *, show_pri
         has_dues = q.branch_has_dues(ledger, year, who.branch)
         until = q.last_dues_month(ledger, year)
         since = q.first_dues_month(ledger, year)
+        years = [] if rows else [int(y) for (y,) in ledger.conn.execute(
+            "SELECT DISTINCT substr(a.date, 1, 4) FROM attendance t JOIN activities a ON a.id = t.activity_id"
+            " WHERE t.member_id = ? ORDER BY 1", (member_id,))]
     events = [(d, s) for d, _, _, s, _ in rows if d <= as_of]
     flags = attendance_flags(events, thresholds)
     dues = None
@@ -435,6 +438,7 @@ def member_record(ws: Any, name: str, year: int, branch: str | None, *, show_pri
         "present": counts["出席"] + counts["迟到"] + counts["早退"], "excused": counts["请假"],
         "absent": counts["缺席"], "makeup": counts["补学"], "absences": counts["缺席"],
         "flags": [f.text for f in flags], "flag_codes": [f.code for f in flags],
+        "years_recorded": years,  # where this year has no row: the years that have (for a hint)
         "activities": [{"date": d.isoformat(), "branch": b, "theme": t, "status": s, "reason": r}
                        for d, b, t, s, r in rows],
         "dues": None if dues is None else {

@@ -303,6 +303,10 @@ def test_member_report(story):
     for typed in ("阿依古丽买买提", "阿依古丽.买买提"):  # as sign-ins type her; the import matches both
         dot = invoke("report", "member", typed, "-y", "2017", "-f", "json")
         assert dot.exit_code == 0 and json.loads(dot.stdout)["name"] == "阿依古丽·买买提", dot.output
+    # a year with nothing recorded (the default is this year): said, with the years there are — not 无缺勤提醒
+    empty = invoke("report", "member", "高峰", "-y", "2018")
+    assert empty.exit_code == 0 and "无缺勤提醒" not in empty.stdout
+    assert "2018年还没有高峰的出勤记录" in empty.stdout and "有记录的年份：2017，如 --year 2017" in empty.stdout
 
 
 def test_user_mistakes_are_one_chinese_line(story):

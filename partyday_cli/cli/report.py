@@ -268,7 +268,13 @@ def _member_tables(ws: Any, record: dict[str, Any], fmt: Format, output: Path | 
                      + (f"；联系电话 {record['phone']}" if record["phone"] else "；花名册未填联系电话"))
     for a in record["activities"]:
         acts.add([a["date"], a["theme"], a["status"], a["reason"]], highlight=a["status"] == "缺席")
-    acts.notes += record["flags"] or ["无缺勤提醒"]
+    if record["activities"]:
+        acts.notes += record["flags"] or ["无缺勤提醒"]
+    else:  # not "无缺勤提醒" of a year with nothing in it
+        years = record.get("years_recorded") or []
+        hint = (f"；有记录的年份：{'、'.join(map(str, years))}，如 --year {years[-1]}" if years else "")
+        acts.notes += record["flags"] + [f"{record['year']}年还没有{record['name']}的出勤记录（还没有导入这一年的"
+                                         f"签到，或当时不在本支部）{hint}"]
     tables = [Sheet(acts)]
     if record["dues"] is not None:
         dues = Table(title=f"{record['name']} {record['year']}年党费", sheet_name="党费", marked="未交", columns=[
