@@ -16,7 +16,7 @@ and why); rows still ambiguous are kept for checking, never guessed.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -38,6 +38,8 @@ class DuesImport:
     dry_run: bool = False
     already_imported: bool = False
     archived: str | None = None  # workspace-relative path of the archived original
+    # against the 台账 imported before for the year: 新增/金额变更 lines (blank cells are in warnings)
+    changes: list[str] = field(default_factory=list)
 
 
 def import_dues(ws: Any, file: Path, *, year: int | None = None, dry_run: bool = False,
@@ -67,21 +69,77 @@ def import_dues(ws: Any, file: Path, *, year: int | None = None, dry_run: bool =
     summary = f"{read.year}年：{people} 人 {len(payments)} 条交纳记录，未匹配姓名 {len(unmatched)} 个"
     result = DuesImport(file.name, read.year, summary, from_title, list(read.readings), decided, warnings,
                         unmatched, dry_run=dry_run)
+    before: dict[tuple[int, str], Decimal] = {}
+    if ws.ledger_path.exists():  # what the year's payments are now, to say what this 台账 changes
+        with open_ledger(ws.ledger_path) as ledger:
+            before = _in_force(ledger, read.year, {p.member_id for p in payments} | {mid for mid, _, _ in blanks})
     if dry_run:
-        return result
+        paid = {(p.member_id, p.month) for p in payments}
+        undone = [(mid, month, before[(mid, month)]) for mid, month, _ in blanks
+                  if (mid, month) not in paid and (mid, month) in before]
+        return replace(result, changes=_changes(before, payments, dict(members), undone))
     with open_ledger(ws.ledger_path) as ledger:
         archived = archive_file(data, file.name, ws.root / "archive")
         saved = save_dues_import(ledger, payments, unmatched, sha256=sha256_hex(data),
                                  original_name=file.name,
                                  archived_path=str(archived.relative_to(ws.root)), summary=summary,
                                  blanks=[(mid, month) for mid, month, _ in blanks])
-    from dataclasses import replace
-
     rows = {(mid, month): row for mid, month, row in blanks}
     cleared = [f"第{rows[(mid, month)].row}行 {rows[(mid, month)].name} {int(month[5:])}月：之前导入的台账记为已交 "
                f"{amount} 元，本次台账为空白（或未交），按未交记录" for mid, month, amount in saved.cleared]
     return replace(result, already_imported=saved.already_imported, warnings=[*result.warnings, *cleared],
-                   archived=str(archived.relative_to(ws.root)))
+                   archived=str(archived.relative_to(ws.root)),
+                   changes=[] if saved.already_imported else _changes(before, payments, dict(members), saved.cleared,
+                                                                      said_above=True))
+
+
+def _in_force(ledger: Any, year: int, ids: set[int]) -> dict[tuple[int, str], Decimal]:
+    """(member, month) → the amount the ledger has paid for it in `year` (no zero rows)."""
+    from partyday_cli.store.report_queries import payments_of
+
+    return {(p.member_id, p.month): p.amount for p in payments_of(ledger, ids, f"{year}-01", f"{year}-12")
+            if p.amount}
+
+
+def _changes(before: dict[tuple[int, str], Decimal], payments: Sequence[Any], members: dict[int, Any],
+             cleared: Sequence[tuple[int, str, Decimal]], *, said_above: bool = False, most: int = 30) -> list[str]:
+    """What the 台账 changes of the payments in force for the year (an updated 台账 imported
+    every month, a corrected one), by member: each month now paid (新增), each amount
+    changed, each paid month it takes back (`cleared`: member, month, amount before).
+    Nothing where no earlier 台账 has any of these members' year (`before`). `said_above`:
+    the taken-back months are said already, one warning each: counted here, not listed."""
+    from partyday_cli.core.members import namesake_labels
+
+    if not before:
+        return []
+    new: dict[tuple[int, str], Decimal] = {}
+    for pay in payments:
+        new[(pay.member_id, pay.month)] = new.get((pay.member_id, pay.month), Decimal("0")) + pay.amount
+    labels = namesake_labels(members.items())
+
+    def who(mid: int) -> str:
+        return labels.get(mid) or (members[mid].name if mid in members else str(mid))
+
+    def when(month: str) -> str:
+        return f"{int(month[:4])}年{int(month[5:])}月"
+
+    added, changed = [], []
+    for (mid, month), amount in sorted(new.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        had = before.get((mid, month))
+        if had is None and amount:
+            added.append(f"新增 {who(mid)} {when(month)} {amount:.2f} 元")
+        elif had is not None and had != amount:
+            changed.append(f"变更 {who(mid)} {when(month)} {had:.2f} → {amount:.2f} 元")
+    undone = [f"改为未交 {who(mid)} {when(month)}（之前记为已交 {Decimal(amount):.2f} 元，本次为空白或未交）"
+              for mid, month, amount in cleared]
+    lines = added + changed + ([] if said_above else undone)
+    if not lines and not undone:
+        return ["与之前导入的台账相比，已有的交纳记录没有变化"]
+    head = "与之前导入的台账相比：" + "，".join(
+        x for x in (f"新增 {len(added)} 条" if added else "", f"金额变更 {len(changed)} 条" if changed else "",
+                    (f"改为未交 {len(undone)} 条" + ("（见上）" if said_above else "")) if undone else "") if x)
+    shown = lines[:most] + ([f"……等共 {len(lines)} 条"] if len(lines) > most else [])
+    return [head, *(f"  {line}" for line in shown)]
 
 
 def _resolve(read, members, file: str, policy):  # type: ignore[no-untyped-def]

@@ -289,6 +289,28 @@ def test_december_paid_for_january_counts_in_the_next_years_report(sample, tmp_p
     assert li["arrears_months"] == [] and li["paid"] == "1209.00"
 
 
+def test_an_updated_taizhang_says_what_it_changes(sample, tmp_path):
+    """helper-30 #8: the 台账 is kept all year and imported again each month; the import
+    listed no change. It now says each month newly paid, each amount changed, and (with
+    --dry-run too) each paid month the new 台账 leaves blank."""
+    first = write_ledger(tmp_path / "台账（3月）.xlsx", [["李建国", "", "", "", 93, 93, 93], ["王芳", "", "", "", 42, 42]])
+    result = invoke("dues", "import", str(first))
+    assert result.exit_code == 0 and "与之前导入的台账相比" not in result.output  # nothing before it
+    later = write_ledger(tmp_path / "台账（4月）.xlsx", [["李建国", "", "", "", 93, 93, "", 93],
+                                                     ["王芳", "", "", "", 42, 21, 42]])
+    dry = invoke("dues", "import", str(later), "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert "与之前导入的台账相比：新增 2 条，金额变更 1 条，改为未交 1 条" in dry.output
+    for line in ("新增 李建国 2017年4月 93.00 元", "新增 王芳 2017年3月 42.00 元", "变更 王芳 2017年2月 42.00 → 21.00 元",
+                 "改为未交 李建国 2017年3月（之前记为已交 93.00 元"):
+        assert line in dry.output, dry.output
+    done = invoke("dues", "import", str(later))
+    assert done.exit_code == 0 and "新增 2 条，金额变更 1 条，改为未交 1 条（见上）" in done.output
+    assert "李建国 3月：之前导入的台账记为已交 93.00 元" in done.output  # the one warning for it
+    again = invoke("dues", "import", str(later))
+    assert "与之前导入的台账相比" not in again.output and "已导入过" in again.output
+
+
 def test_a_corrected_taizhang_with_a_cell_emptied_takes_the_payment_back(sample, tmp_path):
     """张伟's March was typed into 李建国's row by mistake; the 组织委员 empties the cell and
     imports the corrected 台账: March is 未交 again and the import says so (the earlier

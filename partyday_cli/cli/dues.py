@@ -240,6 +240,8 @@ def _run_import(ws, file: Path, year: int | None, dry_run: bool,  # type: ignore
     for u in result.unmatched:
         hint = f"（可能是：{'、'.join(u.suggestions)}）" if u.suggestions else ""
         warn(f"第{u.row}行“{u.raw_name}”：{u.reason}{hint}。已留存待核对，改正台账或花名册后可重新导入")
+    for line in result.changes:
+        info(line)
     if result.dry_run:
         info(f"预览：{result.file} {result.summary}，检查完毕（--dry-run，未写入账本）")
     elif result.already_imported:
