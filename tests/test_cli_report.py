@@ -273,6 +273,30 @@ def test_xlsx_opens_in_libreoffice_with_charts_on_a4(story, tmp_path):
     assert "到会率" in text
     # a namesake's label fits its column: LibreOffice broke it before its last "）"
     assert "张伟（第一党小组）" in text and "张伟（第二党小组）" in text
+    # no printed line holds a lone closing mark (LibreOffice fits more of a line than Excel's 宋体:
+    # the 情况 “…（应于4月19日前）” left its “）” on a line of its own), nor a command to type
+    assert not [line for line in text.splitlines() if line.strip() and set(line.strip()) <= set("）”」》")]
+    assert "partyday record" not in text and "--filed-on" not in text
+    assert any(c.value and "\n" in str(c.value) for row in wb["党员情况"].iter_rows() for c in row)  # broken by us
+
+
+def test_a_cell_is_broken_where_chinese_breaks_and_never_leaves_a_mark_alone():
+    from partyday_cli.render.xlsx import ORPHAN, display_width, wrap_cell
+
+    texts = ["达标；记实表逾期（应于4月19日前）", "低于要求；记实表逾期（应于5月18日前）", "“两学一做”学习教育、“党员政治生日”",
+             "连续6个月未交纳党费（2017年1月—6月），按党章第九条应视为自行脱党情形，请支部核实处理；欠交2017年1月—6月党费，共 264.00 元",
+             "谈话提醒：全年无故缺席3次（1月11日、3月8日、5月11日），达到3次，支部应及时谈话提醒、提出限期整改意见"]
+    for text in texts:
+        for width in range(14, 60):
+            lines = wrap_cell(text, width).split("\n")
+            assert "".join(lines).replace(" ", "") == text.replace(" ", "")  # nothing lost, or added but breaks
+            assert all(display_width(line) <= width - 1 for line in lines), (text, width, lines)
+            assert not any(line[:1] in "），、；：”。" for line in lines[1:]), (width, lines)
+            assert not any(line[-1:] in "（“" for line in lines[:-1]), (width, lines)
+            assert not any(a[-1:].isdigit() and b[:1] in "月日" for a, b in zip(lines, lines[1:], strict=False)), lines
+            if len(lines) > 1 and display_width(lines[-1]) <= ORPHAN:  # only where no fuller split exists
+                assert len(wrap_cell(text, int(width * 0.7)).split("\n")) > len(lines) or width < 20, (width, lines)
+    assert wrap_cell("短", 10) == "短" and wrap_cell("一行\n两行", 10) == "一行\n两行"
 
 
 def test_csv_has_every_section(story):
@@ -525,6 +549,7 @@ def test_dangwei_xlsx_has_branch_sheet(three, tmp_path):
     assert wb.sheetnames[:2] == ["汇总", "支部汇总"]
     # the summary names the branches to look at and why, not simply the first five
     concern = next(r[1].value for r in wb["汇总"].iter_rows() if r[0].value == "需重点关注的支部")
+    concern = concern.replace("\n", "")  # broken into printed lines (`wrap_cell`)
     assert concern.startswith("二支部（到会率不达标 3 次、提醒党员 2 人") and "；三支部（到会率不达标 3 次" in concern
     assert "一支部（缺项" in concern  # 100% at every activity: named only for what it lacks
     assert [r[0].value for r in wb["支部汇总"].iter_rows(min_row=3, max_row=5)] == ["二支部", "三支部", "一支部"]

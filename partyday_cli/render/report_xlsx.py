@@ -19,7 +19,7 @@ from typing import Any
 from partyday_cli.core.dues import months_list_zh
 from partyday_cli.core.report import DuesLine, MemberStat, Report, day_zh, percent_text, rate_number
 from partyday_cli.render.table import Column, Table, neutralise
-from partyday_cli.render.xlsx import column_widths, line_count, workbook_bytes
+from partyday_cli.render.xlsx import column_widths, line_count, workbook_bytes, wrap_cell
 
 SONG = "宋体"
 CHART_ROWS = 60  # at most this many bars in a chart
@@ -155,8 +155,8 @@ def activities_table(report: Report, *, screen: bool) -> Table:
     if unlisted:  # rows not in the table: each named here
         table.notes += unlisted[:20]
     elif late:  # every one is a row, its deadline in 情况: one line, not a page of them
-        table.notes.append(f"记实表逾期 {len(late)} 次（见“情况”列）；已报送的请登记报送日期："
-                           "partyday record 活动日期 --filed-on 报送日期")
+        table.notes.append(f"记实表逾期 {len(late)} 次（见“情况”列）" + (
+            "；已报送的请登记报送日期：partyday record 活动日期 --filed-on 报送日期" if screen else ""))
     return table
 
 
@@ -324,11 +324,12 @@ def _write_sheet(ws: Any, sheet: Sheet) -> int:
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     widths = column_widths(table)
     total = sum(widths)
-    title = ws.cell(row=1, column=1, value=neutralise(table.title))
+    heading = wrap_cell(neutralise(table.title), total / 1.6)  # 16 pt: no “告” alone on a line
+    title = ws.cell(row=1, column=1, value=heading)
     title.font = Font(name=SONG, size=16, bold=True)
     title.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncols)
-    ws.row_dimensions[1].height = 28 * line_count(table.title, total / 1.6)
+    ws.row_dimensions[1].height = 28 * line_count(heading, total / 1.6)
     header = 2
     if table.subtitle:
         sub = ws.cell(row=2, column=1, value=neutralise(table.subtitle))
@@ -365,10 +366,11 @@ def _write_sheet(ws: Any, sheet: Sheet) -> int:
         marked = i in table.highlight
         for j, value in enumerate(row, start=1):
             data, fmt = _cell_value(value)
+            if isinstance(data, str) and data:
+                data = wrap_cell(data, widths[j - 1])
+                lines = max(lines, line_count(data, widths[j - 1]))
             cell = ws.cell(row=r, column=j, value=data)
             style(cell, j, marked, fmt)
-            if isinstance(data, str) and data:
-                lines = max(lines, line_count(data, widths[j - 1]))
         ws.row_dimensions[r].height = 15 * lines + 3
     for j, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(j)].width = width

@@ -58,20 +58,82 @@ def line_count(text: str, width: float) -> int:
     return sum(max(1, -(-display_width(part) // int(usable))) for part in text.split("\n"))
 
 
+def wrap_cell(text: str, width: float) -> str:
+    """`text` with a line break wherever it wraps in a column of `width` (as `line_count`
+    counts lines), at the break points of Chinese (标点禁则: no line starts with “）” or
+    “，”, no line ends with “（”; a date or an amount is not split), and with no last line
+    of a character or two: every spreadsheet program then breaks it alike, whatever its
+    fonts — LibreOffice fits more on a line than Excel's 宋体, and left a lone “）” on a
+    printed line of its own."""
+    from partyday_cli.render.cjkwrap import _words
+
+    usable = max(int(width - 1), 1)
+    if all(display_width(part) <= usable for part in text.split("\n")):
+        return text
+    out: list[str] = []
+    for part in text.split("\n"):
+        units = _units(part, _words)
+        lines = _fill(units, usable)
+        narrower = usable - 1
+        while len(lines) > 1 and display_width(lines[-1]) <= ORPHAN and narrower >= usable * 0.7:
+            tried = _fill(units, narrower)  # the same lines, more evenly filled
+            if len(tried) == len(lines):
+                lines = tried
+            narrower -= 1
+        out.extend(lines)
+    return "\n".join(out)
+
+
+def _fill(units: list[str], usable: int) -> list[str]:
+    out: list[str] = []
+    line = ""
+    for word in units:
+        if line and display_width(line + word.rstrip()) > usable:
+            out.append(line.rstrip())
+            line = word.lstrip()
+        else:
+            line += word
+        while display_width(line.rstrip()) > usable:  # one word longer than the line: cut it
+            k = 1
+            while display_width(line[:k + 1]) <= usable:
+                k += 1
+            out.append(line[:k])
+            line = line[k:]
+    out.append(line.rstrip())
+    return out
+
+
+def _units(text: str, words) -> list[str]:  # type: ignore[no-untyped-def]
+    """`words`' words of `text`, a date (4月19日, 2017年1月) or an amount kept in one."""
+    out: list[str] = []
+    for _, _, word in words(text):
+        if out and ((out[-1][-1:].isdigit() and word[:1] in "年月日号元%") or
+                    (out[-1][-1:] in "年月" and word[:1].isdigit())):
+            out[-1] += word
+        else:
+            out.append(word)
+    return out
+
+
 FIT_UP_TO = 24  # a short column (a name, 张伟（第一党小组）) grows to its longest value up to this
+NEARLY = 8  # … and any column to a value that overflows one line by this much at most
+ORPHAN = 4  # a wrapped value's last line this short (“前）”) is filled from the lines before
 
 
 def column_widths(table: Table) -> list[int]:
     """Each column's width: its own, grown to fit its title; a short column also grown to
     its longest value (up to FIT_UP_TO), so a name is not broken before its last "）"; a
-    long text column keeps its width and wraps."""
+    long text column keeps its width and wraps, except to fit a value NEARLY on one line."""
     widths: list[int] = []
     for j, col in enumerate(table.columns):
         width = max(col.width, display_width(col.title) + 2)
+        lines = [line for row in table.rows if j < len(row) for line in _text(row[j]).split("\n")]
+        longest = max((display_width(line) for line in lines), default=0)
         if width < FIT_UP_TO:
-            longest = max((display_width(line) for row in table.rows if j < len(row)
-                           for line in _text(row[j]).split("\n")), default=0)
             width = max(width, min(FIT_UP_TO, longest + 2))
+        # a value just too long for one line (by a "）" or two): the column fits it
+        width = max(width, max((display_width(line) + 1 for line in lines
+                                if width - 1 < display_width(line) <= width - 1 + NEARLY), default=0))
         widths.append(width)
     return widths
 
@@ -91,11 +153,12 @@ def to_xlsx(table: Table) -> bytes:
 
     widths = column_widths(table)
     total_width = sum(widths)
-    ws.cell(row=1, column=1, value=table.title).font = Font(name=song, size=16, bold=True)
+    heading = wrap_cell(table.title, total_width / 1.6)  # 16 pt: no last character alone on a line
+    ws.cell(row=1, column=1, value=heading).font = Font(name=song, size=16, bold=True)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncols)
     ws.cell(row=1, column=1).alignment = Alignment(horizontal="center", vertical="center",
                                                    wrap_text=True)
-    ws.row_dimensions[1].height = 28 * line_count(table.title, total_width / 1.6)
+    ws.row_dimensions[1].height = 28 * line_count(heading, total_width / 1.6)
     header_row = 2
     if table.subtitle:
         cell = ws.cell(row=2, column=1, value=table.subtitle)
@@ -118,7 +181,7 @@ def to_xlsx(table: Table) -> bytes:
         r = i + header_row + 1
         lines = 1
         for j, value in enumerate(row, start=1):
-            text = neutralise(_text(value))
+            text = neutralise(_text(value))  # data: kept as it is (a report breaks its cells, `wrap_cell`)
             cell = ws.cell(row=r, column=j, value=text)
             cell.font = Font(name=song, size=11)
             cell.border = border
