@@ -1139,6 +1139,15 @@ class _Importer:
         if came:  # an exempt member who came anyway: said, and counted as the roster says
             lines.append(f"{path.name}：{'、'.join(dict.fromkeys(came))} 花名册记为免参加，本次也签到了；"
                          "仍按免参加记（不计入应到和实到），如已恢复参加组织生活，请更新花名册")
+        back = {}  # on leave by the roster, and present on this sheet: believed, and said
+        for k in marks:
+            m = roster.by_id.get(k.member_id)
+            if m is not None and k.status in PRESENT and (leave := m.leave_on(day)) is not None:
+                until = f"至{m.leave_until.month}月{m.leave_until.day}日" if m.leave_until else "起，未写结束日期"
+                back[k.member_id] = f"{roster.who[k.member_id]}（{leave}，{m.leave_from.month}月{m.leave_from.day}日{until}）"
+        if back:
+            lines.append(f"{path.name}：{'、'.join(back.values())} 花名册记为请假，本次签到表记为到会，已按到会计；"
+                         "如已销假，请在花名册备注写明请假的结束月份后重新导入花名册；如不对，请更正签到表")
         return lines
 
     # ------------------------------------------------------------------ counts

@@ -119,6 +119,30 @@ def test_status_column_filled_for_everyone_is_a_full_list():
     assert {r.raw_name: r.reason for r in signin.rows}["孙丽"] == "接孩子"
 
 
+@pytest.mark.parametrize("column", ["出勤情况", "签到情况", "到会情况"])
+def test_a_status_column_marked_in_most_rows_is_the_sign_column(tmp_path, column):
+    """helper-31: a GBK CSV whose 出勤情况 says 到 for those who came and is blank for the
+    rest read every listed person 出席 — 张丽华 and 刘洋, on leave, too, and nothing said.
+    The file decides: marks in most rows make a blank 缺席, said once."""
+    path = tmp_path / "4月签到表.csv"
+    lines = ["教工第一党支部4月主题党日签到表（2026年4月15日）", f"序号,姓名,党小组,{column},备注"]
+    people = [("王建国", "到", ""), ("李明", "到", ""), ("张丽华", "", ""), ("刘洋", "", ""), ("赵敏", "到", ""),
+              ("孙德福", "", "免参加"), ("周强", "√", ""), ("吴婷", "到", "迟到"), ("郑浩", "出席", "")]
+    lines += [f"{k},{n},一组,{mark},{note}" for k, (n, mark, note) in enumerate(people, start=1)]
+    path.write_bytes("\r\n".join(lines).encode("gbk"))
+    signin = read_signin(path)
+    got = {r.raw_name: r.status for r in signin.rows}
+    assert got == {"王建国": "出席", "李明": "出席", "张丽华": "缺席", "刘洋": "缺席", "赵敏": "出席", "孙德福": "免参加",
+                   "周强": "出席", "吴婷": "迟到", "郑浩": "出席"}
+    assert not signin.present_only
+    assert any(f"“{column}”栏 6 行写了到会，2 行空白：空白的按未到会（缺席）计" in w for w in signin.warnings)
+    # a 状态 column kept for the exceptions only (迟到, 请假): blank is 出席, as before
+    lines = ["签到表（2026年4月15日）", "序号,姓名,出勤情况"] + [f"{k},{n},{'请假' if k == 2 else ''}" for k, n in
+                                                        enumerate(("王建国", "李明", "张丽华", "刘洋"), start=1)]
+    path.write_bytes("\r\n".join(lines).encode("gbk"))
+    assert [r.status for r in read_signin(path).rows] == ["出席", "请假", "出席", "出席"]
+
+
 def test_tencent_nicknames_joins_and_late_or_early():
     signin = _golden("tencent-summary.xlsx")
     assert signin.date == date(2024, 3, 12) and signin.present_only

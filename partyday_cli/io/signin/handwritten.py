@@ -193,6 +193,7 @@ def _read_sheet(header: Header, lookup: Mapping[str, str]) -> _Sheet:
     # the key in a title line, under the table, or in the 签到 header itself (签到（√出席 ○请假）)
     out.legend = legend_marks([*out.lines, " ".join(row_texts(sheet.rows[header.row])), *keys.values()])
     pending: list[SignInRow | tuple[list[object], str]] = []  # statuses wait until we know if 签名 is in use
+    marked = [0, 0]  # member rows with a 状态 column, and those where it says present (到, √, 出席)
     for r in range(header.row + 1, len(sheet.rows)):
         row = sheet.rows[r]
         if len(row) == row.count("") or r in keys:
@@ -213,11 +214,23 @@ def _read_sheet(header: Header, lookup: Mapping[str, str]) -> _Sheet:
             sign = text(row, block.get("sign"))
             if not found[_VISITOR]:
                 out.signed = out.signed or (bool(sign) and sign not in _STROKES)
-                if any_status_col and "status" in block and not text(row, block["status"]):
-                    out.status_full = False
+                if any_status_col and "status" in block:
+                    marked[0] += 1
+                    written = text(row, block["status"]) or text(filled.get(r, row), block["status"])
+                    if not written:
+                        out.status_full = False
+                    elif status_from_text(written, out.legend)[0] in ("出席", "迟到", "早退"):
+                        marked[1] += 1
             pending.append((found, sign))
     if not any_status_col:
         out.status_full = False
+    elif not out.sign_column and not out.status_full and marked[1] * 2 >= marked[0]:
+        # 签到情况 / 出勤情况 with 到 in most rows and blanks in others: the column is the sheet's
+        # sign column — a blank there is someone who did not come, as an empty 签名 cell is
+        out.signed = True
+        blank = marked[0] - sum(1 for p in pending if not isinstance(p, SignInRow) and p[0][_STATUS] is not None)
+        out.warnings.append(f"“{_status_title(blocks, header)}”栏 {marked[1]} 行写了到会，{blank} 行空白：空白的按"
+                            "未到会（缺席）计；请过假的请在该栏或备注写“请假”后用 --replace 重新导入")
     rows = [p if isinstance(p, SignInRow) else _settle(*p, out) for p in pending]
     if out.legend:
         circle = next(m for m in [*out.legend, AMBIGUOUS_MARKS[0]] if m in AMBIGUOUS_MARKS)
@@ -238,6 +251,12 @@ def _read_sheet(header: Header, lookup: Mapping[str, str]) -> _Sheet:
     listed = {p.raw_name for p in rows if p.reason != _FOOTER_EXEMPT}
     out.rows = [p for p in rows if p.reason != _FOOTER_EXEMPT or p.raw_name not in listed]
     return out
+
+
+def _status_title(blocks: list[dict[str, int]], header: Header) -> str:
+    """The 状态 column's header text as the sheet has it (出勤情况), for messages."""
+    column = next(b["status"] for b in blocks if "status" in b)
+    return text(header.sheet.rows[header.row], column) or "出勤情况"
 
 
 def _legend_rows(sheet: Sheet, header_row: int) -> dict[int, str]:
