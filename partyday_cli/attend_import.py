@@ -1142,9 +1142,8 @@ class _Importer:
         back = {}  # on leave by the roster, and present on this sheet: believed, and said
         for k in marks:
             m = roster.by_id.get(k.member_id)
-            if m is not None and k.status in PRESENT and (leave := m.leave_on(day)) is not None:
-                until = f"至{m.leave_until.month}月{m.leave_until.day}日" if m.leave_until else "起，未写结束日期"
-                back[k.member_id] = f"{roster.who[k.member_id]}（{leave}，{m.leave_from.month}月{m.leave_from.day}日{until}）"
+            if m is not None and k.status in PRESENT and m.leave_on(day) is not None:
+                back[k.member_id] = f"{roster.who[k.member_id]}（{m.leave_text()}）"
         if back:
             lines.append(f"{path.name}：{'、'.join(back.values())} 花名册记为请假，本次签到表记为到会，已按到会计；"
                          "如已销假，请在花名册备注写明请假的结束月份后重新导入花名册；如不对，请更正签到表")

@@ -163,6 +163,29 @@ def test_a_leave_the_roster_records_is_a_leave_at_each_activity_of_its_period(tm
     assert "请假（因公出国，3月1日至9月30日）" in listed.stdout
 
 
+def test_a_mobile_member_is_on_leave_not_absent_nor_flagged(tmp_path, monkeypatch):
+    """helper-31 #2: 备注 “外出务工（流动党员），每月电话联系” (seeds 000/002's 外出流动党员) was not
+    read: 宋佳 was 缺席 whenever no sheet listed her, and flagged 谈话提醒."""
+    from openpyxl import load_workbook
+
+    ws = tmp_path / "sample"
+    shutil.copytree(SAMPLE, ws)
+    monkeypatch.chdir(ws)
+    book = load_workbook(ws / "roster.xlsx")
+    row = next(r for r in book.active.iter_rows() if r[1].value == "宋佳")
+    row[14].value = "外出务工（流动党员），每月电话联系"
+    book.save(ws / "roster.xlsx")
+    result = invoke("roster", "import", "roster.xlsx", "--as-of", "2017-01-05")
+    assert "宋佳：备注“外出务工（流动党员），每月电话联系” → 流动党员" in result.stderr
+    assert invoke("plan", "2017").exit_code == 0 and invoke("attend", "import", "签到").exit_code == 0
+    rows = [r for r in json.loads(invoke("attend", "list", "--year", "2017", "-f", "json").stdout) if r["name"] == "宋佳"]
+    assert {(r["status"], r["reason"]) for r in rows if r["status"] != "出席"} == {("请假", "流动党员")}
+    assert len([r for r in rows if r["status"] == "请假"]) == 3  # January, March, May: no sheet lists her
+    annual = json.loads(invoke("report", "annual", "--year", "2017", "-f", "json").stdout)
+    song = next(m for m in annual["members"] if m["name"] == "宋佳")
+    assert song["absences"] == 0 and song["flags"] == []
+
+
 def test_a_roster_imported_after_the_sheets_changes_the_rows_of_the_days_it_holds_for(sample):
     """The same 备注 in a roster imported after the year's files (--as-of 2017-02-01): the
     March and May rows are derived again; January's, under the earlier roster, are not."""

@@ -339,14 +339,17 @@ def test_note_exemptions(note, since, until):
         # helper-30's roster: still expected, 请假 over the period where no file shows them present
         ("2026年3月至9月因公出国，已向支部请假", date(2026, 3, 1), date(2026, 9, 30), "因公出国"),
         ("长期病假（4月起）", date(2026, 4, 1), None, "长期病假"),  # the year is the roster's
-        ("长期病假", date(2026, 1, 1), None, "长期病假"),  # no dates: from the roster's day on, said
+        ("长期病假", EXEMPT_SINCE_UNKNOWN, None, "长期病假"),  # no dates: while this roster holds, said
         ("2026.5.10-2026.6.30住院", date(2026, 5, 10), date(2026, 6, 30), "住院"),
         ("2026年11月至2027年2月产假", date(2026, 11, 1), date(2027, 2, 28), "产假"),
         ("2025年12月至3月出国探亲", date(2025, 12, 1), date(2026, 3, 31), "出国探亲"),  # into the next year
         ("事假（2026年4月15日至5月20日）", date(2026, 4, 15), date(2026, 5, 20), "事假"),
         ("2026年5月病假", date(2026, 5, 1), date(2026, 5, 31), "病假"),  # a month: that month
         ("2026年5月起病假", date(2026, 5, 1), None, "病假"),
-        ("外出务工，已请假", date(2026, 1, 1), None, "外出务工"),
+        ("外出务工，已请假", EXEMPT_SINCE_UNKNOWN, None, "流动党员"),
+        # helper-31: seeds 000/002's 外出流动党员 — not 缺席 each month, nor 党章第九条's 自行脱党
+        ("外出务工（流动党员），每月电话联系", EXEMPT_SINCE_UNKNOWN, None, "流动党员"),
+        ("2026年3月起外出务工", date(2026, 3, 1), None, "流动党员"),
         ("2026年3月，出国，已请假", date(2026, 3, 1), date(2026, 3, 31), "出国"),
     ],
 )
@@ -354,7 +357,7 @@ def test_note_leaves(note, since, until, reason):
     reading = read_note(note, as_of=date(2026, 1, 1))
     assert reading.changes == {"leave_from": since, "leave_until": until, "leave_reason": reason}
     assert reading.problems == [] and len(reading.said) == 1 and "请假" in reading.said[0]
-    assert ("未写" in reading.said[0]) == (until is None)  # what the note leaves open is said
+    assert ("未写" in reading.said[0]) == (until is None and reason != "流动党员" or since == EXEMPT_SINCE_UNKNOWN)
 
 
 @pytest.mark.parametrize("note", ["无故不请假，多次缺席", "年老体弱，长期病假，经支部同意免参加组织生活",

@@ -166,10 +166,8 @@ def list_roster(
     def state(m) -> str:  # type: ignore[no-untyped-def]
         if m.is_exempt_on(day):
             return f"免参加（{m.exempt_reason}）" if m.exempt_reason else "免参加"
-        leave = m.leave_on(day)
-        if leave is not None:
-            until = f"至{m.leave_until.month}月{m.leave_until.day}日" if m.leave_until else "起"
-            return f"请假（{leave}，{m.leave_from.month}月{m.leave_from.day}日{until}）"
+        if m.leave_on(day) is not None:
+            return f"请假（{m.leave_text()}）"
         return ""
 
     fmt = format_from_output(fmt, output, Format.table)

@@ -99,6 +99,17 @@ class Member:
             return None
         return self.leave_reason or "请假"
 
+    def leave_text(self) -> str:
+        """因公出国，3月1日至9月30日 — the roster's leave as a reason, with its period."""
+        start, until = self.leave_from, self.leave_until
+        if start is None:
+            return ""
+        if start == date.min:
+            when = f"至{until.month}月{until.day}日" if until else ""
+        else:
+            when = f"{start.month}月{start.day}日" + (f"至{until.month}月{until.day}日" if until else "起")
+        return "，".join(x for x in (self.leave_reason or "请假", when) if x)
+
     def is_expected_on(self, day: date) -> bool:
         """应到: a member on that day and not exempt (SPEC §7)."""
         return self.is_member_on(day) and not self.is_exempt_on(day)

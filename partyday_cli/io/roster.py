@@ -519,7 +519,7 @@ _KINDS = (  # checked in this order; the first that matches a clause decides it
     ("out", re.compile(r"转出|调出|迁出|转走")),
     ("in", re.compile(r"转入|调入|迁入|转来")),
     ("exempt", re.compile(r"免[予于去]?参加|不参加(?:党的|党)?组织生活|不参加(?:有关|相关|党员|党的)?(?:活动|主题党日)")),
-    ("leave", re.compile(r"请假|病假|事假|产假|休假|出国|出境|住院|养病|外派")),
+    ("leave", re.compile(r"请假|病假|事假|产假|休假|出国|出境|住院|养病|外派|流动党员|外出务工|外出经商|外出流动|流动在外")),
     ("probation", re.compile(r"(?:接收|吸收|转|发展|批准|成)为预备党员")),
     ("full", re.compile(r"转正|转为正式党员")),
 )
@@ -650,8 +650,8 @@ def _note_leave(clause: str, text: str, reading: NoteReading, as_of: date, *, be
         if starts:
             year, month, day = starts[0][:3]
             start = date(year or as_of.year, month, day or 1)
-        else:
-            start = as_of
+        else:  # as for 免参加: while this roster holds (`EXEMPT_SINCE_UNKNOWN`)
+            start = EXEMPT_SINCE_UNKNOWN
         until = None
         if not ends and starts and not starts[0][2] and not re.search(r"起|开始|以来", clause):
             # 2026年5月病假: that month (with 起, or a day, it runs on until the note says)
@@ -666,11 +666,20 @@ def _note_leave(clause: str, text: str, reading: NoteReading, as_of: date, *, be
     if until is not None and until < start:
         reading.problems.append(f"备注“{clause}”的结束日期 {until} 早于开始日期 {start}，请核对")
         return True
+    if re.search(r"流动|外出务工|外出经商", clause):  # 外出务工（流动党员）: seeds 000/002's 外出流动党员
+        reason = "流动党员"
+        changes.update(leave_from=start, leave_until=until, leave_reason=reason)
+        since = f"{start} 起" if starts else "（未写起始日期，按这份花名册适用的各次活动）"
+        said.append(f"流动党员：{since}" + (f"至 {until} " if until else "") + "未签到的活动记为请假（流动党员），"
+                    "不计缺席，也不作连续缺勤、党章第九条的提醒；请按方案落实专人定期联系（如每月一次）")
+        return True
     changes.update(leave_from=start, leave_until=until, leave_reason=reason)
-    told = f"{start}" + (f" 至 {until} " if until else " 起") + f"请假（{reason}），其间的活动未签到记为请假，不计缺席"
     if not starts:
-        told += f"（未写开始日期，按花名册生效日 {as_of} 起计；如不对，请写明，如“{as_of.year}年4月起{reason}”）"
-    elif until is None:
+        told = (f"请假（{reason}），未写起止日期：这份花名册适用的各次活动，未签到的都记为请假，不计缺席；"
+                f"如不对，请写明，如“{as_of.year}年4月至6月{reason}”")
+    else:
+        told = f"{start}" + (f" 至 {until} " if until else " 起") + f"请假（{reason}），其间的活动未签到记为请假，不计缺席"
+    if starts and until is None:
         told += "（未写结束日期，按一直请假处理；回来后请在备注写明结束月份，如“…至9月”）"
     said.append(told)
     return True
