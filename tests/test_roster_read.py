@@ -104,6 +104,19 @@ def test_real_roster_tells_what_the_notes_said(tmp_path):
     ]
 
 
+def test_a_note_that_may_bear_on_attendance_and_is_not_read_is_said(tmp_path):
+    """helper-31 #6: 支教, 停止党籍, 拟调离 were ignored without a word."""
+    rows = [["党员花名册"], ["序号", "姓名", "人员类别", "备注"],
+            [1, "王建国", "在职", "2026年9月起赴新疆支教一年"], [2, "李梅", "在职", "停止党籍"],
+            [3, "赵强", "在职", "2026年下半年拟调离"], [4, "张三", "在职", "党小组长"],
+            [5, "李四", "在职", "联系电话 0755-83216789，住址变更"], [6, "王五", "在职", "2018年4月延期转正"]]
+    result = read_roster(_book(tmp_path / "花名册.xlsx", rows, ()))
+    said = [w for w in result.warnings if "未能读出对应到、出勤的影响" in w]
+    assert [w.split("：")[0] for w in said] == ["第3行 王建国", "第4行 李梅", "第5行 赵强"]
+    assert "停止党籍期间如不应计入，请在备注写明“免参加”" in said[1]
+    assert "如“2026年9月至2027年7月赴新疆支教，已请假”" in said[0]
+
+
 def test_same_name_members_are_kept_apart(tmp_path):
     result = read_roster(_real_roster(tmp_path / "花名册.xlsx"))
     wangs = [m for m in result.members if m.name == "王建国"]
@@ -351,6 +364,11 @@ def test_note_exemptions(note, since, until):
         ("外出务工（流动党员），每月电话联系", EXEMPT_SINCE_UNKNOWN, None, "流动党员"),
         ("2026年3月起外出务工", date(2026, 3, 1), None, "流动党员"),
         ("2026年3月，出国，已请假", date(2026, 3, 1), date(2026, 3, 31), "出国"),
+        # helper-31 #6: a range of months, and an end in a clause of its own
+        ("3-9月出国", date(2026, 3, 1), date(2026, 9, 30), "出国"),
+        ("2026年3—9月因公出国", date(2026, 3, 1), date(2026, 9, 30), "因公出国"),
+        ("2026年4月起长期病假，至2026年6月", date(2026, 4, 1), date(2026, 6, 30), "长期病假"),
+        ("2026年5月10日住院，至6月20日", date(2026, 5, 10), date(2026, 6, 20), "住院"),
     ],
 )
 def test_note_leaves(note, since, until, reason):

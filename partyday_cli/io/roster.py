@@ -484,8 +484,20 @@ class _SheetReader:
         fields.update(reading.changes)
         if reading.said:
             self.result.readings.append(f"{self.prefix}第{rownum}行 {name}：备注“{note}” → {'；'.join(reading.said)}")
+        elif not reading.changes and not reading.problems and _MAY_MATTER.search(_folded(note)) and not any(
+                pattern.search(_folded(note)) for _, pattern in _KINDS):  # 2018年4月延期转正: read, nothing to do
+            # a date, or words of time away: what the note means for 应到 is not read, and said so
+            self.result.warnings.append(
+                f"{self.prefix}第{rownum}行 {name}：备注“{note}”未能读出对应到、出勤的影响，已忽略；"
+                + ("停止党籍期间如不应计入，请在备注写明“免参加”" if "停止党籍" in note else
+                   "若是请假、外出、转出或免参加，请写明起止年月，如“2026年9月至2027年7月赴新疆支教，已请假”"))
         for message in reading.problems:
             self.problem(rownum, "note", message)
+
+
+# a 备注 that may bear on 应到 when nothing in it was read (`_apply_note` says so): a date,
+# or words of time away
+_MAY_MATTER = re.compile(r"(?<!\d)(?:19|20)\d\d[年./-]|(?<!\d)\d{1,2}月|停止党籍|支教|挂职|借调|调离|援疆|援藏|出差|培训|进修|脱产|离开|外出")
 
 
 def _folded(text: str) -> str:
@@ -540,6 +552,8 @@ def read_note(note: str, *, joined: date | None = None, full_member_date: date |
         kind = next((k for k, pattern in _KINDS if pattern.search(clause)), None)
         if kind == "leave" and not _note_leave(clause, text, reading, as_of or date.today(), before=before):
             kind = None  # 2017年3月至2018年2月出国，经支部同意免参加组织生活: its dates are the exemption's
+        if kind is None and _leave_end(clause, reading):
+            continue  # 2026年4月起长期病假，至2026年6月: the leave's end, in a clause of its own
         if kind is None:
             carried = dates
             before = clause
@@ -619,6 +633,33 @@ _LEAVE_DATE = re.compile(r"(?<!\d)(?:(?:(\d{4})年)?(\d{1,2})月份?(?:(\d{1,2})
 _NOT_LEAVE = re.compile(r"无故|未请假|没有?请假|不请假|未经批准")
 
 
+def _leave_end(clause: str, reading: NoteReading) -> bool:
+    """A clause that ends the leave just read (…起长期病假，至2026年6月): its end, and True."""
+    changes = reading.changes
+    start = changes.get("leave_from")
+    if not isinstance(start, date) or changes.get("leave_until") is not None or not re.match(r"[至到止]", clause):
+        return False
+    m = _LEAVE_DATE.search(_month_ranges(clause))
+    if m is None:
+        return False
+    year, month, day = (m[1], m[2], m[3]) if m[2] else (m[4], m[5], m[6])
+    try:
+        year = int(year) if year else start.year + (1 if int(month) < start.month else 0)
+        until = date(year, int(month), int(day)) if day else _month_end(_NoteDate(date(year, int(month), 1), True, True))
+    except ValueError:
+        return False
+    if until < start:
+        return False
+    changes["leave_until"] = until
+    reading.said[-1] = reading.said[-1].split("（未写结束日期")[0].replace(f"{start} 起", f"{start} 至 {until} ", 1)
+    return True
+
+
+def _month_ranges(clause: str) -> str:
+    """3-9月 → 3月至9月, 2026年3—9月 → 2026年3月至9月: a range of months as `_LEAVE_DATE` reads it."""
+    return re.sub(r"(?<![\d.])(\d{1,2})\s*[-~—]\s*(\d{1,2})月", r"\1月至\2月", clause)
+
+
 def _note_leave(clause: str, text: str, reading: NoteReading, as_of: date, *, before: str = "") -> bool:
     """A leave over a period (2026年3月至9月因公出国, 长期病假（4月起）, 2026.5.10-2026.6.30住院):
     the member stays expected and is 请假 at its activities where no file shows them present.
@@ -634,6 +675,7 @@ def _note_leave(clause: str, text: str, reading: NoteReading, as_of: date, *, be
         return False  # 长期病假，经支部同意免参加组织生活: an exemption, read as one
     if before and re.fullmatch(r"[已经]?(?:向(?:党)?支部)?(?:批准)?请假", clause):
         clause = before + clause  # 外出务工，已请假: the leave is the clause before
+    clause = _month_ranges(clause)
     if before and not _LEAVE_DATE.search(clause) and _LEAVE_DATE.search(before):
         clause = before + "," + clause  # 2026年3月，出国: the dates are the clause before's
     found = []
