@@ -9,7 +9,7 @@ exempt, 李娜 joined 4/10, 赵磊 transferred out 6/1):
 
     高峰   缺席 1/11, 3/8, 5/11            → 3, never two in a row      → 谈话提醒
     吴刚   缺席 4/12, 5/11                 → 2 in a row                 → 连续缺勤
-    郑红   缺席 1/11, 2/8, 4/12, 6/14      → 4 (1/11–2/8 in a row)      → 不合格党员处置参考, 连续缺勤
+    郑红   缺席 1/11, 2/8, 4/12, 6/14      → 4 (1/11–2/8 in a row)      → 不合格党员处置参考 (连续缺勤: Q1's)
     孙浩   缺席 every activity, Jan–Jun    → 6 months without taking part → 党章第九条 (and 4+, in a row)
     王芳   缺席 4/12, 5/11, 6/14           → 3 months                   → 党章第九条提醒, 谈话提醒, 连续缺勤
     韩梅, 冯刚, 曹丽华  缺席 6/14 only;  马丽 请假 5/11 (set by hand);  刘洋 补学 6/14;  周婷 迟到 4/12
@@ -173,7 +173,14 @@ def test_quarterly_member_flags_by_hand(story):
     codes = {name: {c for c in m["flag_codes"] if c != "dues"} for name, m in members.items()}
     assert members["高峰"]["absences"] == 3 and codes["高峰"] == {"talk"}
     assert members["吴刚"]["absences"] == 2 and codes["吴刚"] == {"consecutive"}
-    assert members["郑红"]["absences"] == 4 and codes["郑红"] == {"unqualified", "consecutive"}
+    # her two in a row were January and February: the first quarter's, not said again in the second's
+    # (helper-31 #7); the year's count of 4 is the year's
+    assert members["郑红"]["absences"] == 4 and codes["郑红"] == {"unqualified"}
+    first = {m["label"]: m for m in json.loads(invoke("report", "quarterly", "-y", "2017", "-q", "1", "-f", "json")
+                                               .stdout)["members"]}
+    assert "consecutive" in first["郑红"]["flag_codes"]
+    year = {m["label"]: m for m in json.loads(invoke("report", "annual", "-y", "2017", "-f", "json").stdout)["members"]}
+    assert {"unqualified", "consecutive"} <= set(year["郑红"]["flag_codes"])
     assert members["孙浩"]["absences"] == 6 and codes["孙浩"] == {"unqualified", "consecutive", "lapse"}
     assert members["王芳"]["absences"] == 3 and codes["王芳"] == {"talk", "consecutive", "lapse_warn"}
     for quiet in ("韩梅", "冯刚", "曹丽华", "马丽", "刘洋", "周婷", "李建国"):

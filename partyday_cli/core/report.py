@@ -335,8 +335,10 @@ def _runs(events: Sequence[tuple[date, str]], *, exempt_breaks: bool) -> list[li
     return runs
 
 
-def attendance_flags(events: Sequence[tuple[date, str]], t: Thresholds) -> list[Flag]:
-    """The attendance flags of one member from their rows of the year, in date order."""
+def attendance_flags(events: Sequence[tuple[date, str]], t: Thresholds, since: date | None = None) -> list[Flag]:
+    """The attendance flags of one member from their rows of the year, in date order.
+    `since`: the period's first day — a run of absences (连续缺勤, 党章第九条) that ended
+    before it is an earlier quarter's, not this one's (the year's totals count all)."""
     counted = ("缺席", "请假") if t.absences_count == "all" else ("缺席",)
     absent = sorted(d for d, s in events if s in counted)
     what = "不参加活动" if t.absences_count == "all" else "无故缺席"
@@ -349,10 +351,12 @@ def attendance_flags(events: Sequence[tuple[date, str]], t: Thresholds) -> list[
         flags.append(Flag("talk", f"谈话提醒：全年{what}{n}次（{_dates_zh(absent)}），"
                                   f"达到{t.absences_talk}次，支部应及时谈话提醒、提出限期整改意见"))
     for run in _runs(events, exempt_breaks=False):
-        if len(run) >= t.consecutive_absences:
+        if len(run) >= t.consecutive_absences and (since is None or run[-1] >= since):
             flags.append(Flag("consecutive", f"连续缺勤：{_dates_zh(run)}连续{len(run)}次无故缺席"
                                              f"（达到连续{t.consecutive_absences}次）"))
     for run in _runs(events, exempt_breaks=True):
+        if since is not None and run[-1] < since:
+            continue
         months = month_index(run[-1]) - month_index(run[0]) + 1
         span = f"{run[0].month}月—{run[-1].month}月"
         if months >= t.lapse_flag_months:
@@ -379,9 +383,10 @@ class MemberStat:
 
 def member_stats(tallies: Mapping[int, MemberTally], directory: Mapping[int, MemberInfo],
                  thresholds: Thresholds, dues: Mapping[int, DuesLine] | None = None,
-                 branches: Sequence[str] = ()) -> list[MemberStat]:
+                 branches: Sequence[str] = (), since: date | None = None) -> list[MemberStat]:
     """Every member with attendance rows or dues lines, in branch order (`branches`, the
-    workspace's; others after them by name) and roster order."""
+    workspace's; others after them by name) and roster order. `since`: the period's
+    first day (`attendance_flags`)."""
     dues = dues or {}
     infos = {i: directory.get(i) or MemberInfo(f"#{i}") for i in {*tallies, *dues}}
     labels = namesake_labels(infos.items())
@@ -390,7 +395,7 @@ def member_stats(tallies: Mapping[int, MemberTally], directory: Mapping[int, Mem
     for *_, i in sorted([(place.get(info.branch, len(place)), info.branch, i) for i, info in infos.items()]):
         info = infos[i]
         tally = tallies.get(i) or MemberTally(i)
-        flags = attendance_flags(tally.events, thresholds) if tally.absent else []
+        flags = attendance_flags(tally.events, thresholds, since) if tally.absent else []
         line = dues.get(i)
         if line is not None and line.flags:
             flags += [Flag("dues", text, _dues_rule(text)) for text in line.flags]
@@ -908,7 +913,7 @@ def build_report(*, period: Period, today: date, thresholds: Thresholds, branch:
     # 支委会/党小组会/党课 from the register counts in 三会一课 without one (its 会议记录 is the record)
     unrecorded = [a for a in in_period if not a.recorded and not a.own_meeting]
     dues_by_member = {d.member_id: d for d in dues or ()}
-    members = member_stats(tallies, directory, thresholds, dues_by_member, branches)
+    members = member_stats(tallies, directory, thresholds, dues_by_member, branches, since=period.start)
     held_by = _by_branch((a for a in activities if a.recorded and a.date <= as_of), lambda a: a.branch)
     # a meeting recorded as held counts for its kinds before its sign-in file comes in
     minutes_by = _by_branch((replace(a, kinds=a.meeting_kinds) for a in activities
