@@ -275,17 +275,18 @@ def _run_report(ws, year: int, branch: str | None, fmt: Format | None, output: P
     elif fmt is Format.xlsx:
         _write_ledger(ws, results, year, as_of, branch, template, output)
     else:
-        _emit_table(_report_table(ws, results, year, as_of, branch), fmt, output)
+        screen = fmt is Format.table and output is None
+        _emit_table(_report_table(ws, results, year, as_of, branch, screen=screen), fmt, output)
         if fmt is Format.table:
-            _tell_flags(results)
+            _tell_flags(results, screen=screen)
     for line in mismatches if fmt is not Format.json else ():
         warn(f"签到答卷与台账不一致：{line}" if "台账尚未登记" not in line else line)
 
 
-def _tell_flags(results) -> None:  # type: ignore[no-untyped-def]
+def _tell_flags(results, *, screen: bool = False) -> None:  # type: ignore[no-untyped-def]
     flagged = [r for r in results if r.flags]
     if flagged:
-        info(f"需关注 {len(flagged)} 人（详见“情况”列）")
+        info(f"需关注 {len(flagged)} 人（详见{'表下各条' if screen else '“情况”列'}）")
 
 
 def _last_month(year: int, as_of: date) -> int:
@@ -317,38 +318,75 @@ def cell_value(md):  # type: ignore[no-untyped-def]
     return md.paid
 
 
-def _cells(result, year: int, last: int, reached: int) -> list[object]:  # type: ignore[no-untyped-def]
-    """Months 1…last; a month up to `reached` the member did not belong to the branch is '—'."""
+def _cells(result, year: int, last: int, reached: int, *, short: bool = False) -> list[object]:  # type: ignore[no-untyped-def]
+    """Months 1…last; a month up to `reached` the member did not belong to the branch is '—'.
+    `short`: for the screen, each month one mark (`SCREEN_KEY`), an amount only where it
+    is not the month's due (19.00 of 38.00), so twelve months fit beside the names."""
     by_month = {md.month: md for md in result.months}
     cells: list[object] = []
     for m in range(1, last + 1):
         md = by_month.get(f"{year:04d}-{m:02d}")
-        cells.append(cell_value(md) if md is not None else "—" if m <= reached else "")
+        if md is None:
+            cells.append("—" if m <= reached else "")
+        else:
+            cells.append(_mark(md) if short else cell_value(md))
     return cells
 
 
+SCREEN_KEY = "√ 已交　补 补交　未 未交　待 未到期　— 不需交纳　空白 台账尚未登记　数字 交纳金额与应交不同"
+
+
+def _mark(md) -> str:  # type: ignore[no-untyped-def]
+    from partyday_cli.core.dues import IN_QUARTER, LATE, NOT_DUE, PAID, PENDING, UNPAID, UNRECORDED
+
+    if md.status in (PENDING, IN_QUARTER):
+        return "待"
+    if md.status == NOT_DUE and md.paid == 0:
+        return "—"
+    if md.status == UNRECORDED and md.paid == 0:
+        return ""
+    if md.status == UNPAID and md.paid == 0:
+        return "未"
+    if md.status in (PAID, LATE) and md.paid == md.due:
+        return "√" if md.status == PAID else "补"
+    return str(md.paid)
+
+
 def _report_table(ws, results, year: int, as_of: date, branch: str | None,  # type: ignore[no-untyped-def]
-                  until: date | None = None):
+                  until: date | None = None, *, screen: bool = False):
     """The screen (and export) table; `until`: a month's export, shown to that day (the
-    month's last), its months only, though judged as of the day after."""
+    month's last), its months only, though judged as of the day after. `screen`: on a
+    terminal, narrow enough for the names to show — a 补交 month as '76.50补', and the
+    情况 of each member a line under the table."""
     from partyday_cli.render.table import Column, Table
 
     last = _last_month(year, until or as_of)
     many = len({r.branch for r in results}) > 1
-    columns = [Column("序号", 6, "center"), Column("姓名", 12)]
+    columns = [] if screen else [Column("序号", 6, "center")]
+    columns += [Column("姓名", 12)]
     columns += [Column("所在支部", 14)] if many else []
     columns += [Column("月应交", 9, "right")]
-    columns += [Column(f"{m}月", 9, "right") for m in range(1, last + 1)]
-    columns += [Column("已交合计", 10, "right"), Column("欠交", 9, "right"), Column("情况", 50)]
+    columns += [Column(f"{m}" if screen else f"{m}月", 4 if screen else 9, "center" if screen else "right")
+                for m in range(1, last + 1)]
+    columns += [Column("已交" if screen else "已交合计", 10, "right"), Column("欠交", 9, "right")]
+    columns += [Column("提醒", 6, "center")] if screen else [Column("情况", 50)]
     table = Table(title=f"{_org_branch(ws, branch)}{year}年党费收缴情况", sheet_name="党费收缴",
                   marked="欠交或有提醒",
                   subtitle=f"统计截至 {(until or as_of).isoformat()}", columns=columns)
     labels = _labels(results)
     for i, r in enumerate(results, start=1):
-        row: list[object] = [i, labels.get(r.member_id, r.name)] + ([r.branch] if many else []) + [r.standard.monthly]
-        row += _cells(r, year, last, _reached(year, until or as_of))
-        row += [r.paid_total, r.owed_total or "", "；".join(r.flags)]
+        row: list[object] = ([] if screen else [i]) + [labels.get(r.member_id, r.name)] + \
+            ([r.branch] if many else []) + [r.standard.monthly]
+        row += _cells(r, year, last, _reached(year, until or as_of), short=screen)
+        who = labels.get(r.member_id, r.name)
+        if screen:
+            row += [r.paid_total, r.owed_total or "", f"{len(r.flags)}条" if r.flags else ""]
+            table.notes += [f"{who}：{text}" for text in r.flags]
+        else:
+            row += [r.paid_total, r.owed_total or "", "；".join(r.flags)]
         table.add(row, highlight=bool(r.flags))
+    if screen:
+        table.notes.append("1—12：各月交纳情况，" + SCREEN_KEY + "；提醒见上（各月金额和补交月份见 --format xlsx 的党费台账）")
     table.notes.append(_summary(results))
     return table
 

@@ -85,8 +85,17 @@ def to_rich(table: Table, *, plain: bool) -> object:
         caption=table.legend("带 * " if plain else "黄色") or None,
         caption_justify="left",
     )
-    for col in table.columns:
-        rich_table.add_column(col.title, justify=col.align, no_wrap=col.align != "left")
+    first = next((j for j, col in enumerate(table.columns) if col.align == "left"), None)
+    for j, col in enumerate(table.columns):
+        # the first text column is who the row is about (姓名): squeezed by many number
+        # columns rich gives it no width at all, so it keeps its longest value's (up to 20)
+        fixed = None
+        if j == first:
+            from rich.cells import cell_len
+
+            longest = max((cell_len(_text(row[j])) for row in table.rows if j < len(row)), default=0)
+            fixed = max(cell_len(col.title), min(longest, 20)) or None
+        rich_table.add_column(col.title, justify=col.align, no_wrap=col.align != "left", width=fixed)
     for i, row in enumerate(table.rows):
         style = None if plain or i not in table.highlight else "bold yellow"
         cells = [_text(v) for v in row]
