@@ -186,6 +186,25 @@ def test_a_mobile_member_is_on_leave_not_absent_nor_flagged(tmp_path, monkeypatc
     assert song["absences"] == 0 and song["flags"] == []
 
 
+def test_a_roster_holds_from_the_day_its_title_gives_when_no_as_of_is(tmp_path, monkeypatch):
+    """helper-31 #5: 花名册（6月更新） says 填报时间：2026年6月1日 above its table; imported without
+    --as-of it held from the day of the import, so a leave it ended in June still ran on."""
+    ws = tmp_path / "sample"
+    shutil.copytree(SAMPLE, ws)
+    monkeypatch.chdir(ws)
+    result = invoke("roster", "import", "roster.xlsx")  # its line 2: 填报日期：2017年1月5日
+    assert result.exit_code == 0
+    assert "从表中读到：“填报日期：2017年1月5日” → 这份花名册从 2017-01-05 起适用（不对请加 --as-of 日期）" in result.stderr
+    assert ledger_rows(ws, "SELECT effective_date FROM imports WHERE kind = 'roster'") == [("2017-01-05",)]
+    from openpyxl import load_workbook
+
+    book = load_workbook(ws / "roster.xlsx")
+    book.active["L2"] = None  # no date in the file: today, said
+    book.save(ws / "花名册（无日期）.xlsx")
+    undated = invoke("roster", "import", "花名册（无日期）.xlsx")
+    assert "表中没有写填报日期，这份花名册从今天" in undated.stderr
+
+
 def test_a_roster_imported_after_the_sheets_changes_the_rows_of_the_days_it_holds_for(sample):
     """The same 备注 in a roster imported after the year's files (--as-of 2017-02-01): the
     March and May rows are derived again; January's, under the earlier roster, are not."""
@@ -198,7 +217,8 @@ def test_a_roster_imported_after_the_sheets_changes_the_rows_of_the_days_it_hold
     book.save(sample / "花名册（2月更新）.xlsx")
     result = invoke("roster", "import", "花名册（2月更新）.xlsx", "--as-of", "2017-02-01")
     assert result.exit_code == 0, result.output
-    assert "次活动按这份花名册重新核算了出勤（2017-02-01 起）" in result.stderr
+    assert "次活动按这份花名册重新核算了出勤（2017-02-01 起）：2 人次有变" in result.stderr
+    assert "  宋佳 2017-03-08 缺席→请假" in result.stderr and "  宋佳 2017-05-11 缺席→请假" in result.stderr
     rows = {r["date"]: r for r in json.loads(invoke("attend", "list", "--year", "2017", "-f", "json").stdout)
             if r["name"] == "宋佳"}
     assert [rows[d]["status"] for d in ("2017-01-11", "2017-03-08", "2017-04-12", "2017-05-11")] == \

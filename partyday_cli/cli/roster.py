@@ -55,9 +55,10 @@ def import_roster(
     from partyday_cli.store.roster import save_roster
 
     ws = require_workspace(ctx, workspace)
-    effective = parse_day(as_of, "--as-of") if as_of else date.today()
+    given = parse_day(as_of, "--as-of") if as_of else None
     data = read_bytes(file, "花名册文件")
-    read = read_roster(file, as_of=effective)
+    read = read_roster(file, as_of=given)
+    effective = given or read.stated or date.today()
     members, branch_problems = assign_branches(read.members, [b.name for b in ws.branches], read.readings)
     problems = list(read.problems) + [
         Problem(msg, file=file.name, row=m.source_row) for m, msg in branch_problems]
@@ -66,6 +67,10 @@ def import_roster(
                         problems=problems)
     if not members:
         raise UserError(f"花名册 {file.name} 里没有读到任何党员。请检查是否有“姓名”列和名单")
+    if given is None and read.stated is not None:
+        info(f"从表中读到：“{read.stated_text}” → 这份花名册从 {effective.isoformat()} 起适用（不对请加 --as-of 日期）")
+    elif given is None:
+        info(f"表中没有写填报日期，这份花名册从今天 {effective.isoformat()} 起适用（不对请加 --as-of 日期）")
     for line in read.readings:
         info(f"从表中读到：{line}")
     if read.ignored_columns:
@@ -97,7 +102,13 @@ def import_roster(
     info(f"已导入花名册 {file.name}：共 {len(members)} 人；{result.summary()}")
     _changes(result)
     if result.rederived:
-        info(f"已有签到的 {result.rederived} 次活动按这份花名册重新核算了出勤（{effective.isoformat()} 起）")
+        moved = result.rederived_rows
+        info(f"已有签到的 {result.rederived} 次活动按这份花名册重新核算了出勤（{effective.isoformat()} 起）："
+             + (f"{len(moved)} 人次有变" if moved else "结果没有变化"))
+        for line in moved[:30]:
+            info(f"  {line}")
+        if len(moved) > 30:
+            info(f"  ……等共 {len(moved)} 处")
     info(f"原文件已存档：{archived.relative_to(ws.root)}")
 
 

@@ -102,6 +102,10 @@ class RosterRead:
     readings: list[str] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)  # header texts of columns not read
     warnings: list[str] = field(default_factory=list)  # what the import must say (dues cannot be set, …)
+    # the day the file says it holds from (填报日期：2017年1月5日, above the table or in its footer),
+    # and those words: `roster import` takes it when no --as-of is given
+    stated: date | None = None
+    stated_text: str = ""
 
 
 def read_roster(path: Path, *, as_of: date | None = None) -> RosterRead:
@@ -110,13 +114,14 @@ def read_roster(path: Path, *, as_of: date | None = None) -> RosterRead:
     `as_of`: the day the roster holds from (`roster import --as-of`; default today): a
     备注 date without its year (长期病假（4月起）) is of that year."""
     path = Path(path)
-    as_of = as_of or date.today()
     result = RosterRead()
     sheets = read_grid(path)
     found = _roster_sheets(sheets)
     if not found:
         result.problems.append(_no_name_column(path.name, sheets))
         return result
+    result.stated, result.stated_text = _stated_date(found)
+    as_of = as_of or result.stated or date.today()
     seen: dict[str, tuple[str, int, str]] = {}
     for sheet, rows, header in found:
         for text in _ignored_columns(rows, header):
@@ -250,6 +255,27 @@ def _with_qualified_headers(rows: list[list[object]]) -> list[list[object]]:
 
 
 _SYNONYMS = {**ROSTER_COLUMNS, COMBINED_INCOME: (_COMBINED_LABEL,)}
+
+
+_STATED = re.compile(r"(?:填报|填表|制表|统计|更新|截至|截止)(?:日期|时间)?[:：]?\s*(?:至|到)?\s*"
+                     r"((\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*日?)")
+
+
+def _stated_date(found: list[tuple[Sheet, list[list[object]], HeaderMatch]]) -> tuple[date | None, str]:
+    """The one date the roster's title or footer lines give it (填报日期：2017年1月5日,
+    截至2026年6月1日), with its words; (None, '') where none, or two that differ."""
+    seen: dict[date, str] = {}
+    for _, rows, header in found:
+        lines = rows[: header.top_row - 1] + rows[-3:]
+        for row in lines:
+            for cell in row:
+                typed = cell_text(cell)
+                for m in _STATED.finditer(typed) if _STATED.search(typed) else _STATED.finditer(_folded(typed)):
+                    try:
+                        seen.setdefault(date(int(m[2]), int(m[3]), int(m[4])), m[0])
+                    except ValueError:
+                        continue
+    return next(iter(seen.items())) if len(seen) == 1 else (None, "")
 
 
 def _roster_sheets(sheets: list[Sheet]) -> list[tuple[Sheet, list[list[object]], HeaderMatch]]:

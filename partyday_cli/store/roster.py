@@ -62,6 +62,7 @@ class RosterSaveResult:
     removed_names: tuple[str, ...] = ()
     changes: tuple[str, ...] = ()  # per member changed, what: 王芳：党小组 第二党小组→第一党小组
     rederived: int = 0  # activities whose attendance rows were derived again (`_rederive_in_force`)
+    rederived_rows: tuple[str, ...] = ()  # each row that changed: 刘洋 2026-09-09 请假→缺席
 
     def summary(self) -> str:
         if self.already_imported:
@@ -111,8 +112,8 @@ def save_roster(
         gone = [(mid, m) for mid, m in before.items() if mid not in listed]
         _insert_versions(conn, import_id, gone, present=0)
         conn.execute("UPDATE imports SET summary = ? WHERE id = ?", (result.summary(), import_id))
-        result = replace(result, rederived=_rederive_in_force(ledger, import_id, effective_date,
-                                                              _branches_changed(before, ids, members)))
+        count, moved = _rederive_in_force(ledger, import_id, effective_date, _branches_changed(before, ids, members))
+        result = replace(result, rederived=count, rederived_rows=tuple(moved))
     return result
 
 
@@ -137,16 +138,17 @@ def _branches_changed(before: dict[int, Member], ids: list[int], members: list[M
     return out
 
 
-def _rederive_in_force(ledger: Ledger, import_id: int, effective_date: date, branches: set[str]) -> int:
+def _rederive_in_force(ledger: Ledger, import_id: int, effective_date: date,
+                       branches: set[str]) -> tuple[int, list[str]]:
     """The attendance rows of the activities the new roster is now in force for (from its
     day to the next roster's; before every roster too, when it is the first), of
     `branches`, derived again from their evidence: a roster imported after the sign-in
     files (a 备注 now saying 2026年3月至9月因公出国) changes them as if it had come first.
-    How many activities were."""
+    How many activities were, and each row that changed (刘洋 2026-09-09 请假→缺席)."""
     from partyday_cli.store.attendance import rederive
 
     if not branches:
-        return 0
+        return 0, []
     conn = ledger.conn
     later = conn.execute("SELECT min(effective_date) FROM imports WHERE kind = 'roster' AND effective_date > ?",
                          (effective_date.isoformat(),)).fetchone()[0]
@@ -158,9 +160,22 @@ def _rederive_in_force(ledger: Ledger, import_id: int, effective_date: date, bra
         f"SELECT id, date, branch FROM activities a WHERE date >= ? AND date < ? AND branch IN ({marks})"
         " AND EXISTS (SELECT 1 FROM attendance_marks k WHERE k.activity_id = a.id) ORDER BY date, id",
         (start, later or date.max.isoformat(), *sorted(branches))).fetchall()
+    moved = []
+
+    def rows_of(activity_id: int) -> dict[int, str]:
+        return dict(conn.execute("SELECT member_id, status FROM attendance WHERE activity_id = ?", (activity_id,)))
+
+    def name(mid: int) -> str:
+        return str(conn.execute("SELECT name FROM members WHERE id = ?", (mid,)).fetchone()[0])
+
     for activity_id, day, branch in rows:
+        was = rows_of(activity_id)
         rederive(ledger, activity_id, date.fromisoformat(day), branch)
-    return len(rows)
+        now = rows_of(activity_id)
+        moved += [f"{name(mid)} {day} {was.get(mid) or '（无）'}→{status}"
+                  for mid, status in sorted(now.items()) if was.get(mid) != status]
+        moved += [f"{name(mid)} {day} {status}→（不计）" for mid, status in sorted(was.items()) if mid not in now]
+    return len(rows), moved
 
 
 def members_on(ledger: Ledger, day: date, branch: str | None = None) -> list[Member]:
