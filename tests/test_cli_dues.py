@@ -9,6 +9,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from partyday_cli.cli.main import app
@@ -246,6 +247,12 @@ def test_a_report_as_of_a_day_leaves_out_what_was_paid_after_it(sample, tmp_path
     later = json.loads(invoke("dues", "report", "--year", "2017", "--as-of", "2017-05-01", "-f", "json").stdout)
     li = next(m for m in later["members"] if m["name"] == "李建国")
     assert li["arrears_months"] == [] and li["paid"] == "372.00"
+    # the printed 台账: the amount in its month's cell, when it was paid in 备注 ('93.00（4月补交）'
+    # in the cell shrank to an unreadable font; helper-31 #10)
+    printed = tmp_path / "台账（输出）.xlsx"
+    assert invoke("dues", "report", "--year", "2017", "--as-of", "2017-05-01", "-o", str(printed)).exit_code == 0
+    row = next(r for r in load_workbook(printed).active.iter_rows(values_only=True) if "李建国" in r)
+    assert [row[5], row[6], row[7]] == [93, 93, 93] and "1月—3月于4月补交" in row[-1]
 
 
 def test_the_month_of_a_transfer_given_by_month_is_the_branchs_when_its_taizhang_has_it_paid(sample, tmp_path):

@@ -318,16 +318,36 @@ def cell_value(md):  # type: ignore[no-untyped-def]
     return md.paid
 
 
-def _cells(result, year: int, last: int, reached: int, *, short: bool = False) -> list[object]:  # type: ignore[no-untyped-def]
+def _late_note(result) -> list[str]:  # type: ignore[no-untyped-def]
+    """'3月—9月于10月补交': the 补交 months by the month they were paid, for a 台账's 备注."""
+    from partyday_cli.core.dues import LATE, months_list_zh
+
+    paid: dict[str, list[str]] = {}
+    for md in result.months:
+        if md.status == LATE and md.paid_on is not None:
+            when = f"{md.paid_on.month}月" if md.paid_on.year == int(md.month[:4]) \
+                else f"{md.paid_on.year}年{md.paid_on.month}月"
+            paid.setdefault(when, []).append(md.month)
+    return [f"{months_list_zh(months)[5:]}于{when}补交" for when, months in paid.items()]
+
+
+def _cells(result, year: int, last: int, reached: int, *, short: bool = False,  # type: ignore[no-untyped-def]
+           late_apart: bool = False) -> list[object]:
     """Months 1…last; a month up to `reached` the member did not belong to the branch is '—'.
     `short`: for the screen, each month one mark (`SCREEN_KEY`), an amount only where it
-    is not the month's due (19.00 of 38.00), so twelve months fit beside the names."""
+    is not the month's due (19.00 of 38.00), so twelve months fit beside the names.
+    `late_apart`: a 补交 month is its amount (a printed 台账 says when in its 备注, `_late_note`:
+    '147.00（10月补交）' shrank to an unreadable font in its cell)."""
+    from partyday_cli.core.dues import LATE
+
     by_month = {md.month: md for md in result.months}
     cells: list[object] = []
     for m in range(1, last + 1):
         md = by_month.get(f"{year:04d}-{m:02d}")
         if md is None:
             cells.append("—" if m <= reached else "")
+        elif late_apart and md.status == LATE:
+            cells.append(md.paid)
         else:
             cells.append(_mark(md) if short else cell_value(md))
     return cells
@@ -447,9 +467,10 @@ def ledger_context(org: str, branch: str, results, year: int, as_of: date) -> di
         members.append({
             "index": i, "name": r.name, "group": r.group, "category": s.category,
             "base": s.base, "rate": "" if s.missing else rate_text(s.rate),
-            "monthly": s.monthly, "cells": _cells(r, year, 12, reached), "paid": r.paid_total,
+            "monthly": s.monthly, "cells": _cells(r, year, 12, reached, late_apart=True), "paid": r.paid_total,
             "owed": r.owed_total or None,
-            "note": "；".join(x for x in r.labels if x != "欠交"),  # the 欠交 column says it
+            # the 欠交 column says 欠交; when each late month was paid, here, not in its cell
+            "note": "；".join([*_late_note(r), *(x for x in r.labels if x not in ("欠交", "补交"))]),
         })
     totals = [sum((md.paid for r in results for md in r.months if md.month == f"{year:04d}-{m:02d}"),
                   _zero()) for m in range(1, 13)]
