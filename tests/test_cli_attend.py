@@ -226,6 +226,16 @@ def test_a_roster_imported_after_the_sheets_changes_the_rows_of_the_days_it_hold
     assert by_status(sample, "2017-05-11")["缺席"] == {"韩梅"}  # the others as they were
 
 
+def test_roster_list_shows_a_member_transferred_out_in_the_month_as_the_sign_ins_count_him(sample):
+    """helper-31 #9: 赵磊 “2017年6月转出” — a June sign-in counts him where present, but
+    `roster list --date 2017-06-10` left him out."""
+    listed = invoke("roster", "list", "--date", "2017-06-10")
+    assert listed.exit_code == 0
+    assert "2017年6月转出（只写了月份：本月签到了的仍计入应到）" in next(x for x in listed.stdout.splitlines() if "赵磊" in x)
+    assert "共 30 人；应参加组织生活 28 人（另有本月转出 1 人，签到了的计入）" in listed.stdout
+    assert "赵磊" not in invoke("roster", "list", "--date", "2017-07-03").stdout
+
+
 def test_replace_supersedes_and_merge_is_the_default(sample):
     invoke("attend", "import", "签到/2017-04 四月签到表.xlsx")
     assert "阿依古丽·买买提" in by_status(sample, "2017-04-12")["缺席"]

@@ -175,6 +175,9 @@ def list_roster(
         return value if show_private or not value else mask(value)
 
     def state(m) -> str:  # type: ignore[no-untyped-def]
+        if m.only_if_present_on(day):
+            out = m.transferred_out
+            return f"{out.year}年{out.month}月转出（只写了月份：本月签到了的仍计入应到）"
         if m.is_exempt_on(day):
             return f"免参加（{m.exempt_reason}）" if m.exempt_reason else "免参加"
         if m.leave_on(day) is not None:
@@ -193,7 +196,7 @@ def list_roster(
         return
     from partyday_cli.render.table import Column, Table
 
-    table = Table(title=f"{ws.org_name or ''}党员名单（{day.isoformat()}）".lstrip(), marked="免参加组织生活或请假",
+    table = Table(title=f"{ws.org_name or ''}党员名单（{day.isoformat()}）".lstrip(), marked="免参加、请假或本月转出",
                   sheet_name="党员名单", columns=[
                       Column("序号", 6, "center"), Column("姓名", 12), Column("所在支部", 14),
                       Column("党小组", 10), Column("党员类别", 8, "center"),
@@ -203,8 +206,10 @@ def list_roster(
         table.add([i, m.name, m.branch, m.group, status, m.category,
                    m.joined.isoformat() if m.joined else "", private(m.phone, mask_phone),
                    private(m.id_number, mask_id), state(m)], highlight=bool(state(m)))
+    leaving = sum(1 for m, _ in rows if m.only_if_present_on(day))
     table.notes.append(f"共 {len(rows)} 人；应参加组织生活 "
-                       f"{sum(1 for m, _ in rows if not m.is_exempt_on(day))} 人")
+                       f"{sum(1 for m, _ in rows if m.is_expected_on(day))} 人"
+                       + (f"（另有本月转出 {leaving} 人，签到了的计入）" if leaving else ""))
     emit_table(table, fmt, output)
 
 

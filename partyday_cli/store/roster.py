@@ -252,8 +252,11 @@ def members_noted(ledger: Ledger, day: date, word: str) -> list[tuple[int, Membe
 
 
 def roster_as_of(ledger: Ledger, day: date) -> list[tuple[Member, str]]:
-    """Every member on `day` with their status that day: '正式' or '预备'."""
-    return [(m, m.status_on(day)) for m in members_on(ledger, day)]
+    """Every member on `day` with their status that day: '正式' or '预备'; a member whose
+    transfer out the roster gives by month only is still listed in that month (as the
+    sign-ins count them where present), their status from the day before it."""
+    return [(m, m.status_on(day) or m.status_on(day - timedelta(days=1)) or m.party_status)
+            for _, m in members_on_with_ids(ledger, day, if_present=True)]
 
 
 def all_members(ledger: Ledger) -> list[Member]:
