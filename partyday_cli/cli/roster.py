@@ -190,7 +190,8 @@ def list_roster(
             "name": m.name, "branch": m.branch, "group": m.group, "status": status,
             "category": m.category, "joined": m.joined.isoformat() if m.joined else None,
             "full_member_date": m.full_member_date.isoformat() if m.full_member_date else None,
-            "exempt": m.is_exempt_on(day), "on_leave": m.leave_on(day), "phone": private(m.phone, mask_phone),
+            "exempt": m.is_exempt_on(day), "on_leave": m.leave_on(day), "expected": m.is_expected_on(day),
+            "leaving_this_month": m.only_if_present_on(day), "phone": private(m.phone, mask_phone),
             "id_number": private(m.id_number, mask_id), "note": m.note,
         } for m, status in rows], output)
         return

@@ -445,11 +445,29 @@ def _add_chart(ws: Any, sheet: Sheet, header: int) -> None:
     chart.legend.position = "b"
     chart.width = 16
     anchor = header + len(table.rows) + len(table.notes) + 3
-    if not _room_for(ws, anchor, chart.height, sum(column_widths(table))):
-        from openpyxl.worksheet.pagebreak import Break
+    # a members' chart under a long table: LibreOffice put it on a page of its own more often
+    # than `_room_for` foresaw, under the repeated header row — it gets its own sheet
+    if (sheet.chart != "members" or len(table.rows) <= 12) and \
+            _room_for(ws, anchor, chart.height, sum(column_widths(table))):
+        ws.add_chart(chart, f"A{anchor}")
+        return
+    # no room under the table on its last page: the chart on a sheet of its own, printed on
+    # a page of its own — on a page of the table's sheet it came under a repeated header row
+    # with no data (the sheet's print titles)
+    from openpyxl.styles import Font
 
-        ws.row_breaks.append(Break(id=anchor - 1))  # the chart starts a page rather than straddle two
-    ws.add_chart(chart, f"A{anchor}")
+    book = ws.parent
+    own = book.create_sheet(f"{ws.title}图"[:31], book.index(ws) + 1)
+    heading = own.cell(row=1, column=1, value=f"{table.title}（图）")
+    heading.font = Font(name=SONG, size=14, bold=True)
+    if sheet.chart == "members":  # a page to itself: tall enough for every name to be read
+        chart.height, chart.width = max(chart.height, min(0.6 * len(table.rows) + 3, 24.0)), 18
+    own.add_chart(chart, "A3")
+    own.page_setup.paperSize = own.PAPERSIZE_A4
+    own.page_setup.orientation = "portrait"
+    own.page_setup.fitToWidth = own.page_setup.fitToHeight = 1
+    own.sheet_properties.pageSetUpPr.fitToPage = True
+    own.print_options.horizontalCentered = True
 
 
 def _font_size(hundredths: int) -> Any:
