@@ -33,6 +33,8 @@ def attendance_table(records: list[dict[str, Any]], title: str):  # type: ignore
 
     table = Table(title=title, sheet_name="出勤", marked="缺席或请假", columns=[Column(*c) for c in COLUMNS])
     for r in records:
-        table.add([r["date"], r["branch"], r["label"], r["status"], r["reason"], r["source"]],
+        # 缺席 with no file of its own: not on the lists of who came (said, not left blank)
+        source = r["source"] or ("签到名单中没有" if r["status"] == "缺席" else "")
+        table.add([r["date"], r["branch"], r["label"], r["status"], r["reason"], source],
                   highlight=r["status"] in ("缺席", "请假"))
     return table

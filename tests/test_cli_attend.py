@@ -234,6 +234,11 @@ def test_roster_list_shows_a_member_transferred_out_in_the_month_as_the_sign_ins
     assert "2017年6月转出（只写了月份：本月签到了的仍计入应到）" in next(x for x in listed.stdout.splitlines() if "赵磊" in x)
     assert "共 30 人；应参加组织生活 28 人（另有本月转出 1 人，签到了的计入）" in listed.stdout
     assert "赵磊" not in invoke("roster", "list", "--date", "2017-07-03").stdout
+    assert "机关第一党支部党员名单（2017-06-10）" in listed.stdout  # the 支部's list, by the 支部's name
+    # a 缺席 of a list of who came says so in 依据 (it was blank)
+    assert invoke("attend", "import", "签到/2017-05 企业微信签到.xlsx").exit_code == 0
+    han = next(x for x in invoke("attend", "list", "--date", "2017-05-11").stdout.splitlines() if "韩梅" in x)
+    assert "缺席" in han and "签到名单中没有" in han
 
 
 def test_replace_supersedes_and_merge_is_the_default(sample):

@@ -197,7 +197,9 @@ def list_roster(
         return
     from partyday_cli.render.table import Column, Table
 
-    table = Table(title=f"{ws.org_name or ''}党员名单（{day.isoformat()}）".lstrip(), marked="免参加、请假或本月转出",
+    # a 支部's own list is titled by the 支部 (a 党委's, by the 党委)
+    whose = branch or (ws.branches[0].name if len(ws.branches) == 1 else ws.org_name or "")
+    table = Table(title=f"{whose}党员名单（{day.isoformat()}）", marked="免参加、请假或本月转出",
                   sheet_name="党员名单", columns=[
                       Column("序号", 6, "center"), Column("姓名", 12), Column("所在支部", 14),
                       Column("党小组", 10), Column("党员类别", 8, "center"),
