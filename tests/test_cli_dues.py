@@ -318,6 +318,19 @@ def test_an_updated_taizhang_says_what_it_changes(sample, tmp_path):
     assert "与之前导入的台账相比" not in again.output and "已导入过" in again.output
 
 
+def test_a_year_paid_at_once_is_read_with_its_words(sample, tmp_path):
+    """helper-29 #4: “2.40（全年）” in January — a 农民/学生 member paying the year at once — was
+    refused as unreadable; it is the year's dues paid ahead (预交), as any amount over the month's."""
+    path = write_ledger(tmp_path / "台账.xlsx", [["杨建军", "", "", "", "12.00（全年）"], ["刘洋", "", "", "", "2.40(全年一次交清)"],
+                                                ["马丽", "", "", "", "预交2.40"]])
+    result = invoke("dues", "import", str(path))
+    assert result.exit_code == 0, result.output
+    report = json.loads(invoke("dues", "report", "--year", "2017", "--as-of", "2017-12-31", "-f", "json").stdout)
+    for m in (m for m in report["members"] if m["name"] in ("杨建军", "刘洋", "马丽")):
+        assert m["owed"] == "0.00" and {x["status"] for x in m["months"]} == {"已交"}, m
+        assert any("计为预交2017年2月—12月党费" in f for f in m["flags"])
+
+
 def test_a_corrected_taizhang_with_a_cell_emptied_takes_the_payment_back(sample, tmp_path):
     """张伟's March was typed into 李建国's row by mistake; the 组织委员 empties the cell and
     imports the corrected 台账: March is 未交 again and the import says so (the earlier

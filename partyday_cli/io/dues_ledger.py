@@ -377,6 +377,7 @@ def _amount_cell(text: str, word: str, key: str, letter: str) -> DuesCell:
     if late:
         paid_on, rest = _late_date(rest, key)
         rest = _COVERED.sub(" ", rest)  # 138（6月补交4-6月）: the months it pays for, credited by the rules
+    rest = _AHEAD.sub(" ", rest)  # 2.40（全年）: paid for months ahead, credited by the rules
     rest = re.sub(r"[()（）\[\]【】,，;；]", " ", rest).strip()
     if not rest:
         if not late:
@@ -392,6 +393,8 @@ def _amount_cell(text: str, word: str, key: str, letter: str) -> DuesCell:
     return DuesCell(text, letter, True, amount, paid_on, late)
 
 
+_AHEAD = re.compile(r"(?:一次性?(?:交清|交纳|缴清)?)?(?:预交|预缴)?(?:全年|全年度|1\s*[-—–~～至到]\s*12\s*月)(?:党费)?"
+                    r"(?:一次性?(?:交清|交纳|缴清))?|预交|预缴")
 _COVERED = re.compile(r"\d{1,2}\s*(?:月份?)?\s*[-—–~～至到、]\s*\d{1,2}\s*月份?(?:党费)?")
 
 
