@@ -23,7 +23,7 @@ def run_checks(ws, *, today: date) -> list[tuple[bool | None | str, str]]:  # ty
     ledger_lines, imported = _ledger(ws)
     results.append(_roster(ws, imported))
     results.extend(ledger_lines)
-    results.extend(_holidays(ws, today.year))
+    results.extend(_holidays(ws, today.year, today.month))
     from partyday_cli.plan_status import stale_plan_lines
 
     # a provisional plan the imported notice has overtaken: to be planned again (an unreadable
@@ -212,11 +212,13 @@ def new_ledger(ws) -> str:  # type: ignore[no-untyped-def]
     return f"已新建空账本 {path}" + (f"；原账本另存为 backups/{kept.name}" if kept else "")
 
 
-def _holidays(ws, year: int) -> list[tuple[bool, str]]:  # type: ignore[no-untyped-def]
+def _holidays(ws, year: int, month: int = 12) -> list[tuple[bool, str]]:  # type: ignore[no-untyped-def]
+    """This year's holiday data, and from October (when the 书记 draws up next year's plan,
+    and the State Council's notice comes out) next year's."""
     from partyday_cli.io.holidays import arrangement_for, holiday_dirs
 
     out = []
-    for y in (year, year + 1):
+    for y in (year, year + 1) if month >= 10 else (year,):
         try:
             arr = arrangement_for(y, holiday_dirs(ws.root), allow_provisional=False)
             out.append((True, f"{y} 年节假日数据：{arr.note or arr.source}"))
