@@ -216,6 +216,10 @@ def test_quarterly_dues_by_hand(story):
     shown = invoke("report", "quarterly", "--year", "2017", "--quarter", "2").stdout
     assert "本期应交 8487.30 元，已交 8135.30 元；截至期末累计欠交 3 人，共 586.00 元" in shown
     assert "累计欠交是全年到期末未交月份的合计：含本期以前未交的月份" in shown
+    # 刘洋 made 6/14 up (补学): listed with it, not among the quiet ones (helper-30 #12)
+    liu = next(line for line in shown.splitlines() if "刘洋" in line and "|" in line)
+    head = next(line for line in shown.splitlines() if "本期补学" in line)
+    assert liu.split("|")[head.split("|").index(next(c for c in head.split("|") if "本期补学" in c))].strip() == "1"
 
 
 def test_quarterly_themes_and_kinds(story):

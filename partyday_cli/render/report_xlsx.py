@@ -165,25 +165,26 @@ def members_table(report: Report, *, screen: bool, show_private: bool) -> Table:
     cols = [Column("姓名", 14)] + ([Column("支部", 16)] if multi else []) + [
         Column("党小组", 12), Column("联系电话", 14), Column("本期应到", 6, "right"),
         Column("本期实到", 6, "right"), Column("本期请假", 6, "right"), Column("本期缺席", 6, "right"),
-        Column("全年无故缺席", 8, "right"), Column("提醒", 24 if screen else 60)]
+        Column("本期补学", 6, "right"), Column("全年无故缺席", 8, "right"), Column("提醒", 24 if screen else 60)]
     table = Table(title=f"{report.period.label}党员参加活动情况", columns=cols, sheet_name="党员情况",
                   marked="有提醒")
     quiet = 0
     for m in report.members:
         t = m.tally
-        if (screen or multi) and not m.flags and not t.period_absent and not t.period_excused:
+        if (screen or multi) and not m.flags and not t.period_absent and not t.period_excused \
+                and not t.period_makeup:  # a 补学 is shown: who made an activity up is the 书记's to see
             quiet += 1
             continue
         table.add([m.label, *([m.info.branch] if multi else []), m.info.group,
                    _mask_phone(m.info.phone, show_private), t.period_expected, t.period_present,
-                   t.period_excused, t.period_absent, t.absent, _flags_text(m, short=screen)],
+                   t.period_excused, t.period_absent, t.period_makeup, t.absent, _flags_text(m, short=screen)],
                   highlight=bool(m.flags))
         if screen and not multi:
             table.notes += [f"{m.label}：{f.text}" for f in m.flags]
     if screen and multi and any(m.flags for m in report.members):
         table.notes.append("各条提醒的依据和日期见 --format xlsx（党员情况表）或 json")
     if quiet:
-        table.notes.append(f"其余 {quiet} 名党员本期无请假、无缺席、无提醒，未列出")
+        table.notes.append(f"其余 {quiet} 名党员本期无请假、无缺席、无补学、无提醒，未列出")
     return table
 
 
