@@ -244,7 +244,7 @@ def big_workspace(tmp_path: Path, members: int) -> Path:
     return ws
 
 
-@pytest.mark.parametrize(("members", "pages"), [(60, 1), (110, None)])
+@pytest.mark.parametrize(("members", "pages"), [(12, 1), (60, 2), (110, None)])
 def test_signsheet_prints_on_a4(tmp_path, monkeypatch, members, pages):
     ws = big_workspace(tmp_path, members)
     monkeypatch.chdir(ws)
@@ -262,6 +262,13 @@ def test_signsheet_prints_on_a4(tmp_path, monkeypatch, members, pages):
         assert len(sizes) <= 2
     text = pdf_text(pdf)
     assert f"应到 {members} 人" in text
+    # rows high enough to sign in (helpers 29/30/33: shrunk to one page, 60 rows were 5 mm):
+    # 8 mm at least, more where the page has room; a longer list runs on, its header repeated
+    book = load_workbook(sheet).active
+    rows = [book.row_dimensions[r].height for r in range(5, 5 + min(members, 55))]
+    assert min(rows) >= 23 and (members > 20 or min(rows) >= 30)
+    if len(sizes) > 1:  # the header on every page (twice on a page of two halves)
+        assert text.count("本人签名") == len(sizes) * (1 if pages is not None else 2)
 
 
 def test_plan_and_record_open_in_libreoffice(sample):

@@ -654,6 +654,34 @@ def _fill_loop(workbook, sheet, loop: _LoopRow, base: dict) -> None:
             cell = sheet.cell(loop.row + offset, col)
             if not isinstance(cell, MergedCell):
                 _write(cell, value)
+    _room_to_sign(sheet, loop.row, len(rows))
+
+
+# A row someone signs in by hand: at least 8 mm (23 pt), at most 12 mm (34 pt) where the page has room
+_SIGN_MIN, _SIGN_MAX = 23.0, 34.0
+_SIGN_WORDS = ("签名", "签字", "签到")
+
+
+def _room_to_sign(sheet, row: int, count: int) -> None:  # type: ignore[no-untyped-def]
+    """The rows of a 签到表 (a loop whose header, the row above, has a 签名/签字 column) high
+    enough to sign in: shrunk to fit one page, 60 members' rows were 5 mm; a few members'
+    filled a third of the page. They share the page's room between 8 and 12 mm each, and a
+    list too long for 8 mm rows runs on to more pages, the header repeated (where the
+    template fits the sheet to one page tall, it then fits the width only)."""
+    if count < 1 or row < 2 or not any(isinstance(c.value, str) and any(w in c.value for w in _SIGN_WORDS)
+                                       for c in sheet[row - 1]):
+        return
+    dims = sheet.row_dimensions
+    default_h = sheet.sheet_format.defaultRowHeight or 15
+    landscape = sheet.page_setup.orientation == "landscape"
+    page_h = (_A4[0] if landscape else _A4[1]) - 2 * 72  # the default top and bottom margins
+    others = sum(dims[r].height or default_h for r in range(1, sheet.max_row + 1) if not row <= r < row + count)
+    height = max(_SIGN_MIN, min(_SIGN_MAX, (page_h - others - 10) / count))
+    for r in range(row, row + count):
+        if (dims[r].height or default_h) < height:
+            dims[r].height = round(height, 1)
+    if others + height * count > page_h and sheet.page_setup.fitToHeight == 1:
+        sheet.page_setup.fitToHeight = 0  # more pages, not rows too small to sign in
 
 
 def _write(cell, value: object) -> None:
