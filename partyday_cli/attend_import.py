@@ -477,6 +477,11 @@ class _Importer:
             if (copy := loaded.pending.copy()) is not None:  # not saved: its copy is not kept
                 copy.discard()
             return _Prepared(path, loaded.sha, result)
+        except BaseException:  # Ctrl-C while reading it: neither the read-ahead nor the prepared hold it
+            with contextlib.suppress(Exception):
+                if (copy := loaded.pending.copy()) is not None:
+                    copy.discard()
+            raise
 
     def _read(self, loaded: _Loaded, result: FileResult) -> _Prepared:
         from partyday_cli.store.activities import Activity, activity_on
@@ -684,11 +689,10 @@ class _Importer:
 
     def _settle_copy(self, ready: _Prepared) -> None:
         """A copy written for a file its turn did not save (its bytes turned out to be in
-        the ledger, or it failed): put in place all the same, as an imported file's would
-        be; a failure here is nobody's concern."""
+        the ledger, or it failed): discarded — the archive keeps the files imported."""
         if ready.copy is not None:
-            with contextlib.suppress(Exception):
-                self._archived(ready)
+            ready.copy.discard()
+            ready.copy = None
 
     def _known(self, ready: _Prepared) -> None:
         """A file whose bytes are in the ledger: unchanged; with --replace, it alone is put

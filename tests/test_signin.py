@@ -141,6 +141,11 @@ def test_a_status_column_marked_in_most_rows_is_the_sign_column(tmp_path, column
                                                         enumerate(("王建国", "李明", "张丽华", "刘洋"), start=1)]
     path.write_bytes("\r\n".join(lines).encode("gbk"))
     assert [r.status for r in read_signin(path).rows] == ["出席", "请假", "出席", "出席"]
+    # nor one kept for 迟到/早退 (the review: half of its rows say 迟到 or 早退, none says 到)
+    lines = ["签到表（2026年4月15日）", "序号,姓名,出勤情况"] + [f"{k},{n},{w}" for k, (n, w) in enumerate(
+        (("王建国", "迟到"), ("李明", ""), ("张丽华", "早退"), ("刘洋", "")), start=1)]
+    path.write_bytes("\r\n".join(lines).encode("gbk"))
+    assert [r.status for r in read_signin(path).rows] == ["迟到", "出席", "早退", "出席"]
 
 
 def test_tencent_nicknames_joins_and_late_or_early():

@@ -219,12 +219,12 @@ def _read_sheet(header: Header, lookup: Mapping[str, str]) -> _Sheet:
                     written = text(row, block["status"]) or text(filled.get(r, row), block["status"])
                     if not written:
                         out.status_full = False
-                    elif status_from_text(written, out.legend)[0] in ("出席", "迟到", "早退"):
+                    elif status_from_text(written, out.legend) == ("出席", ""):  # 到, √, 出席: a mark, no exception
                         marked[1] += 1
             pending.append((found, sign))
     if not any_status_col:
         out.status_full = False
-    elif not out.sign_column and not out.status_full and marked[1] * 2 >= marked[0]:
+    elif not out.sign_column and not out.status_full and marked[1] * 2 > marked[0]:
         # 签到情况 / 出勤情况 with 到 in most rows and blanks in others: the column is the sheet's
         # sign column — a blank there is someone who did not come, as an empty 签名 cell is
         out.signed = True
