@@ -189,6 +189,9 @@ def import_signins(ws, paths: Sequence[Path], options: ImportOptions = ImportOpt
     if not files:
         raise UserError("没有找到可导入的签到文件（.xlsx、.xls、.csv）")
     start_worker("partyday_cli.io.signin")  # it starts while the ledger opens
+    from partyday_cli.io.archive import sweep_stale_copies
+
+    sweep_stale_copies(ws.root / "archive")
     result = ImportResult([FileResult(p) for p in files])
     with _Interrupts() as interrupts, open_ledger(ws.ledger_path) as ledger:
         importer = _Importer(ws, ledger, options, files, interrupts)
@@ -477,11 +480,7 @@ class _Importer:
             if (copy := loaded.pending.copy()) is not None:  # not saved: its copy is not kept
                 copy.discard()
             return _Prepared(path, loaded.sha, result)
-        except BaseException:  # Ctrl-C while reading it: neither the read-ahead nor the prepared hold it
-            with contextlib.suppress(Exception):
-                if (copy := loaded.pending.copy()) is not None:
-                    copy.discard()
-            raise
+
 
     def _read(self, loaded: _Loaded, result: FileResult) -> _Prepared:
         from partyday_cli.store.activities import Activity, activity_on
@@ -1146,7 +1145,8 @@ class _Importer:
         back = {}  # on leave by the roster, and present on this sheet: believed, and said
         for k in marks:
             m = roster.by_id.get(k.member_id)
-            if m is not None and k.status in PRESENT and m.leave_on(day) is not None:
+            if m is not None and k.status in PRESENT and m.leave_on(day) not in (None, "流动党员"):
+                # (a 流动党员 who joins online is no news)
                 back[k.member_id] = f"{roster.who[k.member_id]}（{m.leave_text()}）"
         if back:
             lines.append(f"{path.name}：{'、'.join(back.values())} 花名册记为请假，本次签到表记为到会，已按到会计；"

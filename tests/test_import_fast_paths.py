@@ -84,6 +84,28 @@ def test_an_archive_copy_in_parts_is_the_copy_archive_file_makes(tmp_path):
     assert archive_file(b"xyz", "b.xlsx", folder).read_bytes() == b"xyz"
 
 
+def test_an_interrupted_imports_temporary_copies_are_swept_when_stale(tmp_path):
+    """Ctrl-C while the worker writes a copy leaves `.…tmp` (the review); the next import
+    removes it once stale, and leaves a fresh one (another import's, in flight) alone."""
+    import os
+    import time
+    from pathlib import Path
+
+    from partyday_cli.io.archive import STALE_SECONDS, sweep_stale_copies, write_copy
+
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    kept = folder / "0123456789abcdef-签到表.xlsx"
+    kept.write_bytes(b"x")
+    old, fresh = write_copy(b"old", "a.xlsx", folder), write_copy(b"new", "b.xlsx", folder)
+    assert old is not None and fresh is not None
+    then = time.time() - STALE_SECONDS - 5
+    os.utime(old._tmp, (then, then))
+    sweep_stale_copies(folder)
+    assert sorted(p.name for p in folder.iterdir()) == sorted([kept.name, Path(fresh._tmp).name])
+    sweep_stale_copies(tmp_path / "nowhere")  # no archive yet: nothing to do
+
+
 def test_suggestions_skip_only_names_that_cannot_score():
     import random
 

@@ -117,3 +117,25 @@ def write_copy(data: bytes, original_name: str, archive_dir: Path | str, *,
                 os.unlink(tmp)
         return None
     return PendingCopy(target, tmp)
+
+
+STALE_SECONDS = 600  # a temporary copy this old is no import's any more
+
+
+def sweep_stale_copies(archive_dir: Path, older_than: float = STALE_SECONDS) -> None:
+    """Remove the temporary copies (`.…tmp`) an interrupted import left in `archive_dir`
+    (Ctrl-C while a file was read, the worker writing its copy): ones older than
+    `older_than` seconds, so another import's copy in flight is left alone (and were it
+    not, that import writes its copy again the plain way)."""
+    import time
+
+    now = time.time()
+    try:
+        entries = list(os.scandir(archive_dir))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith(".") and entry.name.endswith(".tmp"):
+            with contextlib.suppress(OSError):
+                if now - entry.stat().st_mtime > older_than:
+                    os.unlink(entry.path)

@@ -266,7 +266,11 @@ def _stated_date(found: list[tuple[Sheet, list[list[object]], HeaderMatch]]) -> 
     截至2026年6月1日), with its words; (None, '') where none, or two that differ."""
     seen: dict[date, str] = {}
     for _, rows, header in found:
-        lines = rows[: header.top_row - 1] + rows[-3:]
+        name = header.columns["name"]
+        # the lines above the header, and a footer line below the members (no name in it:
+        # a member's 备注 “病假，截至2017年6月30日” is not the roster's date)
+        footer = [r for r in rows[header.row:][-3:] if name >= len(r) or not cell_text(r[name])]
+        lines = rows[: header.top_row - 1] + footer
         for row in lines:
             for cell in row:
                 typed = cell_text(cell)
@@ -521,9 +525,9 @@ class _SheetReader:
             self.problem(rownum, "note", message)
 
 
-# a 备注 that may bear on 应到 when nothing in it was read (`_apply_note` says so): a date,
-# or words of time away
-_MAY_MATTER = re.compile(r"(?<!\d)(?:19|20)\d\d[年./-]|(?<!\d)\d{1,2}月|停止党籍|支教|挂职|借调|调离|援疆|援藏|出差|培训|进修|脱产|离开|外出")
+# a 备注 that may bear on 应到 when nothing in it was read (`_apply_note` says so): words of
+# time away (a date alone is not: 2019年被评为优秀共产党员, 宣传委员（2020年起）)
+_MAY_MATTER = re.compile(r"停止党籍|支教|挂职|借调|调离|援疆|援藏|出差|培训|进修|脱产|离开|外出")
 
 
 def _folded(text: str) -> str:
@@ -542,6 +546,7 @@ class NoteReading:
     changes: dict[str, object] = field(default_factory=dict)
     said: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    month_only_leave: bool = False  # the leave's end is its month's, by default: a later 至… may say otherwise
 
 
 @dataclass(frozen=True)
@@ -578,7 +583,7 @@ def read_note(note: str, *, joined: date | None = None, full_member_date: date |
         kind = next((k for k, pattern in _KINDS if pattern.search(clause)), None)
         if kind == "leave" and not _note_leave(clause, text, reading, as_of or date.today(), before=before):
             kind = None  # 2017年3月至2018年2月出国，经支部同意免参加组织生活: its dates are the exemption's
-        if kind is None and _leave_end(clause, reading):
+        if kind is None and _leave_end(clause, reading, as_of or date.today()):
             continue  # 2026年4月起长期病假，至2026年6月: the leave's end, in a clause of its own
         if kind is None:
             carried = dates
@@ -588,6 +593,7 @@ def read_note(note: str, *, joined: date | None = None, full_member_date: date |
             _note_event(kind, clause, dates or carried, text, note.strip(), reading,
                         joined=joined, full_member_date=full_member_date)
         carried = []
+        before = ""  # 2017年6月转入，长期病假: the leave is not the transfer's clause
     return reading
 
 
@@ -659,26 +665,43 @@ _LEAVE_DATE = re.compile(r"(?<!\d)(?:(?:(\d{4})年)?(\d{1,2})月份?(?:(\d{1,2})
 _NOT_LEAVE = re.compile(r"无故|未请假|没有?请假|不请假|未经批准")
 
 
-def _leave_end(clause: str, reading: NoteReading) -> bool:
+def _leave_end(clause: str, reading: NoteReading, as_of: date) -> bool:
     """A clause that ends the leave just read (…起长期病假，至2026年6月): its end, and True."""
     changes = reading.changes
     start = changes.get("leave_from")
-    if not isinstance(start, date) or changes.get("leave_until") is not None or not re.match(r"[至到止]", clause):
+    if not isinstance(start, date) or (changes.get("leave_until") is not None and not reading.month_only_leave) \
+            or not re.match(r"[至到止]|截至|截止", clause):
         return False
     m = _LEAVE_DATE.search(_month_ranges(clause))
     if m is None:
         return False
     year, month, day = (m[1], m[2], m[3]) if m[2] else (m[4], m[5], m[6])
     try:
-        year = int(year) if year else start.year + (1 if int(month) < start.month else 0)
+        if start == EXEMPT_SINCE_UNKNOWN:  # 病假，截至6月30日: of the roster's year
+            year = int(year) if year else as_of.year
+        else:
+            year = int(year) if year else start.year + (1 if int(month) < start.month else 0)
         until = date(year, int(month), int(day)) if day else _month_end(_NoteDate(date(year, int(month), 1), True, True))
     except ValueError:
         return False
     if until < start:
         return False
     changes["leave_until"] = until
-    reading.said[-1] = reading.said[-1].split("（未写结束日期")[0].replace(f"{start} 起", f"{start} 至 {until} ", 1)
+    reading.month_only_leave = False
+    reading.said[-1] = _leave_said(start, until, str(changes.get("leave_reason") or "请假"), as_of)
     return True
+
+
+def _leave_said(start: date, until: date | None, reason: str, as_of: date) -> str:
+    """What the import says of a leave it read."""
+    if start == EXEMPT_SINCE_UNKNOWN:
+        return (f"请假（{reason}）" + (f"至 {until}" if until else "") + "，未写开始日期：这份花名册适用的各次活动"
+                + ("（到结束日期为止）" if until else "") + "，未签到的都记为请假，不计缺席；如不对，请写明，"
+                f"如“{as_of.year}年4月至6月{reason}”")
+    told = f"{start}" + (f" 至 {until} " if until else " 起") + f"请假（{reason}），其间的活动未签到记为请假，不计缺席"
+    if until is None:
+        told += "（未写结束日期，按一直请假处理；回来后请在备注写明结束月份，如“…至9月”）"
+    return told
 
 
 def _month_ranges(clause: str) -> str:
@@ -718,14 +741,20 @@ def _note_leave(clause: str, text: str, reading: NoteReading, as_of: date, *, be
         if starts:
             year, month, day = starts[0][:3]
             start = date(year or as_of.year, month, day or 1)
+            if year is None and start > as_of and not ends and re.search(r"起|开始|以来", clause):
+                start = date(as_of.year - 1, month, day or 1)  # 长期病假（4月起） on a roster of January: last April
         else:  # as for 免参加: while this roster holds (`EXEMPT_SINCE_UNKNOWN`)
             start = EXEMPT_SINCE_UNKNOWN
         until = None
         if not ends and starts and not starts[0][2] and not re.search(r"起|开始|以来", clause):
-            # 2026年5月病假: that month (with 起, or a day, it runs on until the note says)
+            # 2026年5月病假: that month (with 起, or a day, it runs on until the note says;
+            # a clause of its own may, `_leave_end`)
             until = _month_end(_NoteDate(start, True, True))
+            reading.month_only_leave = True
         if ends:
             year, month, day = ends[0][:3]
+            if start == EXEMPT_SINCE_UNKNOWN:  # 病假至6月: the end is of the roster's year
+                year = year or as_of.year
             year = year or (start.year + (1 if month < start.month else 0))
             until = date(year, month, day) if day else _month_end(_NoteDate(date(year, month, 1), True, True))
     except ValueError:
@@ -739,17 +768,10 @@ def _note_leave(clause: str, text: str, reading: NoteReading, as_of: date, *, be
         changes.update(leave_from=start, leave_until=until, leave_reason=reason)
         since = f"{start} 起" if starts else "（未写起始日期，按这份花名册适用的各次活动）"
         said.append(f"流动党员：{since}" + (f"至 {until} " if until else "") + "未签到的活动记为请假（流动党员），"
-                    "不计缺席，也不作连续缺勤、党章第九条的提醒；请按方案落实专人定期联系（如每月一次）")
+                    "不计无故缺席；请按方案落实专人定期联系（如每月一次）")
         return True
     changes.update(leave_from=start, leave_until=until, leave_reason=reason)
-    if not starts:
-        told = (f"请假（{reason}），未写起止日期：这份花名册适用的各次活动，未签到的都记为请假，不计缺席；"
-                f"如不对，请写明，如“{as_of.year}年4月至6月{reason}”")
-    else:
-        told = f"{start}" + (f" 至 {until} " if until else " 起") + f"请假（{reason}），其间的活动未签到记为请假，不计缺席"
-    if starts and until is None:
-        told += "（未写结束日期，按一直请假处理；回来后请在备注写明结束月份，如“…至9月”）"
-    said.append(told)
+    said.append(_leave_said(start, until, reason, as_of))
     return True
 
 

@@ -119,8 +119,9 @@ def save_roster(
 
 # What decides a member's attendance row (`store.attendance._derive_row`): expected or not,
 # 免参加, 请假 by the roster.
-_ATTENDANCE_FIELDS = ("branch", "joined", "transferred_in", "transferred_out", "transferred_out_precision",
-                      "exempt_from", "exempt_until", "leave_from", "leave_until", "leave_reason")
+_ATTENDANCE_FIELDS = ("branch", "group", "note", "joined", "transferred_in", "transferred_out",
+                      "transferred_out_precision", "exempt_from", "exempt_until", "leave_from", "leave_until",
+                      "leave_reason")  # group, note (a 支委 post): who a 党小组会 or 支委会 expects
 
 
 def _branches_changed(before: dict[int, Member], ids: list[int], members: list[Member]) -> set[str]:
@@ -155,6 +156,11 @@ def _rederive_in_force(ledger: Ledger, import_id: int, effective_date: date,
     start = effective_date.isoformat()
     if _import_in_force(conn, date.min, fallback=True) == import_id:  # the first: days before it read it too
         start = date.min.isoformat()
+    else:  # a member it brings in with an earlier 转入 date counts from then (`transferred_in_since`)
+        earlier = conn.execute(
+            "SELECT min(transferred_in) FROM member_versions WHERE import_id = ? AND present = 1"
+            " AND transferred_in < ?", (import_id, start)).fetchone()[0]
+        start = min(start, earlier or start)
     marks = ",".join("?" * len(branches))
     rows = conn.execute(
         f"SELECT id, date, branch FROM activities a WHERE date >= ? AND date < ? AND branch IN ({marks})"
