@@ -5,6 +5,7 @@ official arrangement now makes days off."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -46,3 +47,27 @@ def stale_plan_lines(ws: Any, years: set[int] | list[int], *, ledger: Any = None
 def _off(arrangement: Any, day: date) -> bool:
     found = arrangement.is_workday(day)
     return (day.weekday() >= 5) if found is None else not found
+
+
+def official_day_off(ws: Any) -> Callable[[date], str | None]:
+    """date → why it is not a working day by the official arrangement of its year ('春节',
+    '休息日'), or None (a working day, or a year with no official arrangement yet): for a
+    notice about to go out for a day planned provisionally (`partyday remind`)."""
+    from partyday_cli.errors import UserError
+    from partyday_cli.io.holidays import arrangement_for, holiday_dirs
+
+    dirs = holiday_dirs(ws.root)
+    cache: dict[int, Any] = {}
+
+    def check(day: date) -> str | None:
+        if day.year not in cache:
+            try:
+                cache[day.year] = arrangement_for(day.year, dirs, allow_provisional=False)
+            except UserError:
+                cache[day.year] = None
+        official = cache[day.year]
+        if official is None or not _off(official, day):
+            return None
+        return official.days_off.get(day) or "休息日"
+
+    return check

@@ -459,6 +459,9 @@ def test_a_provisional_plan_the_notice_overtakes_is_said_until_planned_again(tmp
     assert "2月12日（春节）" in result.stderr and "partyday plan 2027" in result.stderr
     remind = invoke("remind", "--today", "2027-02-09", "--days", "3", "-w", str(ws))
     assert remind.exit_code == 0 and "2月12日（春节）" in remind.stderr
+    # and no notice sends the members to a 春节 day (helper-33 #2): a line for the 书记 instead
+    assert "定于2027年2月12日" not in remind.stdout
+    assert "按已导入的正式安排这天是春节，不是工作日，未生成活动通知。请运行 partyday plan 2027" in remind.stdout
     if date.today().year in (2026, 2027):  # doctor looks at this year's and next year's plans
         assert "！ 2027 年的活动计划" in invoke("doctor", "-w", str(ws)).stdout
     assert invoke("plan", "2027", "-w", str(ws)).exit_code == 0

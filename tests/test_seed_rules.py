@@ -160,7 +160,8 @@ def test_remind_speaks_the_day_before_and_on_the_deadline():
     act = _act(date(2017, 4, 12))  # 5 working days later: 4月19日
     deadlines = {"record_within_workdays": 5, "record_copies": 2}
     assert "须于2017年4月19日（星期三）前填报，一式两份（明天到期）" in _remind([act], date(2017, 4, 18), deadlines)
-    assert "（今天是填报截止日）" in _remind([act], date(2017, 4, 19), deadlines)
+    # on the day itself: 今天内, not “须于…前填报…（今天是填报截止日）” (helper-33 #19)
+    assert "须于今天（2017年4月19日（星期三））内填报，一式两份。" in _remind([act], date(2017, 4, 19), deadlines)
     assert "已于2017年4月19日（星期三）到期" in _remind([act], date(2017, 4, 20), deadlines)
 
 

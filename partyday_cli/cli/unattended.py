@@ -289,7 +289,7 @@ def remind(
     from partyday_cli.core.reminders import reminders
     from partyday_cli.io.holidays import holiday_dirs, work_calendar
     from partyday_cli.io.runlock import log_run, workspace_lock
-    from partyday_cli.plan_status import stale_plan_lines
+    from partyday_cli.plan_status import official_day_off, stale_plan_lines
     from partyday_cli.store.activities import activities_in_year
     from partyday_cli.store.ledger import open_ledger
 
@@ -310,7 +310,8 @@ def remind(
             text = reminders(acts, today=now, days=ahead, deadlines=ws.section("deadlines"),
                              schedule=ws.section("schedule"), org=ws.org_name,
                              add_workdays=cal.add_workdays, branches=[b.name for b in ws.branches],
-                             dues_on_day=bool(ws.section("dues").get("on_activity_day", False)))
+                             dues_on_day=bool(ws.section("dues").get("on_activity_day", False)),
+                             day_off=official_day_off(ws))
             for line in stale:  # before a notice goes out on a day the official arrangement made a holiday
                 warn(line)
             if output is not None:  # an empty file when there is nothing: no stale notice stays

@@ -34,17 +34,26 @@ def activity_notice(act, *, time: str, place: str, today: date,  # type: ignore[
 
 def reminders(activities: Sequence, *, today: date, days: int, deadlines: Mapping[str, object],  # type: ignore[type-arg]
               schedule: Mapping[str, object], org: str, add_workdays: Callable[[date, int], date],
-              branches: Sequence[str], dues_on_day: bool = False) -> str:
+              branches: Sequence[str], dues_on_day: bool = False,
+              day_off: Callable[[date], str | None] | None = None) -> str:
     """All that falls due: notices for activities `days` ahead, 记实表 deadlines within
     two days (or passed and not filed: each by itself for a week, then all in one line), a moved date to report to the
     上级党组织 (deadlines.change_report_days), the year's plan due within two weeks.
-    Empty when there is nothing to say."""
+    Empty when there is nothing to say. `day_off`: why a day is not a working day by the
+    official arrangement (`plan_status.official_day_off`): a day planned provisionally that
+    turns out a holiday gets no notice to members, but a line to re-plan it."""
     parts: list[str] = []
     target = today + timedelta(days=days)
     time = str(schedule.get("time", ""))
     place = str(schedule.get("place", ""))
     for act in activities:
         if act.date == target and act.status != "已取消计划":
+            off = day_off(act.date) if day_off is not None and getattr(act, "provisional", False) else None
+            if off is not None:  # the notice came after the plan: no members sent to a 春节 day
+                parts.append(f"【注意】{act.branch}{_day(act.date)}的活动日是在放假安排公布前按暂定安排排出的，"
+                             f"按已导入的正式安排这天是{off}，不是工作日，未生成活动通知。请运行 partyday plan "
+                             f"{act.date.year} 按正式安排重排，再发通知。\n")
+                continue
             parts.append(activity_notice(act, time=time, place=place, today=today, dues_on_day=dues_on_day))
             if getattr(act, "provisional", False):  # planned before the year's 放假通知 was known
                 parts.append(f"【注意】{act.branch}{_day(act.date)}的活动日是在{act.date.year}年放假安排公布前"
@@ -62,9 +71,10 @@ def reminders(activities: Sequence, *, today: date, days: int, deadlines: Mappin
         due = add_workdays(act.date, workdays)
         copies_zh = COPIES[copies - 1] if 1 <= copies <= 10 else str(copies)
         if today <= due <= today + timedelta(days=2):
-            when = {0: "今天是填报截止日", 1: "明天到期"}.get((due - today).days, "即将到期")
-            parts.append(f"【提醒】{act.branch}{_day(act.date)}活动的《记实表》须于{_day(due)}前填报，"
-                         f"一式{copies_zh}份（{when}）。\n")
+            by = f"今天（{_day(due)}）内" if due == today else f"{_day(due)}前"
+            when = "" if due == today else {1: "（明天到期）"}.get((due - today).days, "（即将到期）")
+            parts.append(f"【提醒】{act.branch}{_day(act.date)}活动的《记实表》须于{by}填报，"
+                         f"一式{copies_zh}份{when}。\n")
         elif due < today <= due + timedelta(days=7):
             parts.append(f"【提醒】{act.branch}{_day(act.date)}活动的《记实表》已于{_day(due)}到期，"
                          "请尽快补报（逾期仍须填报）。\n")
