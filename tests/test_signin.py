@@ -148,6 +148,17 @@ def test_a_status_column_marked_in_most_rows_is_the_sign_column(tmp_path, column
     assert [r.status for r in read_signin(path).rows] == ["迟到", "出席", "早退", "出席"]
 
 
+def test_a_leave_word_in_the_sign_cell_keeps_its_reason(tmp_path):
+    """helper-33 #8: 事假 typed in the 签名 cell became 请假 with no reason, and the 记实表 read
+    “请假人员及原因：曹阳”."""
+    path = tmp_path / "签到表.csv"
+    lines = ["签到表（2026年4月15日）", "序号,姓名,签名,备注", "1,王建国,王建国,", "2,李明,事假,", "3,张丽华,病假,",
+             "4,刘洋,请假,", "5,赵六,,"]
+    path.write_bytes("\r\n".join(lines).encode("gbk"))
+    assert [(r.status, r.reason) for r in read_signin(path).rows] == [
+        ("出席", ""), ("请假", "事假"), ("请假", "病假"), ("请假", ""), ("缺席", "")]
+
+
 def test_tencent_nicknames_joins_and_late_or_early():
     signin = _golden("tencent-summary.xlsx")
     assert signin.date == date(2024, 3, 12) and signin.present_only

@@ -397,8 +397,10 @@ def _settle(fields: list[object], sign: str, out: _Sheet) -> SignInRow:
     if fields[_STATUS] is None and not fields[_REASON]:
         if sign in AMBIGUOUS_MARKS and sign not in out.legend:
             out.circles.append((fields[4], sign))  # type: ignore[arg-type]
-        fields[_STATUS] = (status_from_text(sign, out.legend)[0] or "出席") if sign else (
-            "缺席" if out.signed else "出席")
+        said = status_from_text(sign, out.legend) if sign else (None, "")
+        fields[_STATUS] = (said[0] or "出席") if sign else ("缺席" if out.signed else "出席")
+        if said[0] in ("请假", "缺席", "迟到", "早退") and said[1] and said[1] != said[0]:
+            fields[_REASON] = said[1]  # 事假 in the 签到 cell: 请假, and why
     elif sign and fields[_STATUS] in ("请假", "缺席") and status_from_text(sign, out.legend)[0] in (None, "出席"):
         # signed, and the note says 请假: the note is taken (a leave written after a mark), and said
         where = f"工作表“{fields[3]}”第{fields[4]}行" if fields[3] else f"第{fields[4]}行"
