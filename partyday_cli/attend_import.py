@@ -468,6 +468,11 @@ class _Importer:
     def _prepare(self, loaded: _Loaded) -> _Prepared:
         path = loaded.path
         result = FileResult(path)
+        lock = next((path.with_name(n) for n in (f"~${path.name}", f"~${path.name[2:]}")
+                     if len(n) > 2 and path.with_name(n).exists()), None)
+        if lock is not None:  # Excel/WPS has it open: what is read is what was last saved
+            result.warnings.append(f"{path.name}：这份文件正在 Excel/WPS 中打开（旁边有 {lock.name}），导入的是最后一次"
+                                   "保存的内容；如刚改过还没保存，请先保存，再用 --replace 重新导入")
         if loaded.error is not None:
             result.outcome, result.error = "error", loaded.error
             return _Prepared(path, "", result)

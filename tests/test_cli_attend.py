@@ -286,6 +286,16 @@ def test_broken_files_fail_alone(sample, bad):
     assert not any("坏文件" in p.name for p in (sample / "archive").iterdir())
 
 
+def test_a_file_open_in_excel_is_imported_with_a_word_about_it(sample):
+    """helper-33 #9: with ~$四月签到表.xlsx beside it (Excel/WPS has it open), the file was
+    imported without a word — perhaps not as the 组织委员 last edited it."""
+    folder = sample / "签到"
+    (folder / "~$2017-04 四月签到表.xlsx").write_bytes(b"\x00" * 162)
+    result = invoke("attend", "import", str(folder / "2017-04 四月签到表.xlsx"))
+    assert result.exit_code == 0
+    assert "这份文件正在 Excel/WPS 中打开（旁边有 ~$2017-04 四月签到表.xlsx），导入的是最后一次保存的内容" in result.stderr
+
+
 def test_unknown_names_are_kept_and_resolved_later(sample):
     path = sample / "外来.csv"
     text = ("机关第一党支部“党员活动日”签到表\n时间：2017年7月12日\n序号,姓名,签名\n"
