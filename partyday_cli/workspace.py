@@ -73,11 +73,18 @@ class Workspace:
         """The named branch; with no name, the only branch of a one-branch workspace."""
         if name is None:
             return self.branches[0] if len(self.branches) == 1 else None
+        typed = "".join(name.split())  # "文学院党支部 ": a space typed or pasted along
         for branch in self.branches:
-            if branch.name == name:
+            if branch.name == typed:
                 return branch
         known = "、".join(b.name for b in self.branches) or "（未配置）"
-        raise UserError(f"工作区里没有名为“{name}”的支部。已配置的支部：{known}")
+
+        def core(text: str) -> str:
+            return "".join(text.split()).replace("党", "").replace("支部", "").replace("总支", "")
+
+        near = [b.name for b in self.branches if core(typed) and (core(typed) in core(b.name) or core(b.name) in core(typed))]
+        hint = f"是不是“{near[0]}”？" if len(near) == 1 else ""
+        raise UserError(f"工作区里没有名为“{name}”的支部。{hint}已配置的支部：{known}")
 
     def branch_order(self) -> Callable[[str], tuple[int, str]]:
         """A sort key putting branch names in the order partyday.toml lists them (一支部、

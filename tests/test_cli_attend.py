@@ -296,6 +296,19 @@ def test_a_file_open_in_excel_is_imported_with_a_word_about_it(sample):
     assert "这份文件正在 Excel/WPS 中打开（旁边有 ~$2017-04 四月签到表.xlsx），导入的是最后一次保存的内容" in result.stderr
 
 
+def test_user_mistakes_with_a_branch_or_a_filing_day_are_said_as_what_they_are(sample):
+    """helper-33 #6, #7, #11: a mistyped -b said 没有出勤记录（请先 attend import）; a
+    trailing space was refused; a --filed-on after today was taken."""
+    from datetime import date, timedelta
+
+    typo = invoke("attend", "list", "--date", "2017-04-12", "-b", "机关第一支部")
+    assert typo.exit_code == 1 and "没有名为“机关第一支部”的支部。是不是“机关第一党支部”？" in typo.stderr
+    assert invoke("attend", "list", "--date", "2017-02-08", "-b", "机关第一党支部 ").exit_code == 0  # 2 leaves set
+    later = (date.today() + timedelta(days=3)).isoformat()
+    filed = invoke("record", "2017-04-12", "--filed-on", later)
+    assert filed.exit_code == 1 and f"报送日期 {later} 还没到" in filed.stderr
+
+
 def test_unknown_names_are_kept_and_resolved_later(sample):
     path = sample / "外来.csv"
     text = ("机关第一党支部“党员活动日”签到表\n时间：2017年7月12日\n序号,姓名,签名\n"

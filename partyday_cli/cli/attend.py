@@ -14,6 +14,7 @@ from partyday_cli.cli.common import (
     WORKSPACE_HELP,
     Format,
     TableFormat,
+    branch_text,
     emit_json,
     emit_table,
     format_from_output,
@@ -38,7 +39,7 @@ app = typer.Typer(help="签到与出勤：导入签到表（手工表、腾讯�
 
 STATUSES = ("出席", "迟到", "早退", "请假", "缺席", "免参加", "补学")
 WorkspaceOpt = Annotated[Path | None, typer.Option("--workspace", "-w", help=WORKSPACE_HELP)]
-BranchOpt = Annotated[str | None, typer.Option("--branch", "-b", help="党委工作区里哪个支部（默认按名单自动判断）。")]
+BranchOpt = Annotated[str | None, typer.Option("--branch", "-b", callback=branch_text, help="党委工作区里哪个支部（默认按名单自动判断）。")]
 
 
 def _explain_line(row) -> str:  # type: ignore[no-untyped-def]
@@ -157,6 +158,8 @@ def list_attendance(
     from partyday_cli.store.ledger import open_ledger
 
     ws = require_workspace(ctx, workspace)
+    if branch is not None:
+        ws.branch(branch)  # a mistyped name says so, not 没有出勤记录
     if day and year:
         raise UserError("--date 和 --year 只能选一个")
     if day:

@@ -12,6 +12,7 @@ from partyday_cli.cli.common import (
     WORKSPACE_HELP,
     ForceOpt,
     Format,
+    branch_text,
     emit,
     emit_json,
     emit_table,
@@ -106,7 +107,7 @@ def calendar(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="写入文件而不是屏幕。")] = None,
     force: ForceOpt = False,
     branch: Annotated[str | None, typer.Option(
-        "--branch", "-b", help="党委工作区里按哪个支部的规则排期。")] = None,
+        "--branch", "-b", callback=branch_text, help="党委工作区里按哪个支部的规则排期。")] = None,
     workspace: Annotated[Path | None, typer.Option("--workspace", "-w", help=WORKSPACE_HELP)] = None,
 ) -> None:
     """排出某年的党员活动日，遇法定节假日和调休按规定顺延或提前，并说明原因。

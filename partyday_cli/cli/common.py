@@ -268,3 +268,8 @@ def emit_table(table, fmt: Format, output: Path | None, *,  # type: ignore[no-un
                 console.print(line, highlight=False)
 
         print_rich(to_rich(table, plain=plain_output()), output, extra=notes, force=force)
+
+
+def branch_text(value: str | None) -> str | None:
+    """--branch as meant: "文学院党支部 " (a space typed or pasted along) is 文学院党支部."""
+    return None if value is None else "".join(value.split())

@@ -13,6 +13,7 @@ from partyday_cli.cli.common import (
     ForceOpt,
     Format,
     TableFormat,
+    branch_text,
     emit,
     emit_json,
     format_from_output,
@@ -34,7 +35,7 @@ app = typer.Typer(help="党费：核定每人每月应交党费，导入党费�
 
 YearOpt = Annotated[int | None, typer.Option("--year", "-y", help="年份（默认今年）。", show_default=False,
                                                         callback=year_callback)]
-BranchOpt = Annotated[str | None, typer.Option("--branch", "-b", help="只看某个支部。")]
+BranchOpt = Annotated[str | None, typer.Option("--branch", "-b", callback=branch_text, help="只看某个支部。")]
 FormatOpt = Annotated[TableFormat | None, typer.Option("--format", "-f", help="输出格式：table、json、csv、xlsx。",
                                                   show_default=False)]
 OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="写入文件而不是屏幕。")]
@@ -113,7 +114,7 @@ def import_ledger(
     year: YearOpt = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查和预览，不写入账本。")] = False,
     branch: Annotated[str | None, typer.Option(
-        "--branch", "-b", help="台账是哪个支部的（只对照该支部的党员）；标题写明支部的可以不写。")] = None,
+        "--branch", "-b", callback=branch_text, help="台账是哪个支部的（只对照该支部的党员）；标题写明支部的可以不写。")] = None,
     workspace: WorkspaceOpt = None,
 ) -> None:
     """导入支部的党费台账（一人一行、一月一列），原文件不会被修改。

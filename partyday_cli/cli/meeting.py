@@ -12,6 +12,7 @@ from partyday_cli.cli.common import (
     ForceOpt,
     Format,
     TableFormat,
+    branch_text,
     emit_json,
     emit_table,
     format_from_output,
@@ -40,7 +41,7 @@ def add(
     speaker: Annotated[str, typer.Option("--speaker", help="党课主讲人姓名（只用于党课）。")] = "",
     title: Annotated[str, typer.Option("--title", help="党课题目（只用于党课）。")] = "",
     group: Annotated[str, typer.Option("--group", help="党小组会是哪个党小组，如 第一党小组。")] = "",
-    branch: Annotated[str | None, typer.Option("--branch", "-b", help="哪个支部（工作区只有一个支部时不用写）。")] = None,
+    branch: Annotated[str | None, typer.Option("--branch", "-b", callback=branch_text, help="哪个支部（工作区只有一个支部时不用写）。")] = None,
     workspace: Annotated[Path | None, typer.Option("--workspace", "-w", help=WORKSPACE_HELP)] = None,
 ) -> None:
     """登记一次已召开的组织生活会议，季度和年度报表的“三会一课”按它计数。
@@ -77,7 +78,7 @@ def add(
 def import_(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="会议登记表（xlsx、xls 或 csv），一次会议一行。", show_default=False)],
-    branch: Annotated[str | None, typer.Option("--branch", "-b", help="表里没有“支部”列、工作区又有多个支部时，写明哪个支部。")] = None,
+    branch: Annotated[str | None, typer.Option("--branch", "-b", callback=branch_text, help="表里没有“支部”列、工作区又有多个支部时，写明哪个支部。")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查并列出会登记哪些会议，不写入账本。")] = False,
     workspace: Annotated[Path | None, typer.Option("--workspace", "-w", help=WORKSPACE_HELP)] = None,
 ) -> None:
@@ -124,7 +125,7 @@ def list_(
     ctx: typer.Context,
     year: Annotated[int | None, typer.Option("--year", "-y", help="哪一年（默认今年）。",
                                              callback=year_callback)] = None,
-    branch: Annotated[str | None, typer.Option("--branch", "-b", help="只看某个支部。")] = None,
+    branch: Annotated[str | None, typer.Option("--branch", "-b", callback=branch_text, help="只看某个支部。")] = None,
     fmt: Annotated[TableFormat | None, typer.Option("--format", "-f", help="输出格式：table、json、csv、xlsx。",
                                                show_default=False)] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="写入文件而不是屏幕。")] = None,

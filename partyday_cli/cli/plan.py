@@ -11,6 +11,7 @@ import typer
 from partyday_cli.cli.common import (
     WORKSPACE_HELP,
     ForceOpt,
+    branch_text,
     check_output,
     info,
     out_file,
@@ -30,7 +31,7 @@ TWO_COLUMN_OVER = 60  # more members than this: the sign-in sheet in two halves 
 
 TemplateOpt = Annotated[Path | None, typer.Option("--template", "-t", help=TEMPLATE_HELP)]
 OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="输出文件；默认写入工作区 out/ 文件夹。")]
-BranchOpt = Annotated[str | None, typer.Option("--branch", "-b", help="党委工作区里哪个支部。")]
+BranchOpt = Annotated[str | None, typer.Option("--branch", "-b", callback=branch_text, help="党委工作区里哪个支部。")]
 WorkspaceOpt = Annotated[Path | None, typer.Option("--workspace", "-w", help=WORKSPACE_HELP)]
 ListVarsOpt = Annotated[bool, typer.Option("--list-vars", help="列出模板可用的变量后退出。")]
 
@@ -465,6 +466,9 @@ def _mark_filed(ledger, act, filed: date, cal, ws) -> None:  # type: ignore[no-u
         raise UserError(f"{act.date.isoformat()} 不是计划中的活动，无法登记记实表报送日期")
     if filed < act.date:
         raise UserError(f"报送日期 {filed.isoformat()} 早于活动日期 {act.date.isoformat()}，请核对 --filed-on")
+    if filed > date.today():
+        raise UserError(f"报送日期 {filed.isoformat()} 还没到（今天是 {date.today().isoformat()}），请核对 --filed-on；"
+                        "报送后再登记")
     from partyday_cli.store.activities import mark_record_filed
 
     mark_record_filed(ledger, act.id, filed)

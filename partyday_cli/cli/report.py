@@ -16,6 +16,7 @@ from partyday_cli.cli.common import (
     ForceOpt,
     Format,
     TableFormat,
+    branch_text,
     emit,
     emit_json,
     format_from_output,
@@ -36,7 +37,7 @@ app = typer.Typer(help="报表：季度、年度报表（到会率、缺勤提�
 YearOpt = Annotated[int | None, typer.Option("--year", "-y", help="年份，如 2017。", show_default=False,
                                                         callback=year_callback)]
 BranchOpt = Annotated[str | None, typer.Option(
-    "--branch", "-b", help="只看某个支部；党委工作区不写则按支部汇总全部支部。")]
+    "--branch", "-b", callback=branch_text, help="只看某个支部；党委工作区不写则按支部汇总全部支部。")]
 FormatOpt = Annotated[TableFormat | None, typer.Option(
     "--format", "-f", help="输出格式：table（表格，默认）、json、csv、xlsx（含图表，可打印）。", show_default=False)]
 OutputOpt = Annotated[Path | None, typer.Option(

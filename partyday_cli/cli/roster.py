@@ -13,6 +13,7 @@ from partyday_cli.cli.common import (
     ForceOpt,
     Format,
     TableFormat,
+    branch_text,
     emit_json,
     emit_table,
     format_from_output,
@@ -138,7 +139,7 @@ def list_roster(
     ctx: typer.Context,
     on: Annotated[str | None, typer.Option(
         "--date", "-d", help="查看哪一天的党员情况（默认今天），如 2017-03-01。")] = None,
-    branch: Annotated[str | None, typer.Option("--branch", "-b", help="只看某个支部。")] = None,
+    branch: Annotated[str | None, typer.Option("--branch", "-b", callback=branch_text, help="只看某个支部。")] = None,
     show_private: Annotated[bool, typer.Option(
         "--show-private", help="显示完整的电话和身份证号（默认打码）。")] = False,
     fmt: Annotated[TableFormat | None, typer.Option("--format", "-f", help="输出格式：table、json、csv、xlsx。",
@@ -222,7 +223,7 @@ def template(
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="写到哪个文件（默认当前文件夹下的 花名册模板.xlsx）。")] = None,
     branch: Annotated[str | None, typer.Option(
-        "--branch", "-b", help="表头上的党支部名称（默认取工作区第一个支部，没有工作区时为“第一党支部”）。")] = None,
+        "--branch", "-b", callback=branch_text, help="表头上的党支部名称（默认取工作区第一个支部，没有工作区时为“第一党支部”）。")] = None,
     force: ForceOpt = False,
     workspace: Annotated[Path | None, typer.Option("--workspace", "-w", help=WORKSPACE_HELP)] = None,
 ) -> None:
