@@ -304,6 +304,10 @@ def test_user_mistakes_with_a_branch_or_a_filing_day_are_said_as_what_they_are(s
     typo = invoke("attend", "list", "--date", "2017-04-12", "-b", "机关第一支部")
     assert typo.exit_code == 1 and "没有名为“机关第一支部”的支部。是不是“机关第一党支部”？" in typo.stderr
     assert invoke("attend", "list", "--date", "2017-02-08", "-b", "机关第一党支部 ").exit_code == 0  # 2 leaves set
+    # dates as people type them: 20170208, 2017年2月8日; a mistake's example is of this year
+    assert invoke("attend", "list", "--date", "20170208").exit_code == 0
+    bad = invoke("attend", "list", "--date", "2017-2-30")
+    assert bad.exit_code == 1 and f"请写成 {date.today().year}-04-12" in bad.stderr
     later = (date.today() + timedelta(days=3)).isoformat()
     filed = invoke("record", "2017-04-12", "--filed-on", later)
     assert filed.exit_code == 1 and f"报送日期 {later} 还没到" in filed.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import unicodedata
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
@@ -232,19 +233,29 @@ def year_callback(param: typer.CallbackParam, value: int | None) -> int | None:
 
 
 def parse_day(text: str, what: str = "日期"):  # type: ignore[no-untyped-def]
-    """'2017-04-12' / '2017.4.12' / '2017年4月12日' → date, else one Chinese line."""
+    """'2017-04-12' / '2017.4.12' / '2017年4月12日' / '20170412' → date; '4月12日' / '4-12'
+    is of this year; else one Chinese line (its example of this year)."""
     import re
     from datetime import date
 
-    m = re.fullmatch(r"\s*(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?\s*", text or "")
+    text = unicodedata.normalize("NFKC", text or "")
+    m = re.fullmatch(r"\s*(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?\s*", text) or \
+        re.fullmatch(r"\s*(\d{4})(\d{2})(\d{2})\s*", text)
+    short = re.fullmatch(r"\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*[日号]?\s*", text)
+    if m is None and short is not None:  # 1月4日: this year's
+        try:
+            return date(date.today().year, int(short[1]), int(short[2]))
+        except ValueError:
+            pass
+    example = f"{date.today().year}-04-12"
     try:
         if m and YEAR_MIN <= int(m[1]) <= YEAR_MAX:
             return date(int(m[1]), int(m[2]), int(m[3]))
     except ValueError:
         pass
     if m and not YEAR_MIN <= int(m[1]) <= YEAR_MAX:
-        raise UserError(f"{what}“{shown(text)}”的年份不合理，请写 {YEAR_MIN}–{YEAR_MAX} 年之间的日期，如 2017-04-12")
-    raise UserError(f"{what}“{shown(text)}”不是有效日期，请写成 2017-04-12")
+        raise UserError(f"{what}“{shown(text)}”的年份不合理，请写 {YEAR_MIN}–{YEAR_MAX} 年之间的日期，如 {example}")
+    raise UserError(f"{what}“{shown(text)}”不是有效日期，请写成 {example}")
 
 
 def emit_table(table, fmt: Format, output: Path | None, *,  # type: ignore[no-untyped-def]
