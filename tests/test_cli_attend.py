@@ -219,6 +219,12 @@ def test_a_roster_imported_after_the_sheets_changes_the_rows_of_the_days_it_hold
     assert result.exit_code == 0, result.output
     assert "次活动按这份花名册重新核算了出勤（2017-02-01 起）：2 人次有变" in result.stderr
     assert "  宋佳 2017-03-08 缺席→请假" in result.stderr and "  宋佳 2017-05-11 缺席→请假" in result.stderr
+    # a roster for a day before ones already in force (the fixture's from 2017-01-05): said (helper-33 #16)
+    book.active["L2"] = "填报日期：2017年1月1日"
+    book.save(sample / "花名册（1月）.xlsx")
+    back = invoke("roster", "import", "花名册（1月）.xlsx", "--as-of", "2017-01-01")
+    assert "已有 2017-01-05 起适用的花名册 roster.xlsx：2017-01-05 及以后仍按那份计，这份只用于 " \
+           "2017-01-01 至 2017-01-04。如这份是对那份的更正" in back.stderr
     rows = {r["date"]: r for r in json.loads(invoke("attend", "list", "--year", "2017", "-f", "json").stdout)
             if r["name"] == "宋佳"}
     assert [rows[d]["status"] for d in ("2017-01-11", "2017-03-08", "2017-04-12", "2017-05-11")] == \

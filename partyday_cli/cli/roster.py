@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -102,6 +102,11 @@ def import_roster(
         return
     info(f"已导入花名册 {file.name}：共 {len(members)} 人；{result.summary()}")
     _changes(result)
+    if result.later is not None:
+        day, name = result.later
+        warn(f"已有 {day.isoformat()} 起适用的花名册 {name}：{day.isoformat()} 及以后仍按那份计，这份只用于 "
+             f"{effective.isoformat()} 至 {(day - timedelta(days=1)).isoformat()}。如这份是对那份的更正，请改好那份"
+             f"后以 --as-of {day.isoformat()} 导入")
     if result.rederived:
         moved = result.rederived_rows
         info(f"已有签到的 {result.rederived} 次活动按这份花名册重新核算了出勤（{effective.isoformat()} 起）："

@@ -63,6 +63,7 @@ class RosterSaveResult:
     changes: tuple[str, ...] = ()  # per member changed, what: 王芳：党小组 第二党小组→第一党小组
     rederived: int = 0  # activities whose attendance rows were derived again (`_rederive_in_force`)
     rederived_rows: tuple[str, ...] = ()  # each row that changed: 刘洋 2026-09-09 请假→缺席
+    later: tuple[date, str] | None = None  # a roster already in force from a later day (its day, its file)
 
     def summary(self) -> str:
         if self.already_imported:
@@ -113,7 +114,11 @@ def save_roster(
         _insert_versions(conn, import_id, gone, present=0)
         conn.execute("UPDATE imports SET summary = ? WHERE id = ?", (result.summary(), import_id))
         count, moved = _rederive_in_force(ledger, import_id, effective_date, _branches_changed(before, ids, members))
-        result = replace(result, rederived=count, rederived_rows=tuple(moved))
+        later = conn.execute("SELECT effective_date, original_name FROM imports WHERE kind = 'roster'"
+                             " AND effective_date > ? ORDER BY effective_date, id LIMIT 1",
+                             (effective_date.isoformat(),)).fetchone()
+        result = replace(result, rederived=count, rederived_rows=tuple(moved),
+                         later=(date.fromisoformat(later[0]), later[1]) if later else None)
     return result
 
 
