@@ -117,6 +117,17 @@ def test_a_note_that_may_bear_on_attendance_and_is_not_read_is_said(tmp_path):
     assert "如“2026年9月至2027年7月赴新疆支教，已请假”" in said[0]
 
 
+def test_an_expected_full_membership_is_not_taken_as_one_and_a_short_probation_is_said(tmp_path):
+    """helper-33 #17: “预计2027年6月转正” became a firm 2027-06-01; 转正 under a year after
+    入党 (预备期一年) passed unremarked."""
+    assert read_note("预计2027年6月转正").changes == {}
+    rows = [["党员花名册"], ["序号", "姓名", "人员类别", "入党时间", "转正时间", "备注"],
+            [1, "邓超", "在职", "2026-05-15", "2027-05-01", ""], [2, "彭慧", "在职", "2026-11-20", "2027-11-20", ""]]
+    result = read_roster(_book(tmp_path / "花名册.xlsx", rows, ()))
+    short = [w for w in result.warnings if "不满一年" in w]
+    assert len(short) == 1 and short[0].startswith("第3行 邓超：转正时间 2027-05-01 距入党时间 2026-05-15 不满一年")
+
+
 def test_same_name_members_are_kept_apart(tmp_path):
     result = read_roster(_real_roster(tmp_path / "花名册.xlsx"))
     wangs = [m for m in result.members if m.name == "王建国"]

@@ -504,6 +504,9 @@ class _SheetReader:
         joined, full = fields["joined"], fields["full_member_date"]
         if joined and full and full < joined:
             self.problem(rownum, "full_member_date", f"转正时间 {full} 早于入党时间 {joined}，请核对")
+        elif joined and full and (full - joined).days < 360:  # 预备期一年（党章第七条）
+            self.result.warnings.append(f"{self.prefix}第{rownum}行 {fields['name']}：转正时间 {full} 距入党时间 {joined} "
+                                        "不满一年（预备期为一年），请核对")
 
     def _apply_note(self, rownum: int, name: str, fields: dict) -> None:
         note = fields["note"]
@@ -646,6 +649,9 @@ def _note_event(kind: str, clause: str, dates: list[_NoteDate], text: str, note:
         changes["joined"] = dates[0].day
         said.append(f"入党时间 {dates[0].day}")
     elif kind == "full" and full_member_date is None and dates and not re.search(r"延期|延长|推迟|取消", clause):
+        if re.search(r"预计|拟|计划|将于|待|应于|到期", clause):  # 预计2027年6月转正: not yet 正式
+            said.append(f"“{clause}”是预计的转正时间，未记为转正时间；转正后请在“转正时间”列填写")
+            return
         changes["full_member_date"] = dates[0].day
         said.append(f"转正时间 {dates[0].day}")
 
