@@ -20,6 +20,7 @@ from partyday_cli.cli.common import (
     check_year,
     info,
     parse_day,
+    remember_force,
     require_workspace,
     shown,
     warn,
@@ -210,7 +211,8 @@ def _dues_table(ws, year: int, end: date, today: date):  # type: ignore[no-untyp
 def export_monthly(
     ctx: typer.Context,
     month: Annotated[str | None, typer.Option("--month", "-m", help="哪个月，如 2017-04；默认上个月。")] = None,
-    force: ForceOpt = False,
+    force: Annotated[bool, typer.Option("--force", callback=remember_force, help=(
+        "out/YYYY-MM/ 里的文件已存在、又不是本程序生成的（或生成后被改过）时，仍然覆盖。"))] = False,
     today: TodayOpt = None,
     wait: WaitOpt = 600,
     workspace: WorkspaceOpt = None,
