@@ -43,6 +43,15 @@ def test_json_2017_second_wednesday():
                       "provisional": False}]
 
 
+def test_a_day_on_a_weekend_workday_says_it_is_one():
+    """helper-33 #3: a day planned on a 调休 Saturday (2017-02-04, 2017-04-01 are official
+    working days) had no 说明, and read as a mistake on the printed 安排表."""
+    rows = {r["date"]: r for r in json.loads(invoke("calendar", "2017", "--rule", "month.week1.sat", "-f", "json").stdout)}
+    for day in ("2017-02-04", "2017-04-01"):
+        assert (rows[day]["moved"], rows[day]["reason"]) == (False, "星期六为调休上班日")
+    assert rows["2017-03-06"]["moved"] and "3月4日为星期六" in rows["2017-03-06"]["reason"]
+
+
 def test_chinese_phrase_equals_dotted_rule():
     dotted = invoke("calendar", "2017", "--rule", "month.week2.wed", "-f", "json").stdout
     phrase = invoke("calendar", "2017", "--rule", "每月第二周星期三", "-f", "json").stdout

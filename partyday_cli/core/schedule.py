@@ -169,8 +169,9 @@ def _after_holiday(planned: date, why: str, window: int, days: _Days) -> tuple[d
 def _place(planned: date, rule: str, request: ScheduleRequest, days: _Days) -> ActivityDay:
     provisional = days.cal.info(planned).provisional
     why = days.why_not(planned)
-    if why is None:
-        return ActivityDay(planned, planned, False, None, rule, provisional)
+    if why is None:  # a weekend day that is a 调休 working day: said, or it reads as a mistake
+        note = f"{weekday_zh(planned)}为调休上班日" if days.cal.info(planned).makeup else None
+        return ActivityDay(planned, planned, False, note, rule, provisional)
     if request.policy.name == "keep":
         reason = f"{why}，按“不调整”保留原日期，请与党委确认"
         return ActivityDay(planned, planned, False, reason, rule, provisional, flagged=True)
