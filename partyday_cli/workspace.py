@@ -99,8 +99,13 @@ class Workspace:
             return self.schedule
         from dataclasses import replace
 
+        # a branch with a rule of its own keeps its own days: [schedule.dates], the days fixed
+        # for the 党委's rule (每月确定一天), are not its (helper-33: the printed 安排表 said
+        # 每月第一个星期五 and listed a Wednesday)
+        own = bool(found.rule) and found.rule != self.schedule.rule
         return replace(self.schedule, rule=found.rule or self.schedule.rule,
-                       holiday_policy=found.holiday_policy or self.schedule.holiday_policy)
+                       holiday_policy=found.holiday_policy or self.schedule.holiday_policy,
+                       fixed_dates={} if own else self.schedule.fixed_dates)
 
 
 def find_root(explicit: Path | None = None, cwd: Path | None = None) -> Path | None:

@@ -52,6 +52,25 @@ def test_a_day_on_a_weekend_workday_says_it_is_one():
     assert rows["2017-03-06"]["moved"] and "3月4日为星期六" in rows["2017-03-06"]["reason"]
 
 
+def test_days_fixed_for_the_dangwei_rule_are_not_a_branch_rules_nor_a_rule_option(tmp_path):
+    """helper-33 #1: [schedule.dates] filled once for the 党委 replaced 数学's own 每月第一个星期五
+    and --rule's days: the 安排表 said one rule and listed days of another."""
+    ws = tmp_path / "ws"
+    assert invoke("init", str(ws), "-b", "机关党支部", "-b", "数学党支部").exit_code == 0
+    config = ws / "partyday.toml"
+    text = config.read_text(encoding="utf-8")
+    text = text.replace('[[branches]]\nname = "数学党支部"', '[[branches]]\nname = "数学党支部"\nrule = "每月第一个星期五"')
+    assert '[schedule.dates]\n# "2017-05" = "2017-05-12"' in text  # as init writes it
+    text = text.replace('[schedule.dates]\n# "2017-05" = "2017-05-12"', '[schedule.dates]\n"2017-03" = "2017-03-15"')
+    config.write_text(text, encoding="utf-8")
+    def march(*args: str) -> str:
+        rows = json.loads(invoke("calendar", "2017", "-f", "json", "-w", str(ws), *args).stdout)
+        return next(r["date"] for r in rows if r["date"].startswith("2017-03"))
+    assert march("-b", "机关党支部") == "2017-03-15"  # the 党委's rule, its fixed day
+    assert march("-b", "数学党支部") == "2017-03-03"  # its own rule: the first Friday
+    assert march("-b", "机关党支部", "--rule", "month.week1.fri") == "2017-03-03"
+
+
 def test_chinese_phrase_equals_dotted_rule():
     dotted = invoke("calendar", "2017", "--rule", "month.week2.wed", "-f", "json").stdout
     phrase = invoke("calendar", "2017", "--rule", "每月第二周星期三", "-f", "json").stdout

@@ -79,7 +79,8 @@ def build_request(year: int, rule: str | None, policy: str | None, week_def: str
         week_def=wd,
         skip_months=skips,
         avoid_makeup_days=avoid_makeup_days or bool(conf and conf.avoid_makeup_days),
-        fixed_dates=(conf.fixed_dates.get(year, {}) if conf else {}),
+        # --rule asks for that rule's days: not the days fixed in partyday.toml for its own
+        fixed_dates=(conf.fixed_dates.get(year, {}) if conf and not rule else {}),
         blackouts=(conf.blackouts if conf else {}),
     )
 
