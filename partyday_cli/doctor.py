@@ -139,6 +139,13 @@ def _roster(ws, imported: int) -> tuple[bool | str, str]:  # type: ignore[no-unt
                       "名单有变化时导入新的花名册即可")
     if not read.members:  # a new workspace's blank template: a step still to do
         return NOTE, "花名册 roster.xlsx 还没有党员：在表中填好党员名单后运行 partyday roster import roster.xlsx"
+    from partyday_cli.core.members import assign_branches
+
+    # as the import checks it: a 所在支部 partyday.toml does not know refuses the whole roster
+    _, wrong = assign_branches(read.members, [b.name for b in ws.branches])
+    if wrong:
+        return False, (f"花名册 roster.xlsx 有 {len(wrong)} 名党员的所在支部对不上 partyday.toml（如：{wrong[0][1]}），"
+                       "导入会被拒绝。运行 partyday roster import roster.xlsx --dry-run 查看全部")
     return True, f"花名册 roster.xlsx 可以读取（{len(read.members)} 人）"
 
 

@@ -40,6 +40,27 @@ def test_doctor_names_a_broken_roster_and_a_missing_one(tmp_path):
     assert "找不到 roster.xlsx" in line
 
 
+def test_doctor_does_not_tick_a_roster_whose_branches_the_config_does_not_know(tmp_path):
+    """helper-33 #15: ✓ 花名册 roster.xlsx 可以读取（40 人） while its import failed on the
+    所在支部 names and the ledger held no one."""
+    ws = tmp_path / "ws"
+    shutil.copytree(SAMPLE, ws)
+    config = ws / "partyday.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace('name = "机关第一党支部"', 'name = "机关第一党支部"\n\n'
+                      '[[branches]]\nname = "机关第二党支部"', 1), encoding="utf-8")
+    from openpyxl import load_workbook
+
+    book = load_workbook(ws / "roster.xlsx")
+    sheet = book.active
+    sheet.cell(row=4, column=16, value="所在支部")
+    for r in range(5, sheet.max_row + 1):
+        if sheet.cell(row=r, column=2).value:
+            sheet.cell(row=r, column=16, value="后勤党支部")
+    book.save(ws / "roster.xlsx")
+    [line] = [text for ok, text in run_checks(workspace.load(ws), today=date(2017, 6, 1)) if "花名册" in text and not ok]
+    assert "所在支部对不上 partyday.toml" in line and "后勤党支部" in line
+
+
 def test_a_new_workspace_is_told_what_is_still_to_do_not_ticked(tmp_path, monkeypatch):
     """Right after `partyday init`: the blank roster is a step to do (！), not ✓ with 0 人,
     and next year's missing holiday notice is a reminder (！), never a ✓ 提醒."""
