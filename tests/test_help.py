@@ -96,3 +96,13 @@ def test_a_number_typed_wrong_is_said_in_chinese_with_an_example_that_fits(args,
 
     result = CliRunner().invoke(app, args, terminal_width=200)
     assert result.exit_code == 2 and says in result.output, result.output
+
+
+def test_usage_lines_speak_chinese():
+    """helper-33 #14: 用法：partyday export [OPTIONS] COMMAND [ARGS]..."""
+    from typer.testing import CliRunner
+
+    from partyday_cli.cli.main import app
+
+    text = CliRunner().invoke(app, ["export", "--help"]).stdout
+    assert "用法：partyday export [选项] 命令 [参数]..." in text and "[OPTIONS]" not in text

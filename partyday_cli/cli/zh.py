@@ -266,6 +266,8 @@ def _patch_usage_prefix() -> None:
         return
 
     def write_usage(self, prog, args="", prefix=None):  # type: ignore[no-untyped-def]
+        # the metavars too: "[OPTIONS] COMMAND [ARGS]..." read as English on a Chinese screen
+        args = args.replace("[OPTIONS]", "[选项]").replace("COMMAND [ARGS]...", "命令 [参数]...")
         return original(self, prog, args, "用法：" if prefix is None else prefix)
 
     write_usage._partyday = True  # type: ignore[attr-defined]
