@@ -1111,8 +1111,12 @@ class _Importer:
                     hint = f"，是否为 {'、'.join(m.suggestions)}？" if m.suggestions else "，"
                     lines.append(f"{where}：“{text}”不在{branch}当天的党员名单中{hint}已留待处理"
                                  "（partyday attend resolve）")
+                # a namesake's candidates are the suggestions, as `attend resolve` takes them (张伟#第二党小组)
+                hints = tuple(m.suggestions) or tuple(
+                    f"{roster.by_id[c].name}#{roster.by_id[c].group or roster.by_id[c].branch}"
+                    for c in m.candidates if c in roster.by_id)
                 ready.unmatched.append(Unmatched(text, clean_name(text), row.sheet, row.row,
-                                                 tuple(m.suggestions), row.status, row.reason))
+                                                 hints, row.status, row.reason))
             step = "split" if whole.parts else "resolved" if resolved_before else flat[0].step
             note = whole.note if whole.parts else "按之前的对应（attend resolve）" if resolved_before else flat[0].note
             if not_member and not whole.parts:

@@ -536,6 +536,8 @@ def test_a_dangwei_sheet_goes_to_each_branch_it_covers_and_a_namesake_of_two_is_
     assert rows(ws, "SELECT count(*) FROM imports WHERE kind = 'attendance'") == [(1,)]  # one file, once
     pending = invoke("attend", "resolve").stdout
     assert "“刘洋”" in pending and "“路人”" in pending and "郑十" not in pending
+    # the namesakes it may be, as resolve takes them (helper-30 #12: the list named none)
+    assert "可能是：刘洋#一支部、刘洋#二支部" in next(x for x in pending.splitlines() if "“刘洋”" in x)
     # the 刘洋 who came was 二支部's: counted at 二支部's activity, from the same file
     said = invoke("attend", "resolve", "刘洋", "刘洋#二支部")
     assert said.exit_code == 0 and "记为 刘洋（二支部）" in said.stderr, said.output
