@@ -71,6 +71,16 @@ def test_days_fixed_for_the_dangwei_rule_are_not_a_branch_rules_nor_a_rule_optio
     assert march("-b", "机关党支部", "--rule", "month.week1.fri") == "2017-03-03"
 
 
+def test_moving_earlier_never_takes_a_month_s_activity_into_the_month_before():
+    """helper-33 #4: 每月第一个星期五 提前 put 2027's January activity on 2026-12-31, in the
+    2027 calendar; the month keeps it, the first free day after, said."""
+    rows = json.loads(invoke("calendar", "2027", "-r", "每月第一个星期五", "-p", "提前", "--provisional",
+                             "-f", "json").stdout)
+    jan = next(r for r in rows if r["planned"] == "2027-01-01")
+    assert jan["date"] == "2027-01-04" and "提前会移到12月，改为顺延至1月4日" in jan["reason"]
+    assert all(r["date"][:4] == "2027" for r in rows) and len({r["date"][:7] for r in rows}) == 12
+
+
 def test_chinese_phrase_equals_dotted_rule():
     dotted = invoke("calendar", "2017", "--rule", "month.week2.wed", "-f", "json").stdout
     phrase = invoke("calendar", "2017", "--rule", "每月第二周星期三", "-f", "json").stdout

@@ -176,6 +176,15 @@ def _place(planned: date, rule: str, request: ScheduleRequest, days: _Days) -> A
         reason = f"{why}，按“不调整”保留原日期，请与党委确认"
         return ActivityDay(planned, planned, False, reason, rule, provisional, flagged=True)
     target, reason = _move(planned, request.policy, days)
+    if target < planned and target.month != planned.month:
+        # 提前 out of its month (1月1日 → 12月31日, another year's): the month keeps its
+        # activity, the first free day after instead, and the reason says so
+        forward = planned + timedelta(days=1)
+        while forward.month == planned.month and days.why_not(forward) is not None:
+            forward += timedelta(days=1)
+        if forward.month == planned.month:
+            reason = f"{why}，提前会移到{target.month}月，改为顺延至{_landing(forward, days)}"
+            target = forward
     if target.month != planned.month:
         reason += f"（已移至{target.month}月）"
     provisional = provisional or days.cal.info(target).provisional
