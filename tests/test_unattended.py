@@ -344,3 +344,28 @@ def test_export_monthly_of_a_year_not_planned_says_so(sample):
     assert "2018 年还没有排活动计划" in got.stderr and "partyday plan 2018" in got.stderr
     planned = cron(sample, "export", "monthly", "--month", "2017-05", "--today", "2017-06-01")
     assert planned.returncode == 0 and "还没有排活动计划" not in planned.stderr
+
+
+def test_remind_says_when_a_probationary_members_year_is_up(tmp_path):
+    """helper-29 #6: nothing said when a 预备党员's year was up (党章第七条: 预备期一年). The
+    sample's 李娜 joined 2017-04-10 and the roster has no 转正时间 for her."""
+    ws = tmp_path / "ws"
+    shutil.copytree(SAMPLE, ws)
+    from typer.testing import CliRunner
+
+    from partyday_cli.cli.main import app
+
+    runner = CliRunner()
+    assert runner.invoke(app, ["roster", "import", str(ws / "roster.xlsx"), "--as-of", "2017-01-05",
+                              "-w", str(ws)]).exit_code == 0
+
+    def remind(day: str) -> str:
+        result = runner.invoke(app, ["remind", "--today", day, "-w", str(ws)])
+        assert result.exit_code == 0, result.output
+        return result.stdout
+
+    assert "李娜（入党时间 2017年4月10日）的预备期30天后（2018年4月10日（星期二））满一年" in remind("2018-03-11")
+    assert "预备期今天满一年，请按期召开支部党员大会讨论其能否转为正式党员" in remind("2018-04-10")
+    assert "李娜" not in remind("2018-03-12")  # not every day
+    assert "预备期已于2018年4月10日（星期二）满一年，花名册还没有写转正时间" in remind("2018-04-17")
+    assert "李娜" not in remind("2018-07-10")  # eight weeks after, no more

@@ -288,12 +288,13 @@ def remind(
 
       partyday remind --days 2 -o 通知.txt
     """
-    from partyday_cli.core.reminders import reminders
+    from partyday_cli.core.reminders import probation_reminders, reminders
     from partyday_cli.io.holidays import holiday_dirs, work_calendar
     from partyday_cli.io.runlock import log_run, workspace_lock
     from partyday_cli.plan_status import official_day_off, stale_plan_lines
     from partyday_cli.store.activities import activities_in_year
     from partyday_cli.store.ledger import open_ledger
+    from partyday_cli.store.roster import members_on, roster_in_force
 
     ws = _workspace(ctx, workspace, "remind")
     now = _today(today)
@@ -309,11 +310,13 @@ def remind(
                         for a in activities_in_year(ledger, y)]
                 stale = stale_plan_lines(ws, {now.year, (now + timedelta(days=ahead)).year}, ledger=ledger,
                                          from_day=now)
+                on_roster = members_on(ledger, now) if roster_in_force(ledger, now) is not None else []
             text = reminders(acts, today=now, days=ahead, deadlines=ws.section("deadlines"),
                              schedule=ws.section("schedule"), org=ws.org_name,
                              add_workdays=cal.add_workdays, branches=[b.name for b in ws.branches],
                              dues_on_day=bool(ws.section("dues").get("on_activity_day", False)),
                              day_off=official_day_off(ws))
+            text = "\n".join(filter(None, [text, *probation_reminders(on_roster, now)]))  # 预备期满
             for line in stale:  # before a notice goes out on a day the official arrangement made a holiday
                 warn(line)
             if output is not None:  # an empty file when there is nothing: no stale notice stays

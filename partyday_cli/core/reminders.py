@@ -120,3 +120,34 @@ def _change_reports(activities: Sequence, today: date, days: int) -> list[str]: 
             out.append(f"【提醒】{act.branch}原定{_day(planned)}的活动改在{_day(act.date)}{why}。"
                        f"按方案须提前{days}天报上级党组织批准备案，请于{_day(report_by)}前报送。\n")
     return out
+
+
+# days before a 预备党员's year is up on which `remind` says so (then weekly once it is past)
+PROBATION_NOTICE_DAYS = (30, 14, 7, 3, 1, 0)
+
+
+def probation_reminders(members: Sequence, today: date) -> list[str]:  # type: ignore[type-arg]
+    """预备期满 (党章第七条: 预备期一年; 期满支部应及时讨论转正): for each member the
+    roster lists as 预备 with no 转正时间, on the days PROBATION_NOTICE_DAYS before their
+    入党时间's first anniversary, and weekly for eight weeks after it while no 转正时间 is
+    written. `members`: the roster's members on `today`."""
+    out = []
+    for m in members:
+        joined = getattr(m, "joined", None)
+        if joined is None or m.full_member_date is not None or m.status_on(today) != "预备":
+            continue
+        try:
+            due = joined.replace(year=joined.year + 1)
+        except ValueError:  # 2月29日
+            due = date(joined.year + 1, 3, 1)
+        left = (due - today).days
+        branch = f"{m.branch}" if m.branch else ""
+        if left in PROBATION_NOTICE_DAYS:
+            when = "今天" if left == 0 else f"{left}天后（{_day(due)}）"
+            out.append(f"【提醒】{branch}预备党员{m.name}（入党时间 {joined.year}年{joined.month}月{joined.day}日）的预备期"
+                       f"{when}满一年，"
+                       "请按期召开支部党员大会讨论其能否转为正式党员，并报上级党组织审批。\n")
+        elif -56 <= left < 0 and left % 7 == 0:
+            out.append(f"【提醒】{branch}预备党员{m.name}的预备期已于{_day(due)}满一年，花名册还没有写转正时间。"
+                       "已讨论转正的，请在花名册“转正时间”列填写后重新导入；延长预备期的，请在备注写明。\n")
+    return out
