@@ -369,3 +369,23 @@ def test_remind_says_when_a_probationary_members_year_is_up(tmp_path):
     assert "李娜" not in remind("2018-03-12")  # not every day
     assert "预备期已于2018年4月10日（星期二）满一年，花名册还没有写转正时间" in remind("2018-04-17")
     assert "李娜" not in remind("2018-07-10")  # eight weeks after, no more
+
+
+def test_the_monthly_bundle_takes_the_record_the_secretary_filled_in(sample):
+    """helper-33 #5: the 书记 filled in out/…记实表 (made by `partyday record`); the month's
+    bundle held the pre-filled plan text all the same, and said 内容与上次相同."""
+    from openpyxl import load_workbook
+
+    assert invoke("record", "2017-04-12").exit_code == 0
+    made = sample / "out" / "2017-04-12记实表-机关第一党支部.xlsx"
+    untouched = invoke("export", "monthly", "--month", "2017-04")
+    assert untouched.exit_code == 0 and "用的是已填写的" not in untouched.stderr
+    book = load_workbook(made)
+    sheet = book.active
+    sheet["B6"] = "学习党章，讲党课《做合格党员》（书记亲笔补记）"
+    book.save(made)  # as Excel would: the bytes and partyday's stamp are gone
+    filled = invoke("export", "monthly", "--month", "2017-04")
+    assert filled.exit_code == 0, filled.output
+    assert "记实表 2017-04-12 机关第一党支部：用的是已填写的 out/2017-04-12记实表-机关第一党支部.xlsx" in filled.stderr
+    bundled = sample / "out" / "2017-04" / "记实表-2017-04-12-机关第一党支部.xlsx"
+    assert bundled.read_bytes() == made.read_bytes()

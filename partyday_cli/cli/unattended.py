@@ -98,9 +98,10 @@ def _workspace(ctx, workspace: Path | None, label: str):  # type: ignore[no-unty
 
 def _month_files(ws, year: int, month: int, today: date) -> dict[str, bytes]:  # type: ignore[no-untyped-def]
     """Every file of the month's bundle, by name, built in memory (deterministic bytes)."""
+    from partyday_cli.cli.common import out_file
     from partyday_cli.cli.plan import record_workbook
     from partyday_cli.io.holidays import holiday_dirs, work_calendar
-    from partyday_cli.io.outputs import safe_name
+    from partyday_cli.io.outputs import edited_by_hand, safe_name
     from partyday_cli.render.table import to_csv
     from partyday_cli.render.xlsx import to_xlsx
     from partyday_cli.store.activities import activities_in_year
@@ -117,7 +118,12 @@ def _month_files(ws, year: int, month: int, today: date) -> dict[str, bytes]:  #
             warn(f"{year} 年还没有排活动计划，{year}年{month}月的记实表和月度报告没有内容："
                  f"请先运行 partyday plan {year}")
         for act in acts:
-            data, _, _ = record_workbook(ws, ledger, cal, act)
+            filled = out_file(ws, f"{act.date.isoformat()}记实表", act.branch)
+            if edited_by_hand(filled):  # the 书记 filled in `partyday record`'s file: that is the record
+                data = filled.read_bytes()
+                info(f"记实表 {act.date.isoformat()} {act.branch}：用的是已填写的 out/{filled.name}")
+            else:
+                data, _, _ = record_workbook(ws, ledger, cal, act)
             files[f"记实表-{act.date.isoformat()}-{safe_name(act.branch)}.xlsx"] = data
         attendance = _attendance_table(ws, ledger, start, end)
         summary = _summary_table(ledger, ws, acts, year, month)

@@ -199,6 +199,15 @@ def _is_stamped_xlsx(data: bytes) -> bool:
     return _XLSX_STAMP in core and b"<dc:creator>partyday</dc:creator>" in core
 
 
+def edited_by_hand(path: Path) -> bool:
+    """A file partyday wrote that someone has changed and saved since (the 书记 filled in
+    the 记实表 it made): not the bytes it wrote, not its stamp. False for a missing file."""
+    path = Path(path)
+    if not path.is_file():
+        return False
+    return not OutputGuard()._written_by_partyday(path, _resolved(path))
+
+
 def remember(path: Path, data: bytes) -> None:
     """Record that partyday wrote `data` to `path` (best effort: a registry that cannot
     be written only means the next run asks for --force)."""
