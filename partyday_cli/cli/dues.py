@@ -307,9 +307,7 @@ def cell_value(md):  # type: ignore[no-untyped-def]
     from partyday_cli.core.dues import IN_QUARTER, LATE, NOT_DUE, PENDING, UNPAID, UNRECORDED
 
     if md.status == LATE and md.paid_on is not None:
-        when = f"{md.paid_on.month}月" if md.paid_on.year == int(md.month[:4]) \
-            else f"{md.paid_on.year}年{md.paid_on.month}月"
-        return f"{md.paid}（{when}补交）"
+        return f"{md.paid}（{_paid_when(md)}补交）"
     if md.status in (PENDING, IN_QUARTER) or (md.status == UNPAID and md.paid == 0):
         return md.status
     if md.status == NOT_DUE and md.paid == 0:
@@ -319,6 +317,12 @@ def cell_value(md):  # type: ignore[no-untyped-def]
     return md.paid
 
 
+def _paid_when(md) -> str:  # type: ignore[no-untyped-def]
+    """When a late month was paid: '9月', or '2018年5月' in another year than the month's."""
+    paid = md.paid_on
+    return f"{paid.month}月" if paid.year == int(md.month[:4]) else f"{paid.year}年{paid.month}月"
+
+
 def _late_note(result) -> list[str]:  # type: ignore[no-untyped-def]
     """'3月—9月于10月补交': the 补交 months by the month they were paid, for a 台账's 备注."""
     from partyday_cli.core.dues import LATE, months_list_zh
@@ -326,9 +330,7 @@ def _late_note(result) -> list[str]:  # type: ignore[no-untyped-def]
     paid: dict[str, list[str]] = {}
     for md in result.months:
         if md.status == LATE and md.paid_on is not None:
-            when = f"{md.paid_on.month}月" if md.paid_on.year == int(md.month[:4]) \
-                else f"{md.paid_on.year}年{md.paid_on.month}月"
-            paid.setdefault(when, []).append(md.month)
+            paid.setdefault(_paid_when(md), []).append(md.month)
     return [f"{months_list_zh(months)[5:]}于{when}补交" for when, months in paid.items()]
 
 

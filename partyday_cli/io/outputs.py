@@ -159,19 +159,10 @@ class OutputGuard:
                 raise UserError(f"不能把输出写到 {path}：这是本命令正在读取的文件。请换一个文件名")
         if st is None:
             return False
-        if self.force or self._written_by_partyday(path, target):
+        if self.force or _written_by_partyday(path, target):
             return True
         raise UserError(f"{path} 已存在，且不是 partyday 生成的（或生成后被改动过），未覆盖。"
                         "请换一个文件名；确实要覆盖就加上 --force")
-
-    def _written_by_partyday(self, path: Path, target: Path) -> bool:
-        try:
-            data = path.read_bytes()
-        except OSError:
-            return False
-        if _load_registry(_registry_path(target)).get(str(target)) == _sha(data):
-            return True
-        return _is_stamped_xlsx(data)
 
     def write(self, path: Path, data: bytes) -> bool:
         """Write atomically after `check`; True when an existing file was replaced."""
@@ -181,6 +172,18 @@ class OutputGuard:
         write_atomic(path, data)
         remember(path, data)
         return replaced
+
+
+def _written_by_partyday(path: Path, target: Path) -> bool:
+    """The bytes partyday wrote at `target` (its registry says so), or an xlsx of its own
+    that no spreadsheet program has saved since."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return False
+    if _load_registry(_registry_path(target)).get(str(target)) == _sha(data):
+        return True
+    return _is_stamped_xlsx(data)
 
 
 def _is_stamped_xlsx(data: bytes) -> bool:
@@ -205,7 +208,7 @@ def edited_by_hand(path: Path) -> bool:
     path = Path(path)
     if not path.is_file():
         return False
-    return not OutputGuard()._written_by_partyday(path, _resolved(path))
+    return not _written_by_partyday(path, _resolved(path))
 
 
 def remember(path: Path, data: bytes) -> None:

@@ -681,13 +681,8 @@ def _leave_end(clause: str, reading: NoteReading, as_of: date) -> bool:
     m = _LEAVE_DATE.search(_month_ranges(clause))
     if m is None:
         return False
-    year, month, day = (m[1], m[2], m[3]) if m[2] else (m[4], m[5], m[6])
     try:
-        if start == EXEMPT_SINCE_UNKNOWN:  # 病假，截至6月30日: of the roster's year
-            year = int(year) if year else as_of.year
-        else:
-            year = int(year) if year else start.year + (1 if int(month) < start.month else 0)
-        until = date(year, int(month), int(day)) if day else _month_end(_NoteDate(date(year, int(month), 1), True, True))
+        until = _leave_until(*_leave_parts(m), start, as_of)
     except ValueError:
         return False
     if until < start:
@@ -708,6 +703,21 @@ def _leave_said(start: date, until: date | None, reason: str, as_of: date) -> st
     if until is None:
         told += "（未写结束日期，按一直请假处理；回来后请在备注写明结束月份，如“…至9月”）"
     return told
+
+
+def _leave_parts(m: re.Match[str]) -> tuple[int | None, int, int | None]:
+    """(year or None, month, day or None) of a `_LEAVE_DATE` match."""
+    year, month, day = (m[1], m[2], m[3]) if m[2] else (m[4], m[5], m[6])
+    return (int(year) if year else None), int(month), (int(day) if day else None)
+
+
+def _leave_until(year: int | None, month: int, day: int | None, start: date, as_of: date) -> date:
+    """A leave's last day from its end as written: a year left out is the start's (the next
+    one for an earlier month: 12月至3月), or the roster's where the leave gives no start;
+    a month alone ends on its last day. Raises ValueError for a date that does not exist."""
+    if year is None:
+        year = as_of.year if start == EXEMPT_SINCE_UNKNOWN else start.year + (1 if month < start.month else 0)
+    return date(year, month, day) if day else _month_end(_NoteDate(date(year, month, 1), True, True))
 
 
 def _month_ranges(clause: str) -> str:
@@ -735,8 +745,7 @@ def _note_leave(clause: str, text: str, reading: NoteReading, as_of: date, *, be
         clause = before + "," + clause  # 2026年3月，出国: the dates are the clause before's
     found = []
     for m in _LEAVE_DATE.finditer(clause):
-        year, month, day = (m[1], m[2], m[3]) if m[2] else (m[4], m[5], m[6])
-        found.append((int(year) if year else None, int(month), int(day) if day else None, m.start(), m.end()))
+        found.append((*_leave_parts(m), m.start(), m.end()))
     reason = _LEAVE_DATE.sub("", clause)
     reason = re.sub(r"[()\[\]~\-—,]|至|到|起|开始|以来", "", reason)
     reason = re.sub(r"[已经]?(?:向(?:党)?支部)?(?:批准)?请假$", "", reason) if reason != "请假" else reason
@@ -758,11 +767,7 @@ def _note_leave(clause: str, text: str, reading: NoteReading, as_of: date, *, be
             until = _month_end(_NoteDate(start, True, True))
             reading.month_only_leave = True
         if ends:
-            year, month, day = ends[0][:3]
-            if start == EXEMPT_SINCE_UNKNOWN:  # 病假至6月: the end is of the roster's year
-                year = year or as_of.year
-            year = year or (start.year + (1 if month < start.month else 0))
-            until = date(year, month, day) if day else _month_end(_NoteDate(date(year, month, 1), True, True))
+            until = _leave_until(*ends[0][:3], start, as_of)
     except ValueError:
         reading.problems.append(f"备注“{clause}”中的日期无法识别，请写成“2026年3月至9月因公出国”这样的格式")
         return True
